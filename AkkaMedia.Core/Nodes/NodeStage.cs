@@ -1,0 +1,216 @@
+using Akka.Event;
+using Akka.Streams;
+using Akka.Streams.Stage;
+
+namespace AkkaMedia.Nodes;
+
+/// <summary>
+/// Adapts a <see cref="Node{TIn,TOut}"/> to an Akka.Streams flow stage.
+/// </summary>
+/// <remarks>
+/// <para>Each materialization runs its own node, made by the factory (or the single instance given,
+/// which then may be materialized only once). The node is initialized when the stage starts and
+/// disposed exactly once when it stops: on completion, on failure and on downstream cancellation.</para>
+/// <para>Backpressure: the stage pulls one input at a time and only when every output of the previous
+/// input has been pushed. Outputs beyond downstream demand wait in a queue bounded by
+/// <c>maxPendingOutputs</c>; a node that exceeds it fails the stream.</para>
+/// <para>An exception from the node fails the stream with a <see cref="NodeException"/> naming the node.</para>
+/// </remarks>
+/// <typeparam name="TIn">Element type consumed.</typeparam>
+/// <typeparam name="TOut">Element type emitted.</typeparam>
+public sealed class NodeStage<TIn, TOut> : GraphStage<FlowShape<TIn, TOut>>
+{
+    /// <summary>Default bound on outputs queued inside the stage beyond downstream demand.</summary>
+    public const int DefaultMaxPendingOutputs = 4096;
+
+    private readonly Func<Node<TIn, TOut>> _factory;
+    private readonly int _maxPendingOutputs;
+    private readonly string _name;
+
+    /// <summary>Creates a stage that makes a new node with <paramref name="factory"/> for every materialization.</summary>
+    /// <param name="factory">Makes the node; called when the stage starts.</param>
+    /// <param name="name">Stage name; by default the name of the first node made.</param>
+    /// <param name="maxPendingOutputs">Bound on queued outputs; positive.</param>
+    public NodeStage(Func<Node<TIn, TOut>> factory, string? name = null, int maxPendingOutputs = DefaultMaxPendingOutputs)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxPendingOutputs);
+        _factory = factory;
+        _maxPendingOutputs = maxPendingOutputs;
+        _name = name ?? typeof(Node<TIn, TOut>).Name;
+        Shape = new FlowShape<TIn, TOut>(new Inlet<TIn>(_name + ".in"), new Outlet<TOut>(_name + ".out"));
+    }
+
+    /// <summary>Creates a stage over one node instance; materializing it a second time fails.</summary>
+    public NodeStage(Node<TIn, TOut> node, int maxPendingOutputs = DefaultMaxPendingOutputs)
+        : this(SingleUse(node), node.Name, maxPendingOutputs)
+    {
+    }
+
+    /// <inheritdoc />
+    public override FlowShape<TIn, TOut> Shape { get; }
+
+    /// <inheritdoc />
+    protected override Attributes InitialAttributes => Attributes.CreateName(_name);
+
+    /// <inheritdoc />
+    protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) => new Logic(this);
+
+    private static Func<Node<TIn, TOut>> SingleUse(Node<TIn, TOut> node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        var taken = 0;
+        return () => Interlocked.Exchange(ref taken, 1) == 0
+            ? node
+            : throw new InvalidOperationException(
+                $"Node '{node.Name}' is already running in another materialization. A node instance serves one stream; " +
+                "build the flow with NodeFlow.Create(() => new ...) to materialize it more than once.");
+    }
+
+    private sealed class Logic : OutGraphStageLogic, INodeOutput<TOut>
+    {
+        private readonly NodeStage<TIn, TOut> _stage;
+        private readonly Queue<TOut> _pending = new();
+        private readonly CancellationTokenSource _stopping = new();
+        private Node<TIn, TOut>? _node;
+        private string _nodeName;
+        private bool _finishing;
+        private bool _disposed;
+
+        public Logic(NodeStage<TIn, TOut> stage)
+            : base(stage.Shape)
+        {
+            _stage = stage;
+            _nodeName = stage._name;
+            SetHandler(stage.Shape.Inlet, OnPush, OnUpstreamFinish, OnUpstreamFailure);
+            SetHandler(stage.Shape.Outlet, this);
+        }
+
+        public override void PreStart()
+        {
+            try
+            {
+                _node = _stage._factory();
+                _nodeName = _node.Name;
+            }
+            catch (Exception e)
+            {
+                FailStage(new NodeException(_nodeName, "construction", e));
+                return;
+            }
+
+            try
+            {
+                _node.Initialize(new NodeContext(_nodeName, Log, _stopping.Token));
+            }
+            catch (Exception e)
+            {
+                FailStage(new NodeException(_nodeName, "initialize", e));
+                return;
+            }
+
+            Pull(_stage.Shape.Inlet);
+        }
+
+        public void Emit(TOut element)
+        {
+            if (_pending.Count == 0 && IsAvailable(_stage.Shape.Outlet))
+            {
+                Push(_stage.Shape.Outlet, element);
+                return;
+            }
+
+            if (_pending.Count >= _stage._maxPendingOutputs)
+            {
+                throw new InvalidOperationException(
+                    $"Node '{_nodeName}' emitted more than {_stage._maxPendingOutputs} elements beyond downstream demand. " +
+                    "Emit fewer outputs per input, or raise maxPendingOutputs on its NodeStage.");
+            }
+
+            _pending.Enqueue(element);
+        }
+
+        public override void OnPull()
+        {
+            if (_pending.TryDequeue(out var next))
+            {
+                Push(_stage.Shape.Outlet, next);
+                if (_pending.Count == 0 && _finishing)
+                {
+                    CompleteStage();
+                }
+
+                return;
+            }
+
+            if (_finishing)
+            {
+                CompleteStage();
+            }
+            else if (!HasBeenPulled(_stage.Shape.Inlet))
+            {
+                Pull(_stage.Shape.Inlet);
+            }
+        }
+
+        public override void PostStop()
+        {
+            _stopping.Cancel();
+            if (_node is not null && !_disposed)
+            {
+                _disposed = true;
+                try
+                {
+                    _node.Dispose();
+                }
+                catch (Exception e)
+                {
+                    Log.Error(e, "Node '{0}' failed in cleanup", _nodeName);
+                }
+            }
+
+            _stopping.Dispose();
+            _node = null;
+        }
+
+        private void OnPush()
+        {
+            var input = Grab(_stage.Shape.Inlet);
+            try
+            {
+                _node!.Process(input, this);
+            }
+            catch (Exception e)
+            {
+                FailStage(new NodeException(_nodeName, "process", e));
+                return;
+            }
+
+            if (_pending.Count == 0 && IsAvailable(_stage.Shape.Outlet))
+            {
+                Pull(_stage.Shape.Inlet);
+            }
+        }
+
+        private void OnUpstreamFinish()
+        {
+            _finishing = true;
+            try
+            {
+                _node!.Complete(this);
+            }
+            catch (Exception e)
+            {
+                FailStage(new NodeException(_nodeName, "complete", e));
+                return;
+            }
+
+            if (_pending.Count == 0)
+            {
+                CompleteStage();
+            }
+        }
+
+        private void OnUpstreamFailure(Exception e) => FailStage(e);
+    }
+}

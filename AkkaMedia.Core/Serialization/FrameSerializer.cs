@@ -1,0 +1,211 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using System.Runtime.Serialization;
+using System.Text;
+using Akka.Actor;
+using Akka.Serialization;
+using AkkaMedia.Frames;
+
+namespace AkkaMedia.Serialization;
+
+/// <summary>
+/// Writes frames as a small little-endian header followed by the raw samples, pixels or bytes, so a
+/// 20 ms mono 48 kHz audio frame costs 3,840 bytes of payload plus 28 bytes of header and well under a
+/// microsecond to write and read. Bound to every frame type in AkkaMedia.Core's <c>reference.conf</c>.
+/// </summary>
+/// <remarks>
+/// Round trips are bit-exact. A payload that is truncated, too long, carries an impossible header
+/// or an unknown manifest raises <see cref="SerializationException"/>; a wrong frame is never returned.
+/// </remarks>
+public sealed class FrameSerializer : SerializerWithStringManifest
+{
+    /// <summary>The serializer identifier registered in <c>akka.actor.serialization-identifiers</c>.</summary>
+    public const int SerializerIdentifier = 7301;
+
+    internal const string AudioManifest = "A1";
+    internal const string VideoManifest = "V1";
+    internal const string TextManifest = "T1";
+    internal const string BytesManifest = "B1";
+
+    private const int AudioHeader = 4 + 4 + 8 + 8 + 4;
+    private const int VideoHeader = 4 + 4 + 1 + 4 + 8 + 8 + 4;
+    private const int TimedHeader = 8 + 8;
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>Called by Akka's serialization extension.</summary>
+    public FrameSerializer(ExtendedActorSystem system)
+        : base(system)
+    {
+    }
+
+    /// <inheritdoc />
+    public override int Identifier => SerializerIdentifier;
+
+    /// <inheritdoc />
+    public override string Manifest(object o) => o switch
+    {
+        AudioFrame => AudioManifest,
+        VideoFrame => VideoManifest,
+        TextFrame => TextManifest,
+        BytesFrame => BytesManifest,
+        _ => throw new SerializationException($"{nameof(FrameSerializer)} cannot serialize {o?.GetType().FullName ?? "null"}; it handles AudioFrame, VideoFrame, TextFrame and BytesFrame."),
+    };
+
+    /// <inheritdoc />
+    public override byte[] ToBinary(object obj) => obj switch
+    {
+        AudioFrame a => WriteAudio(a),
+        VideoFrame v => WriteVideo(v),
+        TextFrame t => WriteTimed(t.Sequence, t.Timestamp, Encoding.UTF8.GetBytes(t.Text)),
+        BytesFrame b => WriteTimed(b.Sequence, b.Timestamp, b.Data.Span),
+        _ => throw new SerializationException($"{nameof(FrameSerializer)} cannot serialize {obj?.GetType().FullName ?? "null"}."),
+    };
+
+    /// <inheritdoc />
+    public override object FromBinary(byte[] bytes, string manifest)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        try
+        {
+            return manifest switch
+            {
+                AudioManifest => ReadAudio(bytes),
+                VideoManifest => ReadVideo(bytes),
+                TextManifest => new TextFrame(StrictUtf8.GetString(bytes.AsSpan(TimedHeader)), ReadSequence(bytes, "TextFrame"), ReadTimestamp(bytes)),
+                BytesManifest => new BytesFrame(bytes.AsMemory(TimedHeader), ReadSequence(bytes, "BytesFrame"), ReadTimestamp(bytes)),
+                _ => throw new SerializationException($"Unknown frame manifest '{manifest}'; this node understands {AudioManifest}, {VideoManifest}, {TextManifest} and {BytesManifest}. Are both ends on the same AkkaMedia version?"),
+            };
+        }
+        catch (Exception e) when (e is ArgumentException or DecoderFallbackException)
+        {
+            throw new SerializationException($"Corrupt frame payload (manifest '{manifest}', {bytes.Length} bytes): {e.Message}", e);
+        }
+    }
+
+    private static byte[] WriteAudio(AudioFrame frame)
+    {
+        var samples = MemoryMarshal.AsBytes(frame.Samples.Span);
+        var buffer = GC.AllocateUninitializedArray<byte>(AudioHeader + samples.Length);
+        var span = buffer.AsSpan();
+        BinaryPrimitives.WriteInt32LittleEndian(span, frame.SampleRate);
+        BinaryPrimitives.WriteInt32LittleEndian(span[4..], frame.Channels);
+        BinaryPrimitives.WriteInt64LittleEndian(span[8..], frame.Sequence);
+        BinaryPrimitives.WriteInt64LittleEndian(span[16..], frame.Timestamp.Ticks);
+        BinaryPrimitives.WriteInt32LittleEndian(span[24..], frame.Samples.Length);
+        if (BitConverter.IsLittleEndian)
+        {
+            samples.CopyTo(span[AudioHeader..]);
+        }
+        else
+        {
+            var source = frame.Samples.Span;
+            for (var i = 0; i < source.Length; i++)
+            {
+                BinaryPrimitives.WriteSingleLittleEndian(span[(AudioHeader + (i * 4))..], source[i]);
+            }
+        }
+
+        return buffer;
+    }
+
+    private static AudioFrame ReadAudio(byte[] bytes)
+    {
+        if (bytes.Length < AudioHeader)
+        {
+            throw Truncated("AudioFrame", bytes.Length, AudioHeader);
+        }
+
+        var span = bytes.AsSpan();
+        var sampleRate = BinaryPrimitives.ReadInt32LittleEndian(span);
+        var channels = BinaryPrimitives.ReadInt32LittleEndian(span[4..]);
+        var sequence = BinaryPrimitives.ReadInt64LittleEndian(span[8..]);
+        var ticks = BinaryPrimitives.ReadInt64LittleEndian(span[16..]);
+        var count = BinaryPrimitives.ReadInt32LittleEndian(span[24..]);
+        if (count < 0 || (long)count * 4 != bytes.Length - AudioHeader)
+        {
+            throw new SerializationException($"Corrupt AudioFrame payload: header announces {count} samples but {bytes.Length - AudioHeader} bytes of samples follow.");
+        }
+
+        var samples = GC.AllocateUninitializedArray<float>(count);
+        if (BitConverter.IsLittleEndian)
+        {
+            span[AudioHeader..].CopyTo(MemoryMarshal.AsBytes(samples.AsSpan()));
+        }
+        else
+        {
+            for (var i = 0; i < count; i++)
+            {
+                samples[i] = BinaryPrimitives.ReadSingleLittleEndian(span[(AudioHeader + (i * 4))..]);
+            }
+        }
+
+        return new AudioFrame(samples, sampleRate, channels, sequence, TimeSpan.FromTicks(ticks));
+    }
+
+    private static byte[] WriteVideo(VideoFrame frame)
+    {
+        var length = VideoFrame.RequiredLength(frame.Format, frame.Height, frame.Stride);
+        var buffer = GC.AllocateUninitializedArray<byte>(VideoHeader + length);
+        var span = buffer.AsSpan();
+        BinaryPrimitives.WriteInt32LittleEndian(span, frame.Width);
+        BinaryPrimitives.WriteInt32LittleEndian(span[4..], frame.Height);
+        span[8] = (byte)frame.Format;
+        BinaryPrimitives.WriteInt32LittleEndian(span[9..], frame.Stride);
+        BinaryPrimitives.WriteInt64LittleEndian(span[13..], frame.Sequence);
+        BinaryPrimitives.WriteInt64LittleEndian(span[21..], frame.Timestamp.Ticks);
+        BinaryPrimitives.WriteInt32LittleEndian(span[29..], length);
+        frame.Data.Span[..length].CopyTo(span[VideoHeader..]);
+        return buffer;
+    }
+
+    private static VideoFrame ReadVideo(byte[] bytes)
+    {
+        if (bytes.Length < VideoHeader)
+        {
+            throw Truncated("VideoFrame", bytes.Length, VideoHeader);
+        }
+
+        var span = bytes.AsSpan();
+        var width = BinaryPrimitives.ReadInt32LittleEndian(span);
+        var height = BinaryPrimitives.ReadInt32LittleEndian(span[4..]);
+        var format = (PixelFormat)span[8];
+        var stride = BinaryPrimitives.ReadInt32LittleEndian(span[9..]);
+        var sequence = BinaryPrimitives.ReadInt64LittleEndian(span[13..]);
+        var ticks = BinaryPrimitives.ReadInt64LittleEndian(span[21..]);
+        var length = BinaryPrimitives.ReadInt32LittleEndian(span[29..]);
+        if (!Enum.IsDefined(format))
+        {
+            throw new SerializationException($"Corrupt VideoFrame payload: unknown pixel format code {(byte)format}.");
+        }
+
+        if (length != bytes.Length - VideoHeader)
+        {
+            throw new SerializationException($"Corrupt VideoFrame payload: header announces {length} bytes of pixels but {bytes.Length - VideoHeader} follow.");
+        }
+
+        if (width <= 0 || height <= 0 || stride <= 0 || (long)stride * height > int.MaxValue || VideoFrame.RequiredLength(format, height, stride) != length)
+        {
+            throw new SerializationException($"Corrupt VideoFrame payload: {format} {width}x{height} stride {stride} does not match {length} bytes of pixels.");
+        }
+
+        return new VideoFrame(bytes.AsMemory(VideoHeader), width, height, format, stride, sequence, TimeSpan.FromTicks(ticks));
+    }
+
+    private static byte[] WriteTimed(long sequence, TimeSpan timestamp, ReadOnlySpan<byte> payload)
+    {
+        var buffer = GC.AllocateUninitializedArray<byte>(TimedHeader + payload.Length);
+        BinaryPrimitives.WriteInt64LittleEndian(buffer, sequence);
+        BinaryPrimitives.WriteInt64LittleEndian(buffer.AsSpan(8), timestamp.Ticks);
+        payload.CopyTo(buffer.AsSpan(TimedHeader));
+        return buffer;
+    }
+
+    private static long ReadSequence(byte[] bytes, string type) =>
+        bytes.Length < TimedHeader ? throw Truncated(type, bytes.Length, TimedHeader) : BinaryPrimitives.ReadInt64LittleEndian(bytes);
+
+    private static TimeSpan ReadTimestamp(byte[] bytes) => TimeSpan.FromTicks(BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(8)));
+
+    private static SerializationException Truncated(string type, int length, int header) =>
+        new($"Truncated {type} payload: {length} bytes, shorter than its {header}-byte header.");
+}
