@@ -1,4 +1,5 @@
 using Akka.Configuration;
+using Akka.Streams;
 
 namespace AkkaMedia;
 
@@ -8,9 +9,14 @@ namespace AkkaMedia;
 /// </summary>
 public static class AkkaMediaConfig
 {
-    private static readonly Lazy<Config> DefaultConfig = new(() => Load(typeof(AkkaMediaConfig).Assembly, "AkkaMedia.Core.reference.conf"));
+    private static readonly Lazy<Config> DefaultConfig = new(() =>
+        Load(typeof(AkkaMediaConfig).Assembly, "AkkaMedia.Core.reference.conf").WithFallback(ActorMaterializer.DefaultConfig()));
 
-    /// <summary>AkkaMedia.Core's <c>reference.conf</c>.</summary>
+    /// <summary>
+    /// AkkaMedia.Core's <c>reference.conf</c> with Akka.Streams' defaults behind it. Akka.Streams' defaults
+    /// are needed from the start: they bind the stream-ref serializer, without which a node cannot read
+    /// an <c>OpenSession</c> before its first materializer exists.
+    /// </summary>
     public static Config Default => DefaultConfig.Value;
 
     /// <summary>

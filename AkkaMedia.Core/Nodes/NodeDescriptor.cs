@@ -1,0 +1,110 @@
+using Akka;
+using Akka.Configuration;
+using Akka.Streams.Dsl;
+
+namespace AkkaMedia.Nodes;
+
+/// <summary>
+/// One entry of a <see cref="NodeRegistry"/>: a node type name, its element types, the settings it
+/// accepts and how to build it from HOCON settings.
+/// </summary>
+public sealed class NodeDescriptor
+{
+    private readonly Func<Config, Func<object>> _bind;
+    private readonly Func<Func<object>, Flow<object, object, NotUsed>> _untypedFlow;
+
+    private NodeDescriptor(
+        string typeName,
+        Type inputType,
+        Type outputType,
+        string description,
+        IReadOnlyList<string> settingKeys,
+        Func<Config, Func<object>> bind,
+        Func<Func<object>, Flow<object, object, NotUsed>> untypedFlow)
+    {
+        TypeName = typeName;
+        InputType = inputType;
+        OutputType = outputType;
+        Description = description;
+        SettingKeys = settingKeys;
+        _bind = bind;
+        _untypedFlow = untypedFlow;
+    }
+
+    /// <summary>The name pipelines and remote stages use for this node type, such as <c>Gain</c>.</summary>
+    public string TypeName { get; }
+
+    /// <summary>Element type the node consumes.</summary>
+    public Type InputType { get; }
+
+    /// <summary>Element type the node emits.</summary>
+    public Type OutputType { get; }
+
+    /// <summary>One line on what the node does, shown by listings.</summary>
+    public string Description { get; }
+
+    /// <summary>The setting keys the node accepts; any other key is an error.</summary>
+    public IReadOnlyList<string> SettingKeys { get; }
+
+    /// <summary>
+    /// Validates <paramref name="settings"/> (unknown keys, bad values) by building one node, and
+    /// returns a factory of nodes with those settings.
+    /// </summary>
+    /// <exception cref="ArgumentException">A key is unknown or a value is missing, malformed or out of range; the message names it.</exception>
+    public Func<object> Bind(Config settings)
+    {
+        settings ??= Config.Empty;
+        if (!settings.IsEmpty)
+        {
+            foreach (var key in settings.Root.GetObject().Items.Keys)
+            {
+                if (!SettingKeys.Contains(key, StringComparer.Ordinal))
+                {
+                    var known = SettingKeys.Count == 0 ? "it takes no settings" : "known settings: " + string.Join(", ", SettingKeys);
+                    throw new ArgumentException($"Unknown setting '{key}' for node type '{TypeName}'; {known}.", key);
+                }
+            }
+        }
+
+        Func<object> factory;
+        try
+        {
+            factory = _bind(settings);
+            ((IDisposable)factory()).Dispose();
+        }
+        catch (ArgumentException)
+        {
+            throw;
+        }
+        catch (Exception e) when (e is ConfigurationException or FormatException or InvalidCastException)
+        {
+            throw new ArgumentException($"Bad settings for node type '{TypeName}': {e.Message}", e);
+        }
+
+        return factory;
+    }
+
+    /// <summary>A flow over elements typed as <see cref="object"/> that runs a new node from <paramref name="factory"/> per materialization.</summary>
+    public Flow<object, object, NotUsed> CreateUntypedFlow(Func<object> factory) => _untypedFlow(factory);
+
+    /// <summary>Creates a descriptor for nodes built by <paramref name="create"/>.</summary>
+    public static NodeDescriptor Create<TIn, TOut>(string typeName, string description, Func<Config, Node<TIn, TOut>> create, params string[] settingKeys)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(typeName);
+        ArgumentNullException.ThrowIfNull(create);
+        return new NodeDescriptor(
+            typeName,
+            typeof(TIn),
+            typeof(TOut),
+            description,
+            settingKeys,
+            settings => () => create(settings),
+            factory => Flow.Create<object>()
+                .Select(static o => (TIn)o)
+                .Via(new NodeStage<TIn, TOut>(() => (Node<TIn, TOut>)factory(), typeName))
+                .Select(static o => (object)o!));
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"{TypeName} ({InputType.Name} -> {OutputType.Name})";
+}

@@ -1,0 +1,65 @@
+using Akka.Actor;
+using Akka.Streams;
+
+namespace AkkaMedia.Protocol;
+
+/// <summary>
+/// Asks an executor to run node type <paramref name="NodeType"/> with HOCON <paramref name="Settings"/>
+/// for one remote stage. The executor subscribes to <paramref name="Input"/>, runs the node and answers
+/// <see cref="SessionOpened"/> or <see cref="SessionRefused"/> to <paramref name="Client"/>, which it
+/// also watches: when the client is gone, the session stops.
+/// </summary>
+public sealed record OpenSession(string SessionId, string NodeType, string Settings, ISourceRef<object> Input, IActorRef Client);
+
+/// <summary>The executor runs the session; the stage's results stream from <paramref name="Output"/>.</summary>
+public sealed record SessionOpened(string SessionId, ISourceRef<object> Output, IActorRef Session);
+
+/// <summary>Why an executor refused a session.</summary>
+public enum RefusalReason
+{
+    /// <summary>The executor runs its maximum number of sessions; another executor may accept.</summary>
+    AtCapacity = 1,
+
+    /// <summary>The node type is not registered on the executor.</summary>
+    UnknownNodeType = 2,
+
+    /// <summary>A setting is unknown, missing or out of range.</summary>
+    BadSettings = 3,
+
+    /// <summary>The executor is leaving the cluster.</summary>
+    ShuttingDown = 4,
+}
+
+/// <summary>The executor did not open the session; <paramref name="Message"/> says what to fix.</summary>
+public sealed record SessionRefused(string SessionId, RefusalReason Reason, string Message);
+
+/// <summary>The client is done with a session: the executor stops it and releases its resources.</summary>
+public sealed record CloseSession(string SessionId);
+
+/// <summary>Asks an executor for its <see cref="ExecutorStatus"/>.</summary>
+public sealed class GetExecutorStatus
+{
+    /// <summary>The single instance.</summary>
+    public static readonly GetExecutorStatus Instance = new();
+
+    private GetExecutorStatus()
+    {
+    }
+}
+
+/// <summary>An executor's load: how many sessions run and how many it accepts.</summary>
+public sealed record ExecutorStatus(string Address, int ActiveSessions, int MaxSessions, bool Accepting);
+
+/// <summary>
+/// An element both ends inject into a remote stage's streams when they have nothing else to send,
+/// so that silence on a link means the other end is gone. Never reaches user code.
+/// </summary>
+public sealed class StreamHeartbeat
+{
+    /// <summary>The single instance.</summary>
+    public static readonly StreamHeartbeat Instance = new();
+
+    private StreamHeartbeat()
+    {
+    }
+}

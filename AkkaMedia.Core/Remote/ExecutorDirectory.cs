@@ -1,0 +1,39 @@
+using Akka.Actor;
+using static AkkaMedia.Remote.ExecutorDirectoryProtocol;
+
+namespace AkkaMedia.Remote;
+
+/// <summary>
+/// The client's view of the executors in its cluster: reachable members that are up with the
+/// executor role, least loaded first. One per actor system (an Akka extension); remote stages use it
+/// to place sessions.
+/// </summary>
+public sealed class ExecutorDirectory : IExtension
+{
+    private readonly IActorRef _actor;
+
+    internal ExecutorDirectory(ExtendedActorSystem system)
+    {
+        _actor = system.SystemActorOf(Props.Create<ExecutorDirectoryActor>(), "akka-media-executor-directory");
+    }
+
+    /// <summary>The directory of <paramref name="system"/>, started on first use.</summary>
+    public static ExecutorDirectory Get(ActorSystem system) => system.WithExtension<ExecutorDirectory, ExecutorDirectoryProvider>();
+
+    /// <summary>
+    /// Returns the reachable executors with <paramref name="role"/>, least loaded first. When none is
+    /// known yet, waits up to <paramref name="wait"/> for one to join; the list is empty if none did.
+    /// </summary>
+    public async Task<IReadOnlyList<ExecutorInfo>> GetExecutorsAsync(string role, TimeSpan wait, CancellationToken cancellationToken = default)
+    {
+        var reply = await _actor.Ask<Executors>(new GetExecutors(role, DateTime.UtcNow + wait), wait + TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
+        return reply.Items;
+    }
+
+    internal void SessionPlaced(string address) => _actor.Tell(new SessionPlaced(address));
+
+    private sealed class ExecutorDirectoryProvider : ExtensionIdProvider<ExecutorDirectory>
+    {
+        public override ExecutorDirectory CreateExtension(ExtendedActorSystem system) => new(system);
+    }
+}

@@ -1,0 +1,159 @@
+using System.Collections.Immutable;
+using Akka.Actor;
+using Akka.Cluster;
+using AkkaMedia.Protocol;
+using static AkkaMedia.Remote.ExecutorDirectoryProtocol;
+
+namespace AkkaMedia.Remote;
+
+/// <summary>
+/// Follows cluster membership and keeps, for every reachable member that is up, its roles and its
+/// last reported load (polled once a second). Answers <see cref="GetExecutors"/> least loaded first.
+/// </summary>
+internal sealed class ExecutorDirectoryActor : ReceiveActor, IWithTimers
+{
+    public const string ExecutorPath = "/user/akka-media-executor";
+    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+
+    private readonly Dictionary<Address, Entry> _members = [];
+    private readonly List<(IActorRef Requester, GetExecutors Request)> _waiting = [];
+    private readonly HashSet<string> _roles = ["executor"];
+    private readonly Cluster? _cluster;
+
+    public ExecutorDirectoryActor()
+    {
+        if (((ExtendedActorSystem)Context.System).Provider is Akka.Cluster.ClusterActorRefProvider)
+        {
+            _cluster = Cluster.Get(Context.System);
+        }
+
+        Receive<ClusterEvent.MemberUp>(e => Upsert(e.Member));
+        Receive<ClusterEvent.MemberWeaklyUp>(e => Upsert(e.Member));
+        Receive<ClusterEvent.IMemberEvent>(e =>
+        {
+            if (e.Member.Status is MemberStatus.Leaving or MemberStatus.Exiting or MemberStatus.Down or MemberStatus.Removed)
+            {
+                _members.Remove(e.Member.Address);
+            }
+        });
+        Receive<ClusterEvent.UnreachableMember>(e =>
+        {
+            if (_members.TryGetValue(e.Member.Address, out var entry))
+            {
+                entry.Reachable = false;
+            }
+        });
+        Receive<ClusterEvent.ReachableMember>(e =>
+        {
+            if (_members.TryGetValue(e.Member.Address, out var entry))
+            {
+                entry.Reachable = true;
+            }
+        });
+        Receive<ExecutorStatus>(s =>
+        {
+            var address = Sender.Path.Address;
+            if (_members.TryGetValue(address, out var entry))
+            {
+                entry.Reported = s.ActiveSessions;
+                entry.Placed = 0;
+                entry.MaxSessions = s.MaxSessions;
+                entry.Accepting = s.Accepting;
+            }
+        });
+        Receive<SessionPlaced>(p =>
+        {
+            var entry = _members.Values.FirstOrDefault(m => m.Address.ToString() == p.Address);
+            if (entry is not null)
+            {
+                entry.Placed++;
+            }
+        });
+        Receive<Poll>(_ =>
+        {
+            foreach (var entry in _members.Values.Where(m => m.Roles.Overlaps(_roles)))
+            {
+                Context.ActorSelection(entry.Address + ExecutorPath).Tell(GetExecutorStatus.Instance);
+            }
+        });
+        Receive<GetExecutors>(request =>
+        {
+            _roles.Add(request.Role);
+            var found = Select(request.Role);
+            if (found.Count > 0 || request.Deadline <= DateTime.UtcNow)
+            {
+                Sender.Tell(new Executors(found));
+                return;
+            }
+
+            _waiting.Add((Sender, request));
+            Timers.StartSingleTimer(request, new WaitExpired(Sender, request), request.Deadline - DateTime.UtcNow);
+        });
+        Receive<WaitExpired>(expired =>
+        {
+            if (_waiting.Remove((expired.Requester, expired.Request)))
+            {
+                expired.Requester.Tell(new Executors([]));
+            }
+        });
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    protected override void PreStart()
+    {
+        _cluster?.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent));
+        Timers.StartPeriodicTimer("poll", Poll.Instance, PollInterval);
+    }
+
+    protected override void PostStop() => _cluster?.Unsubscribe(Self);
+
+    private void Upsert(Member member)
+    {
+        if (!_members.ContainsKey(member.Address))
+        {
+            _members[member.Address] = new Entry(member.Address, member.Roles);
+            if (member.Roles.Overlaps(_roles))
+            {
+                Context.ActorSelection(member.Address + ExecutorPath).Tell(GetExecutorStatus.Instance);
+            }
+        }
+
+        for (var i = _waiting.Count - 1; i >= 0; i--)
+        {
+            var (requester, request) = _waiting[i];
+            var found = Select(request.Role);
+            if (found.Count > 0)
+            {
+                requester.Tell(new Executors(found));
+                _waiting.RemoveAt(i);
+            }
+        }
+    }
+
+    private List<ExecutorInfo> Select(string role) =>
+        _members.Values
+            .Where(m => m.Reachable && m.Accepting && m.Roles.Contains(role))
+            .OrderBy(m => m.MaxSessions == 0 ? 0.0 : (double)(m.Reported + m.Placed) / m.MaxSessions)
+            .ThenBy(m => m.Reported + m.Placed)
+            .ThenBy(m => m.Address.ToString(), StringComparer.Ordinal)
+            .Select(m => new ExecutorInfo(m.Address.ToString(), role, m.Reported + m.Placed, m.MaxSessions))
+            .ToList();
+
+    private sealed class Entry(Address address, IImmutableSet<string> roles)
+    {
+        public Address Address { get; } = address;
+
+        public IImmutableSet<string> Roles { get; } = roles;
+
+        public bool Reachable { get; set; } = true;
+
+        public bool Accepting { get; set; } = true;
+
+        public int Reported { get; set; }
+
+        public int Placed { get; set; }
+
+        public int MaxSessions { get; set; }
+    }
+}

@@ -1,0 +1,26 @@
+namespace AkkaMedia.Remote;
+
+/// <summary>
+/// Per-stage overrides of <c>akka-media.remote</c>. Every property is optional: null keeps the value
+/// from the actor system's configuration.
+/// </summary>
+public sealed class RemoteStageOptions
+{
+    /// <summary>
+    /// Run the stage on this executor (<c>akka.tcp://media@host:port</c>) instead of picking the
+    /// least-loaded member with the executor role. Works without cluster membership.
+    /// </summary>
+    public string? Executor { get; init; }
+
+    /// <summary>Cluster role that marks executors.</summary>
+    public string? ExecutorRole { get; init; }
+
+    /// <summary>How long to wait for an executor to accept the session.</summary>
+    public TimeSpan? OpenTimeout { get; init; }
+
+    /// <summary>Silence on the return stream after which the stage fails; see <c>akka-media.remote.idle-timeout</c>.</summary>
+    public TimeSpan? IdleTimeout { get; init; }
+
+    /// <summary>Interval of heartbeats sent when the stage has no data to send.</summary>
+    public TimeSpan? HeartbeatInterval { get; init; }
+}

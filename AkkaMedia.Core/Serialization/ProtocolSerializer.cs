@@ -1,0 +1,167 @@
+using System.Runtime.Serialization;
+using System.Text;
+using Akka.Actor;
+using Akka.Serialization;
+using Akka.Streams;
+using AkkaMedia.Protocol;
+
+namespace AkkaMedia.Serialization;
+
+/// <summary>
+/// Writes the messages between clients and executors (<see cref="OpenSession"/> and its replies,
+/// status queries, stream heartbeats) as compact binary: strings length-prefixed UTF-8, actor refs
+/// as serialized paths, stream refs through Akka.Streams' own serializer. Never JSON.
+/// </summary>
+/// <remarks>A truncated or corrupt payload, or an unknown manifest, raises <see cref="SerializationException"/>.</remarks>
+public sealed class ProtocolSerializer : SerializerWithStringManifest
+{
+    /// <summary>The serializer identifier registered in <c>akka.actor.serialization-identifiers</c>.</summary>
+    public const int SerializerIdentifier = 7302;
+
+    private const string OpenSessionManifest = "OS";
+    private const string SessionOpenedManifest = "SO";
+    private const string SessionRefusedManifest = "SR";
+    private const string CloseSessionManifest = "CS";
+    private const string GetStatusManifest = "GS";
+    private const string StatusManifest = "ES";
+    private const string HeartbeatManifest = "HB";
+
+    private static readonly byte[] Empty = [];
+
+    /// <summary>Called by Akka's serialization extension.</summary>
+    public ProtocolSerializer(ExtendedActorSystem system)
+        : base(system)
+    {
+    }
+
+    /// <inheritdoc />
+    public override int Identifier => SerializerIdentifier;
+
+    /// <inheritdoc />
+    public override string Manifest(object o) => o switch
+    {
+        OpenSession => OpenSessionManifest,
+        SessionOpened => SessionOpenedManifest,
+        SessionRefused => SessionRefusedManifest,
+        CloseSession => CloseSessionManifest,
+        GetExecutorStatus => GetStatusManifest,
+        ExecutorStatus => StatusManifest,
+        StreamHeartbeat => HeartbeatManifest,
+        _ => throw new SerializationException($"{nameof(ProtocolSerializer)} cannot serialize {o?.GetType().FullName ?? "null"}."),
+    };
+
+    /// <inheritdoc />
+    public override byte[] ToBinary(object obj)
+    {
+        switch (obj)
+        {
+            case StreamHeartbeat:
+            case GetExecutorStatus:
+                return Empty;
+        }
+
+        using var stream = new MemoryStream(128);
+        using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
+        {
+            switch (obj)
+            {
+                case OpenSession m:
+                    writer.Write(m.SessionId);
+                    writer.Write(m.NodeType);
+                    writer.Write(m.Settings);
+                    WriteNested(writer, m.Input);
+                    WriteActorRef(writer, m.Client);
+                    break;
+                case SessionOpened m:
+                    writer.Write(m.SessionId);
+                    WriteNested(writer, m.Output);
+                    WriteActorRef(writer, m.Session);
+                    break;
+                case SessionRefused m:
+                    writer.Write(m.SessionId);
+                    writer.Write((int)m.Reason);
+                    writer.Write(m.Message);
+                    break;
+                case CloseSession m:
+                    writer.Write(m.SessionId);
+                    break;
+                case ExecutorStatus m:
+                    writer.Write(m.Address);
+                    writer.Write(m.ActiveSessions);
+                    writer.Write(m.MaxSessions);
+                    writer.Write(m.Accepting);
+                    break;
+                default:
+                    throw new SerializationException($"{nameof(ProtocolSerializer)} cannot serialize {obj?.GetType().FullName ?? "null"}.");
+            }
+        }
+
+        return stream.ToArray();
+    }
+
+    /// <inheritdoc />
+    public override object FromBinary(byte[] bytes, string manifest)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        try
+        {
+            using var reader = new BinaryReader(new MemoryStream(bytes, writable: false), Encoding.UTF8);
+            object result = manifest switch
+            {
+                OpenSessionManifest => new OpenSession(reader.ReadString(), reader.ReadString(), reader.ReadString(), ReadNested<ISourceRef<object>>(reader), ReadActorRef(reader)),
+                SessionOpenedManifest => new SessionOpened(reader.ReadString(), ReadNested<ISourceRef<object>>(reader), ReadActorRef(reader)),
+                SessionRefusedManifest => new SessionRefused(reader.ReadString(), ReadReason(reader), reader.ReadString()),
+                CloseSessionManifest => new CloseSession(reader.ReadString()),
+                GetStatusManifest => GetExecutorStatus.Instance,
+                StatusManifest => new ExecutorStatus(reader.ReadString(), reader.ReadInt32(), reader.ReadInt32(), reader.ReadBoolean()),
+                HeartbeatManifest => StreamHeartbeat.Instance,
+                _ => throw new SerializationException($"Unknown protocol manifest '{manifest}'. Are client and executor on the same AkkaMedia version?"),
+            };
+            if (reader.BaseStream.Position != bytes.Length)
+            {
+                throw new SerializationException($"Corrupt protocol message '{manifest}': {bytes.Length - reader.BaseStream.Position} unexpected trailing bytes.");
+            }
+
+            return result;
+        }
+        catch (Exception e) when (e is EndOfStreamException or IOException or FormatException or ArgumentException or InvalidCastException)
+        {
+            throw new SerializationException($"Corrupt protocol message '{manifest}' ({bytes.Length} bytes): {e.Message}", e);
+        }
+    }
+
+    private static RefusalReason ReadReason(BinaryReader reader)
+    {
+        var value = (RefusalReason)reader.ReadInt32();
+        return Enum.IsDefined(value) ? value : throw new SerializationException($"Unknown refusal reason {(int)value}.");
+    }
+
+    private void WriteNested(BinaryWriter writer, object value)
+    {
+        var serializer = system.Serialization.FindSerializerFor(value);
+        writer.Write(serializer.Identifier);
+        writer.Write(Akka.Serialization.Serialization.ManifestFor(serializer, value));
+        var bytes = serializer.ToBinary(value);
+        writer.Write(bytes.Length);
+        writer.Write(bytes);
+    }
+
+    private T ReadNested<T>(BinaryReader reader)
+    {
+        var id = reader.ReadInt32();
+        var manifest = reader.ReadString();
+        var length = reader.ReadInt32();
+        if (length < 0 || length > reader.BaseStream.Length - reader.BaseStream.Position)
+        {
+            throw new SerializationException($"Corrupt protocol message: nested payload of {length} bytes does not fit.");
+        }
+
+        var value = system.Serialization.Deserialize(reader.ReadBytes(length), id, manifest);
+        return value is T typed ? typed : throw new SerializationException($"Expected {typeof(T).Name} in protocol message but found {value?.GetType().Name ?? "null"}.");
+    }
+
+    private static void WriteActorRef(BinaryWriter writer, IActorRef actorRef) =>
+        writer.Write(Akka.Serialization.Serialization.SerializedActorPath(actorRef));
+
+    private IActorRef ReadActorRef(BinaryReader reader) => system.Provider.ResolveActorRef(reader.ReadString());
+}

@@ -1,0 +1,114 @@
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.Event;
+using AkkaMedia.Nodes;
+using AkkaMedia.Protocol;
+
+namespace AkkaMedia.Executor;
+
+/// <summary>
+/// The executor of a node (one per actor system, at <c>/user/akka-media-executor</c>): accepts or
+/// refuses <see cref="OpenSession"/> requests, runs each accepted one in a <c>SessionActor</c> child,
+/// and reports its load to <see cref="GetExecutorStatus"/>.
+/// </summary>
+public sealed class ExecutorActor : ReceiveActor
+{
+    /// <summary>The name under <c>/user</c> that clients address.</summary>
+    public const string Name = "akka-media-executor";
+
+    private readonly ExecutorSettings _settings;
+    private readonly NodeRegistry _registry;
+    private readonly Dictionary<string, IActorRef> _sessions = new(StringComparer.Ordinal);
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private bool _accepting = true;
+
+    /// <summary>Creates the actor; use <see cref="Props"/>.</summary>
+    public ExecutorActor(ExecutorSettings settings, NodeRegistry registry)
+    {
+        _settings = settings;
+        _registry = registry;
+
+        Receive<OpenSession>(Open);
+        Receive<CloseSession>(close =>
+        {
+            if (_sessions.TryGetValue(close.SessionId, out var session))
+            {
+                session.Forward(close);
+            }
+        });
+        Receive<GetExecutorStatus>(_ => Sender.Tell(Status()));
+        Receive<StopAccepting>(_ => _accepting = false);
+        Receive<Terminated>(t =>
+        {
+            var id = t.ActorRef.Path.Name;
+            if (_sessions.Remove(id))
+            {
+                _log.Debug("Session {0} ended; {1} active", id, _sessions.Count);
+            }
+        });
+    }
+
+    /// <summary>Props for the executor of a node.</summary>
+    public static Props Props(ExecutorSettings settings, NodeRegistry registry) =>
+        Akka.Actor.Props.Create(() => new ExecutorActor(settings, registry));
+
+    /// <summary>Tells the executor to refuse new sessions (node draining); running sessions continue.</summary>
+    public sealed class StopAccepting
+    {
+        /// <summary>The single instance.</summary>
+        public static readonly StopAccepting Instance = new();
+
+        private StopAccepting()
+        {
+        }
+    }
+
+    private ExecutorStatus Status() =>
+        new(((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString(), _sessions.Count, _settings.MaxSessions, _accepting);
+
+    private void Open(OpenSession request)
+    {
+        if (!_accepting)
+        {
+            Sender.Tell(new SessionRefused(request.SessionId, RefusalReason.ShuttingDown, $"Executor {Status().Address} is leaving the cluster."));
+            return;
+        }
+
+        if (_sessions.Count >= _settings.MaxSessions)
+        {
+            Sender.Tell(new SessionRefused(request.SessionId, RefusalReason.AtCapacity,
+                $"Executor {Status().Address} is at capacity ({_settings.MaxSessions} sessions)."));
+            return;
+        }
+
+        if (!_registry.TryGet(request.NodeType, out var descriptor))
+        {
+            Sender.Tell(new SessionRefused(request.SessionId, RefusalReason.UnknownNodeType,
+                $"Unknown node type '{request.NodeType}'. Known types: {_registry.KnownTypes}."));
+            return;
+        }
+
+        Func<object> factory;
+        try
+        {
+            var settings = string.IsNullOrWhiteSpace(request.Settings) ? Config.Empty : ConfigurationFactory.ParseString(request.Settings);
+            factory = descriptor.Bind(settings);
+        }
+        catch (Exception e)
+        {
+            Sender.Tell(new SessionRefused(request.SessionId, RefusalReason.BadSettings, $"Bad settings for node type '{descriptor.TypeName}': {e.Message}"));
+            return;
+        }
+
+        if (_sessions.ContainsKey(request.SessionId))
+        {
+            return;
+        }
+
+        var session = Context.ActorOf(
+            Akka.Actor.Props.Create(() => new SessionActor(request, descriptor.CreateUntypedFlow(factory), _settings)),
+            request.SessionId);
+        Context.Watch(session);
+        _sessions.Add(request.SessionId, session);
+    }
+}

@@ -1,0 +1,62 @@
+using Akka.Configuration;
+
+namespace AkkaMedia.Executor;
+
+/// <summary>The settings of an executor node, read from <c>akka-media.executor</c>.</summary>
+public sealed class ExecutorSettings
+{
+    private ExecutorSettings(int maxSessions, TimeSpan idleTimeout, TimeSpan subscriptionTimeout, TimeSpan heartbeatInterval)
+    {
+        MaxSessions = maxSessions;
+        IdleTimeout = idleTimeout;
+        SubscriptionTimeout = subscriptionTimeout;
+        HeartbeatInterval = heartbeatInterval;
+    }
+
+    /// <summary>Most sessions run at once; more are refused as at capacity.</summary>
+    public int MaxSessions { get; }
+
+    /// <summary>Client silence after which a session is stopped.</summary>
+    public TimeSpan IdleTimeout { get; }
+
+    /// <summary>How long a session's return stream waits for the client to subscribe.</summary>
+    public TimeSpan SubscriptionTimeout { get; }
+
+    /// <summary>Heartbeat interval on a quiet return stream.</summary>
+    public TimeSpan HeartbeatInterval { get; }
+
+    /// <summary>The executor's own defaults (its embedded <c>reference.conf</c>).</summary>
+    public static Config DefaultConfig { get; } = AkkaMediaConfig.Load(typeof(ExecutorSettings).Assembly, "AkkaMedia.Executor.reference.conf");
+
+    /// <summary>Reads <c>akka-media.executor</c> from <paramref name="config"/>, falling back to the defaults.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A value is out of range; the message names the key and says what is allowed.</exception>
+    public static ExecutorSettings Create(Config config)
+    {
+        var section = (config ?? Config.Empty).WithFallback(DefaultConfig).GetConfig("akka-media.executor");
+        var maxSessions = section.GetInt("max-sessions");
+        var idle = section.GetTimeSpan("idle-timeout");
+        var subscription = section.GetTimeSpan("subscription-timeout");
+        var heartbeat = section.GetTimeSpan("heartbeat-interval");
+        if (maxSessions <= 0)
+        {
+            throw new ArgumentOutOfRangeException("akka-media.executor.max-sessions", maxSessions, "max-sessions must be at least 1.");
+        }
+
+        if (idle <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException("akka-media.executor.idle-timeout", idle, "idle-timeout must be positive.");
+        }
+
+        if (subscription <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException("akka-media.executor.subscription-timeout", subscription, "subscription-timeout must be positive.");
+        }
+
+        if (heartbeat <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException("akka-media.executor.heartbeat-interval", heartbeat, "heartbeat-interval must be positive.");
+        }
+
+        return new ExecutorSettings(maxSessions, idle, subscription, heartbeat);
+    }
+}

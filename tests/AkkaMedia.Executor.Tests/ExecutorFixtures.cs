@@ -1,0 +1,7 @@
+using Akka.Configuration;
+using AkkaMedia.TestKit;
+
+namespace AkkaMedia.Executor.Tests;
+
+/// <summary>An in-process executor that serves the test node types, limited to 2 sessions.</summary>
+public sealed class TestExecutor() : ExecutorFixture(TestRegistry.Create(), ConfigurationFactory.ParseString("akka-media.executor.max-sessions = 2"));
