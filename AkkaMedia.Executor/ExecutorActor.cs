@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.Event;
+using AkkaMedia.Executor.Link;
 using AkkaMedia.Nodes;
 using AkkaMedia.Protocol;
 
@@ -18,6 +19,7 @@ public sealed class ExecutorActor : ReceiveActor
 
     private readonly ExecutorSettings _settings;
     private readonly NodeRegistry _registry;
+    private readonly LinkServer? _linkServer;
     private readonly Dictionary<string, IActorRef> _sessions = new(StringComparer.Ordinal);
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private bool _accepting = true;
@@ -27,6 +29,7 @@ public sealed class ExecutorActor : ReceiveActor
     {
         _settings = settings;
         _registry = registry;
+        _linkServer = settings.LinkEnabled ? LinkServer.Start((ExtendedActorSystem)Context.System, settings) : null;
 
         Receive<OpenSession>(Open);
         Receive<CloseSession>(close =>
@@ -62,6 +65,9 @@ public sealed class ExecutorActor : ReceiveActor
         {
         }
     }
+
+    /// <inheritdoc />
+    protected override void PostStop() => _linkServer?.Dispose();
 
     private ExecutorStatus Status() =>
         new(((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString(), _sessions.Count, _settings.MaxSessions, _accepting);
@@ -105,8 +111,15 @@ public sealed class ExecutorActor : ReceiveActor
             return;
         }
 
+        if (request.Input is null && _linkServer is null)
+        {
+            Sender.Tell(new SessionRefused(request.SessionId, RefusalReason.TransportUnavailable,
+                $"Executor {Status().Address} has its media link turned off (akka-media.executor.link.enabled); use the StreamRefs transport."));
+            return;
+        }
+
         var session = Context.ActorOf(
-            Akka.Actor.Props.Create(() => new SessionActor(request, descriptor.CreateUntypedFlow(factory), _settings)),
+            Akka.Actor.Props.Create(() => new SessionActor(request, descriptor.CreateUntypedFlow(factory), _settings, _linkServer)),
             request.SessionId);
         Context.Watch(session);
         _sessions.Add(request.SessionId, session);

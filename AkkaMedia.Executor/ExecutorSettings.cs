@@ -5,8 +5,12 @@ namespace AkkaMedia.Executor;
 /// <summary>The settings of an executor node, read from <c>akka-media.executor</c>.</summary>
 public sealed class ExecutorSettings
 {
-    private ExecutorSettings(int maxSessions, TimeSpan idleTimeout, TimeSpan subscriptionTimeout, TimeSpan heartbeatInterval)
+    private ExecutorSettings(int maxSessions, TimeSpan idleTimeout, TimeSpan subscriptionTimeout, TimeSpan heartbeatInterval, bool linkEnabled, string linkHostname, int linkPort, int linkWindow)
     {
+        LinkEnabled = linkEnabled;
+        LinkHostname = linkHostname;
+        LinkPort = linkPort;
+        LinkWindow = linkWindow;
         MaxSessions = maxSessions;
         IdleTimeout = idleTimeout;
         SubscriptionTimeout = subscriptionTimeout;
@@ -24,6 +28,18 @@ public sealed class ExecutorSettings
 
     /// <summary>Heartbeat interval on a quiet return stream.</summary>
     public TimeSpan HeartbeatInterval { get; }
+
+    /// <summary>Whether the executor offers a media link (the high-rate transport) besides StreamRefs.</summary>
+    public bool LinkEnabled { get; }
+
+    /// <summary>Host the media link listens on and advertises; empty means the remoting hostname.</summary>
+    public string LinkHostname { get; }
+
+    /// <summary>TCP port of the media link; 0 picks a free one.</summary>
+    public int LinkPort { get; }
+
+    /// <summary>Credit each session grants its client on the media link.</summary>
+    public int LinkWindow { get; }
 
     /// <summary>The executor's own defaults (its embedded <c>reference.conf</c>).</summary>
     public static Config DefaultConfig { get; } = AkkaMediaConfig.Load(typeof(ExecutorSettings).Assembly, "AkkaMedia.Executor.reference.conf");
@@ -57,6 +73,18 @@ public sealed class ExecutorSettings
             throw new ArgumentOutOfRangeException("akka-media.executor.heartbeat-interval", heartbeat, "heartbeat-interval must be positive.");
         }
 
-        return new ExecutorSettings(maxSessions, idle, subscription, heartbeat);
+        var linkPort = section.GetInt("link.port");
+        if (linkPort is < 0 or > 65535)
+        {
+            throw new ArgumentOutOfRangeException("akka-media.executor.link.port", linkPort, "link.port must be 0 (any free port) or a TCP port number.");
+        }
+
+        var linkWindow = section.GetInt("link.window");
+        if (linkWindow <= 0)
+        {
+            throw new ArgumentOutOfRangeException("akka-media.executor.link.window", linkWindow, "link.window must be at least 1.");
+        }
+
+        return new ExecutorSettings(maxSessions, idle, subscription, heartbeat, section.GetBoolean("link.enabled"), section.GetString("link.hostname", string.Empty), linkPort, linkWindow);
     }
 }

@@ -1,34 +1,46 @@
 using Akka;
 using Akka.Actor;
+using Akka.Event;
 using Akka.Streams;
 using Akka.Streams.Dsl;
-using Akka.Event;
+using AkkaMedia.Executor.Link;
 using AkkaMedia.Protocol;
+using AkkaMedia.Remote.Link;
 
 namespace AkkaMedia.Executor;
 
 /// <summary>
-/// Runs one remote stage: the client's input SourceRef → node → a SourceRef back to the client.
-/// Stops when the stream ends, when the client closes the session, when the client goes silent
-/// for the idle timeout, or when the client's actor is terminated; the node is cleaned up in every case.
+/// Runs one remote stage: the client's elements → node → back to the client, over StreamRefs or a
+/// channel of the media link. Stops when the stream ends, when the client closes the session, when
+/// the client goes silent for the idle timeout, or when the client's actor is terminated; the node is
+/// cleaned up in every case.
 /// </summary>
-internal sealed class SessionActor : ReceiveActor
+internal sealed class SessionActor : ReceiveActor, IWithTimers
 {
     private readonly OpenSession _request;
     private readonly Flow<object, object, NotUsed> _node;
     private readonly ExecutorSettings _settings;
+    private readonly LinkServer? _linkServer;
     private readonly SharedKillSwitch _killSwitch;
 
-    public SessionActor(OpenSession request, Flow<object, object, NotUsed> node, ExecutorSettings settings)
+    public SessionActor(OpenSession request, Flow<object, object, NotUsed> node, ExecutorSettings settings, LinkServer? linkServer)
     {
         _request = request;
         _node = node;
         _settings = settings;
+        _linkServer = linkServer;
         _killSwitch = KillSwitches.Shared("session-" + request.SessionId);
 
         Receive<ISourceRef<object>>(output => _request.Client.Tell(new SessionOpened(_request.SessionId, output, Self)));
         Receive<StreamDone>(_ => Context.Stop(Self));
         Receive<CloseSession>(_ => _killSwitch.Shutdown());
+        Receive<BindTimeout>(_ =>
+        {
+            if (_linkServer!.Forget(_request.SessionId))
+            {
+                _killSwitch.Abort(new TimeoutException($"The client of session {_request.SessionId} did not connect its media link within {_settings.SubscriptionTimeout.TotalSeconds:0.#} s."));
+            }
+        });
         Receive<Terminated>(t =>
         {
             if (t.ActorRef.Equals(_request.Client))
@@ -44,18 +56,47 @@ internal sealed class SessionActor : ReceiveActor
         });
     }
 
-    private sealed class StreamDone
-    {
-        public static readonly StreamDone Instance = new();
-    }
+    public ITimerScheduler Timers { get; set; } = null!;
 
     protected override void PreStart()
     {
         Context.Watch(_request.Client);
-        var materializer = Context.System.Materializer();
+        if (_request.Input is null)
+        {
+            RunOverLink();
+        }
+        else
+        {
+            RunOverStreamRefs(_request.Input);
+        }
+    }
+
+    protected override void PostStop()
+    {
+        _linkServer?.Forget(_request.SessionId);
+        _killSwitch.Abort(new InvalidOperationException($"Session {_request.SessionId} stopped."));
+    }
+
+    private void RunOverLink()
+    {
+        var server = _linkServer!;
+        var sessionId = _request.SessionId;
+        var link = new LinkChannelStage(control => server.Expect(sessionId, control), _settings.LinkWindow, isClient: false, "session-" + sessionId);
+        var done = Flow.FromGraph(link)
+            .JoinMaterialized(
+                Flow.Create<object>().Via(_killSwitch.Flow<object>()).Via(_node).WatchTermination(Keep.Right),
+                Keep.Right)
+            .Run(Context.System.Materializer());
+        NotifyWhenDone(done);
+        Timers.StartSingleTimer(BindTimeout.Instance, BindTimeout.Instance, _settings.SubscriptionTimeout);
+        _request.Client.Tell(new SessionOpened(sessionId, null, Self, server.Endpoint));
+    }
+
+    private void RunOverStreamRefs(ISourceRef<object> input)
+    {
         var idle = _settings.IdleTimeout;
         var sessionId = _request.SessionId;
-        var (done, output) = _request.Input.Source
+        var (done, output) = input.Source
             .Via(_killSwitch.Flow<object>())
             .IdleTimeout(idle)
             .SelectError(e => e is TimeoutException
@@ -68,11 +109,24 @@ internal sealed class SessionActor : ReceiveActor
             .ToMaterialized(
                 StreamRefs.SourceRef<object>().WithAttributes(StreamRefAttributes.CreateSubscriptionTimeout(_settings.SubscriptionTimeout)),
                 Keep.Both)
-            .Run(materializer);
+            .Run(Context.System.Materializer());
+        output.PipeTo(Self, failure: e => new Status.Failure(e));
+        NotifyWhenDone(done);
+    }
+
+    private void NotifyWhenDone(Task done)
+    {
         var self = Self;
-        output.PipeTo(self, failure: e => new Status.Failure(e));
         done.ContinueWith(_ => self.Tell(StreamDone.Instance), TaskScheduler.Default);
     }
 
-    protected override void PostStop() => _killSwitch.Abort(new InvalidOperationException($"Session {_request.SessionId} stopped."));
+    private sealed class StreamDone
+    {
+        public static readonly StreamDone Instance = new();
+    }
+
+    private sealed class BindTimeout
+    {
+        public static readonly BindTimeout Instance = new();
+    }
 }

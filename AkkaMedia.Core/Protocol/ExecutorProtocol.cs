@@ -5,14 +5,19 @@ namespace AkkaMedia.Protocol;
 
 /// <summary>
 /// Asks an executor to run node type <paramref name="NodeType"/> with HOCON <paramref name="Settings"/>
-/// for one remote stage. The executor subscribes to <paramref name="Input"/>, runs the node and answers
-/// <see cref="SessionOpened"/> or <see cref="SessionRefused"/> to <paramref name="Client"/>, which it
-/// also watches: when the client is gone, the session stops.
+/// for one remote stage, and answer <see cref="SessionOpened"/> or <see cref="SessionRefused"/> to
+/// <paramref name="Client"/>, which it also watches: when the client is gone, the session stops.
+/// With a StreamRef transport the executor subscribes to <paramref name="Input"/>; when
+/// <paramref name="Input"/> is null the elements travel over the executor's media link instead.
 /// </summary>
-public sealed record OpenSession(string SessionId, string NodeType, string Settings, ISourceRef<object> Input, IActorRef Client);
+public sealed record OpenSession(string SessionId, string NodeType, string Settings, ISourceRef<object>? Input, IActorRef Client);
 
-/// <summary>The executor runs the session; the stage's results stream from <paramref name="Output"/>.</summary>
-public sealed record SessionOpened(string SessionId, ISourceRef<object> Output, IActorRef Session);
+/// <summary>
+/// The executor runs the session. With a StreamRef transport the results stream from
+/// <paramref name="Output"/>; with the media link, the client connects to <paramref name="LinkEndpoint"/>
+/// (<c>host:port</c>) and opens a channel for <paramref name="SessionId"/>.
+/// </summary>
+public sealed record SessionOpened(string SessionId, ISourceRef<object>? Output, IActorRef Session, string? LinkEndpoint = null);
 
 /// <summary>Why an executor refused a session.</summary>
 public enum RefusalReason
@@ -28,6 +33,9 @@ public enum RefusalReason
 
     /// <summary>The executor is leaving the cluster.</summary>
     ShuttingDown = 4,
+
+    /// <summary>The client asked for a transport the executor does not offer (its media link is off).</summary>
+    TransportUnavailable = 5,
 }
 
 /// <summary>The executor did not open the session; <paramref name="Message"/> says what to fix.</summary>

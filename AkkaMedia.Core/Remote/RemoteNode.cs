@@ -4,6 +4,7 @@ using Akka.Configuration;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using AkkaMedia.Protocol;
+using AkkaMedia.Remote.Link;
 
 namespace AkkaMedia.Remote;
 
@@ -55,6 +56,28 @@ public static class RemoteNode
         var settings = RemoteStageSettings.Create(system.Settings.Config, options);
         var sessionId = $"{Environment.ProcessId:x}-{Interlocked.Increment(ref _counter):x}-{Guid.NewGuid():N}"[..32];
         var killSwitch = KillSwitches.Shared("remote-" + nodeType);
+        return settings.Transport == RemoteTransport.MediaLink
+            ? OverLink<TIn, TOut>(system, sessionId, nodeType, settingsText, settings, killSwitch)
+            : OverStreamRefs<TIn, TOut>(system, sessionId, nodeType, settingsText, settings, killSwitch);
+    }
+
+    private static Flow<TIn, TOut, NotUsed> OverLink<TIn, TOut>(ActorSystem system, string sessionId, string nodeType, string settingsText, RemoteStageSettings settings, SharedKillSwitch killSwitch)
+    {
+        var stage = system.ActorOf(
+            Props.Create(() => new RemoteStageActor(sessionId, nodeType, settingsText, settings, killSwitch, null)),
+            "akka-media-stage-" + sessionId);
+        var link = new LinkChannelStage(control => stage.Tell(new RemoteStageActor.LinkStageReady(control)), settings.LinkWindow, isClient: true, "remote-" + nodeType);
+        return Akka.Streams.Dsl.Flow.Create<TIn>()
+            .Select(static x => (object)x!)
+            .Via(killSwitch.Flow<object>())
+            .Via(link)
+            .Via(killSwitch.Flow<object>())
+            .WatchTermination((_, done) => ReportEnd(done, killSwitch, stage))
+            .Select(static o => (TOut)o);
+    }
+
+    private static Flow<TIn, TOut, NotUsed> OverStreamRefs<TIn, TOut>(ActorSystem system, string sessionId, string nodeType, string settingsText, RemoteStageSettings settings, SharedKillSwitch killSwitch)
+    {
         var output = new TaskCompletionSource<Source<object, NotUsed>>(TaskCreationOptions.RunContinuationsAsynchronously);
         var stage = system.ActorOf(
             Props.Create(() => new RemoteStageActor(sessionId, nodeType, settingsText, settings, killSwitch, output)),
@@ -75,28 +98,32 @@ public static class RemoteNode
 
         var results = Source.FromTaskSource(output.Task)
             .Via(killSwitch.Flow<object>())
-            .WatchTermination((_, done) =>
-            {
-                done.ContinueWith(
-                    t =>
-                    {
-                        if (t.IsFaulted)
-                        {
-                            killSwitch.Abort(t.Exception!.GetBaseException());
-                        }
-                        else
-                        {
-                            killSwitch.Shutdown();
-                        }
-
-                        stage.Tell(new RemoteStageActor.StreamEnded(t.Exception?.GetBaseException()));
-                    },
-                    TaskScheduler.Default);
-                return NotUsed.Instance;
-            })
+            .WatchTermination((_, done) => ReportEnd(done, killSwitch, stage))
             .SelectError(static e => e is AggregateException { InnerExceptions.Count: 1 } aggregate ? aggregate.InnerExceptions[0] : e)
             .Select(static o => (TOut)o);
 
         return Akka.Streams.Dsl.Flow.FromSinkAndSource(input, results);
+    }
+
+    /// <summary>When the stage's stream ends: stop the other direction and let the stage actor close the session.</summary>
+    private static NotUsed ReportEnd(Task done, SharedKillSwitch killSwitch, IActorRef stage)
+    {
+        done.ContinueWith(
+            t =>
+            {
+                var error = t.Exception?.GetBaseException();
+                if (error is not null)
+                {
+                    killSwitch.Abort(error);
+                }
+                else
+                {
+                    killSwitch.Shutdown();
+                }
+
+                stage.Tell(new RemoteStageActor.StreamEnded(error));
+            },
+            TaskScheduler.Default);
+        return NotUsed.Instance;
     }
 }

@@ -12,6 +12,9 @@ public sealed class RemoteStageOptions
     /// </summary>
     public string? Executor { get; init; }
 
+    /// <summary>How elements travel; see <see cref="RemoteTransport"/>.</summary>
+    public RemoteTransport? Transport { get; init; }
+
     /// <summary>Cluster role that marks executors.</summary>
     public string? ExecutorRole { get; init; }
 

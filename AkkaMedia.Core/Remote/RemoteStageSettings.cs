@@ -3,7 +3,7 @@ using Akka.Configuration;
 namespace AkkaMedia.Remote;
 
 /// <summary>The effective settings of one remote stage: <c>akka-media.remote</c> with <see cref="RemoteStageOptions"/> applied.</summary>
-internal sealed record RemoteStageSettings(string ExecutorRole, TimeSpan OpenTimeout, TimeSpan IdleTimeout, TimeSpan HeartbeatInterval, string? Executor)
+internal sealed record RemoteStageSettings(string ExecutorRole, TimeSpan OpenTimeout, TimeSpan IdleTimeout, TimeSpan HeartbeatInterval, string? Executor, RemoteTransport Transport, int LinkWindow)
 {
     public static RemoteStageSettings Create(Config config, RemoteStageOptions? options)
     {
@@ -13,7 +13,14 @@ internal sealed record RemoteStageSettings(string ExecutorRole, TimeSpan OpenTim
             options?.OpenTimeout ?? section.GetTimeSpan("open-timeout", TimeSpan.FromSeconds(5)),
             options?.IdleTimeout ?? section.GetTimeSpan("idle-timeout", TimeSpan.FromSeconds(1)),
             options?.HeartbeatInterval ?? section.GetTimeSpan("heartbeat-interval", TimeSpan.FromMilliseconds(200)),
-            options?.Executor);
+            options?.Executor,
+            options?.Transport ?? ParseTransport(section.GetString("transport", "streamrefs")),
+            section.GetInt("link-window", 64));
+        if (settings.LinkWindow <= 0)
+        {
+            throw new ArgumentOutOfRangeException("akka-media.remote.link-window", settings.LinkWindow, "link-window must be at least 1.");
+        }
+
         if (settings.OpenTimeout <= TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException("akka-media.remote.open-timeout", settings.OpenTimeout, "open-timeout must be positive.");
@@ -28,4 +35,11 @@ internal sealed record RemoteStageSettings(string ExecutorRole, TimeSpan OpenTim
 
         return settings;
     }
+
+    private static RemoteTransport ParseTransport(string value) => value.ToLowerInvariant() switch
+    {
+        "streamrefs" or "streamref" => RemoteTransport.StreamRefs,
+        "link" or "medialink" or "media-link" => RemoteTransport.MediaLink,
+        _ => throw new ArgumentOutOfRangeException("akka-media.remote.transport", value, "transport must be 'streamrefs' or 'link'."),
+    };
 }

@@ -69,13 +69,14 @@ public sealed class ProtocolSerializer : SerializerWithStringManifest
                     writer.Write(m.SessionId);
                     writer.Write(m.NodeType);
                     writer.Write(m.Settings);
-                    WriteNested(writer, m.Input);
+                    WriteOptionalNested(writer, m.Input);
                     WriteActorRef(writer, m.Client);
                     break;
                 case SessionOpened m:
                     writer.Write(m.SessionId);
-                    WriteNested(writer, m.Output);
+                    WriteOptionalNested(writer, m.Output);
                     WriteActorRef(writer, m.Session);
+                    writer.Write(m.LinkEndpoint ?? string.Empty);
                     break;
                 case SessionRefused m:
                     writer.Write(m.SessionId);
@@ -108,8 +109,8 @@ public sealed class ProtocolSerializer : SerializerWithStringManifest
             using var reader = new BinaryReader(new MemoryStream(bytes, writable: false), Encoding.UTF8);
             object result = manifest switch
             {
-                OpenSessionManifest => new OpenSession(reader.ReadString(), reader.ReadString(), reader.ReadString(), ReadNested<ISourceRef<object>>(reader), ReadActorRef(reader)),
-                SessionOpenedManifest => new SessionOpened(reader.ReadString(), ReadNested<ISourceRef<object>>(reader), ReadActorRef(reader)),
+                OpenSessionManifest => new OpenSession(reader.ReadString(), reader.ReadString(), reader.ReadString(), ReadOptionalNested<ISourceRef<object>>(reader), ReadActorRef(reader)),
+                SessionOpenedManifest => new SessionOpened(reader.ReadString(), ReadOptionalNested<ISourceRef<object>>(reader), ReadActorRef(reader), EmptyAsNull(reader.ReadString())),
                 SessionRefusedManifest => new SessionRefused(reader.ReadString(), ReadReason(reader), reader.ReadString()),
                 CloseSessionManifest => new CloseSession(reader.ReadString()),
                 GetStatusManifest => GetExecutorStatus.Instance,
@@ -135,6 +136,21 @@ public sealed class ProtocolSerializer : SerializerWithStringManifest
         var value = (RefusalReason)reader.ReadInt32();
         return Enum.IsDefined(value) ? value : throw new SerializationException($"Unknown refusal reason {(int)value}.");
     }
+
+    private static string? EmptyAsNull(string value) => value.Length == 0 ? null : value;
+
+    private void WriteOptionalNested(BinaryWriter writer, object? value)
+    {
+        writer.Write(value is not null);
+        if (value is not null)
+        {
+            WriteNested(writer, value);
+        }
+    }
+
+    private T? ReadOptionalNested<T>(BinaryReader reader)
+        where T : class =>
+        reader.ReadBoolean() ? ReadNested<T>(reader) : null;
 
     private void WriteNested(BinaryWriter writer, object value)
     {

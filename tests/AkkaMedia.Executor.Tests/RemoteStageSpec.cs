@@ -8,12 +8,13 @@ using Xunit.Abstractions;
 
 namespace AkkaMedia.Executor.Tests;
 
-public sealed class RemoteStageSpec : Akka.TestKit.Xunit2.TestKit, IClassFixture<TestExecutor>
+/// <summary>The behaviour of remote stages, run once per transport by the derived specs.</summary>
+public abstract class RemoteStageSpec : Akka.TestKit.Xunit2.TestKit, IClassFixture<TestExecutor>
 {
     private readonly TestExecutor _executor;
     private readonly IMaterializer _materializer;
 
-    public RemoteStageSpec(TestExecutor executor, ITestOutputHelper output)
+    protected RemoteStageSpec(TestExecutor executor, ITestOutputHelper output)
         : base(executor.ClientConfig, "media", output)
     {
         _executor = executor;
@@ -26,7 +27,7 @@ public sealed class RemoteStageSpec : Akka.TestKit.Xunit2.TestKit, IClassFixture
     {
         var frames = Enumerable.Range(0, 200).Select(i => TestRegistry.Frame(i)).ToList();
         var results = await Source.From(frames)
-            .Via(RemoteNode.Flow<AudioFrame, AudioFrame>("Scale", "factor = 2"))
+            .Via(Remote("Scale", "factor = 2"))
             .RunWith(Sink.Seq<AudioFrame>(), _materializer);
 
         Assert.Equal(frames.Count, results.Count);
@@ -43,7 +44,7 @@ public sealed class RemoteStageSpec : Akka.TestKit.Xunit2.TestKit, IClassFixture
     public async Task RemoteStage_must_refuse_an_unknown_node_type_listing_the_known_ones()
     {
         var error = await Assert.ThrowsAsync<RemoteStageException>(() => Source.From([TestRegistry.Frame(0)])
-            .Via(RemoteNode.Flow<AudioFrame, AudioFrame>("Nope"))
+            .Via(Remote("Nope", null))
             .RunWith(Sink.Seq<AudioFrame>(), _materializer));
 
         Assert.Contains("Unknown node type 'Nope'", error.Message);
@@ -56,13 +57,13 @@ public sealed class RemoteStageSpec : Akka.TestKit.Xunit2.TestKit, IClassFixture
     public async Task RemoteStage_must_refuse_bad_settings_naming_the_setting()
     {
         var unknown = await Assert.ThrowsAsync<RemoteStageException>(() => Source.From([TestRegistry.Frame(0)])
-            .Via(RemoteNode.Flow<AudioFrame, AudioFrame>("Scale", "gain = 2"))
+            .Via(Remote("Scale", "gain = 2"))
             .RunWith(Sink.Seq<AudioFrame>(), _materializer));
         Assert.Contains("'gain'", unknown.Message);
         Assert.Contains("factor", unknown.Message);
 
         var outOfRange = await Assert.ThrowsAsync<RemoteStageException>(() => Source.From([TestRegistry.Frame(0)])
-            .Via(RemoteNode.Flow<AudioFrame, AudioFrame>("Scale", "factor = Infinity"))
+            .Via(Remote("Scale", "factor = Infinity"))
             .RunWith(Sink.Seq<AudioFrame>(), _materializer));
         Assert.Contains("factor", outOfRange.Message);
     }
@@ -71,7 +72,7 @@ public sealed class RemoteStageSpec : Akka.TestKit.Xunit2.TestKit, IClassFixture
     public async Task RemoteStage_must_carry_the_node_failure_back_to_the_client()
     {
         var error = await Assert.ThrowsAsync<RemoteStageException>(() => Source.From(Enumerable.Range(0, 10).Select(i => TestRegistry.Frame(i)))
-            .Via(RemoteNode.Flow<AudioFrame, AudioFrame>("Failing", "fail-at = 3"))
+            .Via(Remote("Failing", "fail-at = 3"))
             .RunWith(Sink.Seq<AudioFrame>(), _materializer));
 
         Assert.Contains("cursed", error.Message);
@@ -84,7 +85,7 @@ public sealed class RemoteStageSpec : Akka.TestKit.Xunit2.TestKit, IClassFixture
     {
         var first = this.CreatePublisherProbe<AudioFrame>();
         var second = this.CreatePublisherProbe<AudioFrame>();
-        var flow = RemoteNode.Flow<AudioFrame, AudioFrame>("Scale", "factor = 1");
+        var flow = Remote("Scale", "factor = 1");
         var running1 = Source.FromPublisher(first).Via(flow).RunWith(Sink.Ignore<AudioFrame>(), _materializer);
         var running2 = Source.FromPublisher(second).Via(flow).RunWith(Sink.Ignore<AudioFrame>(), _materializer);
         await AwaitAssertAsync(async () => Assert.Equal(2, await _executor.ActiveSessionsAsync()), TimeSpan.FromSeconds(10));
@@ -106,7 +107,7 @@ public sealed class RemoteStageSpec : Akka.TestKit.Xunit2.TestKit, IClassFixture
     {
         var upstream = this.CreatePublisherProbe<AudioFrame>();
         var downstream = this.CreateSubscriberProbe<AudioFrame>();
-        Source.FromPublisher(upstream).Via(RemoteNode.Flow<AudioFrame, AudioFrame>("Scale", "factor = 3")).RunWith(Sink.FromSubscriber(downstream), _materializer);
+        Source.FromPublisher(upstream).Via(Remote("Scale", "factor = 3")).RunWith(Sink.FromSubscriber(downstream), _materializer);
         var subscription = await downstream.ExpectSubscriptionAsync();
         subscription.Request(1);
         await upstream.ExpectRequestAsync();
@@ -122,10 +123,15 @@ public sealed class RemoteStageSpec : Akka.TestKit.Xunit2.TestKit, IClassFixture
     [Fact]
     public async Task RemoteStage_must_fail_after_the_open_timeout_when_no_executor_has_the_role()
     {
-        var options = new RemoteStageOptions { ExecutorRole = "gpu", OpenTimeout = TimeSpan.FromMilliseconds(500) };
+        var options = new RemoteStageOptions { ExecutorRole = "gpu", OpenTimeout = TimeSpan.FromMilliseconds(500), Transport = Transport };
         var error = await Assert.ThrowsAsync<RemoteStageException>(() => Source.From([TestRegistry.Frame(0)])
-            .Via(RemoteNode.Flow<AudioFrame, AudioFrame>("Scale", null, options))
+            .Via(Remote("Scale", null, options))
             .RunWith(Sink.Ignore<AudioFrame>(), _materializer));
         Assert.Contains("No node with role 'gpu' answered", error.Message);
     }
+
+    protected abstract RemoteTransport Transport { get; }
+
+    private Flow<AudioFrame, AudioFrame, Akka.NotUsed> Remote(string nodeType, string? settings, RemoteStageOptions? options = null) =>
+        RemoteNode.Flow<AudioFrame, AudioFrame>(nodeType, settings, options ?? new RemoteStageOptions { Transport = Transport });
 }

@@ -1,0 +1,87 @@
+using System.Collections.Concurrent;
+using System.Net.Sockets;
+using Akka.Actor;
+
+namespace AkkaMedia.Remote.Link;
+
+/// <summary>
+/// The media links of a client actor system: one TCP connection per executor endpoint, shared by
+/// every remote stage this system runs there. A link that breaks is forgotten; the next stage to that
+/// endpoint connects anew. An Akka extension.
+/// </summary>
+internal sealed class LinkClient : IExtension
+{
+    private readonly ExtendedActorSystem _system;
+    private readonly ConcurrentDictionary<string, Lazy<Task<MediaLink>>> _links = new(StringComparer.Ordinal);
+    private int _nextChannel;
+
+    public LinkClient(ExtendedActorSystem system)
+    {
+        _system = system;
+        system.RegisterOnTermination(() =>
+        {
+            foreach (var link in _links.Values)
+            {
+                if (link.IsValueCreated && link.Value.IsCompletedSuccessfully)
+                {
+                    link.Value.Result.Dispose();
+                }
+            }
+        });
+    }
+
+    public static LinkClient Get(ActorSystem system) => system.WithExtension<LinkClient, Provider>();
+
+    public int NextChannel() => Interlocked.Increment(ref _nextChannel);
+
+    /// <summary>The open link to <paramref name="endpoint"/> (<c>host:port</c>), connecting if there is none.</summary>
+    public Task<MediaLink> GetAsync(string endpoint, string peer, TimeSpan heartbeatInterval, TimeSpan idleTimeout, TimeSpan connectTimeout)
+    {
+        while (true)
+        {
+            var lazy = _links.GetOrAdd(endpoint, e => new Lazy<Task<MediaLink>>(() => ConnectAsync(e, peer, heartbeatInterval, idleTimeout, connectTimeout)));
+            var task = lazy.Value;
+            if (task.IsCompleted && (task.IsFaulted || task.IsCanceled || task.Result.IsClosed))
+            {
+                _links.TryRemove(new KeyValuePair<string, Lazy<Task<MediaLink>>>(endpoint, lazy));
+                if (task.IsFaulted || task.IsCanceled)
+                {
+                    return task;
+                }
+
+                continue;
+            }
+
+            return task;
+        }
+    }
+
+    private async Task<MediaLink> ConnectAsync(string endpoint, string peer, TimeSpan heartbeatInterval, TimeSpan idleTimeout, TimeSpan connectTimeout)
+    {
+        var separator = endpoint.LastIndexOf(':');
+        var host = endpoint[..separator];
+        var port = int.Parse(endpoint[(separator + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            using var timeout = new CancellationTokenSource(connectTimeout);
+            await socket.ConnectAsync(host, port, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            socket.Dispose();
+            _links.TryRemove(endpoint, out _);
+            throw new RemoteStageException($"Could not connect the media link to executor {peer} at {endpoint}: {e.Message}", peer, e);
+        }
+
+        var link = new MediaLink(socket, _system, peer, heartbeatInterval, idleTimeout);
+        _ = link.Closed.Task.ContinueWith(_ => _links.TryRemove(endpoint, out var _), TaskScheduler.Default);
+        link.Start();
+        return link;
+    }
+
+    private sealed class Provider : ExtensionIdProvider<LinkClient>
+    {
+        public override LinkClient CreateExtension(ExtendedActorSystem system) => new(system);
+    }
+}

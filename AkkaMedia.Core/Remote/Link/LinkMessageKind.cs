@@ -1,0 +1,26 @@
+namespace AkkaMedia.Remote.Link;
+
+/// <summary>What one message on a media link carries. Every message is <c>[int32 length][byte kind][int32 channel][payload]</c>, little-endian.</summary>
+internal enum LinkMessageKind : byte
+{
+    /// <summary>Client → executor: bind <c>channel</c> to the session whose id is the UTF-8 payload.</summary>
+    Open = 1,
+
+    /// <summary>One element: <c>[int32 serializer id][byte manifest length][manifest][bytes]</c>.</summary>
+    Data = 2,
+
+    /// <summary>The receiver grants <c>int32</c> more elements of credit.</summary>
+    Demand = 3,
+
+    /// <summary>The sender of this channel finished normally.</summary>
+    Complete = 4,
+
+    /// <summary>The sender of this channel failed; the payload is the UTF-8 error text.</summary>
+    Failure = 5,
+
+    /// <summary>The receiver wants no more elements on this channel.</summary>
+    Cancel = 6,
+
+    /// <summary>Keeps an otherwise quiet link alive; channel is 0.</summary>
+    Ping = 7,
+}

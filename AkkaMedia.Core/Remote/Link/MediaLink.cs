@@ -1,0 +1,386 @@
+using System.Buffers.Binary;
+using System.Collections.Concurrent;
+using System.Net.Sockets;
+using System.Text;
+using Akka.Actor;
+
+namespace AkkaMedia.Remote.Link;
+
+/// <summary>
+/// One TCP connection between a client node and an executor node that carries the elements of many
+/// remote stages at once, each on its own channel with credit-based backpressure.
+/// </summary>
+/// <remarks>
+/// <para>Sending: messages from all channels are appended to one buffer; a single send loop writes
+/// whatever has accumulated in one socket call, so frames of many sessions coalesce into few writes
+/// when the link is busy and go out at once when it is not.</para>
+/// <para>Receiving: one loop reads, decodes and hands each channel the elements of one read in one
+/// call. A quiet link sends pings every heartbeat interval; nothing received for the idle timeout,
+/// a closed socket or a protocol error closes the link and every channel learns it.</para>
+/// </remarks>
+internal sealed class MediaLink : IDisposable
+{
+    private const int HeaderLength = 4 + 1 + 4;
+    private const int MaxMessageLength = 64 * 1024 * 1024;
+
+    private readonly Socket _socket;
+    private readonly ExtendedActorSystem _system;
+    private readonly TimeSpan _idleTimeout;
+    private readonly ConcurrentDictionary<int, ILinkChannel> _channels = new();
+    private readonly object _sendGate = new();
+    private readonly Timer _heartbeat;
+    private readonly TimeSpan _heartbeatInterval;
+    private byte[] _pending = new byte[64 * 1024];
+    private byte[] _inflight = new byte[64 * 1024];
+    private int _pendingLength;
+    private bool _sending;
+    private long _lastReceive;
+    private long _lastSend;
+    private int _closed;
+
+    public MediaLink(Socket socket, ExtendedActorSystem system, string peer, TimeSpan heartbeatInterval, TimeSpan idleTimeout)
+    {
+        _socket = socket;
+        _socket.NoDelay = true;
+        _system = system;
+        Peer = peer;
+        _heartbeatInterval = heartbeatInterval;
+        _idleTimeout = idleTimeout;
+        _lastReceive = _lastSend = Environment.TickCount64;
+        _heartbeat = new Timer(static s => ((MediaLink)s!).Tick(), this, Timeout.Infinite, Timeout.Infinite);
+    }
+
+    /// <summary>Who is at the other end, for error messages (an executor address or a client endpoint).</summary>
+    public string Peer { get; }
+
+    /// <summary>Completes when the link is closed, with the cause.</summary>
+    public TaskCompletionSource<Exception> Closed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Called for <see cref="LinkMessageKind.Open"/> on a channel nobody registered (executor side).</summary>
+    public Action<MediaLink, int, string>? OnOpen { get; init; }
+
+    public bool IsClosed => Volatile.Read(ref _closed) != 0;
+
+    public void Start()
+    {
+        _ = Task.Run(ReceiveLoopAsync);
+        _heartbeat.Change(_heartbeatInterval, _heartbeatInterval);
+    }
+
+    public void Register(int channel, ILinkChannel handler)
+    {
+        if (IsClosed)
+        {
+            handler.OnLinkLost(new IOException($"The link to {Peer} is closed."));
+            return;
+        }
+
+        _channels[channel] = handler;
+    }
+
+    public void Unregister(int channel) => _channels.TryRemove(channel, out _);
+
+    public void SendOpen(int channel, string sessionId) => SendText(LinkMessageKind.Open, channel, sessionId);
+
+    public void SendDemand(int channel, int count)
+    {
+        Span<byte> payload = stackalloc byte[4];
+        BinaryPrimitives.WriteInt32LittleEndian(payload, count);
+        Append(LinkMessageKind.Demand, channel, payload, default, default);
+    }
+
+    public void SendComplete(int channel) => Append(LinkMessageKind.Complete, channel, default, default, default);
+
+    public void SendCancel(int channel) => Append(LinkMessageKind.Cancel, channel, default, default, default);
+
+    public void SendFailure(int channel, string message) => SendText(LinkMessageKind.Failure, channel, message);
+
+    /// <summary>Serializes <paramref name="element"/> with the actor system's serializer for its type and queues it.</summary>
+    public void SendData(int channel, object element)
+    {
+        var serializer = _system.Serialization.FindSerializerFor(element);
+        var manifest = Akka.Serialization.Serialization.ManifestFor(serializer, element);
+        var bytes = serializer.ToBinary(element);
+        Span<byte> prefix = stackalloc byte[4 + 1 + 255];
+        BinaryPrimitives.WriteInt32LittleEndian(prefix, serializer.Identifier);
+        var manifestLength = Encoding.ASCII.GetBytes(manifest, prefix[5..]);
+        prefix[4] = (byte)manifestLength;
+        Append(LinkMessageKind.Data, channel, prefix[..(5 + manifestLength)], bytes, default);
+    }
+
+    public void Close(Exception cause)
+    {
+        if (Interlocked.Exchange(ref _closed, 1) != 0)
+        {
+            return;
+        }
+
+        _heartbeat.Dispose();
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (SocketException)
+        {
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+
+        _socket.Dispose();
+        foreach (var channel in _channels.Values)
+        {
+            channel.OnLinkLost(cause);
+        }
+
+        _channels.Clear();
+        Closed.TrySetResult(cause);
+    }
+
+    public void Dispose() => Close(new ObjectDisposedException(nameof(MediaLink), $"The link to {Peer} was closed locally."));
+
+    private void SendText(LinkMessageKind kind, int channel, string text)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text);
+        Append(kind, channel, bytes, default, default);
+    }
+
+    private void Append(LinkMessageKind kind, int channel, ReadOnlySpan<byte> part1, ReadOnlySpan<byte> part2, ReadOnlySpan<byte> part3)
+    {
+        var bodyLength = 1 + 4 + part1.Length + part2.Length + part3.Length;
+        bool startSender;
+        lock (_sendGate)
+        {
+            if (_closed != 0)
+            {
+                return;
+            }
+
+            var needed = _pendingLength + 4 + bodyLength;
+            if (needed > _pending.Length)
+            {
+                Array.Resize(ref _pending, Math.Max(needed, _pending.Length * 2));
+            }
+
+            var span = _pending.AsSpan(_pendingLength);
+            BinaryPrimitives.WriteInt32LittleEndian(span, bodyLength);
+            span[4] = (byte)kind;
+            BinaryPrimitives.WriteInt32LittleEndian(span[5..], channel);
+            var at = HeaderLength;
+            part1.CopyTo(span[at..]);
+            at += part1.Length;
+            part2.CopyTo(span[at..]);
+            at += part2.Length;
+            part3.CopyTo(span[at..]);
+            _pendingLength = needed;
+            startSender = !_sending;
+            _sending = true;
+        }
+
+        if (startSender)
+        {
+            _ = SendLoopAsync();
+        }
+    }
+
+    private async Task SendLoopAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                int length;
+                lock (_sendGate)
+                {
+                    if (_pendingLength == 0 || _closed != 0)
+                    {
+                        _sending = false;
+                        return;
+                    }
+
+                    (_pending, _inflight) = (_inflight, _pending);
+                    length = _pendingLength;
+                    _pendingLength = 0;
+                    if (_pending.Length < _inflight.Length / 4)
+                    {
+                        _pending = new byte[_inflight.Length];
+                    }
+                }
+
+                var sent = 0;
+                while (sent < length)
+                {
+                    sent += await _socket.SendAsync(_inflight.AsMemory(sent, length - sent), SocketFlags.None).ConfigureAwait(false);
+                }
+
+                Volatile.Write(ref _lastSend, Environment.TickCount64);
+            }
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException)
+        {
+            lock (_sendGate)
+            {
+                _sending = false;
+            }
+
+            Close(new IOException($"Sending to {Peer} failed: {e.Message}", e));
+        }
+    }
+
+    private async Task ReceiveLoopAsync()
+    {
+        var buffer = new byte[256 * 1024];
+        var filled = 0;
+        var batches = new Dictionary<int, List<object>>();
+        try
+        {
+            while (!IsClosed)
+            {
+                var read = await _socket.ReceiveAsync(buffer.AsMemory(filled), SocketFlags.None).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    Close(new IOException($"{Peer} closed the link."));
+                    return;
+                }
+
+                Volatile.Write(ref _lastReceive, Environment.TickCount64);
+                filled += read;
+                var offset = 0;
+                while (filled - offset >= 4)
+                {
+                    var length = BinaryPrimitives.ReadInt32LittleEndian(buffer.AsSpan(offset));
+                    if (length < 5 || length > MaxMessageLength)
+                    {
+                        throw new InvalidDataException($"Corrupt link message length {length} from {Peer}.");
+                    }
+
+                    if (filled - offset - 4 < length)
+                    {
+                        if (4 + length > buffer.Length)
+                        {
+                            Array.Resize(ref buffer, Math.Max(4 + length, buffer.Length * 2));
+                        }
+
+                        break;
+                    }
+
+                    Dispatch(buffer.AsSpan(offset + 4, length), batches);
+                    offset += 4 + length;
+                }
+
+                FlushBatches(batches);
+                if (offset > 0)
+                {
+                    Buffer.BlockCopy(buffer, offset, buffer, 0, filled - offset);
+                    filled -= offset;
+                }
+            }
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException)
+        {
+            Close(new IOException($"The link to {Peer} broke: {e.Message}", e));
+        }
+        catch (Exception e)
+        {
+            Close(new InvalidDataException($"The link to {Peer} carried a message this node cannot read: {e.Message}", e));
+        }
+    }
+
+    private void Dispatch(ReadOnlySpan<byte> message, Dictionary<int, List<object>> batches)
+    {
+        var kind = (LinkMessageKind)message[0];
+        var channel = BinaryPrimitives.ReadInt32LittleEndian(message[1..]);
+        var payload = message[5..];
+        if (kind == LinkMessageKind.Ping)
+        {
+            return;
+        }
+
+        if (kind == LinkMessageKind.Open)
+        {
+            OnOpen?.Invoke(this, channel, Encoding.UTF8.GetString(payload));
+            return;
+        }
+
+        if (!_channels.TryGetValue(channel, out var handler))
+        {
+            return;
+        }
+
+        if (kind == LinkMessageKind.Data)
+        {
+            var serializerId = BinaryPrimitives.ReadInt32LittleEndian(payload);
+            var manifestLength = payload[4];
+            var manifest = Encoding.ASCII.GetString(payload.Slice(5, manifestLength));
+            var bytes = payload[(5 + manifestLength)..].ToArray();
+            var element = _system.Serialization.Deserialize(bytes, serializerId, manifest);
+            if (!batches.TryGetValue(channel, out var batch))
+            {
+                batches[channel] = batch = [];
+            }
+
+            batch.Add(element);
+            return;
+        }
+
+        FlushBatch(channel, handler, batches);
+        switch (kind)
+        {
+            case LinkMessageKind.Demand:
+                handler.OnDemand(BinaryPrimitives.ReadInt32LittleEndian(payload));
+                break;
+            case LinkMessageKind.Complete:
+                handler.OnComplete();
+                break;
+            case LinkMessageKind.Failure:
+                handler.OnFailure(Encoding.UTF8.GetString(payload));
+                break;
+            case LinkMessageKind.Cancel:
+                handler.OnCancel();
+                break;
+            default:
+                throw new InvalidDataException($"Unknown link message kind {(byte)kind} from {Peer}.");
+        }
+    }
+
+    private void FlushBatch(int channel, ILinkChannel handler, Dictionary<int, List<object>> batches)
+    {
+        if (batches.Remove(channel, out var batch) && batch.Count > 0)
+        {
+            handler.OnData(batch);
+        }
+    }
+
+    private void FlushBatches(Dictionary<int, List<object>> batches)
+    {
+        if (batches.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var (channel, batch) in batches)
+        {
+            if (_channels.TryGetValue(channel, out var handler))
+            {
+                handler.OnData(batch);
+            }
+        }
+
+        batches.Clear();
+    }
+
+    private void Tick()
+    {
+        var now = Environment.TickCount64;
+        if (now - Volatile.Read(ref _lastReceive) > (long)_idleTimeout.TotalMilliseconds)
+        {
+            Close(new TimeoutException($"{Peer} sent nothing for {_idleTimeout.TotalMilliseconds:0} ms; it is presumed dead."));
+            return;
+        }
+
+        if (now - Volatile.Read(ref _lastSend) >= (long)_heartbeatInterval.TotalMilliseconds)
+        {
+            Append(LinkMessageKind.Ping, 0, default, default, default);
+        }
+    }
+}

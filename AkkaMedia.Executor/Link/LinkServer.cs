@@ -1,0 +1,108 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using Akka.Actor;
+using AkkaMedia.Remote.Link;
+
+namespace AkkaMedia.Executor.Link;
+
+/// <summary>
+/// The executor's end of media links: listens on a TCP port, accepts one link per client node and
+/// binds each channel a client opens to the session that expects it. Sessions register with
+/// <see cref="Expect"/> before they tell the client where to connect.
+/// </summary>
+internal sealed class LinkServer : IDisposable
+{
+    private readonly ExtendedActorSystem _system;
+    private readonly TcpListener _listener;
+    private readonly ExecutorSettings _settings;
+    private readonly ConcurrentDictionary<string, ILinkStageControl> _expected = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<MediaLink, byte> _links = new();
+    private readonly CancellationTokenSource _stopping = new();
+
+    private LinkServer(ExtendedActorSystem system, ExecutorSettings settings, IPAddress address, int port, string advertisedHost)
+    {
+        _system = system;
+        _settings = settings;
+        _listener = new TcpListener(address, port);
+        _listener.Start(512);
+        Endpoint = $"{advertisedHost}:{((IPEndPoint)_listener.LocalEndpoint).Port}";
+        _ = AcceptLoopAsync();
+    }
+
+    /// <summary>Where clients connect, <c>host:port</c>.</summary>
+    public string Endpoint { get; }
+
+    /// <summary>Open links, for status reporting.</summary>
+    public int LinkCount => _links.Count;
+
+    public static LinkServer Start(ExtendedActorSystem system, ExecutorSettings settings)
+    {
+        var host = settings.LinkHostname;
+        if (string.IsNullOrEmpty(host))
+        {
+            host = system.Provider.DefaultAddress.Host ?? "127.0.0.1";
+        }
+
+        var bindAddress = IPAddress.TryParse(host, out var parsed) ? parsed : IPAddress.Any;
+        var server = new LinkServer(system, settings, bindAddress, settings.LinkPort, host);
+        system.RegisterOnTermination(server.Dispose);
+        return server;
+    }
+
+    /// <summary>The next <see cref="LinkMessageKind.Open"/> for <paramref name="sessionId"/> binds to <paramref name="control"/>.</summary>
+    public void Expect(string sessionId, ILinkStageControl control) => _expected[sessionId] = control;
+
+    /// <summary>Stops expecting <paramref name="sessionId"/>; true when it was still unbound.</summary>
+    public bool Forget(string sessionId) => _expected.TryRemove(sessionId, out _);
+
+    public void Dispose()
+    {
+        _stopping.Cancel();
+        _listener.Stop();
+        foreach (var link in _links.Keys)
+        {
+            link.Dispose();
+        }
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await _listener.AcceptSocketAsync(_stopping.Token).ConfigureAwait(false);
+            }
+            catch (Exception) when (_stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (SocketException)
+            {
+                continue;
+            }
+
+            var link = new MediaLink(socket, _system, socket.RemoteEndPoint?.ToString() ?? "client", _settings.HeartbeatInterval, _settings.IdleTimeout)
+            {
+                OnOpen = Bind,
+            };
+            _links[link] = 0;
+            _ = link.Closed.Task.ContinueWith(_ => _links.TryRemove(link, out var _), TaskScheduler.Default);
+            link.Start();
+        }
+    }
+
+    private void Bind(MediaLink link, int channel, string sessionId)
+    {
+        if (_expected.TryRemove(sessionId, out var control))
+        {
+            control.Bind(link, channel);
+        }
+        else
+        {
+            link.SendFailure(channel, $"This executor has no session '{sessionId}' waiting for a link (it timed out or was closed).");
+        }
+    }
+}

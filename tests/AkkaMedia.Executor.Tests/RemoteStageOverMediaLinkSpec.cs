@@ -1,0 +1,9 @@
+using AkkaMedia.Remote;
+using Xunit.Abstractions;
+
+namespace AkkaMedia.Executor.Tests;
+
+public sealed class RemoteStageOverMediaLinkSpec(TestExecutor executor, ITestOutputHelper output) : RemoteStageSpec(executor, output)
+{
+    protected override RemoteTransport Transport => RemoteTransport.MediaLink;
+}
