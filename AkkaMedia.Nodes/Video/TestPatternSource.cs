@@ -165,7 +165,8 @@ public sealed class TestPatternSource : SourceNode<VideoFrame>
         var evenY = y & ~1;
         if (evenY >= _barsHeight)
         {
-            var grey = (byte)(_width > 1 ? evenX * 255 / (_width - 1) : 128);
+            var lastPair = (_width - 1) & ~1;
+            var grey = (byte)(lastPair > 0 ? evenX * 255 / lastPair : 128);
             return (grey, grey, grey);
         }
 
