@@ -10,8 +10,9 @@ namespace AkkaMedia.Nodes.IO;
 /// still count what went through.
 /// </summary>
 /// <remarks>
-/// <para>The file is created (or truncated) when the node is initialized, so an unwritable path fails
-/// the stream before any audio flows. The first frame fixes the file's sample rate and channel count;
+/// <para>A missing folder fails the stream when the node is initialized, before any audio flows. The
+/// file is created (or overwritten) when the first frame arrives, so a stream that fails before that
+/// leaves an existing file alone. The first frame fixes the file's sample rate and channel count;
 /// a later frame in another format fails the stream with a <see cref="FrameFormatException"/>.
 /// <see cref="WavSampleFormat.Pcm16"/> rounds to the nearest 16-bit value and clamps;
 /// <see cref="WavSampleFormat.Float32"/> stores samples bit for bit.</para>
@@ -54,8 +55,14 @@ public sealed class WavFileSink : Node<AudioFrame, AudioFrame>
     public WavSampleFormat Format { get; }
 
     /// <inheritdoc />
-    public override void Initialize(NodeContext context) =>
-        _file = new FileStream(Path, FileMode.Create, FileAccess.Write, FileShare.Read);
+    public override void Initialize(NodeContext context)
+    {
+        var folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path));
+        if (folder is not null && !Directory.Exists(folder))
+        {
+            throw new DirectoryNotFoundException($"Cannot write WAV file '{Path}': folder '{folder}' does not exist.");
+        }
+    }
 
     /// <inheritdoc />
     public override void Process(AudioFrame input, INodeOutput<AudioFrame> output)
@@ -99,7 +106,7 @@ public sealed class WavFileSink : Node<AudioFrame, AudioFrame>
 
     private WaveFileWriter CreateWriter(int sampleRate, int channels)
     {
-        var file = _file ?? throw new InvalidOperationException($"WavFileSink for '{Path}' was not initialized.");
+        var file = _file = new FileStream(Path, FileMode.Create, FileAccess.Write, FileShare.Read);
         var waveFormat = Format == WavSampleFormat.Float32
             ? WaveFormat.CreateIeeeFloatWaveFormat(sampleRate, channels)
             : new WaveFormat(sampleRate, 16, channels);

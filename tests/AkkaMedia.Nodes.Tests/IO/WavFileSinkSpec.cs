@@ -130,6 +130,21 @@ public sealed class WavFileSinkSpec : NodeContractSpec<AudioFrame, AudioFrame>
     }
 
     [Fact]
+    public async Task WavSink_must_leave_an_existing_file_alone_when_the_stream_fails_before_the_first_frame()
+    {
+        var path = _folder.File("keep.wav");
+        var before = new byte[] { 1, 2, 3, 4, 5 };
+        await File.WriteAllBytesAsync(path, before);
+        var node = new TrackingNode<AudioFrame, AudioFrame>(new WavFileSink(path));
+
+        var run = Source.Failed<AudioFrame>(new InvalidOperationException("no audio")).Via(node.AsFlow()).RunWith(Sink.Ignore<AudioFrame>(), Materializer);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => run);
+        await AwaitAssertAsync(() => Assert.Equal(1, node.Disposed));
+        Assert.Equal(before, await File.ReadAllBytesAsync(path));
+    }
+
+    [Fact]
     public void WavSink_must_reject_an_unknown_sample_format()
     {
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => new WavFileSink("a.wav", (WavSampleFormat)7));
