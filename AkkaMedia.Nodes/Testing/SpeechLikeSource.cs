@@ -26,15 +26,22 @@ public sealed class SpeechLikeSource : SourceNode<AudioFrame>
     private const double NoiseLevel = 1e-4;
     private const double TremoloHz = 4.0;
     private const double HighestHarmonicHz = 3800;
+    private const int WaveTableSize = 4096;
 
     private readonly Voice[] _voices;
     private readonly long _totalSamples;
     private readonly long _rampSamples;
+    private readonly double[] _wave = new double[WaveTableSize + 1];
+    private readonly double _tremoloStepCos;
+    private readonly double _tremoloStepSin;
     private SplitMix _noise;
     private int _voice;
+    private int _loadedVoice = -1;
     private long _position;
     private long _sequence;
     private double _pitchPhase;
+    private double _tremoloCos;
+    private double _tremoloSin;
 
     /// <summary>Creates the source.</summary>
     /// <param name="duration">Length of the signal; positive.</param>
@@ -67,6 +74,8 @@ public sealed class SpeechLikeSource : SourceNode<AudioFrame>
         _rampSamples = (long)Math.Round(Ramp.TotalSeconds * sampleRate);
         _voices = Schedule(seed, _totalSamples, sampleRate);
         _noise = new SplitMix(0x5851F42D4C957F2DUL ^ (ulong)(uint)seed);
+        _tremoloStepCos = Math.Cos(2 * Math.PI * TremoloHz / sampleRate);
+        _tremoloStepSin = Math.Sin(2 * Math.PI * TremoloHz / sampleRate);
         Bursts = Array.ConvertAll(_voices, v => new SpeechBurst(ToTime(v.Start), ToTime(v.End)));
     }
 
@@ -111,7 +120,6 @@ public sealed class SpeechLikeSource : SourceNode<AudioFrame>
         while (_voice < _voices.Length && n >= _voices[_voice].End)
         {
             _voice++;
-            _pitchPhase = 0;
         }
 
         if (_voice == _voices.Length || n < _voices[_voice].Start)
@@ -120,6 +128,12 @@ public sealed class SpeechLikeSource : SourceNode<AudioFrame>
         }
 
         var voice = _voices[_voice];
+        if (_loadedVoice != _voice)
+        {
+            Load(voice);
+            _loadedVoice = _voice;
+        }
+
         var progress = (double)(n - voice.Start) / (voice.End - voice.Start);
         var pitch = voice.PitchStart + ((voice.PitchEnd - voice.PitchStart) * progress);
         _pitchPhase += pitch / SampleRate;
@@ -128,22 +142,42 @@ public sealed class SpeechLikeSource : SourceNode<AudioFrame>
             _pitchPhase -= 1;
         }
 
-        // sin(k·θ) for k = 1..K by the Chebyshev recurrence: one sin and one cos per sample.
-        var theta = 2 * Math.PI * _pitchPhase;
-        var twoCos = 2 * Math.Cos(theta);
-        double previous = 0, current = Math.Sin(theta), sum = 0;
+        // One period of the voice's harmonic waveform, read with linear interpolation.
+        var position = _pitchPhase * WaveTableSize;
+        var index = (int)position;
+        var wave = _wave[index] + ((position - index) * (_wave[index + 1] - _wave[index]));
+
+        // The tremolo phasor turns by a fixed angle per sample.
+        var tremolo = 0.75 + (0.25 * _tremoloSin);
+        (_tremoloCos, _tremoloSin) = (
+            (_tremoloCos * _tremoloStepCos) - (_tremoloSin * _tremoloStepSin),
+            (_tremoloSin * _tremoloStepCos) + (_tremoloCos * _tremoloStepSin));
+        return wave * tremolo * Envelope(n, voice);
+    }
+
+    private void Load(Voice voice)
+    {
+        // sin(k·θ) for k = 1..K by the Chebyshev recurrence: one sin and one cos per table point.
         var amplitudes = voice.Amplitudes;
-        for (var k = 0; k < amplitudes.Length; k++)
+        for (var i = 0; i <= WaveTableSize; i++)
         {
-            sum += amplitudes[k] * current;
-            var next = (twoCos * current) - previous;
-            previous = current;
-            current = next;
+            var theta = 2 * Math.PI * i / WaveTableSize;
+            var twoCos = 2 * Math.Cos(theta);
+            double previous = 0, current = Math.Sin(theta), sum = 0;
+            for (var k = 0; k < amplitudes.Length; k++)
+            {
+                sum += amplitudes[k] * current;
+                var next = (twoCos * current) - previous;
+                previous = current;
+                current = next;
+            }
+
+            _wave[i] = sum;
         }
 
-        var time = (double)(n - voice.Start) / SampleRate;
-        var tremolo = 0.75 + (0.25 * Math.Sin((2 * Math.PI * TremoloHz * time) + voice.TremoloPhase));
-        return sum * tremolo * Envelope(n, voice);
+        _pitchPhase = 0;
+        _tremoloCos = Math.Cos(voice.TremoloPhase);
+        _tremoloSin = Math.Sin(voice.TremoloPhase);
     }
 
     private double Envelope(long n, Voice voice)
