@@ -74,7 +74,20 @@ internal static class DemoPipeline
             .Run(materializer);
 
         await using var registration = cancellationToken.Register(() => killSwitch.Abort(new OperationCanceledException(cancellationToken)));
-        await Task.WhenAll(framesIn, decisions, framesOut).ConfigureAwait(false);
+
+        // A failing branch only cancels its own side of a broadcast; stop the whole graph instead.
+        Task[] ends = [framesIn, decisions, framesOut];
+        foreach (var end in ends)
+        {
+            _ = end.ContinueWith(
+                static (task, state) => ((UniqueKillSwitch)state!).Abort(task.Exception!.GetBaseException()),
+                killSwitch,
+                CancellationToken.None,
+                TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+        }
+
+        await Task.WhenAll(ends).ConfigureAwait(false);
         var wall = Stopwatch.GetElapsedTime(started);
 
         var (input, output, (speech, silence)) = (framesIn.Result, framesOut.Result, decisions.Result);

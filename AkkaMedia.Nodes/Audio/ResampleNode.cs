@@ -13,7 +13,7 @@ namespace AkkaMedia.Nodes.Audio;
 /// it, about 70 dB stop-band).</para>
 /// <para>Framing: each input yields one output frame holding the samples it completed, which may be a
 /// few fewer than <c>input length × ratio</c> because each output needs a short look-ahead of input
-/// (about 16 input samples when upsampling, proportionally more when downsampling); an input that
+/// (18 input samples when upsampling, proportionally more when downsampling: 54 from 48 to 16 kHz); an input that
 /// completes none yields nothing. At end of stream the samples still held are emitted as a last
 /// frame. Output frames are numbered from the first input's sequence number, one per output frame,
 /// and timed by output sample position from the first input's timestamp.</para>

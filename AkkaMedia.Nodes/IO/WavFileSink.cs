@@ -30,7 +30,7 @@ public sealed class WavFileSink : Node<AudioFrame, AudioFrame>
     private WaveFileWriter? _writer;
     private byte[] _buffer = [];
 
-    /// <summary>Creates the sink; the file is created when the node is initialized.</summary>
+    /// <summary>Creates the sink; nothing touches the file system until the node is initialized.</summary>
     /// <param name="path">Path of the WAV file to create or overwrite.</param>
     /// <param name="format">How samples are stored.</param>
     /// <exception cref="ArgumentException"><paramref name="path"/> is null, empty or blank.</exception>

@@ -93,6 +93,18 @@ public sealed class DemoCommandSpec : IDisposable
     }
 
     [Fact]
+    public async Task Demo_must_exit_with_1_and_name_the_folder_when_the_output_cannot_be_written()
+    {
+        var output = Path.Combine(_folder, "no-such-folder", "out.wav");
+
+        var (exitCode, _, stderr) = await InvokeAsync("demo", "--output", output, "--duration", "60");
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("no-such-folder", stderr);
+        Assert.Contains("WavFileSink", stderr);
+    }
+
+    [Fact]
     public async Task Demo_must_describe_its_options_in_help()
     {
         var (exitCode, stdout, _) = await InvokeAsync("demo", "--help");
