@@ -21,8 +21,14 @@ internal static class ObjectInvoker
         catch (Exception e) when (e is not CodeRejectedException)
         {
             var cause = Unwrap(e);
+            var chain = new List<string>();
+            for (var current = cause; current is not null; current = current.InnerException)
+            {
+                chain.Add($"{current.GetType().FullName}: {current.Message}");
+            }
+
             throw new CodeRejectedException(
-                $"The shipped object (assembly {entryAssembly}) could not be deserialized on the executor: {cause.GetType().FullName}: {cause.Message}", cause);
+                $"The shipped object (assembly {entryAssembly}) could not be deserialized on the executor: {string.Join(" ---> ", chain)}", cause);
         }
     }
 
