@@ -4,6 +4,7 @@ using Akka.Actor;
 using Akka.Configuration;
 using Akka.Streams;
 using AkkaMedia.Host.Demo;
+using AkkaMedia.Host.Hosting;
 
 namespace AkkaMedia.Host.Commands;
 
@@ -43,6 +44,10 @@ internal static class DemoCommand
                 result.AddError("--duration must be a number of seconds between 0 and 3600, e.g. --duration 5.");
             }
         });
+        var local = new Option<bool>("--local")
+        {
+            Description = "Run the echo stage in-process instead of on the embedded executor node.",
+        };
         var seed = new Option<int>("--seed")
         {
             Description = "Seed of the generated audio.",
@@ -51,19 +56,21 @@ internal static class DemoCommand
 
         var command = new Command(
             "demo",
-            "Run source → gain → echo → resample to 16 kHz → WAV file in this process, with voice-activity detection on the resampled audio, and report frames, durations, speed and speech/silence counts.")
+            "Run source → gain → echo (on an executor node started in this process, over loopback remoting) → resample to 16 kHz → WAV file, with voice-activity detection on the resampled audio, and report frames, durations, speed and speech/silence counts.")
         {
             input,
             output,
             duration,
             seed,
+            local,
         };
         command.SetAction((parseResult, cancellationToken) => RunAsync(
             new DemoOptions(
                 parseResult.GetValue(input),
                 parseResult.GetValue(output)!,
                 TimeSpan.FromSeconds(parseResult.GetValue(duration)),
-                parseResult.GetValue(seed)),
+                parseResult.GetValue(seed),
+                parseResult.GetValue(local)),
             parseResult.InvocationConfiguration.Output,
             parseResult.InvocationConfiguration.Error,
             cancellationToken));
@@ -73,17 +80,36 @@ internal static class DemoCommand
     /// <summary>Runs the demo and reports to <paramref name="stdout"/>; returns the process exit code.</summary>
     public static async Task<int> RunAsync(DemoOptions options, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        var system = MediaActorSystem.Create("akkamedia-demo", QuietLogging);
+        EmbeddedCluster? cluster = null;
+        ActorSystem? local = null;
         try
         {
+            ActorSystem system;
+            Akka.Streams.Dsl.Flow<Frames.AudioFrame, Frames.AudioFrame, Akka.NotUsed> echo;
+            string where;
+            if (options.LocalEcho)
+            {
+                system = local = MediaActorSystem.Create("akkamedia-demo", QuietLogging);
+                echo = DemoPipeline.LocalEcho();
+                where = "in this process";
+            }
+            else
+            {
+                cluster = await EmbeddedCluster.StartAsync(cancellationToken);
+                system = cluster.Client;
+                echo = DemoPipeline.RemoteEcho();
+                where = $"on executor {cluster.ExecutorAddress} (embedded node, loopback remoting)";
+            }
+
             var source = options.Input is null
                 ? $"speech-like audio ({options.Duration.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s at {DemoPipeline.GeneratedSampleRate} Hz)"
                 : $"'{options.Input}'";
             await stdout.WriteLineAsync(
                 $"demo: {source} → Gain({DemoPipeline.Gain}) → Echo({DemoPipeline.EchoDelay.TotalMilliseconds} ms, {DemoPipeline.EchoDecay}) → " +
                 $"Resample({DemoPipeline.OutputSampleRate} Hz) → '{options.Output}', VAD on the resampled frames");
+            await stdout.WriteLineAsync($"echo stage:       {where}");
 
-            var report = await DemoPipeline.RunAsync(options, system.Materializer(), DemoPipeline.LocalEcho(), cancellationToken);
+            var report = await DemoPipeline.RunAsync(options, system.Materializer(), echo, cancellationToken);
             await stdout.WriteLineAsync(Format(report));
             return 0;
         }
@@ -99,7 +125,15 @@ internal static class DemoCommand
         }
         finally
         {
-            await system.Terminate();
+            if (cluster is not null)
+            {
+                await cluster.DisposeAsync();
+            }
+
+            if (local is not null)
+            {
+                await local.Terminate();
+            }
         }
     }
 

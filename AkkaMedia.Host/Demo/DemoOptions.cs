@@ -5,4 +5,5 @@ namespace AkkaMedia.Host.Demo;
 /// <param name="Output">WAV file to write (16 kHz, 16-bit PCM).</param>
 /// <param name="Duration">Length of the generated audio; ignored with an <paramref name="Input"/>.</param>
 /// <param name="Seed">Seed of the generated audio; ignored with an <paramref name="Input"/>.</param>
-internal sealed record DemoOptions(string? Input, string Output, TimeSpan Duration, int Seed);
+/// <param name="LocalEcho">Run the echo stage in the client instead of on the embedded executor node.</param>
+internal sealed record DemoOptions(string? Input, string Output, TimeSpan Duration, int Seed, bool LocalEcho = false);

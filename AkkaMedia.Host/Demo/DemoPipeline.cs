@@ -7,6 +7,7 @@ using AkkaMedia.Nodes;
 using AkkaMedia.Nodes.Audio;
 using AkkaMedia.Nodes.IO;
 using AkkaMedia.Nodes.Testing;
+using AkkaMedia.Remote;
 
 namespace AkkaMedia.Host.Demo;
 
@@ -41,6 +42,15 @@ internal static class DemoPipeline
     /// <summary>The echo stage running in this process; materializable any number of times.</summary>
     public static Flow<AudioFrame, AudioFrame, NotUsed> LocalEcho() =>
         NodeFlow.Create(() => new EchoNode(EchoDelay, EchoDecay));
+
+    /// <summary>
+    /// The echo stage on an executor of the cluster the materializing system belongs to (the built-in
+    /// node type <c>Echo</c>); materializable any number of times, one session each.
+    /// </summary>
+    public static Flow<AudioFrame, AudioFrame, NotUsed> RemoteEcho() =>
+        RemoteNode.Flow<AudioFrame, AudioFrame>(
+            "Echo",
+            string.Create(System.Globalization.CultureInfo.InvariantCulture, $"delay = {EchoDelay.TotalMilliseconds}ms, decay = {EchoDecay}"));
 
     /// <summary>
     /// Runs the pipeline once. Completes when the file is written; fails with the first stage's error

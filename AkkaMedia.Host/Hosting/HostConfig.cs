@@ -20,11 +20,11 @@ internal static class HostConfig
 
         try
         {
-            return ConfigurationFactory.ParseString(File.ReadAllText(path));
+            return HoconText.Parse(File.ReadAllText(path), path);
         }
-        catch (Exception e) when (e is not ArgumentException)
+        catch (FormatException e)
         {
-            throw new ArgumentException($"Configuration file '{path}' is not valid HOCON: {e.Message}", nameof(path), e);
+            throw new ArgumentException(e.Message, nameof(path), e);
         }
     }
 }

@@ -38,6 +38,22 @@ public sealed class DemoCommandSpec : IDisposable
         Assert.True(speech > 0 && silence > 0, stdout);
         Assert.Matches(@"real-time factor:\s+\d", stdout);
         Assert.Matches(@"wall time:\s+\d+ ms", stdout);
+        Assert.Matches(@"echo stage:\s+on executor akka\.tcp://media@127\.0\.0\.1:\d+", stdout);
+    }
+
+    [Fact]
+    public async Task Demo_with_local_echo_must_write_the_same_audio_as_the_remote_echo()
+    {
+        var remote = Path.Combine(_folder, "remote.wav");
+        var local = Path.Combine(_folder, "local.wav");
+
+        var remoteRun = await InvokeAsync("demo", "--output", remote);
+        var localRun = await InvokeAsync("demo", "--output", local, "--local");
+
+        Assert.True(remoteRun.ExitCode == 0, remoteRun.Stderr);
+        Assert.True(localRun.ExitCode == 0, localRun.Stderr);
+        Assert.Contains("in this process", localRun.Stdout);
+        Assert.Equal(File.ReadAllBytes(local), File.ReadAllBytes(remote));
     }
 
     [Fact]
