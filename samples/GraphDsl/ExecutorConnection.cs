@@ -1,31 +1,32 @@
 using System.Globalization;
 using Akka.Actor;
+using Akka.Cluster;
 using Akka.Configuration;
+using AkkaMedia.Executor;
 using AkkaMedia.Nodes;
 using AkkaMedia.Remote;
-using AkkaMedia.TestKit;
 
 namespace AkkaMedia.Samples;
 
 /// <summary>
 /// The client actor system the pipeline runs in and the executor its remote stage is pinned to:
-/// either an executor started in this process (real loopback remoting, two actor systems) or one
-/// found in a running cluster reached through seed nodes. Disposing leaves the cluster and stops
-/// whatever was started here.
+/// either an executor node started in this process (a second actor system, reached over real
+/// loopback remoting) or one found in a running cluster reached through seed nodes. Disposing leaves
+/// the cluster and stops whatever was started here.
 /// </summary>
 internal sealed class ExecutorConnection : IAsyncDisposable
 {
     private const string SystemName = "media";
     private const string ExecutorRole = "executor";
 
-    private readonly ExecutorFixture? _fixture;
+    private readonly ActorSystem? _executorNode;
 
-    private ExecutorConnection(ActorSystem client, string executorAddress, string origin, ExecutorFixture? fixture)
+    private ExecutorConnection(ActorSystem client, string executorAddress, string origin, ActorSystem? executorNode)
     {
         Client = client;
         ExecutorAddress = executorAddress;
         Origin = origin;
-        _fixture = fixture;
+        _executorNode = executorNode;
     }
 
     /// <summary>The client actor system (named <c>media</c>, cluster provider, role <c>client</c>).</summary>
@@ -37,25 +38,33 @@ internal sealed class ExecutorConnection : IAsyncDisposable
     /// <summary>Where that executor came from, for the report.</summary>
     public string Origin { get; }
 
-    /// <summary>Starts an executor node serving the built-in nodes in this process and joins it.</summary>
+    /// <summary>
+    /// Starts an executor node serving the built-in nodes on a free loopback port in this process, as
+    /// the first member of a new cluster, and joins it as a client: the same remoting and protocol as
+    /// a separate <c>akkamedia node</c>, without starting one.
+    /// </summary>
+    /// <exception cref="TimeoutException">The client did not see the executor within <paramref name="timeout"/>.</exception>
     public static async Task<ExecutorConnection> StartInProcessAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var fixture = new ExecutorFixture(BuiltInNodes.CreateRegistry());
-        ActorSystem? client = null;
+        var executorNode = MediaActorSystem.Create(SystemName, ConfigurationFactory.ParseString($"""
+                akka.cluster.roles = [{ExecutorRole}]
+                akka.remote.dot-netty.tcp.hostname = 127.0.0.1
+                akka.remote.dot-netty.tcp.port = 0
+                """)
+            .WithFallback(NodeConfig)
+            .WithFallback(ExecutorSettings.DefaultConfig));
         try
         {
-            client = fixture.CreateClient(ConfigurationFactory.ParseString("akka.cluster.roles = [client]"));
-            await fixture.WaitForExecutorAsync(client, timeout).WaitAsync(cancellationToken).ConfigureAwait(false);
-            return new ExecutorConnection(client, fixture.Address, "in-process executor started for this run", fixture);
+            MediaExecutor.Start(executorNode, BuiltInNodes.CreateRegistry());
+            var address = ((ExtendedActorSystem)executorNode).Provider.DefaultAddress.ToString();
+            Cluster.Get(executorNode).Join(Address.Parse(address));
+            var client = CreateClient([address], "127.0.0.1");
+            var executors = await FindExecutorsAsync(client, [address], timeout, cancellationToken).ConfigureAwait(false);
+            return new ExecutorConnection(client, executors[0].Address, "in-process executor node started for this run", executorNode);
         }
         catch
         {
-            if (client is not null)
-            {
-                await client.Terminate().ConfigureAwait(false);
-            }
-
-            await fixture.DisposeAsync().ConfigureAwait(false);
+            await executorNode.Terminate().ConfigureAwait(false);
             throw;
         }
     }
@@ -70,33 +79,9 @@ internal sealed class ExecutorConnection : IAsyncDisposable
     public static async Task<ExecutorConnection> JoinAsync(IReadOnlyList<string> seeds, string hostname, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var normalized = seeds.Select(NormalizeSeed).ToList();
-        var config = ConfigurationFactory.ParseString($$"""
-                akka.remote.dot-netty.tcp.hostname = "{{hostname}}"
-                akka.remote.dot-netty.tcp.port = 0
-                akka.cluster.seed-nodes = [{{string.Join(", ", normalized.Select(s => $"\"{s}\""))}}]
-                akka.cluster.roles = [client]
-                """)
-            .WithFallback(ExecutorFixture.BaseConfig)
-            .WithFallback(AkkaMediaConfig.Default);
-        var client = MediaActorSystem.Create(SystemName, config);
-        try
-        {
-            var executors = await ExecutorDirectory.Get(client)
-                .GetExecutorsAsync(ExecutorRole, timeout, cancellationToken)
-                .ConfigureAwait(false);
-            if (executors.Count == 0)
-            {
-                throw new TimeoutException(string.Create(CultureInfo.InvariantCulture,
-                    $"No node with role '{ExecutorRole}' was up in the cluster at {string.Join(", ", normalized)} within {timeout.TotalSeconds:0} s. Is an `akkamedia node` with the executor role running there?"));
-            }
-
-            return new ExecutorConnection(client, executors[0].Address, $"least-loaded of {executors.Count} executor(s) in the cluster at {string.Join(", ", normalized)}", null);
-        }
-        catch
-        {
-            await client.Terminate().ConfigureAwait(false);
-            throw;
-        }
+        var client = CreateClient(normalized, hostname);
+        var executors = await FindExecutorsAsync(client, normalized, timeout, cancellationToken).ConfigureAwait(false);
+        return new ExecutorConnection(client, executors[0].Address, $"least-loaded of {executors.Count} executor(s) in the cluster at {string.Join(", ", normalized)}", null);
     }
 
     /// <summary>Turns <c>host:port</c> into <c>akka.tcp://media@host:port</c>; full addresses pass unchanged.</summary>
@@ -124,13 +109,62 @@ internal sealed class ExecutorConnection : IAsyncDisposable
         return false;
     }
 
-    /// <summary>Leaves the cluster (terminating the client), then stops the in-process executor if one was started.</summary>
+    /// <summary>Leaves the cluster (terminating the client), then stops the in-process executor node if one was started.</summary>
     public async ValueTask DisposeAsync()
     {
         await Client.Terminate().ConfigureAwait(false);
-        if (_fixture is not null)
+        if (_executorNode is not null)
         {
-            await _fixture.DisposeAsync().ConfigureAwait(false);
+            await _executorNode.Terminate().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// What every node of the sample's cluster shares: the cluster provider, quick gossip for a
+    /// loopback cluster that forms in well under a second, and no exit of the process by Akka itself
+    /// (the sample decides its exit code; Ctrl-C cancels the run, which then terminates the systems).
+    /// </summary>
+    private static Config NodeConfig { get; } = ConfigurationFactory.ParseString("""
+        akka.loglevel = WARNING
+        akka.stdout-loglevel = WARNING
+        akka.actor.provider = cluster
+        akka.cluster.gossip-interval = 200ms
+        akka.cluster.leader-actions-interval = 200ms
+        akka.cluster.downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
+        akka.cluster.split-brain-resolver.stable-after = 5s
+        akka.coordinated-shutdown.exit-clr = off
+        akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
+        """);
+
+    private static ActorSystem CreateClient(IReadOnlyList<string> seeds, string hostname) =>
+        MediaActorSystem.Create(SystemName, ConfigurationFactory.ParseString($$"""
+                akka.cluster.roles = [client]
+                akka.remote.dot-netty.tcp.hostname = "{{hostname}}"
+                akka.remote.dot-netty.tcp.port = 0
+                akka.cluster.seed-nodes = [{{string.Join(", ", seeds.Select(s => $"\"{s}\""))}}]
+                """)
+            .WithFallback(NodeConfig));
+
+    /// <summary>Waits for the executors <paramref name="client"/> sees; terminates the client when there are none.</summary>
+    private static async Task<IReadOnlyList<ExecutorInfo>> FindExecutorsAsync(ActorSystem client, IReadOnlyList<string> seeds, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var executors = await ExecutorDirectory.Get(client)
+                .GetExecutorsAsync(ExecutorRole, timeout, cancellationToken)
+                .ConfigureAwait(false);
+            if (executors.Count == 0)
+            {
+                throw new TimeoutException(string.Create(CultureInfo.InvariantCulture,
+                    $"No node with role '{ExecutorRole}' was up in the cluster at {string.Join(", ", seeds)} within {timeout.TotalSeconds:0.#} s. Is an `akkamedia node` with the executor role running there?"));
+            }
+
+            return executors;
+        }
+        catch
+        {
+            await client.Terminate().ConfigureAwait(false);
+            throw;
         }
     }
 }

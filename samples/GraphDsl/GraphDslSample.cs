@@ -25,14 +25,12 @@ internal static class GraphDslSample
     public static readonly TimeSpan EchoDelay = TimeSpan.FromMilliseconds(250);
     public static readonly TimeSpan FrameDuration = TimeSpan.FromTicks(SamplesPerFrame * TimeSpan.TicksPerSecond / SampleRate);
 
-    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(20);
-
     /// <summary>Parses <paramref name="args"/>, runs the sample and returns the process exit code (0 ok, 1 failed or bad arguments).</summary>
     public static Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
     {
         var seeds = new Option<string[]>("--seeds")
         {
-            Description = "Join the cluster at these seed nodes (host:port or akka.tcp://media@host:port, comma- or space-separated) and run the echo on its executor. Without it, an executor is started in this process.",
+            Description = "Join the cluster at these seed nodes (host:port or akka.tcp://media@host:port, comma- or space-separated) and run the echo on its least-loaded executor. Without it, an executor node is started in this process (a second actor system, reached over loopback remoting).",
             AllowMultipleArgumentsPerToken = true,
         };
         seeds.Validators.Add(result =>
@@ -68,6 +66,19 @@ internal static class GraphDslSample
                 result.AddError("--duration must be between 0.5 and 3600 seconds, e.g. --duration 5 (the echo check needs more audio than the 250 ms delay).");
             }
         });
+        var connectTimeout = new Option<double>("--connect-timeout")
+        {
+            Description = "Seconds to wait for an executor to be up and reachable before giving up.",
+            DefaultValueFactory = _ => 20.0,
+        };
+        connectTimeout.Validators.Add(result =>
+        {
+            var seconds = result.GetValueOrDefault<double>();
+            if (!(seconds >= 1 && seconds <= 600))
+            {
+                result.AddError("--connect-timeout must be between 1 and 600 seconds, e.g. --connect-timeout 20.");
+            }
+        });
         var realtime = new Option<bool>("--realtime")
         {
             Description = "Pace the source to real time (one 20 ms frame every 20 ms), like a microphone. Unpaced by default.",
@@ -75,7 +86,7 @@ internal static class GraphDslSample
 
         var root = new RootCommand("GraphDsl sample: speech-like audio → Broadcast → [remote Echo → WAV | local VAD] → ZipWith by sequence number.")
         {
-            seeds, hostname, output, duration, realtime,
+            seeds, hostname, output, duration, realtime, connectTimeout,
         };
         root.SetAction((parseResult, token) =>
         {
@@ -85,6 +96,7 @@ internal static class GraphDslSample
                 parseResult.GetValue(output)!,
                 TimeSpan.FromSeconds(parseResult.GetValue(duration)),
                 parseResult.GetValue(realtime),
+                TimeSpan.FromSeconds(parseResult.GetValue(connectTimeout)),
                 stdout,
                 stderr,
                 token);
@@ -95,7 +107,7 @@ internal static class GraphDslSample
     }
 
     private static async Task<int> RunAsync(
-        IReadOnlyList<string> seeds, string hostname, string output, TimeSpan duration, bool realtime,
+        IReadOnlyList<string> seeds, string hostname, string output, TimeSpan duration, bool realtime, TimeSpan connectTimeout,
         TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         var c = CultureInfo.InvariantCulture;
@@ -104,8 +116,8 @@ internal static class GraphDslSample
         try
         {
             connection = seeds.Count > 0
-                ? await ExecutorConnection.JoinAsync(seeds, hostname, ConnectTimeout, cancellationToken)
-                : await ExecutorConnection.StartInProcessAsync(ConnectTimeout, cancellationToken);
+                ? await ExecutorConnection.JoinAsync(seeds, hostname, connectTimeout, cancellationToken)
+                : await ExecutorConnection.StartInProcessAsync(connectTimeout, cancellationToken);
             var connected = Stopwatch.GetElapsedTime(started);
             var pacing = realtime ? "paced to real time" : "unpaced";
             await stdout.WriteLineAsync(string.Create(c,
