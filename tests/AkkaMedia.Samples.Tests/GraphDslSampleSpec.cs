@@ -42,6 +42,7 @@ public sealed class GraphDslSampleSpec : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(151, Number(run.Stdout, @"frames echoed:\s+(\d+)"));
         Assert.Equal(150, Number(run.Stdout, @"(\d+) speech") + Number(run.Stdout, @"(\d+) silence"));
         Assert.Contains("graphdsl: OK", run.Stdout);
+        Assert.DoesNotContain("[ERROR]", run.Stdout);
         await AssertEchoedAsync(Path.Combine(_folder, "graphdsl-output.wav"), TimeSpan.FromSeconds(3));
     }
 
