@@ -23,17 +23,19 @@ public sealed class ExecutorActor : ReceiveActor
     private readonly NodeRegistry _registry;
     private readonly LinkServer? _linkServer;
     private readonly PackageStore _packages;
+    private readonly SandboxPolicy _sandbox;
     private readonly IActorRef _packageStore;
     private readonly Dictionary<string, IActorRef> _sessions = new(StringComparer.Ordinal);
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private bool _accepting = true;
 
     /// <summary>Creates the actor; use <see cref="Props"/>.</summary>
-    public ExecutorActor(ExecutorSettings settings, NodeRegistry registry, PackageStore packages)
+    public ExecutorActor(ExecutorSettings settings, NodeRegistry registry, PackageStore packages, SandboxPolicy sandbox)
     {
         _settings = settings;
         _registry = registry;
         _packages = packages;
+        _sandbox = sandbox;
         _linkServer = settings.LinkEnabled ? LinkServer.Start((ExtendedActorSystem)Context.System, settings) : null;
         _packageStore = Context.ActorOf(PackageStoreActor.Props(packages, PackageStoreSettings.Create(Context.System.Settings.Config).UploadIdleTimeout), PackageStoreActor.Name);
 
@@ -58,9 +60,12 @@ public sealed class ExecutorActor : ReceiveActor
         });
     }
 
-    /// <summary>Props for the executor of a node, whose shipped code is cached in <paramref name="packages"/> (owned by the caller).</summary>
-    public static Props Props(ExecutorSettings settings, NodeRegistry registry, PackageStore packages) =>
-        Akka.Actor.Props.Create(() => new ExecutorActor(settings, registry, packages));
+    /// <summary>
+    /// Props for the executor of a node, whose shipped code is cached in <paramref name="packages"/> (owned by the caller)
+    /// and checked against <paramref name="sandbox"/> before it loads.
+    /// </summary>
+    public static Props Props(ExecutorSettings settings, NodeRegistry registry, PackageStore packages, SandboxPolicy sandbox) =>
+        Akka.Actor.Props.Create(() => new ExecutorActor(settings, registry, packages, sandbox));
 
     /// <summary>Tells the executor to refuse new sessions (node draining); running sessions continue.</summary>
     public sealed class StopAccepting
