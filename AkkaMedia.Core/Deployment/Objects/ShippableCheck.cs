@@ -3,7 +3,7 @@ using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace AkkaMedia.Deployment;
+namespace AkkaMedia.Deployment.Objects;
 
 /// <summary>
 /// Finds, before anything is sent, the fields of an object graph that cannot travel to another
