@@ -72,7 +72,7 @@ public sealed class SandboxPolicySpec : IDisposable
     }
 
     [Fact]
-    public void Ordinary_code_must_pass_the_default_policy()
+    public void Ordinary_code_and_files_in_the_scratch_folder_must_pass_the_default_policy()
     {
         var path = UserCode("User.Harmless", """
             var list = new System.Collections.Generic.List<int> { 1, 2, 3 };
@@ -86,6 +86,9 @@ public sealed class SandboxPolicySpec : IDisposable
             System.Threading.Tasks.Task.Run(() => 1).Wait();
             var made = Make<System.Text.StringBuilder>();
             var method = typeof(string).GetMethod("Intern");
+            var scratch = AkkaMedia.Deployment.ScratchFolder.For(list);
+            using (var file = scratch.Create("notes/a.txt")) { file.WriteByte(1); }
+            using var again = new System.IO.StreamReader(scratch.OpenRead("notes/a.txt"));
             """, extraMembers: "static T Make<T>() where T : new() => new T();");
 
         Assert.Empty(Default.Check([path]));
