@@ -18,7 +18,7 @@ public sealed class PackageStoreSettings
         UploadIdleTimeout = uploadIdleTimeout;
     }
 
-    /// <summary>The configured cache folder; empty means a folder per node under the temporary path (see <see cref="FolderFor"/>).</summary>
+    /// <summary>The configured cache folder; empty means a temporary folder per node, deleted when the executor stops (see <see cref="FolderFor"/>).</summary>
     public string Folder { get; }
 
     /// <summary>Most bytes the store keeps on disk; least recently used unleased entries are evicted beyond it.</summary>
