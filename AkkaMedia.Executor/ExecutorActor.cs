@@ -1,5 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
+using AkkaMedia.Deployment;
+using AkkaMedia.Executor.Deployment;
 using AkkaMedia.Executor.Link;
 using AkkaMedia.Nodes;
 using AkkaMedia.Protocol;
@@ -9,7 +11,8 @@ namespace AkkaMedia.Executor;
 /// <summary>
 /// The executor of a node (one per actor system, at <c>/user/akka-media-executor</c>): accepts or
 /// refuses <see cref="OpenSession"/> requests, runs each accepted one in a <c>SessionActor</c> child,
-/// and reports its load to <see cref="GetExecutorStatus"/>.
+/// and reports its load to <see cref="GetExecutorStatus"/>. Code uploads addressed to it go to its package store
+/// (child <c>packages</c>).
 /// </summary>
 public sealed class ExecutorActor : ReceiveActor
 {
@@ -19,16 +22,22 @@ public sealed class ExecutorActor : ReceiveActor
     private readonly ExecutorSettings _settings;
     private readonly NodeRegistry _registry;
     private readonly LinkServer? _linkServer;
+    private readonly PackageStore _packages;
+    private readonly SandboxPolicy _sandbox;
+    private readonly IActorRef _packageStore;
     private readonly Dictionary<string, IActorRef> _sessions = new(StringComparer.Ordinal);
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private bool _accepting = true;
 
     /// <summary>Creates the actor; use <see cref="Props"/>.</summary>
-    public ExecutorActor(ExecutorSettings settings, NodeRegistry registry)
+    public ExecutorActor(ExecutorSettings settings, NodeRegistry registry, PackageStore packages, SandboxPolicy sandbox)
     {
         _settings = settings;
         _registry = registry;
+        _packages = packages;
+        _sandbox = sandbox;
         _linkServer = settings.LinkEnabled ? LinkServer.Start((ExtendedActorSystem)Context.System, settings) : null;
+        _packageStore = Context.ActorOf(PackageStoreActor.Props(packages, PackageStoreSettings.Create(Context.System.Settings.Config).UploadIdleTimeout), PackageStoreActor.Name);
 
         Receive<OpenSession>(Open);
         Receive<CloseSession>(close =>
@@ -39,6 +48,7 @@ public sealed class ExecutorActor : ReceiveActor
             }
         });
         Receive<GetExecutorStatus>(_ => Sender.Tell(Status()));
+        Receive<IPackageStoreRequest>(request => _packageStore.Forward(request));
         Receive<StopAccepting>(_ => _accepting = false);
         Receive<Terminated>(t =>
         {
@@ -50,9 +60,12 @@ public sealed class ExecutorActor : ReceiveActor
         });
     }
 
-    /// <summary>Props for the executor of a node.</summary>
-    public static Props Props(ExecutorSettings settings, NodeRegistry registry) =>
-        Akka.Actor.Props.Create(() => new ExecutorActor(settings, registry));
+    /// <summary>
+    /// Props for the executor of a node, whose shipped code is cached in <paramref name="packages"/> (owned by the caller)
+    /// and checked against <paramref name="sandbox"/> before it loads.
+    /// </summary>
+    public static Props Props(ExecutorSettings settings, NodeRegistry registry, PackageStore packages, SandboxPolicy sandbox) =>
+        Akka.Actor.Props.Create(() => new ExecutorActor(settings, registry, packages, sandbox));
 
     /// <summary>Tells the executor to refuse new sessions (node draining); running sessions continue.</summary>
     public sealed class StopAccepting
