@@ -8,7 +8,7 @@ internal sealed record ObjectSessionSettings(TimeSpan CallTimeout, TimeSpan MaxC
     /// <exception cref="ArgumentOutOfRangeException">A value is out of range; the message names the key.</exception>
     public static ObjectSessionSettings Create(Config config)
     {
-        var section = (config ?? Config.Empty).WithFallback(ExecutorSettings.DefaultConfig).GetConfig("akka-media.executor.objects");
+        var section = ExecutorSettings.WithDefaults(config).GetConfig("akka-media.executor.objects");
         var settings = new ObjectSessionSettings(section.GetTimeSpan("call-timeout"), section.GetTimeSpan("max-call-timeout"));
         if (settings.CallTimeout <= TimeSpan.Zero)
         {

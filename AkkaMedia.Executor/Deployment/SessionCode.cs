@@ -53,7 +53,7 @@ internal sealed class SessionCode : IDisposable
             if (violations.Count > 0)
             {
                 throw new CodeRejectedException(
-                    $"The executor's sandbox policy refused the code of {entryAssembly}: {string.Join("; ", violations.Take(10))}" +
+                    $"The executor's sandbox policy refused the code of {entryAssembly}: {string.Join("; ", violations.Take(10).Select(static v => v.Message.TrimEnd('.')))}" +
                     (violations.Count > 10 ? $" (and {violations.Count - 10} more)." : "."));
             }
 
