@@ -30,13 +30,7 @@ internal static class NodeCommand
         {
             hostname, port, seeds, roles, config,
         };
-        port.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() is < 0 or > 65535)
-            {
-                r.AddError("--port must be between 0 and 65535.");
-            }
-        });
+        CommonOptions.Require(port, p => p is >= 0 and <= 65535, "--port must be between 0 and 65535.");
         command.SetAction((parse, cancellationToken) => RunAsync(
             new ClusterNodeOptions(
                 parse.GetValue(hostname)!,
