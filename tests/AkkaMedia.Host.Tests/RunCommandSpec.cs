@@ -233,6 +233,24 @@ public sealed class RunCommandSpec : Akka.TestKit.Xunit2.TestKit, IClassFixture<
     }
 
     [Fact]
+    public async Task Run_must_exit_1_when_the_client_node_cannot_listen()
+    {
+        var pipeline = Pipeline("""
+            pipeline {
+              source { type = tone, duration = 1s }
+              stages = [ { type = Gain, gain = 0.5, remote = true } ]
+              sink { type = discard }
+            }
+            """);
+
+        // 192.0.2.1 (TEST-NET-1) is never an address of this machine.
+        var (exitCode, _, stderr) = await HostInvocation.InvokeAsync("run", pipeline, "--seeds", _executor.Address, "--hostname", "192.0.2.1");
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("could not start the client node on 192.0.2.1", stderr);
+    }
+
+    [Fact]
     public async Task Run_must_name_a_missing_pipeline_file()
     {
         var missing = Path.Combine(_folder, "missing.conf");
