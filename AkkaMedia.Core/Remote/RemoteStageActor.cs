@@ -26,6 +26,7 @@ internal sealed class RemoteStageActor : ReceiveActor
     private ISourceRef<object>? _input;
     private ILinkStageControl? _link;
     private string? _executor;
+    private string? _reserved;
     private IActorRef? _session;
     private ICancelable? _attemptTimeout;
 
@@ -49,7 +50,8 @@ internal sealed class RemoteStageActor : ReceiveActor
 
     public sealed record StreamEnded(Exception? Error);
 
-    private sealed record Candidates(IReadOnlyList<ExecutorInfo> Items);
+    /// <summary>Executors to try in order; <paramref name="Reserved"/>: the directory already counts this session on the first.</summary>
+    private sealed record Candidates(IReadOnlyList<ExecutorInfo> Items, bool Reserved = false);
 
     private sealed record AttemptTimedOut(string Executor);
 
@@ -81,6 +83,7 @@ internal sealed class RemoteStageActor : ReceiveActor
                 return;
             }
 
+            _reserved = found.Reserved ? found.Items[0].Address : null;
             foreach (var candidate in found.Items)
             {
                 _candidates.Enqueue(candidate.Address);
@@ -93,7 +96,11 @@ internal sealed class RemoteStageActor : ReceiveActor
             _attemptTimeout?.Cancel();
             _session = opened.Session;
             Context.Watch(_session);
-            ExecutorDirectory.Get(Context.System).SessionPlaced(_executor!);
+            if (_executor != _reserved)
+            {
+                ExecutorDirectory.Get(Context.System).SessionPlaced(_executor!);
+            }
+
             if (_link is not null)
             {
                 if (opened.LinkEndpoint is null)
@@ -204,8 +211,8 @@ internal sealed class RemoteStageActor : ReceiveActor
         }
 
         ExecutorDirectory.Get(Context.System)
-            .GetExecutorsAsync(_settings.ExecutorRole, _settings.OpenTimeout)
-            .PipeTo(Self, success: items => new Candidates(items), failure: e => new Status.Failure(e));
+            .ReserveAsync(_settings.ExecutorRole, _settings.OpenTimeout)
+            .PipeTo(Self, success: items => new Candidates(items, Reserved: true), failure: e => new Status.Failure(e));
     }
 
     private void TryNext()
@@ -213,7 +220,7 @@ internal sealed class RemoteStageActor : ReceiveActor
         if (!_candidates.TryDequeue(out var next))
         {
             Fail(new RemoteStageException(
-                $"Every executor refused remote stage '{_nodeType}': {string.Join("; ", _refusals)}. Add executors or raise akka-media.executor.max-sessions.",
+                $"Every executor refused remote stage '{_nodeType}': {string.Join("; ", _refusals.Select(r => r.TrimEnd('.')))}. Add executors or raise akka-media.executor.max-sessions.",
                 _executor));
             return;
         }
