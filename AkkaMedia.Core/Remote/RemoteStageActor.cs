@@ -16,8 +16,8 @@ namespace AkkaMedia.Remote;
 internal sealed class RemoteStageActor : ReceiveActor
 {
     private readonly string _sessionId;
+    private readonly RemoteStageTarget _target;
     private readonly string _nodeType;
-    private readonly string _settingsText;
     private readonly RemoteStageSettings _settings;
     private readonly SharedKillSwitch _killSwitch;
     private readonly TaskCompletionSource<Source<object, NotUsed>>? _output;
@@ -30,11 +30,11 @@ internal sealed class RemoteStageActor : ReceiveActor
     private ICancelable? _attemptTimeout;
 
     /// <summary>For the StreamRef transport: the return stream is handed out through <paramref name="output"/>.</summary>
-    public RemoteStageActor(string sessionId, string nodeType, string settingsText, RemoteStageSettings settings, SharedKillSwitch killSwitch, TaskCompletionSource<Source<object, NotUsed>>? output)
+    public RemoteStageActor(string sessionId, RemoteStageTarget target, RemoteStageSettings settings, SharedKillSwitch killSwitch, TaskCompletionSource<Source<object, NotUsed>>? output)
     {
         _sessionId = sessionId;
-        _nodeType = nodeType;
-        _settingsText = settingsText;
+        _target = target;
+        _nodeType = target.Name;
         _settings = settings;
         _killSwitch = killSwitch;
         _output = output;
@@ -54,6 +54,10 @@ internal sealed class RemoteStageActor : ReceiveActor
     private sealed record AttemptTimedOut(string Executor);
 
     private sealed record LinkConnected(MediaLink Link);
+
+    private sealed record OpenPrepared(string Executor, object Request);
+
+    private sealed record OpenNotPrepared(string Executor, Exception Error);
 
     private void Placing()
     {
@@ -128,6 +132,31 @@ internal sealed class RemoteStageActor : ReceiveActor
 
             Fail(new RemoteStageException(refused.Message, _executor));
         });
+        Receive<OpenPrepared>(prepared =>
+        {
+            if (prepared.Executor == _executor)
+            {
+                Context.ActorSelection(prepared.Executor + ExecutorDirectoryActor.ExecutorPath).Tell(prepared.Request, Self);
+                _attemptTimeout = Context.System.Scheduler.ScheduleTellOnceCancelable(_settings.OpenTimeout, Self, new AttemptTimedOut(prepared.Executor), Self);
+            }
+        });
+        Receive<OpenNotPrepared>(failed =>
+        {
+            if (failed.Executor != _executor)
+            {
+                return;
+            }
+
+            if (failed.Error is ActorNotFoundException or AskTimeoutException)
+            {
+                _refusals.Add($"{_executor}: no executor answered");
+                TryNext();
+                return;
+            }
+
+            Fail(failed.Error as RemoteStageException ?? new RemoteStageException(
+                $"Remote stage '{_nodeType}' could not be prepared on executor {_executor}: {failed.Error.Message}", _executor, failed.Error));
+        });
         Receive<AttemptTimedOut>(timedOut =>
         {
             if (timedOut.Executor == _executor)
@@ -190,9 +219,8 @@ internal sealed class RemoteStageActor : ReceiveActor
         }
 
         _executor = next;
-        Context.ActorSelection(next + ExecutorDirectoryActor.ExecutorPath)
-            .Tell(new OpenSession(_sessionId, _nodeType, _settingsText, _input, Self), Self);
-        _attemptTimeout = Context.System.Scheduler.ScheduleTellOnceCancelable(_settings.OpenTimeout, Self, new AttemptTimedOut(next), Self);
+        _target.PrepareOpenAsync(Context.System, next, _sessionId, _input, Self, _settings.OpenTimeout)
+            .PipeTo(Self, success: request => new OpenPrepared(next, request), failure: e => new OpenNotPrepared(next, e is AggregateException { InnerExceptions.Count: 1 } a ? a.InnerExceptions[0] : e));
     }
 
     private void Abort(RemoteStageException error)
