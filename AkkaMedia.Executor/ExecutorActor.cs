@@ -23,6 +23,7 @@ public sealed class ExecutorActor : ReceiveActor
     private readonly NodeRegistry _registry;
     private readonly LinkServer? _linkServer;
     private readonly PackageStore _packages;
+    private readonly SandboxPolicy _sandbox;
     private readonly IActorRef _packageStore;
     private readonly UserCodeHost _code;
     private readonly Dictionary<string, IActorRef> _sessions = new(StringComparer.Ordinal);
@@ -30,14 +31,15 @@ public sealed class ExecutorActor : ReceiveActor
     private bool _accepting = true;
 
     /// <summary>Creates the actor; use <see cref="Props"/>.</summary>
-    public ExecutorActor(ExecutorSettings settings, NodeRegistry registry, PackageStore packages)
+    public ExecutorActor(ExecutorSettings settings, NodeRegistry registry, PackageStore packages, SandboxPolicy sandbox)
     {
         _settings = settings;
         _registry = registry;
         _packages = packages;
+        _sandbox = sandbox;
         _linkServer = settings.LinkEnabled ? LinkServer.Start((ExtendedActorSystem)Context.System, settings) : null;
         _packageStore = Context.ActorOf(PackageStoreActor.Props(packages, PackageStoreSettings.Create(Context.System.Settings.Config).UploadIdleTimeout), PackageStoreActor.Name);
-        _code = UserCodeHost.Create(Context.System.Settings.Config, packages, new SandboxPolicy());
+        _code = UserCodeHost.Create(Context.System.Settings.Config, packages, sandbox);
 
         Receive<OpenSession>(Open);
         Receive<OpenObjectSession>(OpenObject);
@@ -62,9 +64,12 @@ public sealed class ExecutorActor : ReceiveActor
         });
     }
 
-    /// <summary>Props for the executor of a node, whose shipped code is cached in <paramref name="packages"/> (owned by the caller).</summary>
-    public static Props Props(ExecutorSettings settings, NodeRegistry registry, PackageStore packages) =>
-        Akka.Actor.Props.Create(() => new ExecutorActor(settings, registry, packages));
+    /// <summary>
+    /// Props for the executor of a node, whose shipped code is cached in <paramref name="packages"/> (owned by the caller)
+    /// and checked against <paramref name="sandbox"/> before it loads.
+    /// </summary>
+    public static Props Props(ExecutorSettings settings, NodeRegistry registry, PackageStore packages, SandboxPolicy sandbox) =>
+        Akka.Actor.Props.Create(() => new ExecutorActor(settings, registry, packages, sandbox));
 
     /// <summary>Tells the executor to refuse new sessions (node draining); running sessions continue.</summary>
     public sealed class StopAccepting

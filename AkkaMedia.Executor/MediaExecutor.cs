@@ -12,7 +12,8 @@ public static class MediaExecutor
     /// serving the node types of <paramref name="registry"/> with the settings under <c>akka-media.executor</c>.
     /// The system must carry the role clients look for (<c>akka.cluster.roles = [executor]</c>) to be found by
     /// cluster clients. Opens the node's <see cref="PackageStore"/> (<c>akka-media.executor.packages</c>), released when the
-    /// system terminates. Returns the executor's reference; it stops with the system.
+    /// system terminates, and reads its <see cref="SandboxPolicy"/> (<c>akka-media.executor.sandbox</c>). Returns the
+    /// executor's reference; it stops with the system.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range; the message names the key.</exception>
     /// <exception cref="InvalidOperationException">The package folder is held by another executor.</exception>
@@ -21,8 +22,9 @@ public static class MediaExecutor
         ArgumentNullException.ThrowIfNull(system);
         ArgumentNullException.ThrowIfNull(registry);
         var settings = ExecutorSettings.Create(system.Settings.Config);
+        var sandbox = SandboxPolicy.Create(system.Settings.Config);
         var packages = PackageStore.Create(PackageStoreSettings.Create(system.Settings.Config), system);
         system.RegisterOnTermination(packages.Dispose);
-        return system.ActorOf(ExecutorActor.Props(settings, registry, packages), ExecutorActor.Name);
+        return system.ActorOf(ExecutorActor.Props(settings, registry, packages, sandbox), ExecutorActor.Name);
     }
 }

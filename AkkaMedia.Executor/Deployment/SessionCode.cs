@@ -3,19 +3,22 @@ using AkkaMedia.Deployment;
 namespace AkkaMedia.Executor.Deployment;
 
 /// <summary>
-/// The shipped code of one session: its load context, its own serializer, and its lease on the package
-/// store's files. Disposing drops the serializer's caches, unloads the context and ends the lease.
+/// The shipped code of one session: its load context, its own serializer, its scratch folder and its
+/// lease on the package store's files. Disposing drops the serializer's caches, deletes the scratch
+/// folder, unloads the context and ends the lease.
 /// </summary>
 internal sealed class SessionCode : IDisposable
 {
     private readonly IDisposable _lease;
+    private readonly IDisposable _scratch;
     private int _disposed;
 
-    private SessionCode(SessionLoadContext context, IDisposable lease)
+    private SessionCode(SessionLoadContext context, IDisposable lease, IDisposable scratch)
     {
         Context = context;
         Codec = new ObjectCodec(context);
         _lease = lease;
+        _scratch = scratch;
     }
 
     public SessionLoadContext Context { get; }
@@ -59,7 +62,8 @@ internal sealed class SessionCode : IDisposable
                 context.LoadShipped(entryAssembly);
             }
 
-            return new SessionCode(context, lease);
+            var scratch = ScratchFolder.Attach(context, Path.Combine(Path.GetTempPath(), "akka-media-scratch", sessionId));
+            return new SessionCode(context, lease, scratch);
         }
         catch (Exception e)
         {
@@ -79,6 +83,7 @@ internal sealed class SessionCode : IDisposable
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
             Codec.Clear();
+            _scratch.Dispose();
             Context.Unload();
             _lease.Dispose();
         }

@@ -148,6 +148,23 @@ public sealed class RemoteObjectSpec : Akka.TestKit.Xunit2.TestKit, IClassFixtur
     }
 
     [Fact]
+    public async Task RemoteObject_must_be_refused_before_loading_when_the_code_uses_a_forbidden_api()
+    {
+        var snooper = UserCode.Create(UserCode.Load("UserSnooper", UserSources.Snooper), "UserSnooper.Snooper");
+
+        var error = await Assert.ThrowsAsync<RemoteObjectException>(() => DeployAsync(snooper, null, "IProbe"));
+
+        Assert.Contains("sandbox", error.Message);
+        Assert.Contains("UserSnooper", error.Message);
+        Assert.Contains("System.IO.File", error.Message);
+        Assert.Contains("ReadAllText", error.Message);
+        Assert.DoesNotContain(
+            System.Runtime.Loader.AssemblyLoadContext.All.Where(static c => c.IsCollectible).SelectMany(static c => c.Assemblies),
+            static a => a.GetName().Name == "UserSnooper");
+        await AssertNothingLeftAsync();
+    }
+
+    [Fact]
     public async Task RemoteObject_session_must_stop_when_its_client_dies()
     {
         var client = _executor.CreateClient();

@@ -146,6 +146,22 @@ public static class UserSources
         }
         """;
 
+    /// <summary>Code that reads a file directly, which the executor's default sandbox policy forbids.</summary>
+    public const string Snooper = """
+        namespace UserSnooper
+        {
+            public interface IProbe
+            {
+                int Ping();
+            }
+
+            public sealed class Snooper : IProbe
+            {
+                public int Ping() => System.IO.File.ReadAllText("/etc/hostname").Length;
+            }
+        }
+        """;
+
     /// <summary>A user node with state: a gain that decays frame after frame, and an extra copy of every third frame.</summary>
     public const string DecayingGain = """
         using AkkaMedia.Frames;
