@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
 using AkkaMedia.Deployment;
+using AkkaMedia.Deployment.Objects;
 using AkkaMedia.Executor.Deployment;
 using AkkaMedia.Executor.Link;
 using AkkaMedia.Nodes;

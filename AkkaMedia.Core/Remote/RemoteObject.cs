@@ -2,6 +2,7 @@ using Akka;
 using Akka.Actor;
 using Akka.Streams.Dsl;
 using AkkaMedia.Deployment;
+using AkkaMedia.Deployment.Objects;
 using AkkaMedia.Nodes;
 using AkkaMedia.Protocol;
 
@@ -93,6 +94,7 @@ public static class RemoteObject
                 switch (reply)
                 {
                     case ObjectSessionOpened opened:
+                        ExecutorDirectory.Get(system).SessionPlaced(address);
                         return new RemoteObject<TInterface>(client, ObjectCodec.For(obj.GetType().Assembly), opened.SessionId, address, opened.CallTimeout);
                     case SessionRefused { Reason: RefusalReason.AtCapacity or RefusalReason.ShuttingDown } refused:
                         refusals.Add($"{address}: {refused.Message}");

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using AkkaMedia.Deployment;
+using AkkaMedia.Deployment.Objects;
 using AkkaMedia.Protocol;
 
 namespace AkkaMedia.Remote;

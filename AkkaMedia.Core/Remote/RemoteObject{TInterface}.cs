@@ -1,6 +1,7 @@
 using System.Reflection;
 using Akka.Actor;
 using AkkaMedia.Deployment;
+using AkkaMedia.Deployment.Objects;
 
 namespace AkkaMedia.Remote;
 

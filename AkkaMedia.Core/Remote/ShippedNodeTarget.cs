@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Streams;
 using AkkaMedia.Deployment;
+using AkkaMedia.Deployment.Objects;
 
 namespace AkkaMedia.Remote;
 

@@ -4,6 +4,7 @@ using Akka.Actor;
 using Akka.Serialization;
 using Akka.Streams;
 using AkkaMedia.Deployment;
+using AkkaMedia.Deployment.Objects;
 
 namespace AkkaMedia.Serialization;
 

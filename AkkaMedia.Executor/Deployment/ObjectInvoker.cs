@@ -1,5 +1,6 @@
 using System.Reflection;
 using AkkaMedia.Deployment;
+using AkkaMedia.Deployment.Objects;
 
 namespace AkkaMedia.Executor.Deployment;
 

@@ -2,6 +2,7 @@ using System.Reflection;
 using Akka.Actor;
 using Akka.Event;
 using AkkaMedia.Deployment;
+using AkkaMedia.Deployment.Objects;
 using AkkaMedia.Protocol;
 
 namespace AkkaMedia.Executor.Deployment;

@@ -28,6 +28,7 @@ public sealed class PackageStore : IDisposable
     private readonly Dictionary<string, Stored> _entries = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _leases = new(StringComparer.Ordinal);
     private readonly FileStream _lock;
+    private readonly bool _deleteOnDispose;
     private long _size;
     private long _reserved;
     private long _clock;
@@ -40,7 +41,13 @@ public sealed class PackageStore : IDisposable
     /// <exception cref="ArgumentOutOfRangeException">A size is out of range.</exception>
     /// <exception cref="InvalidOperationException">Another store (in this or another process) holds the folder.</exception>
     public PackageStore(string folder, long capacity, long maxPackageBytes)
+        : this(folder, capacity, maxPackageBytes, deleteOnDispose: false)
     {
+    }
+
+    private PackageStore(string folder, long capacity, long maxPackageBytes, bool deleteOnDispose)
+    {
+        _deleteOnDispose = deleteOnDispose;
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
         if (maxPackageBytes <= 0 || maxPackageBytes > capacity)
@@ -76,11 +83,15 @@ public sealed class PackageStore : IDisposable
         }
     }
 
-    /// <summary>Creates the store of an executor node from its settings; see <see cref="PackageStoreSettings.FolderFor"/>.</summary>
+    /// <summary>
+    /// Creates the store of an executor node from its settings. Without a configured folder the store uses a temporary
+    /// one (see <see cref="PackageStoreSettings.FolderFor"/>) and deletes it on <see cref="Dispose"/>; a configured folder
+    /// is kept, so the cache survives restarts.
+    /// </summary>
     public static PackageStore Create(PackageStoreSettings settings, Akka.Actor.ActorSystem system)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        return new PackageStore(settings.FolderFor(system), settings.Capacity, settings.MaxPackageBytes);
+        return new PackageStore(settings.FolderFor(system), settings.Capacity, settings.MaxPackageBytes, deleteOnDispose: settings.Folder.Length == 0);
     }
 
     /// <summary>The cache folder (absolute).</summary>
@@ -159,7 +170,10 @@ public sealed class PackageStore : IDisposable
         }
     }
 
-    /// <summary>Releases the folder lock. Cached files stay on disk for the next store on this folder.</summary>
+    /// <summary>
+    /// Releases the folder lock. Cached files stay on disk for the next store on this folder, unless the store was made
+    /// by <see cref="Create"/> on a temporary folder, which is then deleted.
+    /// </summary>
     public void Dispose()
     {
         lock (_gate)
@@ -173,6 +187,17 @@ public sealed class PackageStore : IDisposable
         }
 
         _lock.Dispose();
+        if (_deleteOnDispose)
+        {
+            try
+            {
+                Directory.Delete(Folder, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // A file still in use (Windows) keeps the folder; the temporary path is the system's to clean.
+            }
+        }
     }
 
     /// <summary>The SHA-256 of each of <paramref name="entries"/> the store lacks, in their order.</summary>

@@ -8,6 +8,8 @@ public sealed class PackageStoreSettings
 {
     private const string Section = "akka-media.executor.packages";
 
+    private static int _localStores;
+
     private PackageStoreSettings(string folder, long capacity, long maxPackageBytes, TimeSpan uploadIdleTimeout)
     {
         Folder = folder;
@@ -16,7 +18,7 @@ public sealed class PackageStoreSettings
         UploadIdleTimeout = uploadIdleTimeout;
     }
 
-    /// <summary>The configured cache folder; empty means a folder per node under the temporary path (see <see cref="FolderFor"/>).</summary>
+    /// <summary>The configured cache folder; empty means a temporary folder per node, deleted when the executor stops (see <see cref="FolderFor"/>).</summary>
     public string Folder { get; }
 
     /// <summary>Most bytes the store keeps on disk; least recently used unleased entries are evicted beyond it.</summary>
@@ -57,7 +59,7 @@ public sealed class PackageStoreSettings
     /// <summary>
     /// The folder the store of <paramref name="system"/> uses: <see cref="Folder"/> when set, otherwise
     /// <c>&lt;temp&gt;/akka-media-packages/&lt;system&gt;-&lt;host&gt;-&lt;port&gt;</c>, one per node so that executors sharing a
-    /// machine never share a folder.
+    /// machine never share a folder (a system without remoting gets a new folder each time).
     /// </summary>
     public string FolderFor(ActorSystem system)
     {
@@ -68,7 +70,9 @@ public sealed class PackageStoreSettings
         }
 
         var address = ((ExtendedActorSystem)system).Provider.DefaultAddress;
-        var node = address.Port is { } port ? $"{system.Name}-{address.Host}-{port}" : $"{system.Name}-local-{Environment.ProcessId}";
+        var node = address.Port is { } port
+            ? $"{system.Name}-{address.Host}-{port}"
+            : $"{system.Name}-local-{Environment.ProcessId}-{Interlocked.Increment(ref _localStores)}";
         var safe = string.Concat(node.Select(c => Path.GetInvalidFileNameChars().Contains(c) || c == ':' ? '_' : c));
         return Path.Combine(Path.GetTempPath(), "akka-media-packages", safe);
     }

@@ -53,10 +53,10 @@ public sealed class SandboxPolicy
     /// <summary>Whether shipped assemblies may declare native methods (<c>DllImport</c>, <c>LibraryImport</c>, <c>extern</c>).</summary>
     public bool AllowNativeCalls { get; }
 
-    /// <summary>The <c>forbidden</c> rules as configured.</summary>
+    /// <summary>The <c>forbidden</c> rules as configured, then <c>also-forbidden</c>.</summary>
     public IReadOnlyList<string> Forbidden => _forbidden.Select(r => r.Text).ToArray();
 
-    /// <summary>The <c>allowed</c> rules (exceptions to <see cref="Forbidden"/>) as configured.</summary>
+    /// <summary>The <c>allowed</c> rules (exceptions to <see cref="Forbidden"/>) as configured, then <c>also-allowed</c>.</summary>
     public IReadOnlyList<string> Allowed => _allowed.Select(r => r.Text).ToArray();
 
     /// <summary>Reads <c>akka-media.executor.sandbox</c> from <paramref name="config"/>, falling back to the executor's defaults.</summary>
@@ -67,8 +67,8 @@ public sealed class SandboxPolicy
         return new SandboxPolicy(
             section.GetBoolean("enabled", true),
             section.GetBoolean("allow-native-calls", false),
-            Parse(section.GetStringList("forbidden"), "forbidden"),
-            Parse(section.GetStringList("allowed"), "allowed"));
+            Parse(section.GetStringList("forbidden"), "forbidden").AddRange(Parse(section.GetStringList("also-forbidden"), "also-forbidden")),
+            Parse(section.GetStringList("allowed"), "allowed").AddRange(Parse(section.GetStringList("also-allowed"), "also-allowed")));
     }
 
     /// <summary>
@@ -106,16 +106,7 @@ public sealed class SandboxPolicy
     private IEnumerable<SandboxViolation> CheckAssembly(MetadataReader reader, string assembly)
     {
         var names = new TypeNames(reader);
-        foreach (var handle in reader.TypeReferences)
-        {
-            var type = names.Of(handle);
-            var rule = Forbids(type, member: null, parameters: null);
-            if (rule is not null && !_allowed.Any(a => a.MentionsType(type)))
-            {
-                yield return new SandboxViolation(assembly, type, "(type)", rule.Text);
-            }
-        }
-
+        var typesWithMembers = new HashSet<string>(StringComparer.Ordinal);
         foreach (var handle in reader.MemberReferences)
         {
             var reference = reader.GetMemberReference(handle);
@@ -125,6 +116,7 @@ public sealed class SandboxPolicy
                 continue;
             }
 
+            typesWithMembers.Add(type);
             var name = reader.GetString(reference.Name);
             IReadOnlyList<string> parameters = reference.GetKind() == MemberReferenceKind.Method
                 ? reference.DecodeMethodSignature(names, null).ParameterTypes
@@ -133,6 +125,22 @@ public sealed class SandboxPolicy
             if (rule is not null && !_allowed.Any(a => a.Matches(type, name, parameters)))
             {
                 yield return new SandboxViolation(assembly, type, reference.GetKind() == MemberReferenceKind.Method ? $"{name}({string.Join(", ", parameters)})" : name, rule.Text);
+            }
+        }
+
+        // A forbidden type named without any of its members referenced (a field, a local, typeof): the use of the type.
+        foreach (var handle in reader.TypeReferences)
+        {
+            var type = names.Of(handle);
+            if (typesWithMembers.Contains(type))
+            {
+                continue;
+            }
+
+            var rule = Forbids(type, member: null, parameters: null);
+            if (rule is not null && !_allowed.Any(a => a.MentionsType(type)))
+            {
+                yield return new SandboxViolation(assembly, type, "(type)", rule.Text);
             }
         }
 

@@ -1,4 +1,5 @@
 using AkkaMedia.Deployment;
+using AkkaMedia.Deployment.Objects;
 
 namespace AkkaMedia.Executor.Deployment;
 

@@ -275,6 +275,25 @@ public sealed class PackageStoreSpec : IDisposable
         Assert.Equal("akka-media.executor.packages.max-package-bytes", bad.ParamName);
     }
 
+    [Fact]
+    public async Task A_store_without_a_configured_folder_must_delete_its_temporary_folder_and_a_configured_one_must_stay()
+    {
+        using var system = Akka.Actor.ActorSystem.Create("store-spec", ConfigurationFactory.ParseString("akka.loglevel = WARNING"));
+        var configured = _files.NewFolder("configured");
+        var temporary = PackageStore.Create(PackageStoreSettings.Create(Config.Empty), system);
+        var kept = PackageStore.Create(PackageStoreSettings.Create(ConfigurationFactory.ParseString($"akka-media.executor.packages.folder = \"{configured}\"")), system);
+        Upload(temporary, PackageFiles.Blob("User.A", 10));
+        Upload(kept, PackageFiles.Blob("User.A", 10));
+        Assert.StartsWith(Path.GetTempPath(), temporary.Folder, StringComparison.Ordinal);
+
+        temporary.Dispose();
+        kept.Dispose();
+
+        Assert.False(Directory.Exists(temporary.Folder));
+        Assert.Single(Directory.GetDirectories(configured), d => !Path.GetFileName(d).StartsWith('.'));
+        await system.Terminate();
+    }
+
     public void Dispose() => _files.Dispose();
 
     private static (PackageEntry Entry, byte[] Bytes) Real(string name)

@@ -3,6 +3,7 @@ using Akka.Serialization;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using AkkaMedia.Deployment;
+using AkkaMedia.Deployment.Objects;
 using AkkaMedia.Serialization;
 
 namespace AkkaMedia.Executor.Tests.Objects;

@@ -45,6 +45,29 @@ public sealed class RemoteObjectSpec : Akka.TestKit.Xunit2.TestKit, IClassFixtur
     }
 
     [Fact]
+    public async Task RemoteObject_must_pass_arguments_and_results_of_user_types()
+    {
+        await using (var calculator = await DeployAsync(NewCalculator()))
+        {
+            calculator.Call("Add", 3);
+            var point = UserCode.Create(CalculatorCode.Value, "UserCalc.Point");
+            point.GetType().GetProperty("X")!.SetValue(point, 10);
+            point.GetType().GetProperty("Y")!.SetValue(point, -4);
+            ((List<string>)Read(point, "Trail")!).Add("made here");
+
+            var shifted = calculator.Call("Shift", point)!;
+
+            Assert.Equal(point.GetType(), shifted.GetType());
+            Assert.Equal(13, Read(shifted, "X"));
+            Assert.Equal(-4, Read(shifted, "Y"));
+            Assert.Equal(["made here", "shifted by 3"], (List<string>)Read(shifted, "Trail")!);
+            Assert.Equal(["made here"], (List<string>)Read(point, "Trail")!);
+        }
+
+        await AssertNothingLeftAsync();
+    }
+
+    [Fact]
     public async Task RemoteObject_must_complete_task_returning_calls_when_the_remote_call_completes()
     {
         await using (var calculator = await DeployAsync(NewCalculator()))

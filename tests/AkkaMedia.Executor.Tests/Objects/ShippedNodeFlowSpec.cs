@@ -61,6 +61,22 @@ public sealed class ShippedNodeFlowSpec : Akka.TestKit.Xunit2.TestKit, IClassFix
     }
 
     [Fact]
+    public async Task RemoteObject_flow_must_fail_before_loading_when_the_node_uses_a_forbidden_api()
+    {
+        var nosy = (Node<AudioFrame, AudioFrame>)UserCode.Create(UserCode.Load("UserNosy", UserSources.NosyNode), "UserNosy.NosyNode");
+
+        var error = await Assert.ThrowsAsync<RemoteStageException>(() => Source.From([TestRegistry.Frame(0)])
+            .Via(RemoteObject.Flow(nosy))
+            .RunWith(Sink.Seq<AudioFrame>(), _materializer));
+
+        Assert.Contains("sandbox", error.Message);
+        Assert.Contains("System.Environment", error.Message);
+        Assert.Contains("GetEnvironmentVariable", error.Message);
+        Assert.Equal(_executor.Address, error.ExecutorAddress);
+        await AssertNothingLeftAsync();
+    }
+
+    [Fact]
     public async Task RemoteObject_flow_must_unload_the_node_after_the_stream_ends()
     {
         var contexts = new List<WeakReference>();

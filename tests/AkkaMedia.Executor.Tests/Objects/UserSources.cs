@@ -24,6 +24,14 @@ public static class UserSources
                 bool RunsInCollectibleContext();
                 string Describe();
                 void Hang(int milliseconds);
+                Point Shift(Point point);
+            }
+
+            public sealed class Point
+            {
+                public int X { get; set; }
+                public int Y { get; set; }
+                public List<string> Trail { get; set; } = new List<string>();
             }
 
             public sealed class CalculatorException : Exception
@@ -65,6 +73,12 @@ public static class UserSources
                 public string Describe() => "DESCRIPTION";
 
                 public void Hang(int milliseconds) => Thread.Sleep(milliseconds);
+
+                public Point Shift(Point point)
+                {
+                    var trail = new List<string>(point.Trail) { "shifted by " + _value };
+                    return new Point { X = point.X + _value, Y = point.Y, Trail = trail };
+                }
 
                 private void Fail() => throw new CalculatorException("cannot divide " + _value + " by zero");
             }
@@ -158,6 +172,26 @@ public static class UserSources
             public sealed class Snooper : IProbe
             {
                 public int Ping() => System.IO.File.ReadAllText("/etc/hostname").Length;
+            }
+        }
+        """;
+
+    /// <summary>A node that reads the process environment, which the executor's default sandbox policy forbids.</summary>
+    public const string NosyNode = """
+        using AkkaMedia.Frames;
+        using AkkaMedia.Nodes;
+
+        namespace UserNosy
+        {
+            public sealed class NosyNode : Node<AudioFrame, AudioFrame>
+            {
+                public override void Process(AudioFrame input, INodeOutput<AudioFrame> output)
+                {
+                    if (System.Environment.GetEnvironmentVariable("HOME") != null)
+                    {
+                        output.Emit(input);
+                    }
+                }
             }
         }
         """;

@@ -3,7 +3,7 @@ using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace AkkaMedia.Deployment;
+namespace AkkaMedia.Deployment.Objects;
 
 /// <summary>
 /// Finds, before anything is sent, the fields of an object graph that cannot travel to another
@@ -12,7 +12,8 @@ namespace AkkaMedia.Deployment;
 /// </summary>
 /// <remarks>
 /// Walks the object's fields and, for every object reached through them, that object's fields
-/// (framework objects are not opened, except arrays and collections whose elements are checked).
+/// (framework objects are not opened, except arrays and collections whose elements are checked, and
+/// generic structs such as dictionary entries).
 /// A field is rejected by its declared type or by the type of the value it holds.
 /// </remarks>
 internal static class ShippableCheck
@@ -70,7 +71,9 @@ internal static class ShippableCheck
                 continue;
             }
 
-            if (IsFramework(type))
+            // Framework objects are not opened (their internals are theirs), except collections, whose
+            // elements are checked, and generic structs such as KeyValuePair or ValueTuple, whose fields are.
+            if (IsFramework(type) && !(type.IsValueType && type.IsGenericType))
             {
                 if (item.Value is ICollection collection)
                 {

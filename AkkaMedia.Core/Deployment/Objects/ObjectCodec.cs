@@ -2,7 +2,7 @@ using System.Reflection;
 using System.Runtime.Loader;
 using Hyperion;
 
-namespace AkkaMedia.Deployment;
+namespace AkkaMedia.Deployment.Objects;
 
 /// <summary>
 /// The serializer of one object session: a Hyperion serializer of its own (Hyperion caches resolved

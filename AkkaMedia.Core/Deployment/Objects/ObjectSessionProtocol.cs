@@ -1,7 +1,7 @@
 using Akka.Actor;
 using Akka.Streams;
 
-namespace AkkaMedia.Deployment;
+namespace AkkaMedia.Deployment.Objects;
 
 /// <summary>
 /// Messages of object sessions (a user object deployed on an executor, called through a proxy) and of

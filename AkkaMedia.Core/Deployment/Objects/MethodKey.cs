@@ -1,6 +1,6 @@
 using System.Reflection;
 
-namespace AkkaMedia.Deployment;
+namespace AkkaMedia.Deployment.Objects;
 
 /// <summary>
 /// Names an interface method the same way in the client and the executor, where the interface is a
