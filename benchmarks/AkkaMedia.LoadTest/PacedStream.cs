@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using AkkaMedia.Frames;
+
+namespace AkkaMedia.LoadTest;
+
+/// <summary>
+/// The bookkeeping of one paced stream, allocated before the stream starts: the send time of every
+/// frame by sequence number and its round-trip time once it returns (Stopwatch ticks, -1 = not back).
+/// <see cref="Send"/> runs in the stream's upstream, <see cref="Receive"/> in its sink; the driver
+/// reads the figures after the stream completed.
+/// </summary>
+internal sealed class PacedStream
+{
+    private readonly long[] _sentAt;
+    private readonly long[] _latency;
+    private int _sent;
+    private long _next;
+
+    public PacedStream(int frames)
+    {
+        _sentAt = new long[frames];
+        _latency = new long[frames];
+        Array.Fill(_latency, -1);
+    }
+
+    /// <summary>Frames the stream may send; it stops after that many ticks.</summary>
+    public int Frames => _sentAt.Length;
+
+    /// <summary>Completes with the first frame back, or when the stream ended without one.</summary>
+    public TaskCompletionSource FirstReceived { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public int Sent => Volatile.Read(ref _sent);
+
+    public int Received { get; private set; }
+
+    /// <summary>Frames that did not come back as the successor of the previous one.</summary>
+    public int OutOfOrder { get; private set; }
+
+    /// <summary>Frames that came back twice.</summary>
+    public int Duplicates { get; private set; }
+
+    /// <summary>Frames with a sequence number this stream never sent.</summary>
+    public int Unexpected { get; private set; }
+
+    /// <summary>The next frame, its send time recorded.</summary>
+    public AudioFrame Send()
+    {
+        var sequence = _sent;
+        _sentAt[sequence] = Stopwatch.GetTimestamp();
+        Volatile.Write(ref _sent, sequence + 1);
+        return LoadTestFrames.Create(sequence);
+    }
+
+    public void Receive(AudioFrame frame)
+    {
+        var now = Stopwatch.GetTimestamp();
+        var sequence = frame.Sequence;
+        if (sequence < 0 || sequence >= _sent)
+        {
+            Unexpected++;
+        }
+        else if (_latency[sequence] >= 0)
+        {
+            Duplicates++;
+        }
+        else
+        {
+            _latency[sequence] = now - _sentAt[sequence];
+            if (sequence != _next)
+            {
+                OutOfOrder++;
+            }
+        }
+
+        _next = sequence + 1;
+        Received++;
+        if (Received == 1)
+        {
+            FirstReceived.TrySetResult();
+        }
+    }
+
+    /// <summary>Appends the round-trip times of the frames that returned to <paramref name="into"/>.</summary>
+    public void CollectLatencies(List<long> into)
+    {
+        foreach (var ticks in _latency)
+        {
+            if (ticks >= 0)
+            {
+                into.Add(ticks);
+            }
+        }
+    }
+}

@@ -1,0 +1,38 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace AkkaMedia.LoadTest;
+
+/// <summary>
+/// Cumulative resource use of one process at one instant; the difference of two snapshots is what a
+/// scenario cost. Travels from the executor to the driver as one text line.
+/// </summary>
+/// <param name="Cpu">Processor time of all threads since the process started.</param>
+/// <param name="AllocatedBytes">Bytes allocated on the managed heap since the process started.</param>
+/// <param name="Gen0">Generation 0 collections so far.</param>
+/// <param name="Gen1">Generation 1 collections so far.</param>
+/// <param name="Gen2">Generation 2 collections so far.</param>
+internal sealed record ProcessStats(TimeSpan Cpu, long AllocatedBytes, int Gen0, int Gen1, int Gen2)
+{
+    public const string Prefix = "STATS ";
+
+    /// <summary>The current process, now.</summary>
+    public static ProcessStats OfThisProcess()
+    {
+        using var self = Process.GetCurrentProcess();
+        return new ProcessStats(self.TotalProcessorTime, GC.GetTotalAllocatedBytes(precise: false), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+    }
+
+    public static ProcessStats Parse(string line)
+    {
+        var parts = line[Prefix.Length..].Split(' ');
+        return new ProcessStats(
+            TimeSpan.FromTicks(long.Parse(parts[0], CultureInfo.InvariantCulture)),
+            long.Parse(parts[1], CultureInfo.InvariantCulture),
+            int.Parse(parts[2], CultureInfo.InvariantCulture),
+            int.Parse(parts[3], CultureInfo.InvariantCulture),
+            int.Parse(parts[4], CultureInfo.InvariantCulture));
+    }
+
+    public string Format() => string.Create(CultureInfo.InvariantCulture, $"{Prefix}{Cpu.Ticks} {AllocatedBytes} {Gen0} {Gen1} {Gen2}");
+}

@@ -1,0 +1,18 @@
+namespace AkkaMedia.LoadTest;
+
+/// <summary>What both processes spent over one measured window.</summary>
+/// <param name="WallSeconds">Length of the window.</param>
+/// <param name="ClientCpuPercent">Driver CPU, in % of one core (200 = both cores of this machine).</param>
+/// <param name="ExecutorCpuPercent">Executor CPU (read through <c>Process.GetProcessById</c>), in % of one core.</param>
+/// <param name="ClientAllocatedBytes">Bytes the driver allocated.</param>
+/// <param name="ExecutorAllocatedBytes">Bytes the executor allocated.</param>
+/// <param name="ClientCollections">Driver garbage collections as <c>gen0/gen1/gen2</c>.</param>
+/// <param name="ExecutorCollections">Executor garbage collections as <c>gen0/gen1/gen2</c>.</param>
+internal sealed record ResourceUse(
+    double WallSeconds,
+    double ClientCpuPercent,
+    double ExecutorCpuPercent,
+    long ClientAllocatedBytes,
+    long ExecutorAllocatedBytes,
+    string ClientCollections,
+    string ExecutorCollections);
