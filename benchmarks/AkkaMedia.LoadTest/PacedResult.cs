@@ -24,11 +24,11 @@ namespace AkkaMedia.LoadTest;
 /// <param name="RampMs">From the first stream opened until every stream had its first frame back (placing the sessions, in waves).</param>
 /// <param name="Wave">Streams opened at once.</param>
 /// <param name="CpuWindowSeconds">Length of the CPU window (all streams running).</param>
-/// <param name="ClientAllocatedBytesPerFrame">Driver allocations per frame round trip in the CPU window.</param>
-/// <param name="ExecutorAllocatedBytesPerFrame">Executor allocations per frame round trip in the CPU window.</param>
+/// <param name="PerFrame">Allocations, context switches and TCP segments per frame round trip in the CPU window.</param>
 /// <param name="ClientCollections">Driver GCs in the CPU window, gen0/gen1/gen2.</param>
 /// <param name="ExecutorCollections">Executor GCs in the CPU window, gen0/gen1/gen2.</param>
 /// <param name="SchedulerTickMs">The driver's <c>akka.scheduler.tick-duration</c>, which paces the ticks.</param>
+/// <param name="LoadAverage">The machine's 1-minute load average when the scenario started.</param>
 /// <param name="Error">Why the scenario did not complete cleanly; null when it did.</param>
 internal sealed record PacedResult(
     string Scenario,
@@ -52,11 +52,11 @@ internal sealed record PacedResult(
     double RampMs,
     int Wave,
     double CpuWindowSeconds,
-    long ClientAllocatedBytesPerFrame,
-    long ExecutorAllocatedBytesPerFrame,
+    PerFrame PerFrame,
     string ClientCollections,
     string ExecutorCollections,
     double SchedulerTickMs,
+    double LoadAverage,
     string? Error) : IScenarioResult
 {
     [JsonIgnore]

@@ -18,10 +18,12 @@ internal sealed class PacedScenario(
 {
     private static readonly TimeSpan WaveTimeout = TimeSpan.FromSeconds(45);
     private static readonly TimeSpan EndTimeout = TimeSpan.FromSeconds(60);
+    private double _loadAverage;
 
     public async Task<PacedResult> RunAsync()
     {
         var name = LoadTestArguments.NameOf(transport);
+        _loadAverage = LinuxCounters.LoadAverage();
         if (warmupSeconds > 0)
         {
             try
@@ -124,7 +126,6 @@ internal sealed class PacedScenario(
         latencies.Sort();
         var sent = probes.Sum(static p => (long)p.Sent);
         var received = probes.Sum(static p => (long)p.Received);
-        var roundTrips = Math.Max(1, receivedInWindow);
         var lost = sent - received;
         if (probes.Count < streams)
         {
@@ -153,16 +154,16 @@ internal sealed class PacedScenario(
             Math.Round(ramp.TotalMilliseconds, 0),
             wave,
             use.WallSeconds,
-            use.ClientAllocatedBytes / roundTrips,
-            use.ExecutorAllocatedBytes / roundTrips,
+            use.Per(receivedInWindow),
             use.ClientCollections,
             use.ExecutorCollections,
             schedulerTickMs,
+            _loadAverage,
             errors.Count == 0 ? null : string.Join(" ", errors));
     }
 
     private PacedResult Empty(string error) => new(
-        "paced", LoadTestArguments.NameOf(transport), streams, seconds, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, wave, 0, 0, 0, "0/0/0", "0/0/0", schedulerTickMs, error);
+        "paced", LoadTestArguments.NameOf(transport), streams, seconds, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, wave, 0, new PerFrame(0, 0, 0, 0, 0), "0/0/0", "0/0/0", schedulerTickMs, _loadAverage, error);
 
     private static double Percentile(List<long> sorted, double p)
     {

@@ -12,7 +12,8 @@ namespace AkkaMedia.LoadTest;
 /// <param name="Gen0">Generation 0 collections so far.</param>
 /// <param name="Gen1">Generation 1 collections so far.</param>
 /// <param name="Gen2">Generation 2 collections so far.</param>
-internal sealed record ProcessStats(TimeSpan Cpu, long AllocatedBytes, int Gen0, int Gen1, int Gen2)
+/// <param name="ContextSwitches">Context switches of all its threads so far (Linux; 0 elsewhere).</param>
+internal sealed record ProcessStats(TimeSpan Cpu, long AllocatedBytes, int Gen0, int Gen1, int Gen2, long ContextSwitches)
 {
     public const string Prefix = "STATS ";
 
@@ -20,7 +21,7 @@ internal sealed record ProcessStats(TimeSpan Cpu, long AllocatedBytes, int Gen0,
     public static ProcessStats OfThisProcess()
     {
         using var self = Process.GetCurrentProcess();
-        return new ProcessStats(self.TotalProcessorTime, GC.GetTotalAllocatedBytes(precise: false), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+        return new ProcessStats(self.TotalProcessorTime, GC.GetTotalAllocatedBytes(precise: false), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), LinuxCounters.ContextSwitches());
     }
 
     public static ProcessStats Parse(string line)
@@ -31,8 +32,9 @@ internal sealed record ProcessStats(TimeSpan Cpu, long AllocatedBytes, int Gen0,
             long.Parse(parts[1], CultureInfo.InvariantCulture),
             int.Parse(parts[2], CultureInfo.InvariantCulture),
             int.Parse(parts[3], CultureInfo.InvariantCulture),
-            int.Parse(parts[4], CultureInfo.InvariantCulture));
+            int.Parse(parts[4], CultureInfo.InvariantCulture),
+            long.Parse(parts[5], CultureInfo.InvariantCulture));
     }
 
-    public string Format() => string.Create(CultureInfo.InvariantCulture, $"{Prefix}{Cpu.Ticks} {AllocatedBytes} {Gen0} {Gen1} {Gen2}");
+    public string Format() => string.Create(CultureInfo.InvariantCulture, $"{Prefix}{Cpu.Ticks} {AllocatedBytes} {Gen0} {Gen1} {Gen2} {ContextSwitches}");
 }

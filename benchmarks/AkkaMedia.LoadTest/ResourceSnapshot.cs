@@ -3,15 +3,16 @@ using System.Diagnostics;
 namespace AkkaMedia.LoadTest;
 
 /// <summary>Cumulative resource use of the driver and the executor at one instant.</summary>
-internal sealed record ResourceSnapshot(long Timestamp, ProcessStats Client, ProcessStats Executor, TimeSpan ExecutorCpu)
+internal sealed record ResourceSnapshot(long Timestamp, ProcessStats Client, ProcessStats Executor, TimeSpan ExecutorCpu, long TcpSegments)
 {
     public static async Task<ResourceSnapshot> TakeAsync(ExecutorChild executor)
     {
+        var segments = LinuxCounters.TcpSegmentsSent();
         var timestamp = Stopwatch.GetTimestamp();
         var client = ProcessStats.OfThisProcess();
         var executorCpu = executor.ProcessorTime();
         var executorStats = await executor.GetStatsAsync();
-        return new ResourceSnapshot(timestamp, client, executorStats, executorCpu);
+        return new ResourceSnapshot(timestamp, client, executorStats, executorCpu, segments);
     }
 
     /// <summary>What was spent between <paramref name="start"/> and this snapshot.</summary>
@@ -25,7 +26,10 @@ internal sealed record ResourceSnapshot(long Timestamp, ProcessStats Client, Pro
             Client.AllocatedBytes - start.Client.AllocatedBytes,
             Executor.AllocatedBytes - start.Executor.AllocatedBytes,
             Collections(start.Client, Client),
-            Collections(start.Executor, Executor));
+            Collections(start.Executor, Executor),
+            Client.ContextSwitches - start.Client.ContextSwitches,
+            Executor.ContextSwitches - start.Executor.ContextSwitches,
+            TcpSegments - start.TcpSegments);
     }
 
     private static double Percent(TimeSpan cpu, TimeSpan wall) => wall <= TimeSpan.Zero ? 0 : Math.Round(100 * cpu / wall, 1);

@@ -8,6 +8,9 @@ namespace AkkaMedia.LoadTest;
 /// <param name="ExecutorAllocatedBytes">Bytes the executor allocated.</param>
 /// <param name="ClientCollections">Driver garbage collections as <c>gen0/gen1/gen2</c>.</param>
 /// <param name="ExecutorCollections">Executor garbage collections as <c>gen0/gen1/gen2</c>.</param>
+/// <param name="ClientContextSwitches">Context switches of the driver's threads.</param>
+/// <param name="ExecutorContextSwitches">Context switches of the executor's threads.</param>
+/// <param name="TcpSegments">TCP segments sent by the machine (both directions of the loopback link, plus any other traffic).</param>
 internal sealed record ResourceUse(
     double WallSeconds,
     double ClientCpuPercent,
@@ -15,4 +18,20 @@ internal sealed record ResourceUse(
     long ClientAllocatedBytes,
     long ExecutorAllocatedBytes,
     string ClientCollections,
-    string ExecutorCollections);
+    string ExecutorCollections,
+    long ClientContextSwitches,
+    long ExecutorContextSwitches,
+    long TcpSegments)
+{
+    /// <summary>The per-frame view of this window for <paramref name="frames"/> round trips.</summary>
+    public PerFrame Per(long frames)
+    {
+        var n = Math.Max(1, frames);
+        return new PerFrame(
+            ClientAllocatedBytes / n,
+            ExecutorAllocatedBytes / n,
+            Math.Round((double)ClientContextSwitches / n, 2),
+            Math.Round((double)ExecutorContextSwitches / n, 2),
+            Math.Round((double)TcpSegments / n, 3));
+    }
+}

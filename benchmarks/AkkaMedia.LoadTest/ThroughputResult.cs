@@ -8,6 +8,7 @@ namespace AkkaMedia.LoadTest;
 /// <param name="FrameBytes">Sample bytes per frame.</param>
 /// <param name="Seconds">Measured seconds per run.</param>
 /// <param name="FramesLost">Frames lost over all runs; must be 0.</param>
+/// <param name="LoadAverage">The machine's 1-minute load average when the scenario started (other work competing for the cores).</param>
 /// <param name="Error">Why the scenario could not complete; null when it did.</param>
 internal sealed record ThroughputResult(
     string Scenario,
@@ -17,6 +18,7 @@ internal sealed record ThroughputResult(
     int FrameBytes,
     int Seconds,
     long FramesLost,
+    double LoadAverage,
     string? Error) : IScenarioResult
 {
     [System.Text.Json.Serialization.JsonIgnore]

@@ -8,8 +8,7 @@ namespace AkkaMedia.LoadTest;
 /// <param name="OutOfOrder">Frames that did not follow their predecessor.</param>
 /// <param name="ClientCpuPercent">Driver CPU over the window, % of one core.</param>
 /// <param name="ExecutorCpuPercent">Executor CPU over the window, % of one core.</param>
-/// <param name="ClientAllocatedBytesPerFrame">Driver allocations per frame round trip.</param>
-/// <param name="ExecutorAllocatedBytesPerFrame">Executor allocations per frame round trip.</param>
+/// <param name="PerFrame">Allocations, context switches and TCP segments per frame round trip over the window.</param>
 /// <param name="ClientCollections">Driver GCs over the window, gen0/gen1/gen2.</param>
 /// <param name="ExecutorCollections">Executor GCs over the window, gen0/gen1/gen2.</param>
 internal sealed record ThroughputRun(
@@ -20,7 +19,6 @@ internal sealed record ThroughputRun(
     long OutOfOrder,
     double ClientCpuPercent,
     double ExecutorCpuPercent,
-    long ClientAllocatedBytesPerFrame,
-    long ExecutorAllocatedBytesPerFrame,
+    PerFrame PerFrame,
     string ClientCollections,
     string ExecutorCollections);

@@ -14,11 +14,13 @@ namespace AkkaMedia.LoadTest;
 internal sealed class ThroughputScenario(ActorSystem system, ExecutorChild executor, RemoteTransport transport, int seconds, int runs, int warmupSeconds)
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(40);
+    private double _loadAverage;
 
     public async Task<ThroughputResult> RunAsync()
     {
         var name = LoadTestArguments.NameOf(transport);
         var results = new List<ThroughputRun>();
+        _loadAverage = LinuxCounters.LoadAverage();
         try
         {
             if (warmupSeconds > 0)
@@ -71,7 +73,6 @@ internal sealed class ThroughputScenario(ActorSystem system, ExecutorChild execu
             await done.WaitAsync(StartTimeout);
 
             var use = end.Since(start);
-            var frames = Math.Max(1, receivedAtEnd - receivedAtStart);
             return new ThroughputRun(
                 Math.Round((receivedAtEnd - receivedAtStart) / use.WallSeconds, 0),
                 counter.Sent,
@@ -80,8 +81,7 @@ internal sealed class ThroughputScenario(ActorSystem system, ExecutorChild execu
                 counter.OutOfOrder,
                 use.ClientCpuPercent,
                 use.ExecutorCpuPercent,
-                use.ClientAllocatedBytes / frames,
-                use.ExecutorAllocatedBytes / frames,
+                use.Per(receivedAtEnd - receivedAtStart),
                 use.ClientCollections,
                 use.ExecutorCollections);
         }
@@ -97,6 +97,6 @@ internal sealed class ThroughputScenario(ActorSystem system, ExecutorChild execu
         var median = ordered.Length == 0 ? 0 : ordered.Length % 2 == 1
             ? ordered[ordered.Length / 2]
             : Math.Round((ordered[(ordered.Length / 2) - 1] + ordered[ordered.Length / 2]) / 2, 0);
-        return new ThroughputResult("throughput", LoadTestArguments.NameOf(transport), median, results, LoadTestFrames.FrameBytes, seconds, results.Sum(static r => r.FramesLost), error);
+        return new ThroughputResult("throughput", LoadTestArguments.NameOf(transport), median, results, LoadTestFrames.FrameBytes, seconds, results.Sum(static r => r.FramesLost), _loadAverage, error);
     }
 }
