@@ -95,7 +95,14 @@ internal sealed class ExecutorChild : IDisposable
             _process.StandardInput.Flush();
         }
 
-        return await reply.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        try
+        {
+            return await reply.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"The executor process did not answer STATS within 10 s (exited: {_process.HasExited}).", e);
+        }
     }
 
     /// <summary>The child's processor time read by the operating system (<see cref="Process.GetProcessById(int)"/>).</summary>

@@ -57,7 +57,7 @@ internal sealed class ThroughputScenario(ActorSystem system, ExecutorChild execu
             .Run(system.Materializer());
         try
         {
-            var started = await Task.WhenAny(counter.FirstReceived.Task, done).WaitAsync(StartTimeout);
+            var started = await Within(Task.WhenAny(counter.FirstReceived.Task, done), StartTimeout, () => "the first frame to return");
             await started;
             if (done.IsCompleted)
             {
@@ -70,7 +70,7 @@ internal sealed class ThroughputScenario(ActorSystem system, ExecutorChild execu
             var receivedAtEnd = counter.Received;
             var end = await ResourceSnapshot.TakeAsync(executor);
             killSwitch.Shutdown();
-            await done.WaitAsync(StartTimeout);
+            await Within(done, StartTimeout, () => $"the stream to complete after it was shut down (sent {counter.Sent}, received {counter.Received})");
 
             var use = end.Since(start);
             return new ThroughputRun(
@@ -88,6 +88,18 @@ internal sealed class ThroughputScenario(ActorSystem system, ExecutorChild execu
         finally
         {
             killSwitch.Abort(new OperationCanceledException("The throughput run ended."));
+        }
+    }
+
+    private static async Task<T> Within<T>(Task<T> task, TimeSpan timeout, Func<string> what)
+    {
+        try
+        {
+            return await task.WaitAsync(timeout);
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"Waited {timeout.TotalSeconds:0} s for {what()}.", e);
         }
     }
 
