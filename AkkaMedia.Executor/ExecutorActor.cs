@@ -1,5 +1,4 @@
 using Akka.Actor;
-using Akka.Configuration;
 using Akka.Event;
 using AkkaMedia.Executor.Link;
 using AkkaMedia.Nodes;
@@ -97,12 +96,13 @@ public sealed class ExecutorActor : ReceiveActor
         Func<object> factory;
         try
         {
-            var settings = string.IsNullOrWhiteSpace(request.Settings) ? Config.Empty : ConfigurationFactory.ParseString(request.Settings);
+            var settings = HoconText.Parse(request.Settings, $"settings of node type '{descriptor.TypeName}'");
             factory = descriptor.Bind(settings);
         }
         catch (Exception e)
         {
-            Sender.Tell(new SessionRefused(request.SessionId, RefusalReason.BadSettings, $"Bad settings for node type '{descriptor.TypeName}': {e.Message}"));
+            var message = e is FormatException ? e.Message : $"Bad settings for node type '{descriptor.TypeName}': {e.Message}";
+            Sender.Tell(new SessionRefused(request.SessionId, RefusalReason.BadSettings, message));
             return;
         }
 

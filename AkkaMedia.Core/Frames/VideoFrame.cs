@@ -17,7 +17,9 @@ public sealed class VideoFrame : IMediaFrame, IEquatable<VideoFrame>
     /// <param name="stride">Bytes per row of the first plane; 0 means the tight minimum for the width.</param>
     /// <param name="sequence">Position of the frame in its stream.</param>
     /// <param name="timestamp">Presentation time relative to the start of the stream.</param>
-    /// <exception cref="ArgumentOutOfRangeException">A dimension is not positive, the stride is too small or the buffer too short.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// A dimension is not positive, the stride is too small, the buffer too short or the picture larger than 2 GB.
+    /// </exception>
     public VideoFrame(ReadOnlyMemory<byte> data, int width, int height, PixelFormat format, int stride = 0, long sequence = 0, TimeSpan timestamp = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
@@ -73,22 +75,39 @@ public sealed class VideoFrame : IMediaFrame, IEquatable<VideoFrame>
     public string Description => $"{Format} {Width}x{Height}";
 
     /// <summary>The smallest stride, in bytes, for a row of <paramref name="width"/> pixels.</summary>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="format"/> is not a known format.</exception>
-    public static int MinimumStride(PixelFormat format, int width) => format switch
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// <paramref name="format"/> is not a known format, or a row of <paramref name="width"/> pixels is larger than 2 GB.
+    /// </exception>
+    public static int MinimumStride(PixelFormat format, int width)
     {
-        PixelFormat.I420 or PixelFormat.Gray8 => width,
-        PixelFormat.Rgb24 => width * 3,
-        PixelFormat.Rgba32 => width * 4,
-        _ => throw new ArgumentOutOfRangeException(nameof(format), format, "Unknown pixel format."),
-    };
+        var bytes = format switch
+        {
+            PixelFormat.I420 or PixelFormat.Gray8 => (long)width,
+            PixelFormat.Rgb24 => width * 3L,
+            PixelFormat.Rgba32 => width * 4L,
+            _ => throw new ArgumentOutOfRangeException(nameof(format), format, "Unknown pixel format."),
+        };
+        return bytes <= int.MaxValue
+            ? (int)bytes
+            : throw new ArgumentOutOfRangeException(nameof(width), width, $"A row of {width} {format} pixels does not fit in a 2 GB buffer.");
+    }
 
     /// <summary>Bytes needed for a picture of <paramref name="height"/> rows at <paramref name="stride"/>.</summary>
-    public static int RequiredLength(PixelFormat format, int height, int stride) => format switch
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// <paramref name="format"/> is not a known format, or the picture is larger than 2 GB.
+    /// </exception>
+    public static int RequiredLength(PixelFormat format, int height, int stride)
     {
-        PixelFormat.I420 => (stride * height) + (2 * ((stride + 1) / 2) * ((height + 1) / 2)),
-        PixelFormat.Gray8 or PixelFormat.Rgb24 or PixelFormat.Rgba32 => stride * height,
-        _ => throw new ArgumentOutOfRangeException(nameof(format), format, "Unknown pixel format."),
-    };
+        var bytes = format switch
+        {
+            PixelFormat.I420 => ((long)stride * height) + (2L * ((stride + 1L) / 2) * ((height + 1L) / 2)),
+            PixelFormat.Gray8 or PixelFormat.Rgb24 or PixelFormat.Rgba32 => (long)stride * height,
+            _ => throw new ArgumentOutOfRangeException(nameof(format), format, "Unknown pixel format."),
+        };
+        return bytes <= int.MaxValue
+            ? (int)bytes
+            : throw new ArgumentOutOfRangeException(nameof(height), height, $"A {format} picture of {height} rows at stride {stride} does not fit in a 2 GB buffer.");
+    }
 
     /// <summary>Value equality: same geometry, format, sequence, timestamp and identical bytes.</summary>
     public bool Equals(VideoFrame? other) =>

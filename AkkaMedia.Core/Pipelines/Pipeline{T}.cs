@@ -44,7 +44,19 @@ public sealed class Pipeline<T>
             .ToMaterialized(Sink.Aggregate<T, long>(0L, static (n, _) => n + 1), Keep.Both)
             .Run(materializer);
         await using var registration = cancellationToken.Register(() => killSwitch.Abort(new OperationCanceledException(cancellationToken)));
-        var elements = await count.ConfigureAwait(false);
+        long elements;
+        try
+        {
+            elements = await count.ConfigureAwait(false);
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count == 1)
+        {
+            // The sink's task can carry the stream's failure wrapped (it does for the kill switch's
+            // OperationCanceledException); callers get the exception the failing stage raised.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+            throw;
+        }
+
         return new PipelineResult(elements, System.Diagnostics.Stopwatch.GetElapsedTime(started));
     }
 

@@ -1,6 +1,5 @@
 using Akka;
 using Akka.Actor;
-using Akka.Configuration;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using AkkaMedia.Protocol;
@@ -39,11 +38,11 @@ public static class RemoteNode
         var settingsText = settings ?? string.Empty;
         try
         {
-            _ = ConfigurationFactory.ParseString(settingsText);
+            _ = HoconText.Parse(settingsText, $"settings of remote node '{nodeType}'");
         }
-        catch (Exception e)
+        catch (FormatException e)
         {
-            throw new ArgumentException($"Settings of remote node '{nodeType}' are not valid HOCON: {e.Message}", nameof(settings), e);
+            throw new ArgumentException(e.Message, nameof(settings), e);
         }
 
         return Akka.Streams.Dsl.Flow.Setup<TIn, TOut, NotUsed>((materializer, _) => Materialize<TIn, TOut>(materializer.System, nodeType, settingsText, options))

@@ -14,8 +14,17 @@ namespace AkkaMedia.Serialization;
 /// microsecond to write and read. Bound to every frame type in AkkaMedia.Core's <c>reference.conf</c>.
 /// </summary>
 /// <remarks>
-/// Round trips are bit-exact. A payload that is truncated, too long, carries an impossible header
+/// <para>Layouts (all integers little-endian; every header ends with the length of what follows, so a
+/// truncated payload is always detected):</para>
+/// <list type="bullet">
+/// <item><c>A1</c> audio: sample rate i32, channels i32, sequence i64, timestamp ticks i64, sample count i32, float32 samples.</item>
+/// <item><c>V1</c> video: width i32, height i32, pixel format u8, stride i32, sequence i64, timestamp ticks i64, pixel byte count i32, pixels.</item>
+/// <item><c>T1</c> text and <c>B1</c> bytes: sequence i64, timestamp ticks i64, payload byte count i32, payload (strict UTF-8 for text).</item>
+/// </list>
+/// <para>Round trips are bit-exact. A payload that is truncated, too long, carries an impossible header
 /// or an unknown manifest raises <see cref="SerializationException"/>; a wrong frame is never returned.
+/// A <see cref="TextFrame"/> whose text is not valid UTF-16 (a lone surrogate) is refused with
+/// <see cref="SerializationException"/> instead of being silently altered.</para>
 /// </remarks>
 public sealed class FrameSerializer : SerializerWithStringManifest
 {
@@ -29,7 +38,7 @@ public sealed class FrameSerializer : SerializerWithStringManifest
 
     private const int AudioHeader = 4 + 4 + 8 + 8 + 4;
     private const int VideoHeader = 4 + 4 + 1 + 4 + 8 + 8 + 4;
-    private const int TimedHeader = 8 + 8;
+    private const int TimedHeader = 8 + 8 + 4;
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
@@ -57,8 +66,8 @@ public sealed class FrameSerializer : SerializerWithStringManifest
     {
         AudioFrame a => WriteAudio(a),
         VideoFrame v => WriteVideo(v),
-        TextFrame t => WriteTimed(t.Sequence, t.Timestamp, Encoding.UTF8.GetBytes(t.Text)),
-        BytesFrame b => WriteTimed(b.Sequence, b.Timestamp, b.Data.Span),
+        TextFrame t => WriteText(t),
+        BytesFrame b => WriteBytes(b),
         _ => throw new SerializationException($"{nameof(FrameSerializer)} cannot serialize {obj?.GetType().FullName ?? "null"}."),
     };
 
@@ -72,8 +81,8 @@ public sealed class FrameSerializer : SerializerWithStringManifest
             {
                 AudioManifest => ReadAudio(bytes),
                 VideoManifest => ReadVideo(bytes),
-                TextManifest => new TextFrame(StrictUtf8.GetString(bytes.AsSpan(TimedHeader)), ReadSequence(bytes, "TextFrame"), ReadTimestamp(bytes)),
-                BytesManifest => new BytesFrame(bytes.AsMemory(TimedHeader), ReadSequence(bytes, "BytesFrame"), ReadTimestamp(bytes)),
+                TextManifest => new TextFrame(StrictUtf8.GetString(ReadTimedPayload(bytes, "TextFrame").Span), ReadSequence(bytes), ReadTimestamp(bytes)),
+                BytesManifest => new BytesFrame(ReadTimedPayload(bytes, "BytesFrame"), ReadSequence(bytes), ReadTimestamp(bytes)),
                 _ => throw new SerializationException($"Unknown frame manifest '{manifest}'; this node understands {AudioManifest}, {VideoManifest}, {TextManifest} and {BytesManifest}. Are both ends on the same AkkaMedia version?"),
             };
         }
@@ -192,17 +201,56 @@ public sealed class FrameSerializer : SerializerWithStringManifest
         return new VideoFrame(bytes.AsMemory(VideoHeader), width, height, format, stride, sequence, TimeSpan.FromTicks(ticks));
     }
 
-    private static byte[] WriteTimed(long sequence, TimeSpan timestamp, ReadOnlySpan<byte> payload)
+    private static byte[] WriteText(TextFrame frame)
     {
-        var buffer = GC.AllocateUninitializedArray<byte>(TimedHeader + payload.Length);
-        BinaryPrimitives.WriteInt64LittleEndian(buffer, sequence);
-        BinaryPrimitives.WriteInt64LittleEndian(buffer.AsSpan(8), timestamp.Ticks);
-        payload.CopyTo(buffer.AsSpan(TimedHeader));
+        int length;
+        try
+        {
+            length = StrictUtf8.GetByteCount(frame.Text);
+        }
+        catch (EncoderFallbackException e)
+        {
+            throw new SerializationException($"TextFrame #{frame.Sequence} holds text that is not valid UTF-16 (a lone surrogate); it cannot be sent unchanged.", e);
+        }
+
+        var buffer = AllocateTimed(frame.Sequence, frame.Timestamp, length);
+        StrictUtf8.GetBytes(frame.Text, buffer.AsSpan(TimedHeader));
         return buffer;
     }
 
-    private static long ReadSequence(byte[] bytes, string type) =>
-        bytes.Length < TimedHeader ? throw Truncated(type, bytes.Length, TimedHeader) : BinaryPrimitives.ReadInt64LittleEndian(bytes);
+    private static byte[] WriteBytes(BytesFrame frame)
+    {
+        var buffer = AllocateTimed(frame.Sequence, frame.Timestamp, frame.Data.Length);
+        frame.Data.Span.CopyTo(buffer.AsSpan(TimedHeader));
+        return buffer;
+    }
+
+    private static byte[] AllocateTimed(long sequence, TimeSpan timestamp, int payloadLength)
+    {
+        var buffer = GC.AllocateUninitializedArray<byte>(TimedHeader + payloadLength);
+        BinaryPrimitives.WriteInt64LittleEndian(buffer, sequence);
+        BinaryPrimitives.WriteInt64LittleEndian(buffer.AsSpan(8), timestamp.Ticks);
+        BinaryPrimitives.WriteInt32LittleEndian(buffer.AsSpan(16), payloadLength);
+        return buffer;
+    }
+
+    private static ReadOnlyMemory<byte> ReadTimedPayload(byte[] bytes, string type)
+    {
+        if (bytes.Length < TimedHeader)
+        {
+            throw Truncated(type, bytes.Length, TimedHeader);
+        }
+
+        var length = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(16));
+        if (length != bytes.Length - TimedHeader)
+        {
+            throw new SerializationException($"Corrupt {type} payload: header announces {length} bytes but {bytes.Length - TimedHeader} follow.");
+        }
+
+        return bytes.AsMemory(TimedHeader);
+    }
+
+    private static long ReadSequence(byte[] bytes) => BinaryPrimitives.ReadInt64LittleEndian(bytes);
 
     private static TimeSpan ReadTimestamp(byte[] bytes) => TimeSpan.FromTicks(BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(8)));
 

@@ -1,0 +1,182 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using Akka;
+using Akka.Actor;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using AkkaMedia.Frames;
+using AkkaMedia.Host.Hosting;
+using AkkaMedia.Host.Pipelines;
+using AkkaMedia.Nodes;
+using AkkaMedia.Remote;
+
+namespace AkkaMedia.Host.Commands;
+
+/// <summary>
+/// <c>akkamedia run PIPELINE.conf</c>: runs a pipeline described in a HOCON file, joining the cluster
+/// at <c>--seeds</c> as a client when a stage is <c>remote = true</c>. Prints progress every second and
+/// a summary. Exit code 0 on success, 1 when the run failed (the reason names the stage or executor),
+/// 2 when the file or the arguments are wrong (the message names file, line and key).
+/// </summary>
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var file = new Argument<string>("PIPELINE.conf") { Description = "The pipeline file (see hocon/pipelines/)." };
+        var seeds = CommonOptions.Seeds("Seed nodes of the executor cluster (host:port or akka.tcp://media@host:port). Needed when a stage is remote.");
+        var input = new Option<string?>("--input", "-i") { Description = "Replaces the path of the pipeline's file source." };
+        var output = new Option<string?>("--output", "-o") { Description = "Replaces the path of the pipeline's file sink." };
+        var hostname = new Option<string>("--hostname") { Description = "Address this client listens on (executors connect back to it).", DefaultValueFactory = _ => "127.0.0.1" };
+        var transport = new Option<RemoteTransport?>("--transport") { Description = "How remote stages carry frames: StreamRefs or MediaLink (default from configuration)." };
+        var config = CommonOptions.ConfigFile();
+        var command = new Command("run", "Run a pipeline described in a HOCON file; stages marked remote = true run on executors of the cluster at --seeds.")
+        {
+            file, seeds, input, output, hostname, transport, config,
+        };
+        command.SetAction((parse, cancellationToken) => RunAsync(
+            parse.GetValue(file)!,
+            new ClusterNodeOptions(parse.GetValue(hostname)!, 0, CommonOptions.Split(parse.GetValue(seeds)), ["client"], parse.GetValue(config)),
+            parse.GetValue(input),
+            parse.GetValue(output),
+            parse.GetValue(transport),
+            parse.InvocationConfiguration.Output,
+            parse.InvocationConfiguration.Error,
+            cancellationToken));
+        return command;
+    }
+
+    public static async Task<int> RunAsync(
+        string file,
+        ClusterNodeOptions node,
+        string? input,
+        string? output,
+        RemoteTransport? transport,
+        TextWriter stdout,
+        TextWriter stderr,
+        CancellationToken cancellationToken)
+    {
+        PipelineDefinition pipeline;
+        Akka.Configuration.Config config;
+        try
+        {
+            pipeline = PipelineDefinition.Load(file, BuiltInNodes.CreateRegistry(), input, output);
+            var remote = pipeline.Stages.Where(s => s.Remote).ToList();
+            if (remote.Count > 0 && node.Seeds.Count == 0)
+            {
+                await stderr.WriteLineAsync($"run: stage {remote[0].Index + 1} ({remote[0].Descriptor.TypeName}) of {file} is remote = true; give --seeds of a running executor cluster (akkamedia node).");
+                return 2;
+            }
+
+            config = remote.Count > 0
+                ? node.ToConfig("client.conf")
+                : HostConfig.Embedded("demo.conf").WithFallback(AkkaMediaConfig.Default);
+        }
+        catch (Exception e) when (e is PipelineFileException or ArgumentException)
+        {
+            await stderr.WriteLineAsync($"run: {e.Message}");
+            return 2;
+        }
+
+        var hasRemote = pipeline.Stages.Any(s => s.Remote);
+        var system = hasRemote ? ClusterNode.Start(config) : MediaActorSystem.Create("media", config);
+        var processed = 0L;
+        using var progress = new Timer(_ => stdout.WriteLine($"run: {Interlocked.Read(ref processed)} elements through the pipeline"), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        try
+        {
+            await stdout.WriteLineAsync($"run: {Describe(pipeline)}");
+            if (hasRemote)
+            {
+                await ClusterNode.WaitUpAsync(system, TimeSpan.FromSeconds(15), cancellationToken);
+            }
+
+            var options = transport is null ? null : new RemoteStageOptions { Transport = transport };
+            var graph = PipelineEndpoints.Paced(pipeline.Source.CreateSource!(pipeline.Source.Settings), pipeline.Source.Settings);
+            foreach (var stage in pipeline.Stages)
+            {
+                graph = graph.Via(stage.Remote
+                    ? RemoteNode.Flow<object, object>(stage.Descriptor.TypeName, stage.SettingsText, options)
+                    : stage.Descriptor.CreateUntypedFlow(stage.Descriptor.Bind(stage.Settings)));
+            }
+
+            var started = Stopwatch.GetTimestamp();
+            var (killSwitch, summary) = graph
+                .Via(pipeline.Sink.CreateSink!(pipeline.Sink.Settings))
+                .ViaMaterialized(KillSwitches.Single<object>(), Keep.Right)
+                .ToMaterialized(
+                    Sink.Aggregate<object, (long Count, TimeSpan Media)>((0L, TimeSpan.Zero), (acc, element) =>
+                    {
+                        Interlocked.Increment(ref processed);
+                        return (acc.Count + 1, acc.Media + element switch
+                        {
+                            AudioFrame audio => audio.Duration,
+                            _ => TimeSpan.Zero,
+                        });
+                    }),
+                    Keep.Both)
+                .Run(system.Materializer());
+            await using var registration = cancellationToken.Register(() => killSwitch.Abort(new OperationCanceledException(cancellationToken)));
+            var (count, media) = await summary;
+            var wall = Stopwatch.GetElapsedTime(started);
+            var c = CultureInfo.InvariantCulture;
+            var summaryText = string.Create(c, $"run: done: {count} elements in {wall.TotalMilliseconds:0} ms");
+            if (media > TimeSpan.Zero)
+            {
+                summaryText += string.Create(c, $", {media.TotalSeconds:0.000} s of audio (real-time factor {wall / media:0.0000})");
+            }
+
+            if (pipeline.Sink.Path is { } path)
+            {
+                summaryText += $"; wrote {path}";
+            }
+
+            await stdout.WriteLineAsync(summaryText);
+            return 0;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await stderr.WriteLineAsync("run: cancelled.");
+            return 1;
+        }
+        catch (Exception e)
+        {
+            await stderr.WriteLineAsync($"run failed: {Explain(e)}");
+            return 1;
+        }
+        finally
+        {
+            await progress.DisposeAsync();
+            await LeaveAsync(system);
+        }
+    }
+
+    /// <summary>Leaves the cluster gracefully when it answers, without waiting long for members that are gone.</summary>
+    private static async Task LeaveAsync(ActorSystem system)
+    {
+        try
+        {
+            await Akka.Actor.CoordinatedShutdown.Get(system).Run(Akka.Actor.CoordinatedShutdown.ClrExitReason.Instance).WaitAsync(TimeSpan.FromSeconds(3)).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            await system.Terminate().WaitAsync(TimeSpan.FromSeconds(3)).ConfigureAwait(false);
+        }
+    }
+
+    private static string Describe(PipelineDefinition pipeline) =>
+        string.Join(" → ", new[] { $"{pipeline.Source.Type}{(pipeline.Source.Path is { } i ? $" '{i}'" : string.Empty)}" }
+            .Concat(pipeline.Stages.Select(s => s.Remote ? $"{s.Descriptor.TypeName} (remote)" : s.Descriptor.TypeName))
+            .Append($"{pipeline.Sink.Type}{(pipeline.Sink.Path is { } o ? $" '{o}'" : string.Empty)}"));
+
+    private static string Explain(Exception e)
+    {
+        var error = e is AggregateException a ? a.GetBaseException() : e;
+        return error switch
+        {
+            RemoteStageException remote => remote.Message,
+            NodeException node => node.Message,
+            TimeoutException timeout => timeout.Message,
+            _ => $"{error.GetType().Name}: {error.Message}",
+        };
+    }
+}

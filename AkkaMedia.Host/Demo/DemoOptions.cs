@@ -1,0 +1,9 @@
+namespace AkkaMedia.Host.Demo;
+
+/// <summary>What the demo pipeline reads and writes.</summary>
+/// <param name="Input">WAV file to process; null to generate speech-like audio instead.</param>
+/// <param name="Output">WAV file to write (16 kHz, 16-bit PCM).</param>
+/// <param name="Duration">Length of the generated audio; ignored with an <paramref name="Input"/>.</param>
+/// <param name="Seed">Seed of the generated audio; ignored with an <paramref name="Input"/>.</param>
+/// <param name="LocalEcho">Run the echo stage in the client instead of on the embedded executor node.</param>
+internal sealed record DemoOptions(string? Input, string Output, TimeSpan Duration, int Seed, bool LocalEcho = false);

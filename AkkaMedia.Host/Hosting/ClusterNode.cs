@@ -1,0 +1,29 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Configuration;
+
+namespace AkkaMedia.Host.Hosting;
+
+/// <summary>Starts cluster nodes and waits for them to join.</summary>
+internal static class ClusterNode
+{
+    /// <summary>Creates the node's actor system; the caller owns it.</summary>
+    public static ActorSystem Start(Config config) => MediaActorSystem.Create(ClusterNodeOptions.SystemName, config);
+
+    /// <summary>Completes when <paramref name="system"/> is an up member of its cluster.</summary>
+    /// <exception cref="TimeoutException">It did not join within <paramref name="timeout"/>; the message names the seeds tried.</exception>
+    public static async Task WaitUpAsync(ActorSystem system, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Cluster.Get(system).RegisterOnMemberUp(() => up.TrySetResult());
+        try
+        {
+            await up.Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            var seeds = string.Join(", ", system.Settings.Config.GetStringList("akka.cluster.seed-nodes"));
+            throw new TimeoutException($"This node did not join the cluster within {timeout.TotalSeconds:0} s. Is a node running at the seeds ({seeds})?");
+        }
+    }
+}

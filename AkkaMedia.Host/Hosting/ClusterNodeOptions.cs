@@ -1,0 +1,70 @@
+using System.Globalization;
+using Akka.Configuration;
+using AkkaMedia.Executor;
+
+namespace AkkaMedia.Host.Hosting;
+
+/// <summary>
+/// Where a cluster node listens, whom it joins and what it is, as given on the command line. Turns
+/// into HOCON layered over the deployable files of <c>hocon/</c> (embedded in the host) and the
+/// libraries' defaults: flags &gt; <c>--config</c> file &gt; role file &gt; <c>base.conf</c> &gt; reference.conf.
+/// </summary>
+internal sealed record ClusterNodeOptions(string Hostname, int Port, IReadOnlyList<string> Seeds, IReadOnlyList<string> Roles, string? ConfigFile)
+{
+    /// <summary>The actor system name every AkkaMedia node uses; seeds given as host:port get it.</summary>
+    public const string SystemName = "media";
+
+    /// <summary>This node's own address.</summary>
+    public string SelfAddress => $"akka.tcp://{SystemName}@{Hostname}:{Port}";
+
+    /// <summary>
+    /// Normalizes a seed given as <c>host:port</c> or <c>akka.tcp://media@host:port</c>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The seed is neither; the message shows both accepted forms.</exception>
+    public static string NormalizeSeed(string seed)
+    {
+        var text = seed.Trim();
+        if (text.StartsWith("akka.tcp://", StringComparison.Ordinal))
+        {
+            var at = text.IndexOf('@', StringComparison.Ordinal);
+            var colon = text.LastIndexOf(':');
+            if (at > 0 && colon > at && int.TryParse(text[(colon + 1)..].TrimEnd('/'), NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p is > 0 and < 65536)
+            {
+                return text.TrimEnd('/');
+            }
+        }
+        else
+        {
+            var colon = text.LastIndexOf(':');
+            if (colon > 0 && int.TryParse(text[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is > 0 and < 65536)
+            {
+                return $"akka.tcp://{SystemName}@{text[..colon]}:{port}";
+            }
+        }
+
+        throw new ArgumentException($"Seed '{seed}' is not valid: use host:port (127.0.0.1:4053) or akka.tcp://{SystemName}@host:port.", nameof(seed));
+    }
+
+    /// <summary>The full configuration of the node.</summary>
+    /// <exception cref="ArgumentException">A seed or the --config file is not valid; the message says which.</exception>
+    public Config ToConfig(string roleFile)
+    {
+        var seeds = Seeds.Select(NormalizeSeed).ToList();
+        var flags = ConfigurationFactory.ParseString(string.Join('\n',
+            $"akka.remote.dot-netty.tcp.hostname = \"{Hostname}\"",
+            $"akka.remote.dot-netty.tcp.port = {Port.ToString(CultureInfo.InvariantCulture)}",
+            $"akka.cluster.seed-nodes = [{string.Join(", ", seeds.Select(s => $"\"{s}\""))}]",
+            $"akka.cluster.roles = [{string.Join(", ", Roles.Select(r => $"\"{r}\""))}]"));
+        var config = flags;
+        if (ConfigFile is not null)
+        {
+            config = config.WithFallback(HostConfig.LoadFile(ConfigFile));
+        }
+
+        return config
+            .WithFallback(HostConfig.Embedded(roleFile))
+            .WithFallback(HostConfig.Embedded("base.conf"))
+            .WithFallback(ExecutorSettings.DefaultConfig)
+            .WithFallback(AkkaMediaConfig.Default);
+    }
+}

@@ -1,0 +1,102 @@
+using System.Runtime.Serialization;
+using Akka.Actor;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using AkkaMedia.Frames;
+using AkkaMedia.Protocol;
+using AkkaMedia.Serialization;
+using Xunit.Abstractions;
+
+namespace AkkaMedia.Core.Tests;
+
+public sealed class ProtocolSerializerSpec : Akka.TestKit.Xunit2.TestKit
+{
+    public ProtocolSerializerSpec(ITestOutputHelper output)
+        : base(AkkaMediaConfig.Default, output: output)
+    {
+    }
+
+    public static TheoryData<string> WireTypes() =>
+    [
+        nameof(OpenSession), nameof(SessionOpened), nameof(SessionRefused), nameof(CloseSession),
+        nameof(GetExecutorStatus), nameof(ExecutorStatus), nameof(StreamHeartbeat),
+        nameof(AudioFrame), nameof(VideoFrame), nameof(TextFrame), nameof(BytesFrame),
+    ];
+
+    [Theory]
+    [MemberData(nameof(WireTypes))]
+    public async Task Every_protocol_message_and_frame_must_use_a_dedicated_serializer_and_round_trip(string typeName)
+    {
+        var message = await Create(typeName);
+        var serializer = Sys.Serialization.FindSerializerFor(message);
+        var expected = message is IMediaFrame ? typeof(FrameSerializer) : typeof(ProtocolSerializer);
+        Assert.Equal(expected, serializer.GetType());
+
+        var manifest = Akka.Serialization.Serialization.ManifestFor(serializer, message);
+        var back = Sys.Serialization.Deserialize(serializer.ToBinary(message), serializer.Identifier, manifest);
+        Assert.Equal(message.GetType(), back.GetType());
+        switch (message)
+        {
+            case OpenSession open:
+                var openBack = (OpenSession)back;
+                Assert.Equal((open.SessionId, open.NodeType, open.Settings, open.Client), (openBack.SessionId, openBack.NodeType, openBack.Settings, openBack.Client));
+                Assert.NotNull(openBack.Input);
+                break;
+            case SessionOpened opened:
+                var openedBack = (SessionOpened)back;
+                Assert.Equal((opened.SessionId, opened.Session, opened.LinkEndpoint), (openedBack.SessionId, openedBack.Session, openedBack.LinkEndpoint));
+                Assert.Null(openedBack.Output);
+                break;
+            case GetExecutorStatus or StreamHeartbeat:
+                Assert.Same(message, back);
+                break;
+            default:
+                Assert.Equal(message, back);
+                break;
+        }
+    }
+
+    [Fact]
+    public void Protocol_serializer_must_reject_truncated_payloads_and_unknown_manifests()
+    {
+        var serializer = (ProtocolSerializer)Sys.Serialization.FindSerializerForType(typeof(SessionRefused));
+        var bytes = serializer.ToBinary(new SessionRefused("s-1", RefusalReason.AtCapacity, "full"));
+        for (var length = 0; length < bytes.Length; length++)
+        {
+            Assert.Throws<SerializationException>(() => serializer.FromBinary(bytes[..length], serializer.Manifest(new SessionRefused("x", RefusalReason.AtCapacity, "y"))));
+        }
+
+        var unknown = Assert.Throws<SerializationException>(() => serializer.FromBinary(bytes, "ZZ"));
+        Assert.Contains("ZZ", unknown.Message);
+    }
+
+    private async Task<object> Create(string typeName)
+    {
+        switch (typeName)
+        {
+            case nameof(OpenSession):
+                var input = await Source.Empty<object>().RunWith(StreamRefs.SourceRef<object>(), Sys.Materializer());
+                return new OpenSession("s-1", "Echo", "delay = 250ms", input, TestActor);
+            case nameof(SessionOpened):
+                return new SessionOpened("s-1", null, TestActor, "127.0.0.1:4100");
+            case nameof(SessionRefused):
+                return new SessionRefused("s-1", RefusalReason.UnknownNodeType, "Unknown node type 'X'. Known types: Echo.");
+            case nameof(CloseSession):
+                return new CloseSession("s-1");
+            case nameof(GetExecutorStatus):
+                return GetExecutorStatus.Instance;
+            case nameof(ExecutorStatus):
+                return new ExecutorStatus("akka.tcp://media@127.0.0.1:4053", 3, 512, true);
+            case nameof(StreamHeartbeat):
+                return StreamHeartbeat.Instance;
+            case nameof(AudioFrame):
+                return new AudioFrame(new[] { 0.25f, -1f, float.Epsilon, 0f }, 48000, 2, 7, TimeSpan.FromMilliseconds(140));
+            case nameof(VideoFrame):
+                return new VideoFrame(Enumerable.Range(0, 12).Select(i => (byte)i).ToArray(), 2, 2, PixelFormat.Rgb24, 6, 3, TimeSpan.FromSeconds(1));
+            case nameof(TextFrame):
+                return new TextFrame("hello ✓", 2, TimeSpan.FromSeconds(2));
+            default:
+                return new BytesFrame(new byte[] { 1, 2, 3 }, 9, TimeSpan.FromSeconds(3));
+        }
+    }
+}
