@@ -32,6 +32,14 @@ internal sealed class SessionActor : ReceiveActor, IWithTimers
         _killSwitch = KillSwitches.Shared("session-" + request.SessionId);
 
         Receive<ISourceRef<object>>(output => _request.Client.Tell(new SessionOpened(_request.SessionId, output, Self)));
+        Receive<LinkStageReady>(ready =>
+        {
+            // Only now can an Open on the link find this session: telling the client earlier lets a
+            // client with an already open link send Open before the stage has started.
+            _linkServer!.Expect(_request.SessionId, ready.Control);
+            Timers.StartSingleTimer(BindTimeout.Instance, BindTimeout.Instance, _settings.SubscriptionTimeout);
+            _request.Client.Tell(new SessionOpened(_request.SessionId, null, Self, _linkServer.Endpoint));
+        });
         Receive<StreamDone>(_ => Context.Stop(Self));
         Receive<CloseSession>(_ => _killSwitch.Shutdown());
         Receive<BindTimeout>(_ =>
@@ -79,17 +87,15 @@ internal sealed class SessionActor : ReceiveActor, IWithTimers
 
     private void RunOverLink()
     {
-        var server = _linkServer!;
+        var self = Self;
         var sessionId = _request.SessionId;
-        var link = new LinkChannelStage(control => server.Expect(sessionId, control), _settings.LinkWindow, isClient: false, "session-" + sessionId);
+        var link = new LinkChannelStage(control => self.Tell(new LinkStageReady(control)), _settings.LinkWindow, isClient: false, "session-" + sessionId);
         var done = Flow.FromGraph(link)
             .JoinMaterialized(
                 Flow.Create<object>().Via(_killSwitch.Flow<object>()).Via(_node).WatchTermination(Keep.Right),
                 Keep.Right)
             .Run(Context.System.Materializer());
         NotifyWhenDone(done);
-        Timers.StartSingleTimer(BindTimeout.Instance, BindTimeout.Instance, _settings.SubscriptionTimeout);
-        _request.Client.Tell(new SessionOpened(sessionId, null, Self, server.Endpoint));
     }
 
     private void RunOverStreamRefs(ISourceRef<object> input)
@@ -124,6 +130,8 @@ internal sealed class SessionActor : ReceiveActor, IWithTimers
     {
         public static readonly StreamDone Instance = new();
     }
+
+    private sealed record LinkStageReady(ILinkStageControl Control);
 
     private sealed class BindTimeout
     {

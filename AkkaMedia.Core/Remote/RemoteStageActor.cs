@@ -146,8 +146,7 @@ internal sealed class RemoteStageActor : ReceiveActor
         Receive<LinkConnected>(connected =>
         {
             var channel = LinkClient.Get(Context.System).NextChannel();
-            _link!.Bind(connected.Link, channel);
-            connected.Link.SendOpen(channel, _sessionId);
+            _link!.Open(connected.Link, channel, _sessionId);
         });
         Receive<Status.Failure>(failure => Fail(failure.Cause as RemoteStageException
             ?? new RemoteStageException($"Remote stage '{_nodeType}' lost its executor {_executor}: {failure.Cause.Message}", _executor, failure.Cause)));

@@ -27,6 +27,7 @@ namespace AkkaMedia.LoadTest;
 /// <param name="PerFrame">Allocations, context switches and TCP segments per frame round trip in the CPU window.</param>
 /// <param name="ClientCollections">Driver GCs in the CPU window, gen0/gen1/gen2.</param>
 /// <param name="ExecutorCollections">Executor GCs in the CPU window, gen0/gen1/gen2.</param>
+/// <param name="Runtime">Compilation and GC pauses in the CPU window.</param>
 /// <param name="SchedulerTickMs">The driver's <c>akka.scheduler.tick-duration</c>, which paces the ticks.</param>
 /// <param name="LoadAverage">The machine's 1-minute load average when the scenario started.</param>
 /// <param name="Error">Why the scenario did not complete cleanly; null when it did.</param>
@@ -55,6 +56,7 @@ internal sealed record PacedResult(
     PerFrame PerFrame,
     string ClientCollections,
     string ExecutorCollections,
+    RuntimeCost Runtime,
     double SchedulerTickMs,
     double LoadAverage,
     string? Error) : IScenarioResult

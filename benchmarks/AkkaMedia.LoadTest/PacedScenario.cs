@@ -157,13 +157,14 @@ internal sealed class PacedScenario(
             use.Per(receivedInWindow),
             use.ClientCollections,
             use.ExecutorCollections,
+            use.Runtime,
             schedulerTickMs,
             _loadAverage,
             errors.Count == 0 ? null : string.Join(" ", errors));
     }
 
     private PacedResult Empty(string error) => new(
-        "paced", LoadTestArguments.NameOf(transport), streams, seconds, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, wave, 0, new PerFrame(0, 0, 0, 0, 0), "0/0/0", "0/0/0", schedulerTickMs, _loadAverage, error);
+        "paced", LoadTestArguments.NameOf(transport), streams, seconds, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, wave, 0, new PerFrame(0, 0, 0, 0, 0), "0/0/0", "0/0/0", new RuntimeCost(0, 0, 0, 0), schedulerTickMs, _loadAverage, error);
 
     private static double Percentile(List<long> sorted, double p)
     {

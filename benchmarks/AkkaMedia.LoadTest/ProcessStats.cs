@@ -13,7 +13,9 @@ namespace AkkaMedia.LoadTest;
 /// <param name="Gen1">Generation 1 collections so far.</param>
 /// <param name="Gen2">Generation 2 collections so far.</param>
 /// <param name="ContextSwitches">Context switches of all its threads so far (Linux; 0 elsewhere).</param>
-internal sealed record ProcessStats(TimeSpan Cpu, long AllocatedBytes, int Gen0, int Gen1, int Gen2, long ContextSwitches)
+/// <param name="Jit">Time spent compiling methods so far (tiering up included): a window that still JITs is not warm.</param>
+/// <param name="GcPause">Time the runtime was paused for garbage collection so far.</param>
+internal sealed record ProcessStats(TimeSpan Cpu, long AllocatedBytes, int Gen0, int Gen1, int Gen2, long ContextSwitches, TimeSpan Jit, TimeSpan GcPause)
 {
     public const string Prefix = "STATS ";
 
@@ -21,7 +23,9 @@ internal sealed record ProcessStats(TimeSpan Cpu, long AllocatedBytes, int Gen0,
     public static ProcessStats OfThisProcess()
     {
         using var self = Process.GetCurrentProcess();
-        return new ProcessStats(self.TotalProcessorTime, GC.GetTotalAllocatedBytes(precise: false), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), LinuxCounters.ContextSwitches());
+        return new ProcessStats(self.TotalProcessorTime, GC.GetTotalAllocatedBytes(precise: false), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), LinuxCounters.ContextSwitches(),
+            System.Runtime.JitInfo.GetCompilationTime(),
+            GC.GetTotalPauseDuration());
     }
 
     public static ProcessStats Parse(string line)
@@ -33,8 +37,10 @@ internal sealed record ProcessStats(TimeSpan Cpu, long AllocatedBytes, int Gen0,
             int.Parse(parts[2], CultureInfo.InvariantCulture),
             int.Parse(parts[3], CultureInfo.InvariantCulture),
             int.Parse(parts[4], CultureInfo.InvariantCulture),
-            long.Parse(parts[5], CultureInfo.InvariantCulture));
+            long.Parse(parts[5], CultureInfo.InvariantCulture),
+            TimeSpan.FromTicks(long.Parse(parts[6], CultureInfo.InvariantCulture)),
+            TimeSpan.FromTicks(long.Parse(parts[7], CultureInfo.InvariantCulture)));
     }
 
-    public string Format() => string.Create(CultureInfo.InvariantCulture, $"{Prefix}{Cpu.Ticks} {AllocatedBytes} {Gen0} {Gen1} {Gen2} {ContextSwitches}");
+    public string Format() => string.Create(CultureInfo.InvariantCulture, $"{Prefix}{Cpu.Ticks} {AllocatedBytes} {Gen0} {Gen1} {Gen2} {ContextSwitches} {Jit.Ticks} {GcPause.Ticks}");
 }

@@ -29,10 +29,16 @@ internal sealed record ResourceSnapshot(long Timestamp, ProcessStats Client, Pro
             Collections(start.Executor, Executor),
             Client.ContextSwitches - start.Client.ContextSwitches,
             Executor.ContextSwitches - start.Executor.ContextSwitches,
+            Milliseconds(Client.Jit - start.Client.Jit),
+            Milliseconds(Executor.Jit - start.Executor.Jit),
+            Milliseconds(Client.GcPause - start.Client.GcPause),
+            Milliseconds(Executor.GcPause - start.Executor.GcPause),
             TcpSegments - start.TcpSegments);
     }
 
     private static double Percent(TimeSpan cpu, TimeSpan wall) => wall <= TimeSpan.Zero ? 0 : Math.Round(100 * cpu / wall, 1);
+
+    private static double Milliseconds(TimeSpan time) => Math.Round(time.TotalMilliseconds, 1);
 
     private static string Collections(ProcessStats from, ProcessStats to) => $"{to.Gen0 - from.Gen0}/{to.Gen1 - from.Gen1}/{to.Gen2 - from.Gen2}";
 }

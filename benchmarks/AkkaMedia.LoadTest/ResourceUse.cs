@@ -10,6 +10,10 @@ namespace AkkaMedia.LoadTest;
 /// <param name="ExecutorCollections">Executor garbage collections as <c>gen0/gen1/gen2</c>.</param>
 /// <param name="ClientContextSwitches">Context switches of the driver's threads.</param>
 /// <param name="ExecutorContextSwitches">Context switches of the executor's threads.</param>
+/// <param name="ClientJitMs">Milliseconds the driver spent compiling code in the window (should be near 0 once warm).</param>
+/// <param name="ExecutorJitMs">Milliseconds the executor spent compiling code in the window.</param>
+/// <param name="ClientGcPauseMs">Milliseconds the driver was paused by garbage collections in the window.</param>
+/// <param name="ExecutorGcPauseMs">Milliseconds the executor was paused by garbage collections in the window.</param>
 /// <param name="TcpSegments">TCP segments sent by the machine (both directions of the loopback link, plus any other traffic).</param>
 internal sealed record ResourceUse(
     double WallSeconds,
@@ -21,8 +25,15 @@ internal sealed record ResourceUse(
     string ExecutorCollections,
     long ClientContextSwitches,
     long ExecutorContextSwitches,
+    double ClientJitMs,
+    double ExecutorJitMs,
+    double ClientGcPauseMs,
+    double ExecutorGcPauseMs,
     long TcpSegments)
 {
+    /// <summary>Compilation and collection pauses in the window.</summary>
+    public RuntimeCost Runtime => new(ClientJitMs, ExecutorJitMs, ClientGcPauseMs, ExecutorGcPauseMs);
+
     /// <summary>The per-frame view of this window for <paramref name="frames"/> round trips.</summary>
     public PerFrame Per(long frames)
     {

@@ -11,6 +11,7 @@ namespace AkkaMedia.LoadTest;
 /// <param name="PerFrame">Allocations, context switches and TCP segments per frame round trip over the window.</param>
 /// <param name="ClientCollections">Driver GCs over the window, gen0/gen1/gen2.</param>
 /// <param name="ExecutorCollections">Executor GCs over the window, gen0/gen1/gen2.</param>
+/// <param name="Runtime">Compilation and GC pauses over the window.</param>
 internal sealed record ThroughputRun(
     double FramesPerSecond,
     long FramesSent,
@@ -21,4 +22,5 @@ internal sealed record ThroughputRun(
     double ExecutorCpuPercent,
     PerFrame PerFrame,
     string ClientCollections,
-    string ExecutorCollections);
+    string ExecutorCollections,
+    RuntimeCost Runtime);

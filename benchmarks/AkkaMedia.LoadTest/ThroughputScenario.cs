@@ -83,7 +83,8 @@ internal sealed class ThroughputScenario(ActorSystem system, ExecutorChild execu
                 use.ExecutorCpuPercent,
                 use.Per(receivedAtEnd - receivedAtStart),
                 use.ClientCollections,
-                use.ExecutorCollections);
+                use.ExecutorCollections,
+                use.Runtime);
         }
         finally
         {

@@ -79,6 +79,13 @@ internal sealed class LinkChannelStage : GraphStage<FlowShape<object, object>>
             _bind!((link, channel));
         }
 
+        public void Open(MediaLink link, int channel, string sessionId)
+        {
+            link.Register(channel, new Handler(this));
+            link.SendOpen(channel, sessionId);
+            _bind!((link, channel));
+        }
+
         public void Fail(Exception cause) => _fail!(cause);
 
         public override void PostStop()
@@ -103,6 +110,10 @@ internal sealed class LinkChannelStage : GraphStage<FlowShape<object, object>>
             if (IsClosed(_stage.Shape.Inlet))
             {
                 link.SendComplete(channel);
+            }
+            else
+            {
+                PullIfCredit();
             }
         }
 
@@ -193,10 +204,16 @@ internal sealed class LinkChannelStage : GraphStage<FlowShape<object, object>>
             }
         }
 
+        /// <summary>The peer's credit may arrive before this stage has processed its own binding; it is kept until then.</summary>
         private void OnDemand(int count)
         {
             _credit += count;
-            if (_credit > 0 && !IsClosed(_stage.Shape.Inlet) && !HasBeenPulled(_stage.Shape.Inlet))
+            PullIfCredit();
+        }
+
+        private void PullIfCredit()
+        {
+            if (_link is not null && _credit > 0 && !IsClosed(_stage.Shape.Inlet) && !HasBeenPulled(_stage.Shape.Inlet))
             {
                 Pull(_stage.Shape.Inlet);
             }
@@ -219,7 +236,7 @@ internal sealed class LinkChannelStage : GraphStage<FlowShape<object, object>>
                     if (!IsClosed(_stage.Shape.Inlet))
                     {
                         Cancel(_stage.Shape.Inlet);
-                        _link!.SendComplete(_channel);
+                        _link?.SendComplete(_channel);
                     }
 
                     TryFinish();

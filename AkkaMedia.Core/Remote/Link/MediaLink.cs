@@ -3,6 +3,8 @@ using System.Collections.Concurrent;
 using System.Net.Sockets;
 using System.Text;
 using Akka.Actor;
+using AkkaMedia.Frames;
+using AkkaMedia.Serialization;
 
 namespace AkkaMedia.Remote.Link;
 
@@ -11,9 +13,12 @@ namespace AkkaMedia.Remote.Link;
 /// remote stages at once, each on its own channel with credit-based backpressure.
 /// </summary>
 /// <remarks>
-/// <para>Sending: messages from all channels are appended to one buffer; a single send loop writes
-/// whatever has accumulated in one socket call, so frames of many sessions coalesce into few writes
-/// when the link is busy and go out at once when it is not.</para>
+/// <para>Sending: messages from all channels are appended to one buffer. The first append to an empty
+/// buffer queues one flush on the thread pool behind the work already queued there; whatever has
+/// accumulated by the time it runs (the rest of a stage's burst, frames of other sessions processed in
+/// the meantime) goes out in one socket call. A quiet link therefore sends a frame as soon as a thread
+/// is free, and a busy one coalesces frames of many sessions into few writes. Audio frames are written
+/// straight into the buffer and read straight from the receive buffer, without intermediate arrays.</para>
 /// <para>Receiving: one loop reads, decodes and hands each channel the elements of one read in one
 /// call. A quiet link sends pings every heartbeat interval; nothing received for the idle timeout,
 /// a closed socket or a protocol error closes the link and every channel learns it.</para>
@@ -22,6 +27,9 @@ internal sealed class MediaLink : IDisposable
 {
     private const int HeaderLength = 4 + 1 + 4;
     private const int MaxMessageLength = 64 * 1024 * 1024;
+
+    /// <summary>The frame serializer's manifest of audio frames, as it travels.</summary>
+    private static ReadOnlySpan<byte> AudioManifest => "A1"u8;
 
     private readonly Socket _socket;
     private readonly ExtendedActorSystem _system;
@@ -98,6 +106,12 @@ internal sealed class MediaLink : IDisposable
     /// <summary>Serializes <paramref name="element"/> with the actor system's serializer for its type and queues it.</summary>
     public void SendData(int channel, object element)
     {
+        if (element is AudioFrame audio)
+        {
+            AppendAudio(channel, audio);
+            return;
+        }
+
         var serializer = _system.Serialization.FindSerializerFor(element);
         var manifest = Akka.Serialization.Serialization.ManifestFor(serializer, element);
         var bytes = serializer.ToBinary(element);
@@ -156,32 +170,72 @@ internal sealed class MediaLink : IDisposable
                 return;
             }
 
-            var needed = _pendingLength + 4 + bodyLength;
-            if (needed > _pending.Length)
-            {
-                Array.Resize(ref _pending, Math.Max(needed, _pending.Length * 2));
-            }
-
-            var span = _pending.AsSpan(_pendingLength);
-            BinaryPrimitives.WriteInt32LittleEndian(span, bodyLength);
-            span[4] = (byte)kind;
-            BinaryPrimitives.WriteInt32LittleEndian(span[5..], channel);
-            var at = HeaderLength;
-            part1.CopyTo(span[at..]);
-            at += part1.Length;
-            part2.CopyTo(span[at..]);
-            at += part2.Length;
-            part3.CopyTo(span[at..]);
-            _pendingLength = needed;
+            var span = Reserve(kind, channel, bodyLength);
+            part1.CopyTo(span);
+            span = span[part1.Length..];
+            part2.CopyTo(span);
+            part3.CopyTo(span[part2.Length..]);
             startSender = !_sending;
             _sending = true;
         }
 
         if (startSender)
         {
-            _ = SendLoopAsync();
+            ScheduleSend();
         }
     }
+
+    /// <summary>A data message whose element is an audio frame: serializer id, manifest and samples written in place.</summary>
+    private void AppendAudio(int channel, AudioFrame frame)
+    {
+        var frameLength = FrameSerializer.AudioLength(frame);
+        var prefixLength = 4 + 1 + AudioManifest.Length;
+        bool startSender;
+        lock (_sendGate)
+        {
+            if (_closed != 0)
+            {
+                return;
+            }
+
+            var span = Reserve(LinkMessageKind.Data, channel, 1 + 4 + prefixLength + frameLength);
+            BinaryPrimitives.WriteInt32LittleEndian(span, FrameSerializer.SerializerIdentifier);
+            span[4] = (byte)AudioManifest.Length;
+            AudioManifest.CopyTo(span[5..]);
+            FrameSerializer.WriteAudio(frame, span[prefixLength..]);
+            startSender = !_sending;
+            _sending = true;
+        }
+
+        if (startSender)
+        {
+            ScheduleSend();
+        }
+    }
+
+    /// <summary>Appends a message header to the pending buffer and returns the room for its payload. Caller holds <see cref="_sendGate"/>.</summary>
+    private Span<byte> Reserve(LinkMessageKind kind, int channel, int bodyLength)
+    {
+        var needed = _pendingLength + 4 + bodyLength;
+        if (needed > _pending.Length)
+        {
+            Array.Resize(ref _pending, Math.Max(needed, _pending.Length * 2));
+        }
+
+        var span = _pending.AsSpan(_pendingLength, 4 + bodyLength);
+        BinaryPrimitives.WriteInt32LittleEndian(span, bodyLength);
+        span[4] = (byte)kind;
+        BinaryPrimitives.WriteInt32LittleEndian(span[5..], channel);
+        _pendingLength = needed;
+        return span[HeaderLength..];
+    }
+
+    /// <summary>
+    /// Runs the send loop from the thread pool's global queue, behind the work already queued: the
+    /// stage that appended finishes its burst (and other sessions theirs) before the bytes go out.
+    /// </summary>
+    private void ScheduleSend() =>
+        ThreadPool.UnsafeQueueUserWorkItem(static link => _ = link.SendLoopAsync(), this, preferLocal: false);
 
     private async Task SendLoopAsync()
     {
@@ -311,9 +365,11 @@ internal sealed class MediaLink : IDisposable
         {
             var serializerId = BinaryPrimitives.ReadInt32LittleEndian(payload);
             var manifestLength = payload[4];
-            var manifest = Encoding.ASCII.GetString(payload.Slice(5, manifestLength));
-            var bytes = payload[(5 + manifestLength)..].ToArray();
-            var element = _system.Serialization.Deserialize(bytes, serializerId, manifest);
+            var manifestBytes = payload.Slice(5, manifestLength);
+            var bytes = payload[(5 + manifestLength)..];
+            var element = serializerId == FrameSerializer.SerializerIdentifier && manifestBytes.SequenceEqual(AudioManifest)
+                ? FrameSerializer.ReadAudio(bytes)
+                : _system.Serialization.Deserialize(bytes.ToArray(), serializerId, Encoding.ASCII.GetString(manifestBytes));
             if (!batches.TryGetValue(channel, out var batch))
             {
                 batches[channel] = batch = [];
