@@ -13,8 +13,9 @@ namespace AkkaMedia.Remote;
 /// </summary>
 /// <remarks>
 /// <para>Each materialization opens one session on the least-loaded reachable executor (the next
-/// one is tried when an executor is at capacity). Elements cross the network through StreamRefs with
-/// backpressure; frames use the raw frame serializer.</para>
+/// one is tried when an executor is at capacity). Elements cross the network with backpressure over the
+/// transport of <c>akka-media.remote.transport</c> (<see cref="RemoteTransport"/>: the media link by
+/// default, or StreamRefs); frames use the raw frame serializer.</para>
 /// <para>Failures: if no executor answers within <c>open-timeout</c>, every executor refuses, or the
 /// node type or settings are refused, the stream fails before any element is processed with a
 /// <see cref="RemoteStageException"/> saying why. If the executor dies or goes silent for

@@ -102,7 +102,7 @@ internal sealed class PacedScenario(
             .Select(static c => c.Exception!.GetBaseException())
             .GroupBy(static e => $"{e.GetType().Name}: {e.Message}")
             .Select(static g => $"{g.Count()} streams failed with {g.Key}"));
-        return Aggregate(probes, failed.Count, ramp, end.Since(start), receivedInWindow, errors);
+        return Aggregate(probes, epoch, failed.Count, ramp, end.Since(start), receivedInWindow, errors);
     }
 
     /// <summary>The delay that puts stream <paramref name="index"/>'s ticks at phase index/K of the 20 ms period, whenever its wave starts.</summary>
@@ -115,15 +115,21 @@ internal sealed class PacedScenario(
         return TimeSpan.FromTicks(delay < 0 ? delay + period : delay);
     }
 
-    private PacedResult Aggregate(List<PacedStream> probes, int failed, TimeSpan ramp, ResourceUse use, long receivedInWindow, List<string> errors)
+    private PacedResult Aggregate(List<PacedStream> probes, long epoch, int failed, TimeSpan ramp, ResourceUse use, long receivedInWindow, List<string> errors)
     {
         var latencies = new List<long>(probes.Count * (probes.Count == 0 ? 0 : probes[0].Frames));
+        var bySecond = new List<List<long>>();
         foreach (var probe in probes)
         {
-            probe.CollectLatencies(latencies);
+            probe.CollectLatencies(latencies, epoch, bySecond);
         }
 
         latencies.Sort();
+        foreach (var second in bySecond)
+        {
+            second.Sort();
+        }
+
         var sent = probes.Sum(static p => (long)p.Sent);
         var received = probes.Sum(static p => (long)p.Received);
         var lost = sent - received;
@@ -158,13 +164,14 @@ internal sealed class PacedScenario(
             use.ClientCollections,
             use.ExecutorCollections,
             use.Runtime,
+            bySecond.Select(static s => Percentile(s, 0.99)).ToArray(),
             schedulerTickMs,
             _loadAverage,
             errors.Count == 0 ? null : string.Join(" ", errors));
     }
 
     private PacedResult Empty(string error) => new(
-        "paced", LoadTestArguments.NameOf(transport), streams, seconds, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, wave, 0, new PerFrame(0, 0, 0, 0, 0), "0/0/0", "0/0/0", new RuntimeCost(0, 0, 0, 0), schedulerTickMs, _loadAverage, error);
+        "paced", LoadTestArguments.NameOf(transport), streams, seconds, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, wave, 0, new PerFrame(0, 0, 0, 0, 0), "0/0/0", "0/0/0", new RuntimeCost(0, 0, 0, 0), [], schedulerTickMs, _loadAverage, error);
 
     private static double Percentile(List<long> sorted, double p)
     {

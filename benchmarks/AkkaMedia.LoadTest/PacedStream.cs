@@ -80,15 +80,28 @@ internal sealed class PacedStream
         }
     }
 
-    /// <summary>Appends the round-trip times of the frames that returned to <paramref name="into"/>.</summary>
-    public void CollectLatencies(List<long> into)
+    /// <summary>
+    /// Appends the round-trip times of the frames that returned to <paramref name="into"/>, and to the
+    /// list of <paramref name="bySecond"/> for the second (counted from <paramref name="epoch"/>) each was sent in.
+    /// </summary>
+    public void CollectLatencies(List<long> into, long epoch, List<List<long>> bySecond)
     {
-        foreach (var ticks in _latency)
+        for (var i = 0; i < _latency.Length; i++)
         {
-            if (ticks >= 0)
+            var ticks = _latency[i];
+            if (ticks < 0)
             {
-                into.Add(ticks);
+                continue;
             }
+
+            into.Add(ticks);
+            var second = (int)((_sentAt[i] - epoch) / Stopwatch.Frequency);
+            while (bySecond.Count <= second)
+            {
+                bySecond.Add([]);
+            }
+
+            bySecond[second].Add(ticks);
         }
     }
 }

@@ -71,7 +71,7 @@ internal sealed class MediaLink : IDisposable
 
     public void Start()
     {
-        _ = Task.Run(ReceiveLoopAsync);
+        new Thread(ReceiveLoop) { IsBackground = true, Name = "akka-media-link-receive" }.Start();
         _heartbeat.Change(_heartbeatInterval, _heartbeatInterval);
     }
 
@@ -281,7 +281,12 @@ internal sealed class MediaLink : IDisposable
         }
     }
 
-    private async Task ReceiveLoopAsync()
+    /// <summary>
+    /// Runs on a thread of its own, blocked in the socket's receive: the operating system wakes it when
+    /// bytes arrive, without a hop through the thread pool, and a thread pool busy with stages cannot
+    /// delay reading (which would also look like a silent peer).
+    /// </summary>
+    private void ReceiveLoop()
     {
         var buffer = new byte[256 * 1024];
         var filled = 0;
@@ -290,7 +295,7 @@ internal sealed class MediaLink : IDisposable
         {
             while (!IsClosed)
             {
-                var read = await _socket.ReceiveAsync(buffer.AsMemory(filled), SocketFlags.None).ConfigureAwait(false);
+                var read = _socket.Receive(buffer, filled, buffer.Length - filled, SocketFlags.None);
                 if (read == 0)
                 {
                     Close(new IOException($"{Peer} closed the link."));
@@ -425,10 +430,23 @@ internal sealed class MediaLink : IDisposable
         batches.Clear();
     }
 
+    /// <summary>Bytes wait in the socket that this side has not read yet: the peer is alive, this side is behind.</summary>
+    private bool HasUnreadBytes()
+    {
+        try
+        {
+            return _socket.Available > 0;
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            return false;
+        }
+    }
+
     private void Tick()
     {
         var now = Environment.TickCount64;
-        if (now - Volatile.Read(ref _lastReceive) > (long)_idleTimeout.TotalMilliseconds)
+        if (now - Volatile.Read(ref _lastReceive) > (long)_idleTimeout.TotalMilliseconds && !HasUnreadBytes())
         {
             Close(new TimeoutException($"{Peer} sent nothing for {_idleTimeout.TotalMilliseconds:0} ms; it is presumed dead."));
             return;
