@@ -46,38 +46,16 @@ public static class RemoteNode
             throw new ArgumentException(e.Message, nameof(settings), e);
         }
 
-        return Akka.Streams.Dsl.Flow.Setup<TIn, TOut, NotUsed>((materializer, _) => Materialize<TIn, TOut>(materializer.System, nodeType, settingsText, options))
-            .MapMaterializedValue(static _ => NotUsed.Instance)
-            .Named("remote-" + nodeType);
+        return Akka.Streams.Dsl.Flow.FromGraph(new RemoteStage<TIn, TOut>(nodeType, settingsText, options));
     }
 
-    private static Flow<TIn, TOut, NotUsed> Materialize<TIn, TOut>(ActorSystem system, string nodeType, string settingsText, RemoteStageOptions? options)
+    /// <summary>A new session id, unique across the cluster: this process, a counter and a random part.</summary>
+    internal static string NewSessionId() => $"{Environment.ProcessId:x}-{Interlocked.Increment(ref _counter):x}-{Guid.NewGuid():N}"[..32];
+
+    /// <summary>The StreamRef transport: a SourceRef out, the results back through the session's SourceRef, a kill switch over both.</summary>
+    internal static Flow<TIn, TOut, NotUsed> OverStreamRefs<TIn, TOut>(ActorSystem system, string sessionId, string nodeType, string settingsText, RemoteStageSettings settings)
     {
-        var settings = RemoteStageSettings.Create(system.Settings.Config, options);
-        var sessionId = $"{Environment.ProcessId:x}-{Interlocked.Increment(ref _counter):x}-{Guid.NewGuid():N}"[..32];
         var killSwitch = KillSwitches.Shared("remote-" + nodeType);
-        return settings.Transport == RemoteTransport.MediaLink
-            ? OverLink<TIn, TOut>(system, sessionId, nodeType, settingsText, settings, killSwitch)
-            : OverStreamRefs<TIn, TOut>(system, sessionId, nodeType, settingsText, settings, killSwitch);
-    }
-
-    private static Flow<TIn, TOut, NotUsed> OverLink<TIn, TOut>(ActorSystem system, string sessionId, string nodeType, string settingsText, RemoteStageSettings settings, SharedKillSwitch killSwitch)
-    {
-        var stage = system.ActorOf(
-            Props.Create(() => new RemoteStageActor(sessionId, nodeType, settingsText, settings, killSwitch, null)),
-            "akka-media-stage-" + sessionId);
-        var link = new LinkChannelStage(control => stage.Tell(new RemoteStageActor.LinkStageReady(control)), settings.LinkWindow, isClient: true, "remote-" + nodeType);
-        return Akka.Streams.Dsl.Flow.Create<TIn>()
-            .Select(static x => (object)x!)
-            .Via(killSwitch.Flow<object>())
-            .Via(link)
-            .Via(killSwitch.Flow<object>())
-            .WatchTermination((_, done) => ReportEnd(done, killSwitch, stage))
-            .Select(static o => (TOut)o);
-    }
-
-    private static Flow<TIn, TOut, NotUsed> OverStreamRefs<TIn, TOut>(ActorSystem system, string sessionId, string nodeType, string settingsText, RemoteStageSettings settings, SharedKillSwitch killSwitch)
-    {
         var output = new TaskCompletionSource<Source<object, NotUsed>>(TaskCreationOptions.RunContinuationsAsynchronously);
         var stage = system.ActorOf(
             Props.Create(() => new RemoteStageActor(sessionId, nodeType, settingsText, settings, killSwitch, output)),

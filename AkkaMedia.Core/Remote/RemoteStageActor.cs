@@ -19,7 +19,7 @@ internal sealed class RemoteStageActor : ReceiveActor
     private readonly string _nodeType;
     private readonly string _settingsText;
     private readonly RemoteStageSettings _settings;
-    private readonly SharedKillSwitch _killSwitch;
+    private readonly SharedKillSwitch? _killSwitch;
     private readonly TaskCompletionSource<Source<object, NotUsed>>? _output;
     private readonly Queue<string> _candidates = new();
     private readonly List<string> _refusals = [];
@@ -29,8 +29,12 @@ internal sealed class RemoteStageActor : ReceiveActor
     private IActorRef? _session;
     private ICancelable? _attemptTimeout;
 
-    /// <summary>For the StreamRef transport: the return stream is handed out through <paramref name="output"/>.</summary>
-    public RemoteStageActor(string sessionId, string nodeType, string settingsText, RemoteStageSettings settings, SharedKillSwitch killSwitch, TaskCompletionSource<Source<object, NotUsed>>? output)
+    /// <summary>
+    /// For the StreamRef transport: the return stream is handed out through <paramref name="output"/> and
+    /// <paramref name="killSwitch"/> stops both directions. Both are null for the media link, whose stage
+    /// fails through its <see cref="ILinkStageControl"/>.
+    /// </summary>
+    public RemoteStageActor(string sessionId, string nodeType, string settingsText, RemoteStageSettings settings, SharedKillSwitch? killSwitch, TaskCompletionSource<Source<object, NotUsed>>? output)
     {
         _sessionId = sessionId;
         _nodeType = nodeType;
@@ -198,7 +202,7 @@ internal sealed class RemoteStageActor : ReceiveActor
     {
         _output?.TrySetResult(Source.Failed<object>(error));
         _link?.Fail(error);
-        _killSwitch.Abort(error);
+        _killSwitch?.Abort(error);
     }
 
     private void Fail(RemoteStageException error)
