@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
 using Akka.Actor;
@@ -13,11 +14,11 @@ namespace AkkaMedia.Remote.Link;
 /// remote stages at once, each on its own channel with credit-based backpressure.
 /// </summary>
 /// <remarks>
-/// <para>Sending: messages from all channels are appended to one buffer. The first append to an empty
-/// buffer queues one flush on the thread pool behind the work already queued there; whatever has
-/// accumulated by the time it runs (the rest of a stage's burst, frames of other sessions processed in
-/// the meantime) goes out in one socket call. A quiet link therefore sends a frame as soon as a thread
-/// is free, and a busy one coalesces frames of many sessions into few writes. Audio frames are written
+/// <para>Sending: messages from all channels are appended to one buffer. On a quiet link the first
+/// append writes at once, on the appending thread. On a busy one it queues one flush on the thread
+/// pool behind the work already queued there; whatever has accumulated by the time it runs (the rest
+/// of a stage's burst, frames of other sessions processed in the meantime) goes out in one socket
+/// call. A lone frame is never delayed, and frames of many sessions coalesce into few writes. Audio frames are written
 /// straight into the buffer and read straight from the receive buffer, without intermediate arrays.</para>
 /// <para>Receiving: one loop reads, decodes and hands each channel the elements of one read in one
 /// call. A quiet link sends pings every heartbeat interval; nothing received for the idle timeout,
@@ -27,6 +28,9 @@ internal sealed class MediaLink : IDisposable
 {
     private const int HeaderLength = 4 + 1 + 4;
     private const int MaxMessageLength = 64 * 1024 * 1024;
+
+    /// <summary>A link with nothing appended for this long (1 ms) is quiet: the next message is written at once.</summary>
+    private static readonly long QuietTicks = Stopwatch.Frequency / 1000;
 
     /// <summary>The frame serializer's manifest of audio frames, as it travels.</summary>
     private static ReadOnlySpan<byte> AudioManifest => "A1"u8;
@@ -42,6 +46,8 @@ internal sealed class MediaLink : IDisposable
     private byte[] _inflight = new byte[64 * 1024];
     private int _pendingLength;
     private bool _sending;
+    private bool _sendInline;
+    private long _lastAppend;
     private long _lastReceive;
     private long _lastSend;
     private int _closed;
@@ -175,13 +181,12 @@ internal sealed class MediaLink : IDisposable
             span = span[part1.Length..];
             part2.CopyTo(span);
             part3.CopyTo(span[part2.Length..]);
-            startSender = !_sending;
-            _sending = true;
+            startSender = StartSender();
         }
 
         if (startSender)
         {
-            ScheduleSend();
+            Send();
         }
     }
 
@@ -203,13 +208,12 @@ internal sealed class MediaLink : IDisposable
             span[4] = (byte)AudioManifest.Length;
             AudioManifest.CopyTo(span[5..]);
             FrameSerializer.WriteAudio(frame, span[prefixLength..]);
-            startSender = !_sending;
-            _sending = true;
+            startSender = StartSender();
         }
 
         if (startSender)
         {
-            ScheduleSend();
+            Send();
         }
     }
 
@@ -231,11 +235,42 @@ internal sealed class MediaLink : IDisposable
     }
 
     /// <summary>
-    /// Runs the send loop from the thread pool's global queue, behind the work already queued: the
-    /// stage that appended finishes its burst (and other sessions theirs) before the bytes go out.
+    /// Caller holds <see cref="_sendGate"/>, has just appended. True when no send loop runs, so the caller
+    /// must start one; decides how: inline when the link had been quiet (nothing appended for
+    /// <see cref="QuietTicks"/>), from the thread pool when it is busy.
     /// </summary>
-    private void ScheduleSend() =>
-        ThreadPool.UnsafeQueueUserWorkItem(static link => _ = link.SendLoopAsync(), this, preferLocal: false);
+    private bool StartSender()
+    {
+        var now = Stopwatch.GetTimestamp();
+        var quiet = now - _lastAppend > QuietTicks;
+        _lastAppend = now;
+        if (_sending)
+        {
+            return false;
+        }
+
+        _sending = true;
+        _sendInline = quiet;
+        return true;
+    }
+
+    /// <summary>
+    /// Starts the send loop. After a quiet spell the appending thread writes at once: a lone frame is
+    /// not delayed by a thread hop. On a busy link the loop runs from the thread pool's global queue,
+    /// behind the work already queued there: the stage that appended finishes its burst (and other
+    /// sessions theirs) before the bytes go out, in one write.
+    /// </summary>
+    private void Send()
+    {
+        if (Volatile.Read(ref _sendInline))
+        {
+            _ = SendLoopAsync();
+        }
+        else
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static link => _ = link.SendLoopAsync(), this, preferLocal: false);
+        }
+    }
 
     private async Task SendLoopAsync()
     {
