@@ -119,12 +119,15 @@ internal sealed class PacedScenario(
     {
         var latencies = new List<long>(probes.Count * (probes.Count == 0 ? 0 : probes[0].Frames));
         var bySecond = new List<List<long>>();
+        var steady = new List<long>(latencies.Capacity);
+        var steadyFrom = epoch + (long)(ramp.TotalSeconds * Stopwatch.Frequency);
         foreach (var probe in probes)
         {
-            probe.CollectLatencies(latencies, epoch, bySecond);
+            probe.CollectLatencies(latencies, epoch, bySecond, steadyFrom, steady);
         }
 
         latencies.Sort();
+        steady.Sort();
         foreach (var second in bySecond)
         {
             second.Sort();
@@ -165,13 +168,14 @@ internal sealed class PacedScenario(
             use.ExecutorCollections,
             use.Runtime,
             bySecond.Select(static s => Percentile(s, 0.99)).ToArray(),
+            new SteadyLatency(steady.Count, Percentile(steady, 0.50), Percentile(steady, 0.99), steady.Count == 0 ? 0 : Milliseconds(steady[^1])),
             schedulerTickMs,
             _loadAverage,
             errors.Count == 0 ? null : string.Join(" ", errors));
     }
 
     private PacedResult Empty(string error) => new(
-        "paced", LoadTestArguments.NameOf(transport), streams, seconds, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, wave, 0, new PerFrame(0, 0, 0, 0, 0), "0/0/0", "0/0/0", new RuntimeCost(0, 0, 0, 0), [], schedulerTickMs, _loadAverage, error);
+        "paced", LoadTestArguments.NameOf(transport), streams, seconds, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, wave, 0, new PerFrame(0, 0, 0, 0, 0), "0/0/0", "0/0/0", new RuntimeCost(0, 0, 0, 0), [], new SteadyLatency(0, 0, 0, 0), schedulerTickMs, _loadAverage, error);
 
     private static double Percentile(List<long> sorted, double p)
     {

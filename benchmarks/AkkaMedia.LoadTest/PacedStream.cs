@@ -81,10 +81,11 @@ internal sealed class PacedStream
     }
 
     /// <summary>
-    /// Appends the round-trip times of the frames that returned to <paramref name="into"/>, and to the
-    /// list of <paramref name="bySecond"/> for the second (counted from <paramref name="epoch"/>) each was sent in.
+    /// Appends the round-trip times of the frames that returned to <paramref name="into"/>, to the list of
+    /// <paramref name="bySecond"/> for the second (counted from <paramref name="epoch"/>) each was sent in,
+    /// and to <paramref name="steady"/> when it was sent at or after <paramref name="steadyFrom"/> (a timestamp).
     /// </summary>
-    public void CollectLatencies(List<long> into, long epoch, List<List<long>> bySecond)
+    public void CollectLatencies(List<long> into, long epoch, List<List<long>> bySecond, long steadyFrom, List<long> steady)
     {
         for (var i = 0; i < _latency.Length; i++)
         {
@@ -95,6 +96,11 @@ internal sealed class PacedStream
             }
 
             into.Add(ticks);
+            if (_sentAt[i] >= steadyFrom)
+            {
+                steady.Add(ticks);
+            }
+
             var second = (int)((_sentAt[i] - epoch) / Stopwatch.Frequency);
             while (bySecond.Count <= second)
             {
