@@ -11,7 +11,7 @@ namespace AkkaMedia.LoadTest;
 /// <param name="Streams">Concurrent paced streams (for <c>all</c>: the large paced scenario).</param>
 /// <param name="Wave">Paced streams opened at once; the next wave starts when every stream of this one has a frame back.</param>
 /// <param name="WarmupSeconds">Full-speed warm-up before each measured scenario (JIT, connections), not reported.</param>
-/// <param name="SchedulerTickMs">The driver's <c>akka.scheduler.tick-duration</c> in milliseconds; null keeps Akka's default (10 ms).</param>
+/// <param name="PaceResolutionMs">How often the paced clock hands out due ticks, milliseconds (1 spreads K streams evenly; 10 sends them in two bursts per 20 ms, as Akka's scheduler would).</param>
 /// <param name="Settings">Extra HOCON lines (<c>--set</c>) given to both processes.</param>
 /// <param name="Port">Executor mode: the remoting port to listen on.</param>
 /// <param name="ParentPid">Executor mode: exit when this process is gone; 0 for none.</param>
@@ -23,7 +23,7 @@ internal sealed record LoadTestArguments(
     int Streams,
     int Wave,
     int WarmupSeconds,
-    double? SchedulerTickMs,
+    int PaceResolutionMs,
     IReadOnlyList<string> Settings,
     int Port,
     int ParentPid)
@@ -36,7 +36,7 @@ internal sealed record LoadTestArguments(
           executor --port P [--parent PID]   (internal: started by the driver)
         common options:
           --warmup S          full-speed warm-up before each scenario, seconds (default 1, 0 = none)
-          --scheduler-tick MS akka.scheduler.tick-duration of the driver (default: Akka's 10 ms)
+          --pace-resolution MS how often the paced clock hands out due ticks (default 1; 10 = bursts like Akka's scheduler)
           --set "key = value" extra HOCON for both processes (repeatable), e.g. --set "akka-media.remote.link-window = 256"
         """;
 
@@ -61,7 +61,7 @@ internal sealed record LoadTestArguments(
         int? streams = null;
         var wave = 50;
         var warmup = 1;
-        double? tick = null;
+        var resolution = 1;
         var settings = new List<string>();
         var port = 0;
         var parent = 0;
@@ -89,8 +89,8 @@ internal sealed record LoadTestArguments(
                 case "--warmup":
                     warmup = NonNegative(name, value);
                     break;
-                case "--scheduler-tick":
-                    tick = double.Parse(value, CultureInfo.InvariantCulture) is var t and > 0 ? t : throw new FormatException("--scheduler-tick must be positive.");
+                case "--pace-resolution":
+                    resolution = Positive(name, value);
                     break;
                 case "--set":
                     settings.Add(value);
@@ -114,7 +114,7 @@ internal sealed record LoadTestArguments(
         IReadOnlyList<RemoteTransport> transports = transport is { } chosen
             ? [chosen]
             : scenario == "all" ? [RemoteTransport.MediaLink, RemoteTransport.StreamRefs] : [RemoteTransport.MediaLink];
-        return new LoadTestArguments(scenario, transports, seconds, runs, streams ?? (scenario == "all" ? 500 : 1), wave, warmup, tick, settings, port, parent);
+        return new LoadTestArguments(scenario, transports, seconds, runs, streams ?? (scenario == "all" ? 500 : 1), wave, warmup, resolution, settings, port, parent);
     }
 
     /// <summary>The name used on the command line and in results.</summary>

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Akka.Configuration;
 using AkkaMedia.Executor;
 
@@ -42,20 +41,14 @@ internal static class LoadTestConfig
             .WithFallback(ExecutorSettings.DefaultConfig);
 
     /// <summary>The driver: joins the executor, waits up to 30 s to place a session.</summary>
-    public static Config Client(string executorAddress, double? schedulerTickMs, IReadOnlyList<string> settings)
-    {
-        var tick = schedulerTickMs is { } ms
-            ? $"akka.scheduler.tick-duration = {ms.ToString(CultureInfo.InvariantCulture)}ms"
-            : string.Empty;
-        return Extra(settings)
+    public static Config Client(string executorAddress, IReadOnlyList<string> settings) =>
+        Extra(settings)
             .WithFallback(ConfigurationFactory.ParseString($$"""
                 akka.remote.dot-netty.tcp.port = 0
                 akka.cluster.seed-nodes = ["{{executorAddress}}"]
                 akka-media.remote.open-timeout = 30s
-                {{tick}}
                 """))
             .WithFallback(Base);
-    }
 
     private static Config Extra(IReadOnlyList<string> settings) =>
         settings.Count == 0 ? Config.Empty : ConfigurationFactory.ParseString(string.Join('\n', settings));

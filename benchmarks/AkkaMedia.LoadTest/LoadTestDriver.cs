@@ -11,8 +11,6 @@ namespace AkkaMedia.LoadTest;
 /// </summary>
 internal static class LoadTestDriver
 {
-    private const double AkkaDefaultTickMs = 10;
-
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
@@ -24,7 +22,7 @@ internal static class LoadTestDriver
         Console.Error.WriteLine("Starting the executor process...");
         using var executor = await ExecutorChild.StartAsync(arguments.Settings, TimeSpan.FromSeconds(60));
         Console.Error.WriteLine($"Executor {executor.Address} ready (pid {executor.ProcessId}).");
-        var system = MediaActorSystem.Create(LoadTestConfig.SystemName, LoadTestConfig.Client(executor.Address, arguments.SchedulerTickMs, arguments.Settings));
+        var system = MediaActorSystem.Create(LoadTestConfig.SystemName, LoadTestConfig.Client(executor.Address, arguments.Settings));
         try
         {
             var found = await ExecutorDirectory.Get(system).GetExecutorsAsync("executor", TimeSpan.FromSeconds(30));
@@ -53,7 +51,6 @@ internal static class LoadTestDriver
 
     private static IEnumerable<Func<Task<IScenarioResult>>> Scenarios(LoadTestArguments arguments, ActorSystem system, ExecutorChild executor)
     {
-        var tick = arguments.SchedulerTickMs ?? AkkaDefaultTickMs;
         foreach (var transport in arguments.Transports)
         {
             switch (arguments.Scenario)
@@ -75,7 +72,7 @@ internal static class LoadTestDriver
                 await new ThroughputScenario(system, executor, transport, seconds, arguments.Runs, arguments.WarmupSeconds).RunAsync();
 
             Func<Task<IScenarioResult>> Paced(int streams) => async () =>
-                await new PacedScenario(system, executor, transport, streams, arguments.Seconds ?? 20, arguments.Wave, arguments.WarmupSeconds, tick).RunAsync();
+                await new PacedScenario(system, executor, transport, streams, arguments.Seconds ?? 20, arguments.Wave, arguments.WarmupSeconds, arguments.PaceResolutionMs).RunAsync();
         }
     }
 }

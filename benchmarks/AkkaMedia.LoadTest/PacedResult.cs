@@ -30,7 +30,7 @@ namespace AkkaMedia.LoadTest;
 /// <param name="Runtime">Compilation and GC pauses in the CPU window.</param>
 /// <param name="P99MsBySecond">The 99th percentile of the frames sent in each second after the first stream opened: where in the run the slow frames were.</param>
 /// <param name="Steady">The same percentiles over the frames sent once every stream was running (after the ramp), without the stalls of placing sessions.</param>
-/// <param name="SchedulerTickMs">The driver's <c>akka.scheduler.tick-duration</c>, which paces the ticks.</param>
+/// <param name="PaceResolutionMs">How often the paced clock handed out due ticks (<c>--pace-resolution</c>).</param>
 /// <param name="LoadAverage">The machine's 1-minute load average when the scenario started.</param>
 /// <param name="Error">Why the scenario did not complete cleanly; null when it did.</param>
 internal sealed record PacedResult(
@@ -61,7 +61,7 @@ internal sealed record PacedResult(
     RuntimeCost Runtime,
     IReadOnlyList<double> P99MsBySecond,
     SteadyLatency Steady,
-    double SchedulerTickMs,
+    int PaceResolutionMs,
     double LoadAverage,
     string? Error) : IScenarioResult
 {

@@ -9,12 +9,12 @@ namespace AkkaMedia.LoadTest;
 
 /// <summary>
 /// K concurrent streams at real-time pace (one frame every 20 ms each, phases spread evenly over the
-/// 20 ms) through remote <c>PassThrough</c> stages, measuring the round trip of every frame. Streams
+/// 20 ms by a <see cref="PacedClock"/>) through remote <c>PassThrough</c> stages, measuring the round trip of every frame. Streams
 /// are opened in waves; the next wave starts once every stream of the previous one has a frame back,
 /// so placing hundreds of sessions does not itself time out.
 /// </summary>
 internal sealed class PacedScenario(
-    ActorSystem system, ExecutorChild executor, RemoteTransport transport, int streams, int seconds, int wave, int warmupSeconds, double schedulerTickMs)
+    ActorSystem system, ExecutorChild executor, RemoteTransport transport, int streams, int seconds, int wave, int warmupSeconds, int paceResolutionMs)
 {
     private static readonly TimeSpan WaveTimeout = TimeSpan.FromSeconds(45);
     private static readonly TimeSpan EndTimeout = TimeSpan.FromSeconds(60);
@@ -44,6 +44,7 @@ internal sealed class PacedScenario(
         var flow = LoadTestFrames.PassThrough(transport);
         var materializer = system.Materializer();
         var errors = new List<string>();
+        using var clock = new PacedClock(streams, TimeSpan.FromMilliseconds(paceResolutionMs));
         var epoch = Stopwatch.GetTimestamp();
         for (var first = 0; first < streams; first += wave)
         {
@@ -51,10 +52,10 @@ internal sealed class PacedScenario(
             for (var i = first; i < first + count; i++)
             {
                 var probe = new PacedStream(frames);
-                var (killSwitch, done) = Source.Tick(InitialDelay(i, epoch), LoadTestFrames.Interval, 0)
-                    .ViaMaterialized(KillSwitches.Single<int>(), Keep.Right)
+                var (killSwitch, done) = Source.FromGraph(new PacedTickSource(clock))
+                    .ViaMaterialized(KillSwitches.Single<long>(), Keep.Right)
                     .Take(frames)
-                    .Select(_ => probe.Send())
+                    .Select(probe.Send)
                     .Via(flow)
                     .ToMaterialized(Sink.ForEach<AudioFrame>(probe.Receive), Keep.Both)
                     .Run(materializer);
@@ -103,16 +104,6 @@ internal sealed class PacedScenario(
             .GroupBy(static e => $"{e.GetType().Name}: {e.Message}")
             .Select(static g => $"{g.Count()} streams failed with {g.Key}"));
         return Aggregate(probes, epoch, failed.Count, ramp, end.Since(start), receivedInWindow, errors);
-    }
-
-    /// <summary>The delay that puts stream <paramref name="index"/>'s ticks at phase index/K of the 20 ms period, whenever its wave starts.</summary>
-    private TimeSpan InitialDelay(int index, long epoch)
-    {
-        var period = LoadTestFrames.Interval.Ticks;
-        var phase = period * index / streams;
-        var elapsed = Stopwatch.GetElapsedTime(epoch).Ticks;
-        var delay = (phase - elapsed) % period;
-        return TimeSpan.FromTicks(delay < 0 ? delay + period : delay);
     }
 
     private PacedResult Aggregate(List<PacedStream> probes, long epoch, int failed, TimeSpan ramp, ResourceUse use, long receivedInWindow, List<string> errors)
@@ -169,13 +160,13 @@ internal sealed class PacedScenario(
             use.Runtime,
             bySecond.Select(static s => Percentile(s, 0.99)).ToArray(),
             new SteadyLatency(steady.Count, Percentile(steady, 0.50), Percentile(steady, 0.99), steady.Count == 0 ? 0 : Milliseconds(steady[^1])),
-            schedulerTickMs,
+            paceResolutionMs,
             _loadAverage,
             errors.Count == 0 ? null : string.Join(" ", errors));
     }
 
     private PacedResult Empty(string error) => new(
-        "paced", LoadTestArguments.NameOf(transport), streams, seconds, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, wave, 0, new PerFrame(0, 0, 0, 0, 0), "0/0/0", "0/0/0", new RuntimeCost(0, 0, 0, 0), [], new SteadyLatency(0, 0, 0, 0), schedulerTickMs, _loadAverage, error);
+        "paced", LoadTestArguments.NameOf(transport), streams, seconds, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, wave, 0, new PerFrame(0, 0, 0, 0, 0), "0/0/0", "0/0/0", new RuntimeCost(0, 0, 0, 0), [], new SteadyLatency(0, 0, 0, 0), paceResolutionMs, _loadAverage, error);
 
     private static double Percentile(List<long> sorted, double p)
     {

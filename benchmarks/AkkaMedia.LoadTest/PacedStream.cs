@@ -23,7 +23,7 @@ internal sealed class PacedStream
         Array.Fill(_latency, -1);
     }
 
-    /// <summary>Frames the stream may send; it stops after that many ticks.</summary>
+    /// <summary>Frames the stream sends; it completes after that many.</summary>
     public int Frames => _sentAt.Length;
 
     /// <summary>Completes with the first frame back, or when the stream ended without one.</summary>
@@ -42,11 +42,11 @@ internal sealed class PacedStream
     /// <summary>Frames with a sequence number this stream never sent.</summary>
     public int Unexpected { get; private set; }
 
-    /// <summary>The next frame, its send time recorded.</summary>
-    public AudioFrame Send()
+    /// <summary>The next frame; its send time is <paramref name="tick"/>, the timestamp at which its source produced it.</summary>
+    public AudioFrame Send(long tick)
     {
         var sequence = _sent;
-        _sentAt[sequence] = Stopwatch.GetTimestamp();
+        _sentAt[sequence] = tick;
         Volatile.Write(ref _sent, sequence + 1);
         return LoadTestFrames.Create(sequence);
     }
