@@ -1,5 +1,8 @@
 using Akka.Actor;
 using Akka.Event;
+using AkkaMedia.Deployment;
+using AkkaMedia.Deployment.Objects;
+using AkkaMedia.Executor.Deployment;
 using AkkaMedia.Executor.Link;
 using AkkaMedia.Nodes;
 using AkkaMedia.Protocol;
@@ -9,7 +12,8 @@ namespace AkkaMedia.Executor;
 /// <summary>
 /// The executor of a node (one per actor system, at <c>/user/akka-media-executor</c>): accepts or
 /// refuses <see cref="OpenSession"/> requests, runs each accepted one in a <c>SessionActor</c> child,
-/// and reports its load to <see cref="GetExecutorStatus"/>.
+/// and reports its load to <see cref="GetExecutorStatus"/>. Code uploads addressed to it go to its package store
+/// (child <c>packages</c>).
 /// </summary>
 public sealed class ExecutorActor : ReceiveActor
 {
@@ -19,18 +23,28 @@ public sealed class ExecutorActor : ReceiveActor
     private readonly ExecutorSettings _settings;
     private readonly NodeRegistry _registry;
     private readonly LinkServer? _linkServer;
+    private readonly PackageStore _packages;
+    private readonly SandboxPolicy _sandbox;
+    private readonly IActorRef _packageStore;
+    private readonly UserCodeHost _code;
     private readonly Dictionary<string, IActorRef> _sessions = new(StringComparer.Ordinal);
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private bool _accepting = true;
 
     /// <summary>Creates the actor; use <see cref="Props"/>.</summary>
-    public ExecutorActor(ExecutorSettings settings, NodeRegistry registry)
+    public ExecutorActor(ExecutorSettings settings, NodeRegistry registry, PackageStore packages, SandboxPolicy sandbox)
     {
         _settings = settings;
         _registry = registry;
+        _packages = packages;
+        _sandbox = sandbox;
         _linkServer = settings.LinkEnabled ? LinkServer.Start((ExtendedActorSystem)Context.System, settings) : null;
+        _packageStore = Context.ActorOf(PackageStoreActor.Props(packages, PackageStoreSettings.Create(Context.System.Settings.Config).UploadIdleTimeout), PackageStoreActor.Name);
+        _code = UserCodeHost.Create(Context.System.Settings.Config, packages, sandbox);
 
         Receive<OpenSession>(Open);
+        Receive<OpenObjectSession>(OpenObject);
+        Receive<OpenNodeSession>(OpenNode);
         Receive<CloseSession>(close =>
         {
             if (_sessions.TryGetValue(close.SessionId, out var session))
@@ -39,6 +53,7 @@ public sealed class ExecutorActor : ReceiveActor
             }
         });
         Receive<GetExecutorStatus>(_ => Sender.Tell(Status()));
+        Receive<IPackageStoreRequest>(request => _packageStore.Forward(request));
         Receive<StopAccepting>(_ => _accepting = false);
         Receive<Terminated>(t =>
         {
@@ -50,9 +65,12 @@ public sealed class ExecutorActor : ReceiveActor
         });
     }
 
-    /// <summary>Props for the executor of a node.</summary>
-    public static Props Props(ExecutorSettings settings, NodeRegistry registry) =>
-        Akka.Actor.Props.Create(() => new ExecutorActor(settings, registry));
+    /// <summary>
+    /// Props for the executor of a node, whose shipped code is cached in <paramref name="packages"/> (owned by the caller)
+    /// and checked against <paramref name="sandbox"/> before it loads.
+    /// </summary>
+    public static Props Props(ExecutorSettings settings, NodeRegistry registry, PackageStore packages, SandboxPolicy sandbox) =>
+        Akka.Actor.Props.Create(() => new ExecutorActor(settings, registry, packages, sandbox));
 
     /// <summary>Tells the executor to refuse new sessions (node draining); running sessions continue.</summary>
     public sealed class StopAccepting
@@ -71,18 +89,71 @@ public sealed class ExecutorActor : ReceiveActor
     private ExecutorStatus Status() =>
         new(((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString(), _sessions.Count, _settings.MaxSessions, _accepting);
 
-    private void Open(OpenSession request)
+    /// <summary>Refuses (and returns false) when the executor is draining or full.</summary>
+    private bool Admit(string sessionId)
     {
         if (!_accepting)
         {
-            Sender.Tell(new SessionRefused(request.SessionId, RefusalReason.ShuttingDown, $"Executor {Status().Address} is leaving the cluster."));
-            return;
+            Sender.Tell(new SessionRefused(sessionId, RefusalReason.ShuttingDown, $"Executor {Status().Address} is leaving the cluster."));
+            return false;
         }
 
         if (_sessions.Count >= _settings.MaxSessions)
         {
-            Sender.Tell(new SessionRefused(request.SessionId, RefusalReason.AtCapacity,
+            Sender.Tell(new SessionRefused(sessionId, RefusalReason.AtCapacity,
                 $"Executor {Status().Address} is at capacity ({_settings.MaxSessions} sessions)."));
+            return false;
+        }
+
+        return true;
+    }
+
+    private void StartSession(string sessionId, Props props)
+    {
+        var session = Context.ActorOf(props, sessionId);
+        Context.Watch(session);
+        _sessions.Add(sessionId, session);
+    }
+
+    private void OpenObject(OpenObjectSession request)
+    {
+        if (_sessions.ContainsKey(request.SessionId) || !Admit(request.SessionId))
+        {
+            return;
+        }
+
+        if (_code.CallTimeout(request.CallTimeout, out var error) is not { } callTimeout)
+        {
+            Sender.Tell(new SessionRefused(request.SessionId, RefusalReason.BadSettings, error!));
+            return;
+        }
+
+        var code = _code;
+        StartSession(request.SessionId, Akka.Actor.Props.Create(() => new ObjectSessionActor(request, code, callTimeout)));
+    }
+
+    private void OpenNode(OpenNodeSession request)
+    {
+        if (_sessions.ContainsKey(request.SessionId) || !Admit(request.SessionId))
+        {
+            return;
+        }
+
+        if (request.Input is null && _linkServer is null)
+        {
+            Sender.Tell(new SessionRefused(request.SessionId, RefusalReason.TransportUnavailable,
+                $"Executor {Status().Address} has its media link turned off (akka-media.executor.link.enabled); use the StreamRefs transport."));
+            return;
+        }
+
+        var (code, settings, link) = (_code, _settings, _linkServer);
+        StartSession(request.SessionId, Akka.Actor.Props.Create(() => new ShippedNodeSessionActor(request, code, settings, link)));
+    }
+
+    private void Open(OpenSession request)
+    {
+        if (!Admit(request.SessionId))
+        {
             return;
         }
 
@@ -118,10 +189,6 @@ public sealed class ExecutorActor : ReceiveActor
             return;
         }
 
-        var session = Context.ActorOf(
-            Akka.Actor.Props.Create(() => new SessionActor(request, descriptor.CreateUntypedFlow(factory), _settings, _linkServer)),
-            request.SessionId);
-        Context.Watch(session);
-        _sessions.Add(request.SessionId, session);
+        StartSession(request.SessionId, Akka.Actor.Props.Create(() => new SessionActor(request, descriptor.CreateUntypedFlow(factory), _settings, _linkServer)));
     }
 }

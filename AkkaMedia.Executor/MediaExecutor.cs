@@ -1,4 +1,5 @@
 using Akka.Actor;
+using AkkaMedia.Executor.Deployment;
 using AkkaMedia.Nodes;
 
 namespace AkkaMedia.Executor;
@@ -10,13 +11,20 @@ public static class MediaExecutor
     /// Starts the <see cref="ExecutorActor"/> of <paramref name="system"/> at <c>/user/akka-media-executor</c>,
     /// serving the node types of <paramref name="registry"/> with the settings under <c>akka-media.executor</c>.
     /// The system must carry the role clients look for (<c>akka.cluster.roles = [executor]</c>) to be found by
-    /// cluster clients. Returns the executor's reference; it stops with the system.
+    /// cluster clients. Opens the node's <see cref="PackageStore"/> (<c>akka-media.executor.packages</c>), released when the
+    /// system terminates, and reads its <see cref="SandboxPolicy"/> (<c>akka-media.executor.sandbox</c>). Returns the
+    /// executor's reference; it stops with the system.
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A setting is out of range; the message names the key.</exception>
+    /// <exception cref="InvalidOperationException">The package folder is held by another executor.</exception>
     public static IActorRef Start(ActorSystem system, NodeRegistry registry)
     {
         ArgumentNullException.ThrowIfNull(system);
         ArgumentNullException.ThrowIfNull(registry);
         var settings = ExecutorSettings.Create(system.Settings.Config);
-        return system.ActorOf(ExecutorActor.Props(settings, registry), ExecutorActor.Name);
+        var sandbox = SandboxPolicy.Create(system.Settings.Config);
+        var packages = PackageStore.Create(PackageStoreSettings.Create(system.Settings.Config), system);
+        system.RegisterOnTermination(packages.Dispose);
+        return system.ActorOf(ExecutorActor.Props(settings, registry, packages, sandbox), ExecutorActor.Name);
     }
 }

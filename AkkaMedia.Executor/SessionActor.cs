@@ -32,14 +32,7 @@ internal sealed class SessionActor : ReceiveActor, IWithTimers
         _killSwitch = KillSwitches.Shared("session-" + request.SessionId);
 
         Receive<ISourceRef<object>>(output => _request.Client.Tell(new SessionOpened(_request.SessionId, output, Self)));
-        Receive<LinkStageReady>(ready =>
-        {
-            // Only now can an Open on the link find this session: telling the client earlier lets a
-            // client with an already open link send Open before the stage has started.
-            _linkServer!.Expect(_request.SessionId, ready.Control);
-            Timers.StartSingleTimer(BindTimeout.Instance, BindTimeout.Instance, _settings.SubscriptionTimeout);
-            _request.Client.Tell(new SessionOpened(_request.SessionId, null, Self, _linkServer.Endpoint));
-        });
+        Receive<LinkExpected>(_ => _request.Client.Tell(new SessionOpened(_request.SessionId, null, Self, _linkServer!.Endpoint)));
         Receive<StreamDone>(_ => Context.Stop(Self));
         Receive<CloseSession>(_ => _killSwitch.Shutdown());
         Receive<BindTimeout>(_ =>
@@ -87,15 +80,28 @@ internal sealed class SessionActor : ReceiveActor, IWithTimers
 
     private void RunOverLink()
     {
-        var self = Self;
+        var server = _linkServer!;
         var sessionId = _request.SessionId;
-        var link = new LinkChannelStage(control => self.Tell(new LinkStageReady(control)), _settings.LinkWindow, isClient: false, "session-" + sessionId);
+        var self = Self;
+
+        // The client opens its channel as soon as it hears SessionOpened, so the session must be
+        // registered with the link server first: that happens when the stage starts, after Run returns.
+        var link = new LinkChannelStage(
+            control =>
+            {
+                server.Expect(sessionId, control);
+                self.Tell(LinkExpected.Instance);
+            },
+            _settings.LinkWindow,
+            isClient: false,
+            "session-" + sessionId);
         var done = Flow.FromGraph(link)
             .JoinMaterialized(
                 Flow.Create<object>().Via(_killSwitch.Flow<object>()).Via(_node).WatchTermination(Keep.Right),
                 Keep.Right)
             .Run(Context.System.Materializer());
         NotifyWhenDone(done);
+        Timers.StartSingleTimer(BindTimeout.Instance, BindTimeout.Instance, _settings.SubscriptionTimeout);
     }
 
     private void RunOverStreamRefs(ISourceRef<object> input)
@@ -131,7 +137,10 @@ internal sealed class SessionActor : ReceiveActor, IWithTimers
         public static readonly StreamDone Instance = new();
     }
 
-    private sealed record LinkStageReady(ILinkStageControl Control);
+    private sealed class LinkExpected
+    {
+        public static readonly LinkExpected Instance = new();
+    }
 
     private sealed class BindTimeout
     {

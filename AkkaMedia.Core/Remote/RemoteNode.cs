@@ -46,19 +46,23 @@ public static class RemoteNode
             throw new ArgumentException(e.Message, nameof(settings), e);
         }
 
-        return Akka.Streams.Dsl.Flow.FromGraph(new RemoteStage<TIn, TOut>(nodeType, settingsText, options));
+        return Create<TIn, TOut>(new RegisteredNodeTarget(nodeType, settingsText), options);
     }
 
-    /// <summary>A new session id, unique across the cluster: this process, a counter and a random part.</summary>
+    /// <summary>A flow that runs <paramref name="target"/> remotely, one session per materialization.</summary>
+    internal static Flow<TIn, TOut, NotUsed> Create<TIn, TOut>(RemoteStageTarget target, RemoteStageOptions? options) =>
+        Akka.Streams.Dsl.Flow.FromGraph(new RemoteStage<TIn, TOut>(target, options));
+
+    /// <summary>A new session identifier, unique across client processes: this process, a counter and a random part.</summary>
     internal static string NewSessionId() => $"{Environment.ProcessId:x}-{Interlocked.Increment(ref _counter):x}-{Guid.NewGuid():N}"[..32];
 
     /// <summary>The StreamRef transport: a SourceRef out, the results back through the session's SourceRef, a kill switch over both.</summary>
-    internal static Flow<TIn, TOut, NotUsed> OverStreamRefs<TIn, TOut>(ActorSystem system, string sessionId, string nodeType, string settingsText, RemoteStageSettings settings)
+    internal static Flow<TIn, TOut, NotUsed> OverStreamRefs<TIn, TOut>(ActorSystem system, string sessionId, RemoteStageTarget target, RemoteStageSettings settings)
     {
-        var killSwitch = KillSwitches.Shared("remote-" + nodeType);
+        var killSwitch = KillSwitches.Shared("remote-" + target.Name);
         var output = new TaskCompletionSource<Source<object, NotUsed>>(TaskCreationOptions.RunContinuationsAsynchronously);
         var stage = system.ActorOf(
-            Props.Create(() => new RemoteStageActor(sessionId, nodeType, settingsText, settings, killSwitch, output)),
+            Props.Create(() => new RemoteStageActor(sessionId, target, settings, killSwitch, output)),
             "akka-media-stage-" + sessionId);
 
         var input = Akka.Streams.Dsl.Flow.Create<TIn>()

@@ -18,21 +18,19 @@ namespace AkkaMedia.Remote;
 /// </remarks>
 internal sealed class RemoteStage<TIn, TOut> : GraphStage<FlowShape<TIn, TOut>>
 {
-    private readonly string _nodeType;
-    private readonly string _settingsText;
+    private readonly RemoteStageTarget _target;
     private readonly RemoteStageOptions? _options;
 
-    public RemoteStage(string nodeType, string settingsText, RemoteStageOptions? options)
+    public RemoteStage(RemoteStageTarget target, RemoteStageOptions? options)
     {
-        _nodeType = nodeType;
-        _settingsText = settingsText;
+        _target = target;
         _options = options;
-        Shape = new FlowShape<TIn, TOut>(new Inlet<TIn>("remote-" + nodeType + ".in"), new Outlet<TOut>("remote-" + nodeType + ".out"));
+        Shape = new FlowShape<TIn, TOut>(new Inlet<TIn>("remote-" + target.Name + ".in"), new Outlet<TOut>("remote-" + target.Name + ".out"));
     }
 
     public override FlowShape<TIn, TOut> Shape { get; }
 
-    protected override Attributes InitialAttributes => Attributes.CreateName("remote-" + _nodeType);
+    protected override Attributes InitialAttributes => Attributes.CreateName("remote-" + _target.Name);
 
     protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) => new Logic(this, inheritedAttributes);
 
@@ -45,20 +43,19 @@ internal sealed class RemoteStage<TIn, TOut> : GraphStage<FlowShape<TIn, TOut>>
         {
             var system = Materializer is ActorMaterializer actorMaterializer
                 ? actorMaterializer.System
-                : throw new InvalidOperationException($"Remote stage '{stage._nodeType}' needs an actor materializer; it got {Materializer.GetType().Name}.");
+                : throw new InvalidOperationException($"Remote stage '{stage._target.Name}' needs an actor materializer; it got {Materializer.GetType().Name}.");
             var settings = RemoteStageSettings.Create(system.Settings.Config, stage._options);
             var sessionId = RemoteNode.NewSessionId();
             if (settings.Transport == RemoteTransport.StreamRefs)
             {
-                RunOverStreamRefs(RemoteNode.OverStreamRefs<TIn, TOut>(system, sessionId, stage._nodeType, stage._settingsText, settings));
+                RunOverStreamRefs(RemoteNode.OverStreamRefs<TIn, TOut>(system, sessionId, stage._target, settings));
                 return;
             }
 
             Window = settings.LinkWindow;
-            var nodeType = stage._nodeType;
-            var settingsText = stage._settingsText;
+            var target = stage._target;
             _stageActor = system.ActorOf(
-                Props.Create(() => new RemoteStageActor(sessionId, nodeType, settingsText, settings, null, null)),
+                Props.Create(() => new RemoteStageActor(sessionId, target, settings, null, null)),
                 "akka-media-stage-" + sessionId);
             _stageActor.Tell(new RemoteStageActor.LinkStageReady(this));
         }
@@ -71,8 +68,8 @@ internal sealed class RemoteStage<TIn, TOut> : GraphStage<FlowShape<TIn, TOut>>
         {
             var inlet = stage.Shape.Inlet;
             var outlet = stage.Shape.Outlet;
-            var toRemote = new SubSourceOutlet<TIn>(this, "remote-" + stage._nodeType + ".to");
-            var fromRemote = new SubSinkInlet<TOut>(this, "remote-" + stage._nodeType + ".from");
+            var toRemote = new SubSourceOutlet<TIn>(this, "remote-" + stage._target.Name + ".to");
+            var fromRemote = new SubSinkInlet<TOut>(this, "remote-" + stage._target.Name + ".from");
             fromRemote.SetHandler(new LambdaInHandler(
                 onPush: () => Push(outlet, fromRemote.Grab()),
                 onUpstreamFinish: () => Complete(outlet),

@@ -1,0 +1,184 @@
+using System.Globalization;
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Configuration;
+using Akka.Event;
+using AkkaMedia.Executor;
+using AkkaMedia.Nodes;
+using AkkaMedia.Remote;
+
+namespace AkkaMedia.Samples;
+
+/// <summary>
+/// The client actor system the pipeline runs in and the executor its remote stage is pinned to:
+/// either an executor node started in this process (a second actor system, reached over real
+/// loopback remoting) or one found in a running cluster reached through seed nodes. Disposing leaves
+/// the cluster and stops whatever was started here.
+/// </summary>
+internal sealed class ExecutorConnection : IAsyncDisposable
+{
+    private const string SystemName = "media";
+    private const string ExecutorRole = "executor";
+
+    private readonly ActorSystem? _executorNode;
+
+    private ExecutorConnection(ActorSystem client, string executorAddress, string origin, ActorSystem? executorNode)
+    {
+        Client = client;
+        ExecutorAddress = executorAddress;
+        Origin = origin;
+        _executorNode = executorNode;
+    }
+
+    /// <summary>The client actor system (named <c>media</c>, cluster provider, role <c>client</c>).</summary>
+    public ActorSystem Client { get; }
+
+    /// <summary>The executor the remote stage runs on, <c>akka.tcp://media@host:port</c>.</summary>
+    public string ExecutorAddress { get; }
+
+    /// <summary>Where that executor came from, for the report.</summary>
+    public string Origin { get; }
+
+    /// <summary>
+    /// Starts an executor node serving the built-in nodes on a free loopback port in this process, as
+    /// the first member of a new cluster, and joins it as a client: the same remoting and protocol as
+    /// a separate <c>akkamedia node</c>, without starting one.
+    /// </summary>
+    /// <exception cref="TimeoutException">The client did not see the executor within <paramref name="timeout"/>.</exception>
+    public static async Task<ExecutorConnection> StartInProcessAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var config = ConfigurationFactory.ParseString($"""
+                akka.cluster.roles = [{ExecutorRole}]
+                akka.remote.dot-netty.tcp.hostname = 127.0.0.1
+                akka.remote.dot-netty.tcp.port = 0
+                """)
+            .WithFallback(NodeConfig)
+            .WithFallback(ExecutorSettings.DefaultConfig);
+
+        // When the client leaves at the end of the run, the executor's side of the connection may log the
+        // disassociation as an error with a stack trace: expected here, so filtered out of this node's log.
+        var executorNode = ActorSystem.Create(SystemName, BootstrapSetup.Create()
+            .WithConfig(AkkaMediaConfig.WithDefaults(config))
+            .And(new LogFilterBuilder().ExcludeMessageContaining("Disassociated").Build()));
+        try
+        {
+            MediaExecutor.Start(executorNode, BuiltInNodes.CreateRegistry());
+            var address = ((ExtendedActorSystem)executorNode).Provider.DefaultAddress;
+            Cluster.Get(executorNode).Join(address);
+            var client = CreateClient([address.ToString()], "127.0.0.1");
+            var executors = await FindExecutorsAsync(client, [address.ToString()], timeout, cancellationToken).ConfigureAwait(false);
+            return new ExecutorConnection(client, executors[0].Address, "in-process executor node started for this run", executorNode);
+        }
+        catch
+        {
+            await executorNode.Terminate().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Joins the cluster at <paramref name="seeds"/> as a client and picks its least-loaded executor.</summary>
+    /// <param name="seeds">Seed nodes as <c>host:port</c> or <c>akka.tcp://media@host:port</c>.</param>
+    /// <param name="hostname">Address this client binds and advertises; the executors must reach it.</param>
+    /// <param name="timeout">How long to wait for an executor to be up and reachable.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <exception cref="ArgumentException">A seed is malformed; the message shows the accepted forms.</exception>
+    /// <exception cref="TimeoutException">No executor was found in time; the message names the seeds.</exception>
+    public static async Task<ExecutorConnection> JoinAsync(IReadOnlyList<string> seeds, string hostname, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var normalized = seeds.Select(NormalizeSeed).ToList();
+        var client = CreateClient(normalized, hostname);
+        var executors = await FindExecutorsAsync(client, normalized, timeout, cancellationToken).ConfigureAwait(false);
+        return new ExecutorConnection(client, executors[0].Address, $"least-loaded of {executors.Count} executor(s) in the cluster at {string.Join(", ", normalized)}", null);
+    }
+
+    /// <summary>Turns <c>host:port</c> into <c>akka.tcp://media@host:port</c>; full addresses pass unchanged.</summary>
+    /// <exception cref="ArgumentException">The seed is neither form; the message shows both.</exception>
+    public static string NormalizeSeed(string seed) =>
+        TryNormalizeSeed(seed, out var address, out var error) ? address : throw new ArgumentException(error, nameof(seed));
+
+    /// <summary>Like <see cref="NormalizeSeed"/>, with the reason in <paramref name="error"/> instead of an exception.</summary>
+    public static bool TryNormalizeSeed(string seed, out string address, out string error)
+    {
+        var text = seed.Trim().TrimEnd('/');
+        var full = text.StartsWith("akka.tcp://", StringComparison.Ordinal);
+        var colon = text.LastIndexOf(':');
+        var hostStart = full ? text.IndexOf('@', StringComparison.Ordinal) + 1 : 0;
+        if (colon > hostStart && hostStart >= (full ? 1 : 0)
+            && int.TryParse(text[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is > 0 and < 65536)
+        {
+            address = full ? text : $"akka.tcp://{SystemName}@{text[..colon]}:{port}";
+            error = string.Empty;
+            return true;
+        }
+
+        address = string.Empty;
+        error = $"Seed '{seed}' is not valid: use host:port (127.0.0.1:4053) or akka.tcp://{SystemName}@host:port.";
+        return false;
+    }
+
+    /// <summary>Leaves the cluster (terminating the client), then stops the in-process executor node if one was started.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        // Shutting down on loopback, DotNetty warns about channels closing in the wrong order: harmless, and not news to the user.
+        Client.EventStream.SetLogLevel(LogLevel.ErrorLevel);
+        _executorNode?.EventStream.SetLogLevel(LogLevel.ErrorLevel);
+        await Client.Terminate().ConfigureAwait(false);
+        if (_executorNode is not null)
+        {
+            await _executorNode.Terminate().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// What every node of the sample's cluster shares: the cluster provider, quick gossip for a
+    /// loopback cluster that forms in well under a second, and no exit of the process by Akka itself
+    /// (the sample decides its exit code; Ctrl-C cancels the run, which then terminates the systems).
+    /// Warnings are logged while the sample runs; connections coming and going (lifecycle events)
+    /// and the start-up and shutdown chatter of the stdout logger are not, since the sample reports
+    /// any failure that matters in its own words.
+    /// </summary>
+    private static Config NodeConfig { get; } = ConfigurationFactory.ParseString("""
+        akka.loglevel = WARNING
+        akka.stdout-loglevel = ERROR
+        akka.remote.log-remote-lifecycle-events = off
+        akka.actor.provider = cluster
+        akka.cluster.gossip-interval = 200ms
+        akka.cluster.leader-actions-interval = 200ms
+        akka.cluster.downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
+        akka.cluster.split-brain-resolver.stable-after = 5s
+        akka.coordinated-shutdown.exit-clr = off
+        akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
+        """);
+
+    private static ActorSystem CreateClient(IReadOnlyList<string> seeds, string hostname) =>
+        MediaActorSystem.Create(SystemName, ConfigurationFactory.ParseString($$"""
+                akka.cluster.roles = [client]
+                akka.remote.dot-netty.tcp.hostname = "{{hostname}}"
+                akka.remote.dot-netty.tcp.port = 0
+                akka.cluster.seed-nodes = [{{string.Join(", ", seeds.Select(s => $"\"{s}\""))}}]
+                """)
+            .WithFallback(NodeConfig));
+
+    /// <summary>Waits for the executors <paramref name="client"/> sees; terminates the client when there are none.</summary>
+    private static async Task<IReadOnlyList<ExecutorInfo>> FindExecutorsAsync(ActorSystem client, IReadOnlyList<string> seeds, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var executors = await ExecutorDirectory.Get(client)
+                .GetExecutorsAsync(ExecutorRole, timeout, cancellationToken)
+                .ConfigureAwait(false);
+            if (executors.Count == 0)
+            {
+                throw new TimeoutException(string.Create(CultureInfo.InvariantCulture,
+                    $"No node with role '{ExecutorRole}' was up in the cluster at {string.Join(", ", seeds)} within {timeout.TotalSeconds:0.#} s. Is an `akkamedia node` with the executor role running there?"));
+            }
+
+            return executors;
+        }
+        catch
+        {
+            await client.Terminate().ConfigureAwait(false);
+            throw;
+        }
+    }
+}

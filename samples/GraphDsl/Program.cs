@@ -1,0 +1,3 @@
+using AkkaMedia.Samples;
+
+return await GraphDslSample.RunAsync(args, Console.Out, Console.Error);
