@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using Akka.Actor;
+using Akka.Event;
 using AkkaMedia.Remote.Link;
 
 namespace AkkaMedia.Executor.Link;
@@ -60,9 +61,15 @@ internal sealed class LinkServer : IDisposable
     {
         _stopping.Cancel();
         _listener.Stop();
+        if (!_links.IsEmpty)
+        {
+            _system.Log.Warning("Media link server {0} stopping: closing {1} link(s)", Endpoint, _links.Count);
+        }
+
+        var address = _system.Provider.DefaultAddress;
         foreach (var link in _links.Keys)
         {
-            link.Dispose();
+            link.Close(new ObjectDisposedException(nameof(LinkServer), $"Executor {address} stopped its media link (its executor or actor system stopped)."));
         }
     }
 

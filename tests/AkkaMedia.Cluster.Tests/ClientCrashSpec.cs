@@ -94,10 +94,11 @@ public sealed class ClientCrashSpec : Akka.TestKit.Xunit2.TestKit, IClassFixture
             await run.WaitForLineAsync(l => Regex.IsMatch(l, @"^run: [1-9]\d* elements"), ExecutorCluster.Patience, "progress line with elements through the pipeline");
             return run;
         }
-        catch
+        catch (Exception e)
         {
             await run.DisposeAsync();
-            throw;
+            var executor = _cluster.Executors.FirstOrDefault(n => n.Address == seed);
+            throw new InvalidOperationException($"{e.Message}{Environment.NewLine}--- executor ---{Environment.NewLine}{executor?.Process.Transcript}", e);
         }
     }
 

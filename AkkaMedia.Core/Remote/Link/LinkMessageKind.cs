@@ -23,4 +23,10 @@ internal enum LinkMessageKind : byte
 
     /// <summary>Keeps an otherwise quiet link alive; channel is 0.</summary>
     Ping = 7,
+
+    /// <summary>
+    /// The sender closes the whole link (idle peer, unreadable message, node stopping); the payload is the
+    /// UTF-8 reason. Channel is 0 and nothing follows: the receiver closes the link with that reason.
+    /// </summary>
+    Close = 8,
 }

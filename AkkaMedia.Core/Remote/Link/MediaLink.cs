@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
 using Akka.Actor;
+using Akka.Event;
 using AkkaMedia.Frames;
 using AkkaMedia.Serialization;
 
@@ -128,7 +129,11 @@ internal sealed class MediaLink : IDisposable
         Append(LinkMessageKind.Data, channel, prefix[..(5 + manifestLength)], bytes, default);
     }
 
-    public void Close(Exception cause)
+    /// <summary>
+    /// Closes the link and fails every channel with <paramref name="cause"/>. Unless the peer is already gone
+    /// (<paramref name="peerGone"/>), it is told the reason first, so its channels fail saying why.
+    /// </summary>
+    public void Close(Exception cause, bool peerGone = false)
     {
         if (Interlocked.Exchange(ref _closed, 1) != 0)
         {
@@ -136,6 +141,20 @@ internal sealed class MediaLink : IDisposable
         }
 
         _heartbeat.Dispose();
+        if (peerGone)
+        {
+            _system.Log.Info("Media link to {0} closed: {1}", Peer, cause.Message);
+        }
+        else if (cause is not ObjectDisposedException)
+        {
+            _system.Log.Warning("Media link to {0} closed by this node: {1}", Peer, cause.Message);
+        }
+
+        if (!peerGone)
+        {
+            SendCloseReason(cause.Message);
+        }
+
         try
         {
             _socket.Shutdown(SocketShutdown.Both);
@@ -158,6 +177,37 @@ internal sealed class MediaLink : IDisposable
     }
 
     public void Dispose() => Close(new ObjectDisposedException(nameof(MediaLink), $"The link to {Peer} was closed locally."));
+
+    /// <summary>
+    /// Best effort: writes a <see cref="LinkMessageKind.Close"/> with <paramref name="reason"/> when no send is in
+    /// flight (the stream is then at a message boundary; <see cref="_closed"/> is set, so nothing else is appended).
+    /// </summary>
+    private void SendCloseReason(string reason)
+    {
+        lock (_sendGate)
+        {
+            if (_sending)
+            {
+                return;
+            }
+
+            _pendingLength = 0;
+            var text = Encoding.UTF8.GetBytes(reason);
+            var span = Reserve(LinkMessageKind.Close, 0, 1 + 4 + text.Length);
+            text.CopyTo(span);
+            try
+            {
+                _socket.SendTimeout = 200;
+                _socket.Send(_pending, 0, _pendingLength, SocketFlags.None);
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                // The peer learns of the close from the connection alone.
+            }
+
+            _pendingLength = 0;
+        }
+    }
 
     private void SendText(LinkMessageKind kind, int channel, string text)
     {
@@ -312,7 +362,7 @@ internal sealed class MediaLink : IDisposable
                 _sending = false;
             }
 
-            Close(new IOException($"Sending to {Peer} failed: {e.Message}", e));
+            Close(new IOException($"Sending to {Peer} failed: {e.Message}", e), peerGone: true);
         }
     }
 
@@ -333,7 +383,7 @@ internal sealed class MediaLink : IDisposable
                 var read = _socket.Receive(buffer, filled, buffer.Length - filled, SocketFlags.None);
                 if (read == 0)
                 {
-                    Close(new IOException($"{Peer} closed the link."));
+                    Close(new IOException($"{Peer} closed the link without saying why (its process ended or its connection was reset)."), peerGone: true);
                     return;
                 }
 
@@ -372,7 +422,7 @@ internal sealed class MediaLink : IDisposable
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException)
         {
-            Close(new IOException($"The link to {Peer} broke: {e.Message}", e));
+            Close(new IOException($"The link to {Peer} broke: {e.Message}", e), peerGone: true);
         }
         catch (Exception e)
         {
@@ -387,6 +437,12 @@ internal sealed class MediaLink : IDisposable
         var payload = message[5..];
         if (kind == LinkMessageKind.Ping)
         {
+            return;
+        }
+
+        if (kind == LinkMessageKind.Close)
+        {
+            Close(new IOException($"{Peer} closed the link: {Encoding.UTF8.GetString(payload)}"), peerGone: true);
             return;
         }
 

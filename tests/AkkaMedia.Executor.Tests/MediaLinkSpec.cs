@@ -1,0 +1,133 @@
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
+using Akka.Actor;
+using AkkaMedia.Remote.Link;
+using Xunit.Abstractions;
+
+namespace AkkaMedia.Executor.Tests;
+
+/// <summary>How the two ends of a media link learn that it closed, and why.</summary>
+public sealed class MediaLinkSpec(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(output: output)
+{
+    private static readonly TimeSpan Heartbeat = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan Idle = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task MediaLink_must_tell_the_peer_why_it_closed()
+    {
+        var (client, server) = await ConnectedPairAsync();
+        using (client)
+        using (server)
+        {
+            server.Close(new TimeoutException("the client sent nothing for a while"));
+
+            var cause = await client.Closed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.IsType<IOException>(cause);
+            Assert.Contains("the client sent nothing for a while", cause.Message);
+            Assert.Contains("server-end closed the link", cause.Message);
+        }
+    }
+
+    [Fact]
+    public async Task MediaLink_must_close_on_a_message_it_cannot_read_and_tell_the_sender_what_was_wrong()
+    {
+        var (client, raw) = await ConnectedToRawSocketAsync();
+        using (client)
+        using (raw)
+        {
+            // A length prefix too short for any message (kind and channel take 5 bytes).
+            var message = new byte[4 + 5];
+            BinaryPrimitives.WriteInt32LittleEndian(message, 2);
+            await raw.SendAsync(message, SocketFlags.None);
+
+            var cause = await client.Closed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.IsType<InvalidDataException>(cause);
+
+            // The raw end reads the reason the link sent (after any pings) before its end of the connection closed.
+            var received = await ReadToEndAsync(raw);
+            var last = LastMessageOffset(received);
+            Assert.Equal(8, received[last + 4]);
+            var reason = System.Text.Encoding.UTF8.GetString(received, last + 9, BinaryPrimitives.ReadInt32LittleEndian(received.AsSpan(last)) - 5);
+            Assert.Contains("Corrupt link message length 2", reason);
+        }
+    }
+
+    [Fact]
+    public async Task MediaLink_must_report_a_peer_that_vanished_without_a_reason_as_such()
+    {
+        var (client, raw) = await ConnectedToRawSocketAsync();
+        using (client)
+        {
+            raw.Dispose();
+
+            var cause = await client.Closed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.Contains("without saying why", cause.Message);
+        }
+    }
+
+    private async Task<(MediaLink Client, MediaLink Server)> ConnectedPairAsync()
+    {
+        var (clientSocket, serverSocket) = await SocketPairAsync();
+        var system = (ExtendedActorSystem)Sys;
+        var client = new MediaLink(clientSocket, system, "server-end", Heartbeat, Idle);
+        var server = new MediaLink(serverSocket, system, "client-end", Heartbeat, Idle);
+        client.Start();
+        server.Start();
+        return (client, server);
+    }
+
+    /// <summary>A link whose peer is a bare socket the spec reads and writes itself.</summary>
+    private async Task<(MediaLink Link, Socket Raw)> ConnectedToRawSocketAsync()
+    {
+        var (linkSocket, raw) = await SocketPairAsync();
+        var link = new MediaLink(linkSocket, (ExtendedActorSystem)Sys, "raw-end", Heartbeat, Idle);
+        link.Start();
+        return (link, raw);
+    }
+
+    /// <summary>Offset of the last whole message in <paramref name="bytes"/> (<c>[int32 length][kind][channel][payload]</c> each).</summary>
+    private static int LastMessageOffset(byte[] bytes)
+    {
+        Assert.True(bytes.Length >= 9, $"only {bytes.Length} bytes arrived");
+        var offset = 0;
+        while (true)
+        {
+            var next = offset + 4 + BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(offset));
+            if (next >= bytes.Length)
+            {
+                Assert.Equal(bytes.Length, next);
+                return offset;
+            }
+
+            offset = next;
+        }
+    }
+
+    private static async Task<(Socket Connecting, Socket Accepted)> SocketPairAsync()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var connecting = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        var accept = listener.AcceptSocketAsync();
+        await connecting.ConnectAsync(IPAddress.Loopback, ((IPEndPoint)listener.LocalEndpoint).Port);
+        return (connecting, await accept);
+    }
+
+    private static async Task<byte[]> ReadToEndAsync(Socket socket)
+    {
+        var received = new MemoryStream();
+        var buffer = new byte[4096];
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (true)
+        {
+            var read = await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token);
+            if (read == 0)
+            {
+                return received.ToArray();
+            }
+
+            received.Write(buffer, 0, read);
+        }
+    }
+}
