@@ -77,12 +77,27 @@ public sealed class RemoteStreamSpec : Akka.TestKit.Xunit2.TestKit, IClassFixtur
     {
         var frames = TestAudio.Frames(5);
         var streams = Enumerable.Range(0, 10)
-            .Select(_ => Source.From(frames)
-                .Concat(Source.Never<AudioFrame>())
-                .ViaMaterialized(KillSwitches.Single<AudioFrame>(), Keep.Right)
-                .Via(RemoteNode.Flow<AudioFrame, AudioFrame>("Gain", "gain = 2", new RemoteStageOptions { Transport = transport }))
-                .ToMaterialized(Sink.Seq<AudioFrame>(), Keep.Both)
-                .Run(_cluster.Materializer))
+            .Select(_ =>
+            {
+                var allBack = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                var back = 0;
+                var (killSwitch, done) = Source.From(frames)
+                    .Concat(Source.Never<AudioFrame>())
+                    .ViaMaterialized(KillSwitches.Single<AudioFrame>(), Keep.Right)
+                    .Via(RemoteNode.Flow<AudioFrame, AudioFrame>("Gain", "gain = 2", new RemoteStageOptions { Transport = transport }))
+                    .Select(frame =>
+                    {
+                        if (++back == frames.Count)
+                        {
+                            allBack.TrySetResult();
+                        }
+
+                        return frame;
+                    })
+                    .ToMaterialized(Sink.Seq<AudioFrame>(), Keep.Both)
+                    .Run(_cluster.Materializer);
+                return (KillSwitch: killSwitch, Done: done, AllBack: allBack.Task);
+            })
             .ToList();
         try
         {
@@ -95,18 +110,22 @@ public sealed class RemoteStreamSpec : Akka.TestKit.Xunit2.TestKit, IClassFixtur
                 },
                 ExecutorCluster.Patience,
                 TimeSpan.FromMilliseconds(200));
+
+            // An executor counts a session once it is placed, before the client's channel is bound and
+            // has pulled a frame: ending the sources only now would end some streams before their frames left.
+            await Task.WhenAll(streams.Select(s => s.AllBack)).WaitAsync(ExecutorCluster.Patience);
         }
         finally
         {
-            foreach (var (killSwitch, _) in streams)
+            foreach (var stream in streams)
             {
-                killSwitch.Shutdown();
+                stream.KillSwitch.Shutdown();
             }
         }
 
-        foreach (var (_, done) in streams)
+        foreach (var stream in streams)
         {
-            var results = await done.WaitAsync(ExecutorCluster.Patience);
+            var results = await stream.Done.WaitAsync(ExecutorCluster.Patience);
             Assert.Equal(frames.Select(f => f.Samples.ToArray().Select(s => s * 2f)), results.Select(f => f.Samples.ToArray()));
         }
 
