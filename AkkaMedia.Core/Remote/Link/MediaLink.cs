@@ -91,6 +91,12 @@ internal sealed class MediaLink : IDisposable
         }
 
         _channels[channel] = handler;
+
+        // Closed meanwhile: the close may have gone over the channels before this one was added.
+        if (IsClosed && _channels.TryRemove(new KeyValuePair<int, ILinkChannel>(channel, handler)))
+        {
+            handler.OnLinkLost(new IOException($"The link to {Peer} is closed."));
+        }
     }
 
     public void Unregister(int channel) => _channels.TryRemove(channel, out _);
@@ -167,16 +173,20 @@ internal sealed class MediaLink : IDisposable
         }
 
         _socket.Dispose();
-        foreach (var channel in _channels.Values)
+        // Each channel removed is told once, here or by a Register racing with this close.
+        foreach (var channel in _channels.Keys)
         {
-            channel.OnLinkLost(cause);
+            if (_channels.TryRemove(channel, out var handler))
+            {
+                handler.OnLinkLost(cause);
+            }
         }
 
-        _channels.Clear();
         Closed.TrySetResult(cause);
     }
 
-    public void Dispose() => Close(new ObjectDisposedException(nameof(MediaLink), $"The link to {Peer} was closed locally."));
+    /// <summary>Closes the link because the node that owns it is stopping; the peer is told so.</summary>
+    public void Dispose() => Close(new ObjectDisposedException(nameof(MediaLink), $"The client node of the link to {Peer} is stopping."));
 
     /// <summary>
     /// Best effort: writes a <see cref="LinkMessageKind.Close"/> with <paramref name="reason"/> when no send is in
