@@ -12,7 +12,9 @@ namespace AkkaMedia.Executor;
 /// The executor of a node (one per actor system, at <c>/user/akka-media-executor</c>): accepts or
 /// refuses <see cref="OpenSession"/> requests, runs each accepted one in a <c>SessionActor</c> child,
 /// and reports its load to <see cref="GetExecutorStatus"/>. Code uploads addressed to it go to its package store
-/// (child <c>packages</c>).
+/// (child <c>packages</c>). Operators (the host's admin commands, in the same actor system) list its sessions with
+/// <see cref="ListSessions"/>, its cached packages with <see cref="ListPackages"/>, and stop a session with
+/// <see cref="KillSession"/>; these three are local messages with no wire format.
 /// </summary>
 public sealed class ExecutorActor : ReceiveActor
 {
@@ -25,7 +27,7 @@ public sealed class ExecutorActor : ReceiveActor
     private readonly PackageStore _packages;
     private readonly SandboxPolicy _sandbox;
     private readonly IActorRef _packageStore;
-    private readonly Dictionary<string, IActorRef> _sessions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, RunningSession> _sessions = new(StringComparer.Ordinal);
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private bool _accepting = true;
 
@@ -44,8 +46,25 @@ public sealed class ExecutorActor : ReceiveActor
         {
             if (_sessions.TryGetValue(close.SessionId, out var session))
             {
-                session.Forward(close);
+                session.Actor.Forward(close);
             }
+        });
+        Receive<ListSessions>(_ => Sender.Tell(_sessions.Values
+            .Select(s => new SessionSummary(s.Request.SessionId, s.Request.Client.Path.ToString(), s.Request.NodeType,
+                s.Request.Input is null ? "link" : "streamrefs", s.Counters.FramesIn, s.Counters.FramesOut, s.Started))
+            .OrderBy(s => s.Started)
+            .ToList()));
+        Receive<ListPackages>(_ => Sender.Tell(_packages.List()));
+        Receive<KillSession>(kill =>
+        {
+            var found = _sessions.TryGetValue(kill.SessionId, out var session);
+            if (found)
+            {
+                _log.Warning("Session {0} ({1}) killed by an operator", kill.SessionId, session!.Request.NodeType);
+                session.Actor.Tell(kill);
+            }
+
+            Sender.Tell(found);
         });
         Receive<GetExecutorStatus>(_ => Sender.Tell(Status()));
         Receive<IPackageStoreRequest>(request => _packageStore.Forward(request));
@@ -77,6 +96,41 @@ public sealed class ExecutorActor : ReceiveActor
         {
         }
     }
+
+    /// <summary>
+    /// Asks for the sessions this executor runs, answered with an <c>IReadOnlyList&lt;SessionSummary&gt;</c>
+    /// ordered oldest first (empty when none run). Local only: not serializable.
+    /// </summary>
+    public sealed class ListSessions
+    {
+        /// <summary>The single instance.</summary>
+        public static readonly ListSessions Instance = new();
+
+        private ListSessions()
+        {
+        }
+    }
+
+    /// <summary>
+    /// Asks for the assemblies cached in this executor's package store, answered with an
+    /// <c>IReadOnlyList&lt;PackageStoreEntry&gt;</c> (see <see cref="PackageStore.List"/>). Local only.
+    /// </summary>
+    public sealed class ListPackages
+    {
+        /// <summary>The single instance.</summary>
+        public static readonly ListPackages Instance = new();
+
+        private ListPackages()
+        {
+        }
+    }
+
+    /// <summary>
+    /// Stops session <paramref name="SessionId"/> now: its stream fails on both ends with a message saying an
+    /// operator killed it, followed by <paramref name="Reason"/>. Answered with <c>true</c>, or <c>false</c> when no such
+    /// session runs. Local only.
+    /// </summary>
+    public sealed record KillSession(string SessionId, string Reason);
 
     /// <inheritdoc />
     protected override void PostStop() => _linkServer?.Dispose();
@@ -131,10 +185,13 @@ public sealed class ExecutorActor : ReceiveActor
             return;
         }
 
+        var counters = new SessionCounters();
         var session = Context.ActorOf(
-            Akka.Actor.Props.Create(() => new SessionActor(request, descriptor.CreateUntypedFlow(factory), _settings, _linkServer)),
+            Akka.Actor.Props.Create(() => new SessionActor(request, descriptor.CreateUntypedFlow(factory), _settings, _linkServer, counters)),
             request.SessionId);
         Context.Watch(session);
-        _sessions.Add(request.SessionId, session);
+        _sessions.Add(request.SessionId, new RunningSession(session, request, counters, DateTimeOffset.UtcNow));
     }
+
+    private sealed record RunningSession(IActorRef Actor, OpenSession Request, SessionCounters Counters, DateTimeOffset Started);
 }

@@ -3,6 +3,7 @@ using AkkaMedia.Host.Commands;
 
 var root = new RootCommand("akkamedia: real-time media pipelines on Akka.NET.")
 {
+    CmdCommand.Create(),
     DemoCommand.Create(),
     NodeCommand.Create(),
     RunCommand.Create(),

@@ -3,6 +3,7 @@ using System.Globalization;
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.Streams;
+using AkkaMedia.Host.Admin;
 using AkkaMedia.Host.Demo;
 using AkkaMedia.Host.Hosting;
 
@@ -54,6 +55,7 @@ internal static class DemoCommand
             DefaultValueFactory = _ => 1,
         };
 
+        var adminPort = CommonOptions.AdminPort();
         var command = new Command(
             "demo",
             "Run source → gain → echo (on an executor node started in this process, over loopback remoting) → resample to 16 kHz → WAV file, with voice-activity detection on the resampled audio, and report frames, durations, speed and speech/silence counts.")
@@ -63,6 +65,7 @@ internal static class DemoCommand
             duration,
             seed,
             local,
+            adminPort,
         };
         command.SetAction((parseResult, cancellationToken) => RunAsync(
             new DemoOptions(
@@ -70,7 +73,10 @@ internal static class DemoCommand
                 parseResult.GetValue(output)!,
                 TimeSpan.FromSeconds(parseResult.GetValue(duration)),
                 parseResult.GetValue(seed),
-                parseResult.GetValue(local)),
+                parseResult.GetValue(local))
+            {
+                AdminPort = parseResult.GetValue(adminPort),
+            },
             parseResult.InvocationConfiguration.Output,
             parseResult.InvocationConfiguration.Error,
             cancellationToken));
@@ -82,6 +88,7 @@ internal static class DemoCommand
     {
         EmbeddedCluster? cluster = null;
         ActorSystem? local = null;
+        AdminServer? admin = null;
         try
         {
             ActorSystem system;
@@ -99,6 +106,7 @@ internal static class DemoCommand
                 system = cluster.Client;
                 echo = DemoPipeline.RemoteEcho();
                 where = $"on executor {cluster.ExecutorAddress} (embedded node, loopback remoting)";
+                admin = await StartAdminAsync(cluster.ExecutorNode, options, stdout, stderr);
             }
 
             var source = options.Input is null
@@ -125,6 +133,11 @@ internal static class DemoCommand
         }
         finally
         {
+            if (admin is not null)
+            {
+                await admin.DisposeAsync();
+            }
+
             if (cluster is not null)
             {
                 await cluster.DisposeAsync();
@@ -134,6 +147,28 @@ internal static class DemoCommand
             {
                 await local.Terminate();
             }
+        }
+    }
+
+    /// <summary>The admin server of the embedded executor node, or null (with a warning) when it cannot listen: the demo runs anyway.</summary>
+    private static async Task<AdminServer?> StartAdminAsync(ActorSystem executorNode, DemoOptions options, TextWriter stdout, TextWriter stderr)
+    {
+        try
+        {
+            var settings = AdminSettings.Create(executorNode.Settings.Config);
+            if (!settings.Enabled)
+            {
+                return null;
+            }
+
+            var admin = AdminServer.Start(executorNode, options.AdminPort is { } port ? settings with { Port = port } : settings);
+            await stdout.WriteLineAsync($"admin server:     {admin.Endpoint} (akkamedia cmd --port {admin.Endpoint.Port} media sessions)");
+            return admin;
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            await stderr.WriteLineAsync($"demo: admin server not started: {e.Message}");
+            return null;
         }
     }
 
