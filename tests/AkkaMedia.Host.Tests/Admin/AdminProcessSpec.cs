@@ -42,7 +42,14 @@ public sealed class AdminProcessSpec
         Assert.True(leave.ExitCode == 0, leave.Output);
         Assert.Equal($"akka.tcp://media@127.0.0.1:{port2} asked to leave the cluster", leave.Stdout.Trim());
         await node2.WaitForExitAsync(Exit);
+
+        // The leaver exits once it has seen itself exiting; the leader removes it on its next gossip round.
         var after = await CmdAsync("--port", Text(admin1), "cluster", "show");
+        for (var attempt = 0; attempt < 20 && !after.Stdout.Contains("1 member(s)", StringComparison.Ordinal); attempt++)
+        {
+            after = await CmdAsync("--port", Text(admin1), "cluster", "show");
+        }
+
         Assert.Contains("1 member(s)", after.Stdout);
         Assert.DoesNotContain($":{port2}", after.Stdout);
     }

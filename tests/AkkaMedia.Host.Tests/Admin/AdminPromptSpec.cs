@@ -24,7 +24,7 @@ public sealed class AdminPromptSpec : IClassFixture<AdminClusterFixture>
     [Fact]
     public async Task Prompt_on_redirected_input_must_run_each_line_and_keep_a_history()
     {
-        var input = new StringReader("help\n\nmedia nodes\ncluster leader\nhistory\nexit\ncluster show\n");
+        var input = new StringReader("help\n\nmedia nodes\nmedia executors\nhistory\nexit\ncluster show\n");
         var stdout = new StringWriter();
         var stderr = new StringWriter();
 
@@ -34,8 +34,8 @@ public sealed class AdminPromptSpec : IClassFixture<AdminClusterFixture>
         var text = stdout.ToString();
         Assert.Contains("actor hierarchy [--depth N]", text);
         Assert.Contains("Echo ", text);
-        Assert.Contains(_fixture.Cluster.ExecutorAddress, text);
-        Assert.Contains("   1  help\n   2  media nodes\n   3  cluster leader\n   4  history\n", text.ReplaceLineEndings("\n"));
+        Assert.Contains(_fixture.Cluster.ExecutorAddress + "  Up  sessions", text);
+        Assert.Contains("   1  help\n   2  media nodes\n   3  media executors\n   4  history\n", text.ReplaceLineEndings("\n"));
         Assert.DoesNotContain("member(s)", text);
         Assert.Empty(stderr.ToString());
     }
