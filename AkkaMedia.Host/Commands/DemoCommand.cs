@@ -106,7 +106,6 @@ internal static class DemoCommand
                 system = cluster.Client;
                 echo = DemoPipeline.RemoteEcho();
                 where = $"on executor {cluster.ExecutorAddress} (embedded node, loopback remoting)";
-                admin = await StartAdminAsync(cluster.ExecutorNode, options, stdout, stderr);
             }
 
             var source = options.Input is null
@@ -116,6 +115,10 @@ internal static class DemoCommand
                 $"demo: {source} → Gain({DemoPipeline.Gain}) → Echo({DemoPipeline.EchoDelay.TotalMilliseconds} ms, {DemoPipeline.EchoDecay}) → " +
                 $"Resample({DemoPipeline.OutputSampleRate} Hz) → '{options.Output}', VAD on the resampled frames");
             await stdout.WriteLineAsync($"echo stage:       {where}");
+            if (cluster is not null)
+            {
+                admin = await StartAdminAsync(cluster.ExecutorNode, options, stdout, stderr);
+            }
 
             var report = await DemoPipeline.RunAsync(options, system.Materializer(), echo, cancellationToken);
             await stdout.WriteLineAsync(Format(report));

@@ -86,6 +86,22 @@ public sealed class AdminProcessSpec
         Assert.DoesNotContain("   at ", node.Stderr);
     }
 
+    [Fact]
+    public async Task Node_must_exit_naming_the_admin_port_when_it_is_in_use()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var admin = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+        var port = LoopbackPort.Free();
+        await using var node = ChildProcess.StartDll(Host, ["node", "--port", Text(port), "--seeds", $"127.0.0.1:{port}", "--admin-port", Text(admin)], AppContext.BaseDirectory);
+
+        var exit = await node.WaitForExitAsync(Exit);
+
+        Assert.Equal(1, exit);
+        Assert.Contains($"Admin server cannot listen on 127.0.0.1:{admin}", node.Stderr);
+        Assert.Contains("--admin-port", node.Stderr);
+    }
+
     private static async Task<(int ExitCode, string Stdout, string Stderr, string Output)> CmdAsync(params string[] args)
     {
         await using var cmd = ChildProcess.StartDll(Host, args.Prepend("cmd"), AppContext.BaseDirectory);
