@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Akka.Actor;
-using Akka.Actor.Internal;
 
 namespace AkkaMedia.Host.Admin.Palettes;
 

@@ -55,6 +55,51 @@ public sealed class AdminProcessSpec
     }
 
     [Fact]
+    public async Task Cmd_media_kill_must_end_a_session_of_a_running_pipeline_and_the_client_must_say_an_operator_killed_it()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "akkamedia-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        var pipeline = Path.Combine(folder, "live.conf");
+        await File.WriteAllTextAsync(pipeline, """
+            pipeline {
+              source { type = tone, realtime = true, duration = 120s }
+              stages = [ { type = Gain, gain = 0.5, remote = true } ]
+              sink { type = discard }
+            }
+            """);
+        var port = LoopbackPort.Free();
+        var admin = LoopbackPort.Free();
+        try
+        {
+            await using var node = ChildProcess.StartDll(Host, ["node", "--port", Text(port), "--seeds", $"127.0.0.1:{port}", "--admin-port", Text(admin)], folder);
+            await node.WaitForLineAsync(l => l == $"ADMIN 127.0.0.1:{admin}", Ready);
+            await using var run = ChildProcess.StartDll(Host, ["run", pipeline, "--seeds", $"127.0.0.1:{port}"], folder);
+
+            // The session opens once the client has joined; each query is a whole `cmd` process.
+            Match session = Match.Empty;
+            for (var attempt = 0; attempt < 60 && !session.Success && !run.HasExited; attempt++)
+            {
+                var sessions = await CmdAsync("--port", Text(admin), "media", "sessions");
+                session = Regex.Match(sessions.Stdout, @"^(\S+)\s+Gain\s+streamrefs\s+in (\d+)\s+out (\d+)", RegexOptions.Multiline);
+            }
+
+            Assert.True(session.Success, run.ToString());
+            var id = session.Groups[1].Value;
+
+            var kill = await CmdAsync("--port", Text(admin), "media", "kill", id);
+
+            Assert.True(kill.ExitCode == 0, kill.Output);
+            Assert.Equal($"session {id} killed", kill.Stdout.Trim());
+            Assert.Equal(1, await run.WaitForExitAsync(Exit));
+            Assert.Contains($"Session {id} (Gain) was killed by an operator", run.Stderr);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Cmd_must_fail_with_one_line_and_no_stack_trace_on_a_bad_palette_or_an_unreachable_port()
     {
         var port = LoopbackPort.Free();
