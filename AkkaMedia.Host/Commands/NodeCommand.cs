@@ -10,7 +10,9 @@ namespace AkkaMedia.Host.Commands;
 /// <summary>
 /// <c>akkamedia node</c>: starts a cluster node (an executor when it has the <c>executor</c> role) and
 /// runs until Ctrl-C or SIGTERM, then leaves the cluster gracefully. Prints <c>READY address</c> once
-/// the node is an up member, then <c>ADMIN host:port</c> where its admin server listens. Exit code 0 after a graceful leave, 1 when the node could not start or
+/// the node is an up member, then <c>ADMIN host:port</c> where its admin server listens. When the admin port asked
+/// with <c>--admin-port</c> is in use the node exits with code 1; when the configured one (default 9110) is, it
+/// warns and runs without an admin server. Exit code 0 after a graceful leave, 1 when the node could not start or
 /// was removed from the cluster, 2 for bad arguments or configuration.
 /// </summary>
 internal static class NodeCommand
@@ -99,6 +101,12 @@ internal static class NodeCommand
                 try
                 {
                     admin = AdminServer.Start(system, adminSettings);
+                }
+                catch (InvalidOperationException e) when (options.AdminPort is null)
+                {
+                    // The configured port (9110 unless a --config file says otherwise) is busy, e.g. a second node on this
+                    // machine: the node runs without an admin server rather than not at all.
+                    await stderr.WriteLineAsync($"node: running without an admin server: {e.Message}");
                 }
                 catch (InvalidOperationException e)
                 {

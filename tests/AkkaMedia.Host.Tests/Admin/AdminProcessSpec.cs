@@ -147,6 +147,31 @@ public sealed class AdminProcessSpec
         Assert.Contains("--admin-port", node.Stderr);
     }
 
+    [Fact]
+    public async Task Node_must_run_without_an_admin_server_when_the_configured_admin_port_is_in_use()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var admin = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+        var port = LoopbackPort.Free();
+        var config = Path.Combine(Path.GetTempPath(), $"akkamedia-admin-{Guid.NewGuid():N}.conf");
+        await File.WriteAllTextAsync(config, $"akka-media.admin.port = {admin}");
+        try
+        {
+            await using var node = ChildProcess.StartDll(Host, ["node", "--port", Text(port), "--seeds", $"127.0.0.1:{port}", "--config", config], AppContext.BaseDirectory);
+
+            await node.WaitForLineAsync(l => l == $"READY akka.tcp://media@127.0.0.1:{port}", Ready);
+            await node.DisposeAsync(); // stopped, with its standard error read to the end
+
+            Assert.Contains($"running without an admin server: Admin server cannot listen on 127.0.0.1:{admin}", node.Stderr);
+            Assert.DoesNotContain("ADMIN ", node.Stdout);
+        }
+        finally
+        {
+            File.Delete(config);
+        }
+    }
+
     private static async Task<(int ExitCode, string Stdout, string Stderr, string Output)> CmdAsync(params string[] args)
     {
         await using var cmd = ChildProcess.StartDll(Host, args.Prepend("cmd"), AppContext.BaseDirectory);
