@@ -53,7 +53,9 @@ internal static class ActorPalette
 
     private static int Depth(AdminContext context, AdminCommandInfo command)
     {
-        var args = context.Args;
+        var args = context.Args.Count == 1 && context.Args[0].StartsWith("--depth=", StringComparison.Ordinal)
+            ? ["--depth", context.Args[0]["--depth=".Length..]]
+            : context.Args;
         if (args.Count == 0)
         {
             return DefaultDepth;

@@ -196,6 +196,7 @@ public sealed class AdminServerSpec : Akka.TestKit.Xunit2.TestKit, IClassFixture
     {
         var deep = await _fixture.CmdAsync("actor", "hierarchy");
         var shallow = await _fixture.CmdAsync("actor", "hierarchy", "--depth", "1");
+        var equals = await _fixture.CmdAsync("actor", "hierarchy", "--depth=1");
         var bad = await _fixture.CmdAsync("actor", "hierarchy", "--depth", "zero");
 
         Assert.Equal(0, deep.ExitCode);
@@ -203,6 +204,7 @@ public sealed class AdminServerSpec : Akka.TestKit.Xunit2.TestKit, IClassFixture
         Assert.Matches(@"(?m)^      packages$", deep.Stdout);
         Assert.Equal(0, shallow.ExitCode);
         Assert.Equal(["akka://media/", "  system", "  user"], shallow.Stdout.Trim().Split('\n').Select(l => Regex.Replace(l, @"\s+\(\+\d+ children\)$", string.Empty)));
+        Assert.Equal(Regex.Replace(shallow.Stdout, @"\(\+\d+ children\)", string.Empty), Regex.Replace(equals.Stdout, @"\(\+\d+ children\)", string.Empty));
         Assert.Equal(1, bad.ExitCode);
         Assert.Contains("Usage: actor hierarchy [--depth N]", bad.Stderr);
     }
