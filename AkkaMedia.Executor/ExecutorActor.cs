@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
 using AkkaMedia.Deployment;
+using AkkaMedia.Deployment.Objects;
 using AkkaMedia.Executor.Deployment;
 using AkkaMedia.Executor.Link;
 using AkkaMedia.Nodes;
@@ -27,6 +28,7 @@ public sealed class ExecutorActor : ReceiveActor
     private readonly PackageStore _packages;
     private readonly SandboxPolicy _sandbox;
     private readonly IActorRef _packageStore;
+    private readonly UserCodeHost _code;
     private readonly Dictionary<string, RunningSession> _sessions = new(StringComparer.Ordinal);
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private bool _accepting = true;
@@ -40,8 +42,11 @@ public sealed class ExecutorActor : ReceiveActor
         _sandbox = sandbox;
         _linkServer = settings.LinkEnabled ? LinkServer.Start((ExtendedActorSystem)Context.System, settings) : null;
         _packageStore = Context.ActorOf(PackageStoreActor.Props(packages, PackageStoreSettings.Create(Context.System.Settings.Config).UploadIdleTimeout), PackageStoreActor.Name);
+        _code = UserCodeHost.Create(Context.System.Settings.Config, packages, sandbox);
 
         Receive<OpenSession>(Open);
+        Receive<OpenObjectSession>(OpenObject);
+        Receive<OpenNodeSession>(OpenNode);
         Receive<CloseSession>(close =>
         {
             if (_sessions.TryGetValue(close.SessionId, out var session))
@@ -50,8 +55,7 @@ public sealed class ExecutorActor : ReceiveActor
             }
         });
         Receive<ListSessions>(_ => Sender.Tell(_sessions.Values
-            .Select(s => new SessionSummary(s.Request.SessionId, s.Request.Client.Path.ToString(), s.Request.NodeType,
-                s.Request.Input is null ? "link" : "streamrefs", s.Counters.FramesIn, s.Counters.FramesOut, s.Started))
+            .Select(s => new SessionSummary(s.SessionId, s.Client.Path.ToString(), s.Kind, s.Transport, s.Counters?.FramesIn, s.Counters?.FramesOut, s.Started))
             .OrderBy(s => s.Started)
             .ToList()));
         Receive<ListPackages>(_ => Sender.Tell(_packages.List()));
@@ -60,8 +64,16 @@ public sealed class ExecutorActor : ReceiveActor
             var found = _sessions.TryGetValue(kill.SessionId, out var session);
             if (found)
             {
-                _log.Warning("Session {0} ({1}) killed by an operator", kill.SessionId, session!.Request.NodeType);
-                session.Actor.Tell(kill);
+                _log.Warning("Session {0} ({1}) killed by an operator", kill.SessionId, session!.Kind);
+                if (session.Counters is null)
+                {
+                    // An object session has no stream to fail: stopping it fails the client's pending and later calls.
+                    Context.Stop(session.Actor);
+                }
+                else
+                {
+                    session.Actor.Tell(kill);
+                }
             }
 
             Sender.Tell(found);
@@ -126,9 +138,9 @@ public sealed class ExecutorActor : ReceiveActor
     }
 
     /// <summary>
-    /// Stops session <paramref name="SessionId"/> now: its stream fails on both ends with a message saying an
-    /// operator killed it, followed by <paramref name="Reason"/>. Answered with <c>true</c>, or <c>false</c> when no such
-    /// session runs. Local only.
+    /// Stops session <paramref name="SessionId"/> now. A streaming session's stream fails on both ends with a message
+    /// saying an operator killed it, followed by <paramref name="Reason"/> when not empty; an object session stops, so
+    /// its client's calls fail. Answered with <c>true</c>, or <c>false</c> when no such session runs. Local only.
     /// </summary>
     public sealed record KillSession(string SessionId, string Reason);
 
@@ -138,18 +150,73 @@ public sealed class ExecutorActor : ReceiveActor
     private ExecutorStatus Status() =>
         new(((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString(), _sessions.Count, _settings.MaxSessions, _accepting);
 
-    private void Open(OpenSession request)
+    /// <summary>Refuses (and returns false) when the executor is draining or full.</summary>
+    private bool Admit(string sessionId)
     {
         if (!_accepting)
         {
-            Sender.Tell(new SessionRefused(request.SessionId, RefusalReason.ShuttingDown, $"Executor {Status().Address} is leaving the cluster."));
-            return;
+            Sender.Tell(new SessionRefused(sessionId, RefusalReason.ShuttingDown, $"Executor {Status().Address} is leaving the cluster."));
+            return false;
         }
 
         if (_sessions.Count >= _settings.MaxSessions)
         {
-            Sender.Tell(new SessionRefused(request.SessionId, RefusalReason.AtCapacity,
+            Sender.Tell(new SessionRefused(sessionId, RefusalReason.AtCapacity,
                 $"Executor {Status().Address} is at capacity ({_settings.MaxSessions} sessions)."));
+            return false;
+        }
+
+        return true;
+    }
+
+    private void StartSession(string sessionId, Props props, IActorRef client, string kind, string transport, SessionCounters? counters)
+    {
+        var session = Context.ActorOf(props, sessionId);
+        Context.Watch(session);
+        _sessions.Add(sessionId, new RunningSession(session, sessionId, client, kind, transport, counters, DateTimeOffset.UtcNow));
+    }
+
+    private void OpenObject(OpenObjectSession request)
+    {
+        if (_sessions.ContainsKey(request.SessionId) || !Admit(request.SessionId))
+        {
+            return;
+        }
+
+        if (_code.CallTimeout(request.CallTimeout, out var error) is not { } callTimeout)
+        {
+            Sender.Tell(new SessionRefused(request.SessionId, RefusalReason.BadSettings, error!));
+            return;
+        }
+
+        var code = _code;
+        StartSession(request.SessionId, Akka.Actor.Props.Create(() => new ObjectSessionActor(request, code, callTimeout)),
+            request.Client, $"object of {request.EntryAssembly}", "calls", counters: null);
+    }
+
+    private void OpenNode(OpenNodeSession request)
+    {
+        if (_sessions.ContainsKey(request.SessionId) || !Admit(request.SessionId))
+        {
+            return;
+        }
+
+        if (request.Input is null && _linkServer is null)
+        {
+            Sender.Tell(new SessionRefused(request.SessionId, RefusalReason.TransportUnavailable,
+                $"Executor {Status().Address} has its media link turned off (akka-media.executor.link.enabled); use the StreamRefs transport."));
+            return;
+        }
+
+        var (code, settings, link, counters) = (_code, _settings, _linkServer, new SessionCounters());
+        StartSession(request.SessionId, Akka.Actor.Props.Create(() => new ShippedNodeSessionActor(request, code, settings, link, counters)),
+            request.Client, $"node of {request.EntryAssembly}", request.Input is null ? "link" : "streamrefs", counters);
+    }
+
+    private void Open(OpenSession request)
+    {
+        if (!Admit(request.SessionId))
+        {
             return;
         }
 
@@ -186,12 +253,10 @@ public sealed class ExecutorActor : ReceiveActor
         }
 
         var counters = new SessionCounters();
-        var session = Context.ActorOf(
-            Akka.Actor.Props.Create(() => new SessionActor(request, descriptor.CreateUntypedFlow(factory), _settings, _linkServer, counters)),
-            request.SessionId);
-        Context.Watch(session);
-        _sessions.Add(request.SessionId, new RunningSession(session, request, counters, DateTimeOffset.UtcNow));
+        StartSession(request.SessionId, Akka.Actor.Props.Create(() => new SessionActor(request, descriptor.CreateUntypedFlow(factory), _settings, _linkServer, counters)),
+            request.Client, descriptor.TypeName, request.Input is null ? "link" : "streamrefs", counters);
     }
 
-    private sealed record RunningSession(IActorRef Actor, OpenSession Request, SessionCounters Counters, DateTimeOffset Started);
+    /// <summary>A session as the executor tracks it; <paramref name="Counters"/> is null for object sessions (no stream).</summary>
+    private sealed record RunningSession(IActorRef Actor, string SessionId, IActorRef Client, string Kind, string Transport, SessionCounters? Counters, DateTimeOffset Started);
 }

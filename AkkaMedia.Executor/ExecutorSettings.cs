@@ -44,11 +44,15 @@ public sealed class ExecutorSettings
     /// <summary>The executor's own defaults (its embedded <c>reference.conf</c>).</summary>
     public static Config DefaultConfig { get; } = AkkaMediaConfig.Load(typeof(ExecutorSettings).Assembly, "AkkaMedia.Executor.reference.conf");
 
+    /// <summary><paramref name="config"/> over the executor's defaults; the defaults themselves (or null) as they are.</summary>
+    internal static Config WithDefaults(Config? config) =>
+        config is null || config.IsEmpty || ReferenceEquals(config, DefaultConfig) ? DefaultConfig : config.WithFallback(DefaultConfig);
+
     /// <summary>Reads <c>akka-media.executor</c> from <paramref name="config"/>, falling back to the defaults.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A value is out of range; the message names the key and says what is allowed.</exception>
     public static ExecutorSettings Create(Config config)
     {
-        var section = (config ?? Config.Empty).WithFallback(DefaultConfig).GetConfig("akka-media.executor");
+        var section = WithDefaults(config).GetConfig("akka-media.executor");
         var maxSessions = section.GetInt("max-sessions");
         var idle = section.GetTimeSpan("idle-timeout");
         var subscription = section.GetTimeSpan("subscription-timeout");

@@ -44,6 +44,7 @@ internal sealed class SessionActor : ReceiveActor, IWithTimers
         _killSwitch = KillSwitches.Shared("session-" + request.SessionId);
 
         Receive<ISourceRef<object>>(output => _request.Client.Tell(new SessionOpened(_request.SessionId, output, Self)));
+        Receive<LinkExpected>(_ => _request.Client.Tell(new SessionOpened(_request.SessionId, null, Self, _linkServer!.Endpoint)));
         Receive<StreamDone>(_ => Context.Stop(Self));
         Receive<CloseSession>(_ => _killSwitch.Shutdown());
         Receive<ExecutorActor.KillSession>(kill => _killSwitch.Abort(new InvalidOperationException(
@@ -95,7 +96,19 @@ internal sealed class SessionActor : ReceiveActor, IWithTimers
     {
         var server = _linkServer!;
         var sessionId = _request.SessionId;
-        var link = new LinkChannelStage(control => server.Expect(sessionId, control), _settings.LinkWindow, isClient: false, "session-" + sessionId);
+        var self = Self;
+
+        // The client opens its channel as soon as it hears SessionOpened, so the session must be
+        // registered with the link server first: that happens when the stage starts, after Run returns.
+        var link = new LinkChannelStage(
+            control =>
+            {
+                server.Expect(sessionId, control);
+                self.Tell(LinkExpected.Instance);
+            },
+            _settings.LinkWindow,
+            isClient: false,
+            "session-" + sessionId);
         var done = Flow.FromGraph(link)
             .JoinMaterialized(
                 Flow.Create<object>().Via(_killSwitch.Flow<object>()).Via(_node).WatchTermination(Keep.Right),
@@ -103,7 +116,6 @@ internal sealed class SessionActor : ReceiveActor, IWithTimers
             .Run(Context.System.Materializer());
         NotifyWhenDone(done);
         Timers.StartSingleTimer(BindTimeout.Instance, BindTimeout.Instance, _settings.SubscriptionTimeout);
-        _request.Client.Tell(new SessionOpened(sessionId, null, Self, server.Endpoint));
     }
 
     private void RunOverStreamRefs(ISourceRef<object> input)
@@ -137,6 +149,11 @@ internal sealed class SessionActor : ReceiveActor, IWithTimers
     private sealed class StreamDone
     {
         public static readonly StreamDone Instance = new();
+    }
+
+    private sealed class LinkExpected
+    {
+        public static readonly LinkExpected Instance = new();
     }
 
     private sealed class BindTimeout

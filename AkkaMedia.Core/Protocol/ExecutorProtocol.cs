@@ -36,6 +36,12 @@ public enum RefusalReason
 
     /// <summary>The client asked for a transport the executor does not offer (its media link is off).</summary>
     TransportUnavailable = 5,
+
+    /// <summary>
+    /// Shipped code cannot run: the sandbox policy forbids an API it uses, a package entry is missing, or
+    /// the object or node failed to load or deserialize (the message names the cause).
+    /// </summary>
+    CodeRejected = 6,
 }
 
 /// <summary>The executor did not open the session; <paramref name="Message"/> says what to fix.</summary>

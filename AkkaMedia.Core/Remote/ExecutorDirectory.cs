@@ -30,6 +30,17 @@ public sealed class ExecutorDirectory : IExtension
         return reply.Items;
     }
 
+    /// <summary>
+    /// Like <see cref="GetExecutorsAsync"/>, for a caller that opens a session on the first executor
+    /// returned: that executor's load counts the session from now on, so that sessions placed at the same
+    /// moment spread over the executors instead of all going to the one that was least loaded.
+    /// </summary>
+    internal async Task<IReadOnlyList<ExecutorInfo>> ReserveAsync(string role, TimeSpan wait)
+    {
+        var reply = await _actor.Ask<Executors>(new GetExecutors(role, DateTime.UtcNow + wait, Reserve: true), wait + TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        return reply.Items;
+    }
+
     internal void SessionPlaced(string address) => _actor.Tell(new SessionPlaced(address));
 
     private sealed class ExecutorDirectoryProvider : ExtensionIdProvider<ExecutorDirectory>

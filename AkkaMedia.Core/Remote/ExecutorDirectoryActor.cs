@@ -82,7 +82,7 @@ internal sealed class ExecutorDirectoryActor : ReceiveActor, IWithTimers
             var found = Select(request.Role);
             if (found.Count > 0 || request.Deadline <= DateTime.UtcNow)
             {
-                Sender.Tell(new Executors(found));
+                Reply(Sender, request, found);
                 return;
             }
 
@@ -125,10 +125,20 @@ internal sealed class ExecutorDirectoryActor : ReceiveActor, IWithTimers
             var found = Select(request.Role);
             if (found.Count > 0)
             {
-                requester.Tell(new Executors(found));
+                Reply(requester, request, found);
                 _waiting.RemoveAt(i);
             }
         }
+    }
+
+    private void Reply(IActorRef requester, GetExecutors request, List<ExecutorInfo> found)
+    {
+        if (request.Reserve && found.Count > 0)
+        {
+            _members.Values.First(m => m.Address.ToString() == found[0].Address).Placed++;
+        }
+
+        requester.Tell(new Executors(found));
     }
 
     private List<ExecutorInfo> Select(string role) =>

@@ -5,12 +5,16 @@ namespace AkkaMedia.Remote;
 /// <summary>Messages of the client-side <see cref="ExecutorDirectoryActor"/>.</summary>
 internal static class ExecutorDirectoryProtocol
 {
-    /// <summary>Reply with the reachable executors of <paramref name="Role"/>, least loaded first, waiting until <paramref name="Deadline"/> for one to appear.</summary>
-    public sealed record GetExecutors(string Role, DateTime Deadline);
+    /// <summary>
+    /// Reply with the reachable executors of <paramref name="Role"/>, least loaded first, waiting until
+    /// <paramref name="Deadline"/> for one to appear. With <paramref name="Reserve"/> the requester is about to
+    /// open a session on the first one: it is counted there at once, so that concurrent requests spread.
+    /// </summary>
+    public sealed record GetExecutors(string Role, DateTime Deadline, bool Reserve = false);
 
     public sealed record Executors(IReadOnlyList<ExecutorInfo> Items);
 
-    /// <summary>A session was opened on <paramref name="Address"/>: count it until the next status report.</summary>
+    /// <summary>A session was opened on <paramref name="Address"/>, which was not reserved for it: count it until the next status report.</summary>
     public sealed record SessionPlaced(string Address);
 
     public sealed class Poll

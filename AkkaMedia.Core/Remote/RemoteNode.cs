@@ -45,27 +45,34 @@ public static class RemoteNode
             throw new ArgumentException(e.Message, nameof(settings), e);
         }
 
-        return Akka.Streams.Dsl.Flow.Setup<TIn, TOut, NotUsed>((materializer, _) => Materialize<TIn, TOut>(materializer.System, nodeType, settingsText, options))
-            .MapMaterializedValue(static _ => NotUsed.Instance)
-            .Named("remote-" + nodeType);
+        return Create<TIn, TOut>(new RegisteredNodeTarget(nodeType, settingsText), options);
     }
 
-    private static Flow<TIn, TOut, NotUsed> Materialize<TIn, TOut>(ActorSystem system, string nodeType, string settingsText, RemoteStageOptions? options)
+    /// <summary>A flow that runs <paramref name="target"/> remotely, one session per materialization.</summary>
+    internal static Flow<TIn, TOut, NotUsed> Create<TIn, TOut>(RemoteStageTarget target, RemoteStageOptions? options) =>
+        Akka.Streams.Dsl.Flow.Setup<TIn, TOut, NotUsed>((materializer, _) => Materialize<TIn, TOut>(materializer.System, target, options))
+            .MapMaterializedValue(static _ => NotUsed.Instance)
+            .Named("remote-" + target.Name);
+
+    /// <summary>A new session identifier, unique across client processes.</summary>
+    internal static string NewSessionId() => $"{Environment.ProcessId:x}-{Interlocked.Increment(ref _counter):x}-{Guid.NewGuid():N}"[..32];
+
+    private static Flow<TIn, TOut, NotUsed> Materialize<TIn, TOut>(ActorSystem system, RemoteStageTarget target, RemoteStageOptions? options)
     {
         var settings = RemoteStageSettings.Create(system.Settings.Config, options);
-        var sessionId = $"{Environment.ProcessId:x}-{Interlocked.Increment(ref _counter):x}-{Guid.NewGuid():N}"[..32];
-        var killSwitch = KillSwitches.Shared("remote-" + nodeType);
+        var sessionId = NewSessionId();
+        var killSwitch = KillSwitches.Shared("remote-" + target.Name);
         return settings.Transport == RemoteTransport.MediaLink
-            ? OverLink<TIn, TOut>(system, sessionId, nodeType, settingsText, settings, killSwitch)
-            : OverStreamRefs<TIn, TOut>(system, sessionId, nodeType, settingsText, settings, killSwitch);
+            ? OverLink<TIn, TOut>(system, sessionId, target, settings, killSwitch)
+            : OverStreamRefs<TIn, TOut>(system, sessionId, target, settings, killSwitch);
     }
 
-    private static Flow<TIn, TOut, NotUsed> OverLink<TIn, TOut>(ActorSystem system, string sessionId, string nodeType, string settingsText, RemoteStageSettings settings, SharedKillSwitch killSwitch)
+    private static Flow<TIn, TOut, NotUsed> OverLink<TIn, TOut>(ActorSystem system, string sessionId, RemoteStageTarget target, RemoteStageSettings settings, SharedKillSwitch killSwitch)
     {
         var stage = system.ActorOf(
-            Props.Create(() => new RemoteStageActor(sessionId, nodeType, settingsText, settings, killSwitch, null)),
+            Props.Create(() => new RemoteStageActor(sessionId, target, settings, killSwitch, null)),
             "akka-media-stage-" + sessionId);
-        var link = new LinkChannelStage(control => stage.Tell(new RemoteStageActor.LinkStageReady(control)), settings.LinkWindow, isClient: true, "remote-" + nodeType);
+        var link = new LinkChannelStage(control => stage.Tell(new RemoteStageActor.LinkStageReady(control)), settings.LinkWindow, isClient: true, "remote-" + target.Name);
         return Akka.Streams.Dsl.Flow.Create<TIn>()
             .Select(static x => (object)x!)
             .Via(killSwitch.Flow<object>())
@@ -75,11 +82,11 @@ public static class RemoteNode
             .Select(static o => (TOut)o);
     }
 
-    private static Flow<TIn, TOut, NotUsed> OverStreamRefs<TIn, TOut>(ActorSystem system, string sessionId, string nodeType, string settingsText, RemoteStageSettings settings, SharedKillSwitch killSwitch)
+    private static Flow<TIn, TOut, NotUsed> OverStreamRefs<TIn, TOut>(ActorSystem system, string sessionId, RemoteStageTarget target, RemoteStageSettings settings, SharedKillSwitch killSwitch)
     {
         var output = new TaskCompletionSource<Source<object, NotUsed>>(TaskCreationOptions.RunContinuationsAsynchronously);
         var stage = system.ActorOf(
-            Props.Create(() => new RemoteStageActor(sessionId, nodeType, settingsText, settings, killSwitch, output)),
+            Props.Create(() => new RemoteStageActor(sessionId, target, settings, killSwitch, output)),
             "akka-media-stage-" + sessionId);
 
         var input = Akka.Streams.Dsl.Flow.Create<TIn>()

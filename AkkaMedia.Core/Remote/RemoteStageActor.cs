@@ -16,8 +16,8 @@ namespace AkkaMedia.Remote;
 internal sealed class RemoteStageActor : ReceiveActor
 {
     private readonly string _sessionId;
+    private readonly RemoteStageTarget _target;
     private readonly string _nodeType;
-    private readonly string _settingsText;
     private readonly RemoteStageSettings _settings;
     private readonly SharedKillSwitch _killSwitch;
     private readonly TaskCompletionSource<Source<object, NotUsed>>? _output;
@@ -26,15 +26,16 @@ internal sealed class RemoteStageActor : ReceiveActor
     private ISourceRef<object>? _input;
     private ILinkStageControl? _link;
     private string? _executor;
+    private string? _reserved;
     private IActorRef? _session;
     private ICancelable? _attemptTimeout;
 
     /// <summary>For the StreamRef transport: the return stream is handed out through <paramref name="output"/>.</summary>
-    public RemoteStageActor(string sessionId, string nodeType, string settingsText, RemoteStageSettings settings, SharedKillSwitch killSwitch, TaskCompletionSource<Source<object, NotUsed>>? output)
+    public RemoteStageActor(string sessionId, RemoteStageTarget target, RemoteStageSettings settings, SharedKillSwitch killSwitch, TaskCompletionSource<Source<object, NotUsed>>? output)
     {
         _sessionId = sessionId;
-        _nodeType = nodeType;
-        _settingsText = settingsText;
+        _target = target;
+        _nodeType = target.Name;
         _settings = settings;
         _killSwitch = killSwitch;
         _output = output;
@@ -49,11 +50,16 @@ internal sealed class RemoteStageActor : ReceiveActor
 
     public sealed record StreamEnded(Exception? Error);
 
-    private sealed record Candidates(IReadOnlyList<ExecutorInfo> Items);
+    /// <summary>Executors to try in order; <paramref name="Reserved"/>: the directory already counts this session on the first.</summary>
+    private sealed record Candidates(IReadOnlyList<ExecutorInfo> Items, bool Reserved = false);
 
     private sealed record AttemptTimedOut(string Executor);
 
     private sealed record LinkConnected(MediaLink Link);
+
+    private sealed record OpenPrepared(string Executor, object Request);
+
+    private sealed record OpenNotPrepared(string Executor, Exception Error);
 
     private void Placing()
     {
@@ -77,6 +83,7 @@ internal sealed class RemoteStageActor : ReceiveActor
                 return;
             }
 
+            _reserved = found.Reserved ? found.Items[0].Address : null;
             foreach (var candidate in found.Items)
             {
                 _candidates.Enqueue(candidate.Address);
@@ -89,7 +96,11 @@ internal sealed class RemoteStageActor : ReceiveActor
             _attemptTimeout?.Cancel();
             _session = opened.Session;
             Context.Watch(_session);
-            ExecutorDirectory.Get(Context.System).SessionPlaced(_executor!);
+            if (_executor != _reserved)
+            {
+                ExecutorDirectory.Get(Context.System).SessionPlaced(_executor!);
+            }
+
             if (_link is not null)
             {
                 if (opened.LinkEndpoint is null)
@@ -127,6 +138,31 @@ internal sealed class RemoteStageActor : ReceiveActor
             }
 
             Fail(new RemoteStageException(refused.Message, _executor));
+        });
+        Receive<OpenPrepared>(prepared =>
+        {
+            if (prepared.Executor == _executor)
+            {
+                Context.ActorSelection(prepared.Executor + ExecutorDirectoryActor.ExecutorPath).Tell(prepared.Request, Self);
+                _attemptTimeout = Context.System.Scheduler.ScheduleTellOnceCancelable(_settings.OpenTimeout, Self, new AttemptTimedOut(prepared.Executor), Self);
+            }
+        });
+        Receive<OpenNotPrepared>(failed =>
+        {
+            if (failed.Executor != _executor)
+            {
+                return;
+            }
+
+            if (failed.Error is ActorNotFoundException or AskTimeoutException)
+            {
+                _refusals.Add($"{_executor}: no executor answered");
+                TryNext();
+                return;
+            }
+
+            Fail(failed.Error as RemoteStageException ?? new RemoteStageException(
+                $"Remote stage '{_nodeType}' could not be prepared on executor {_executor}: {failed.Error.Message}", _executor, failed.Error));
         });
         Receive<AttemptTimedOut>(timedOut =>
         {
@@ -175,8 +211,8 @@ internal sealed class RemoteStageActor : ReceiveActor
         }
 
         ExecutorDirectory.Get(Context.System)
-            .GetExecutorsAsync(_settings.ExecutorRole, _settings.OpenTimeout)
-            .PipeTo(Self, success: items => new Candidates(items), failure: e => new Status.Failure(e));
+            .ReserveAsync(_settings.ExecutorRole, _settings.OpenTimeout)
+            .PipeTo(Self, success: items => new Candidates(items, Reserved: true), failure: e => new Status.Failure(e));
     }
 
     private void TryNext()
@@ -184,15 +220,14 @@ internal sealed class RemoteStageActor : ReceiveActor
         if (!_candidates.TryDequeue(out var next))
         {
             Fail(new RemoteStageException(
-                $"Every executor refused remote stage '{_nodeType}': {string.Join("; ", _refusals)}. Add executors or raise akka-media.executor.max-sessions.",
+                $"Every executor refused remote stage '{_nodeType}': {string.Join("; ", _refusals.Select(r => r.TrimEnd('.')))}. Add executors or raise akka-media.executor.max-sessions.",
                 _executor));
             return;
         }
 
         _executor = next;
-        Context.ActorSelection(next + ExecutorDirectoryActor.ExecutorPath)
-            .Tell(new OpenSession(_sessionId, _nodeType, _settingsText, _input, Self), Self);
-        _attemptTimeout = Context.System.Scheduler.ScheduleTellOnceCancelable(_settings.OpenTimeout, Self, new AttemptTimedOut(next), Self);
+        _target.PrepareOpenAsync(Context.System, next, _sessionId, _input, Self, _settings.OpenTimeout)
+            .PipeTo(Self, success: request => new OpenPrepared(next, request), failure: e => new OpenNotPrepared(next, e is AggregateException { InnerExceptions.Count: 1 } a ? a.InnerExceptions[0] : e));
     }
 
     private void Abort(RemoteStageException error)

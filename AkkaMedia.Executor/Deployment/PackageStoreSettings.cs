@@ -34,7 +34,7 @@ public sealed class PackageStoreSettings
     /// <exception cref="ArgumentOutOfRangeException">A value is out of range; the message names the key and says what is allowed.</exception>
     public static PackageStoreSettings Create(Config config)
     {
-        var section = (config ?? Config.Empty).WithFallback(ExecutorSettings.DefaultConfig).GetConfig(Section);
+        var section = ExecutorSettings.WithDefaults(config).GetConfig(Section);
         var capacity = ReadBytes(section, "capacity");
         var max = ReadBytes(section, "max-package-bytes");
         var idle = section.GetTimeSpan("upload-idle-timeout");

@@ -63,7 +63,7 @@ public sealed class SandboxPolicy
     /// <exception cref="ArgumentOutOfRangeException">A rule is malformed; the message quotes it and names the key.</exception>
     public static SandboxPolicy Create(Config config)
     {
-        var section = (config ?? Config.Empty).WithFallback(ExecutorSettings.DefaultConfig).GetConfig(Section);
+        var section = ExecutorSettings.WithDefaults(config).GetConfig(Section);
         return new SandboxPolicy(
             section.GetBoolean("enabled", true),
             section.GetBoolean("allow-native-calls", false),

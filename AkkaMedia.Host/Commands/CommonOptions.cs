@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 
 namespace AkkaMedia.Host.Commands;
 
@@ -17,19 +18,36 @@ internal static class CommonOptions
         Description = "A HOCON file layered over the deployable defaults of hocon/ (flags still win).",
     };
 
+    /// <summary>
+    /// Adds a range check to <paramref name="option"/>. A value that is not even a <typeparamref name="T"/>
+    /// is left to the parser's own conversion error (reading it in a validator would throw).
+    /// </summary>
+    public static void Require<T>(Option<T> option, Func<T, bool> isValid, string message) =>
+        option.Validators.Add(result =>
+        {
+            T value;
+            try
+            {
+                value = result.GetValueOrDefault<T>();
+            }
+            catch (InvalidOperationException)
+            {
+                return;
+            }
+
+            if (!isValid(value))
+            {
+                result.AddError(message);
+            }
+        });
+
     public static Option<int?> AdminPort()
     {
         var option = new Option<int?>("--admin-port")
         {
             Description = "TCP port of the admin server (akkamedia cmd); 0 = any free port. Default: akka-media.admin.port (9110).",
         };
-        option.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int?>() is < 0 or > 65535)
-            {
-                r.AddError("--admin-port must be between 0 and 65535 (0 = any free port).");
-            }
-        });
+        Require(option, port => port is null or (>= 0 and <= 65535), "--admin-port must be between 0 and 65535 (0 = any free port).");
         return option;
     }
 

@@ -37,14 +37,7 @@ internal static class DemoCommand
             Description = "Seconds of audio to generate when no --input is given.",
             DefaultValueFactory = _ => 5.0,
         };
-        duration.Validators.Add(result =>
-        {
-            var seconds = result.GetValueOrDefault<double>();
-            if (!(seconds > 0 && seconds <= 3600))
-            {
-                result.AddError("--duration must be a number of seconds between 0 and 3600, e.g. --duration 5.");
-            }
-        });
+        CommonOptions.Require(duration, seconds => seconds > 0 && seconds <= 3600, "--duration must be a number of seconds between 0 and 3600, e.g. --duration 5.");
         var local = new Option<bool>("--local")
         {
             Description = "Run the echo stage in-process instead of on the embedded executor node.",

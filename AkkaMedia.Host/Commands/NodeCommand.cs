@@ -35,13 +35,7 @@ internal static class NodeCommand
         {
             hostname, port, seeds, roles, config, adminPort, adminHostname,
         };
-        port.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() is < 0 or > 65535)
-            {
-                r.AddError("--port must be between 0 and 65535.");
-            }
-        });
+        CommonOptions.Require(port, p => p is >= 0 and <= 65535, "--port must be between 0 and 65535.");
         command.SetAction((parse, cancellationToken) => RunAsync(
             new ClusterNodeOptions(
                 parse.GetValue(hostname)!,
@@ -61,13 +55,12 @@ internal static class NodeCommand
 
     public static async Task<int> RunAsync(ClusterNodeOptions options, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        var effective = options.Seeds.Count > 0 ? options : options with { Seeds = [options.SelfAddress] };
         Akka.Configuration.Config config;
         ExecutorSettings? executorSettings = null;
         AdminSettings adminSettings;
         try
         {
-            config = effective.ToConfig(options.Roles.Contains("executor") ? "executor.conf" : "client.conf");
+            config = options.ToConfig(options.Roles.Contains("executor") ? "executor.conf" : "client.conf");
             if (options.Roles.Contains("executor"))
             {
                 executorSettings = ExecutorSettings.Create(config);
@@ -115,6 +108,12 @@ internal static class NodeCommand
                 }
             }
 
+            if (options.Seeds.Count == 0)
+            {
+                // A new cluster of its own: join the bound address (known only now when --port is 0).
+                Akka.Cluster.Cluster.Get(system).Join(address);
+            }
+
             if (executorSettings is not null)
             {
                 var executor = MediaExecutor.Start(system, BuiltInNodes.CreateRegistry());
@@ -125,7 +124,7 @@ internal static class NodeCommand
                 });
             }
 
-            await stdout.WriteLineAsync($"node: {address} roles [{string.Join(", ", options.Roles)}], joining {string.Join(", ", effective.Seeds.Select(ClusterNodeOptions.NormalizeSeed))}");
+            await stdout.WriteLineAsync($"node: {address} roles [{string.Join(", ", options.Roles)}], joining {(options.Seeds.Count == 0 ? address.ToString() : string.Join(", ", options.Seeds.Select(ClusterNodeOptions.NormalizeSeed)))}");
             await ClusterNode.WaitUpAsync(system, TimeSpan.FromSeconds(60), cancellationToken);
             await stdout.WriteLineAsync($"READY {address}");
             if (admin is not null)

@@ -79,17 +79,24 @@ internal static class RunCommand
         }
 
         var hasRemote = pipeline.Stages.Any(s => s.Remote);
-        var system = hasRemote ? ClusterNode.Start(config) : MediaActorSystem.Create("media", config);
+        ActorSystem system;
+        try
+        {
+            system = hasRemote ? ClusterNode.Start(config) : MediaActorSystem.Create("media", config);
+        }
+        catch (Exception e)
+        {
+            await stderr.WriteLineAsync($"run: could not start the client node on {node.Hostname}: {e.GetBaseException().Message}");
+            return 1;
+        }
+
         var processed = 0L;
         using var progress = new Timer(_ => stdout.WriteLine($"run: {Interlocked.Read(ref processed)} elements through the pipeline"), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
         try
         {
+            // No wait for membership here: remote stages wait for an executor themselves, up to
+            // akka-media.remote.open-timeout, and then fail saying no node with the executor role answered.
             await stdout.WriteLineAsync($"run: {Describe(pipeline)}");
-            if (hasRemote)
-            {
-                await ClusterNode.WaitUpAsync(system, TimeSpan.FromSeconds(15), cancellationToken);
-            }
-
             var options = transport is null ? null : new RemoteStageOptions { Transport = transport };
             var graph = PipelineEndpoints.Paced(pipeline.Source.CreateSource!(pipeline.Source.Settings), pipeline.Source.Settings);
             foreach (var stage in pipeline.Stages)

@@ -26,14 +26,20 @@ internal sealed class AkkaMediaNode : IAsyncDisposable
     /// <summary>The seed to give a client: <c>127.0.0.1:port</c>.</summary>
     public string Seed => $"127.0.0.1:{Port}";
 
-    /// <summary>Starts the node and completes once it prints <c>READY</c> (it is an up member of its cluster).</summary>
+    /// <summary>The folder the node runs from: the host's build output, which holds no sample's assemblies.</summary>
+    public static string Folder => Path.GetDirectoryName(BuildOutput.Host())!;
+
+    /// <summary>
+    /// Starts the node and completes once it prints <c>READY</c> (it is an up member of its cluster).
+    /// <paramref name="extraArgs"/> go after the node's own (<c>--config file.conf</c>, say).
+    /// </summary>
     /// <exception cref="TimeoutException">It did not get ready in time (it has been killed); the message holds its output.</exception>
-    public static async Task<AkkaMediaNode> StartAsync(string workingDirectory)
+    public static async Task<AkkaMediaNode> StartAsync(string workingDirectory, IEnumerable<string>? extraArgs = null)
     {
         var port = LoopbackPort.Free();
         var process = ChildProcess.StartDll(
             BuildOutput.Host(),
-            ["node", "--hostname", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--seeds", $"127.0.0.1:{port}", "--roles", "executor"],
+            ["node", "--hostname", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--seeds", $"127.0.0.1:{port}", "--roles", "executor", .. extraArgs ?? []],
             workingDirectory);
         var node = new AkkaMediaNode(process, port);
         try

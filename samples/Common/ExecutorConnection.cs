@@ -7,50 +7,65 @@ using AkkaMedia.Executor;
 using AkkaMedia.Nodes;
 using AkkaMedia.Remote;
 
-namespace AkkaMedia.Samples;
+namespace AkkaMedia.Samples.Common;
 
 /// <summary>
-/// The client actor system the pipeline runs in and the executor its remote stage is pinned to:
-/// either an executor node started in this process (a second actor system, reached over real
-/// loopback remoting) or one found in a running cluster reached through seed nodes. Disposing leaves
-/// the cluster and stops whatever was started here.
+/// The client actor system a sample deploys from and the executor it deploys to: either an executor node
+/// started in this process (a second actor system, reached over real loopback remoting) or one found in a
+/// running cluster through seed nodes. Disposing leaves the cluster and stops whatever was started here.
 /// </summary>
-internal sealed class ExecutorConnection : IAsyncDisposable
+public sealed class ExecutorConnection : IAsyncDisposable
 {
     private const string SystemName = "media";
     private const string ExecutorRole = "executor";
 
     private readonly ActorSystem? _executorNode;
+    private readonly string? _packageFolder;
 
-    private ExecutorConnection(ActorSystem client, string executorAddress, string origin, ActorSystem? executorNode)
+    private ExecutorConnection(ActorSystem client, string executorAddress, string origin, ActorSystem? executorNode, string? packageFolder)
     {
         Client = client;
         ExecutorAddress = executorAddress;
         Origin = origin;
         _executorNode = executorNode;
+        _packageFolder = packageFolder;
     }
 
     /// <summary>The client actor system (named <c>media</c>, cluster provider, role <c>client</c>).</summary>
     public ActorSystem Client { get; }
 
-    /// <summary>The executor the remote stage runs on, <c>akka.tcp://media@host:port</c>.</summary>
+    /// <summary>The executor the sample's code is shipped to, <c>akka.tcp://media@host:port</c>.</summary>
     public string ExecutorAddress { get; }
 
     /// <summary>Where that executor came from, for the report.</summary>
     public string Origin { get; }
 
     /// <summary>
-    /// Starts an executor node serving the built-in nodes on a free loopback port in this process, as
-    /// the first member of a new cluster, and joins it as a client: the same remoting and protocol as
-    /// a separate <c>akkamedia node</c>, without starting one.
+    /// True when the executor runs in this process. Its load contexts are then visible here, and the
+    /// sample's own assemblies sit in this process's default context beside the copies the executor loads
+    /// from the shipped package.
+    /// </summary>
+    public bool IsInProcess => _executorNode is not null;
+
+    /// <summary>One line saying which of the two modes ran: it starts with <c>in-process</c> or <c>cluster</c>.</summary>
+    public string Mode => IsInProcess
+        ? $"in-process executor at {ExecutorAddress} (a second actor system in this process, over loopback remoting)"
+        : $"cluster executor at {ExecutorAddress}, another process ({Origin})";
+
+    /// <summary>
+    /// Starts an executor node on a free loopback port in this process, as the first member of a new
+    /// cluster, with its package store in a fresh temporary folder (deleted on dispose), and joins it as a
+    /// client: the same remoting, upload and load path as a separate <c>akkamedia node</c>.
     /// </summary>
     /// <exception cref="TimeoutException">The client did not see the executor within <paramref name="timeout"/>.</exception>
     public static async Task<ExecutorConnection> StartInProcessAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
+        var packageFolder = Path.Combine(Path.GetTempPath(), "akka-media-samples", Guid.NewGuid().ToString("N"));
         var config = ConfigurationFactory.ParseString($"""
                 akka.cluster.roles = [{ExecutorRole}]
                 akka.remote.dot-netty.tcp.hostname = 127.0.0.1
                 akka.remote.dot-netty.tcp.port = 0
+                akka-media.executor.packages.folder = "{packageFolder.Replace("\\", "\\\\", StringComparison.Ordinal)}"
                 """)
             .WithFallback(NodeConfig)
             .WithFallback(ExecutorSettings.DefaultConfig);
@@ -67,11 +82,12 @@ internal sealed class ExecutorConnection : IAsyncDisposable
             Cluster.Get(executorNode).Join(address);
             var client = CreateClient([address.ToString()], "127.0.0.1");
             var executors = await FindExecutorsAsync(client, [address.ToString()], timeout, cancellationToken).ConfigureAwait(false);
-            return new ExecutorConnection(client, executors[0].Address, "in-process executor node started for this run", executorNode);
+            return new ExecutorConnection(client, executors[0].Address, "started in this process for this run", executorNode, packageFolder);
         }
         catch
         {
             await executorNode.Terminate().ConfigureAwait(false);
+            DeleteFolder(packageFolder);
             throw;
         }
     }
@@ -88,7 +104,7 @@ internal sealed class ExecutorConnection : IAsyncDisposable
         var normalized = seeds.Select(NormalizeSeed).ToList();
         var client = CreateClient(normalized, hostname);
         var executors = await FindExecutorsAsync(client, normalized, timeout, cancellationToken).ConfigureAwait(false);
-        return new ExecutorConnection(client, executors[0].Address, $"least-loaded of {executors.Count} executor(s) in the cluster at {string.Join(", ", normalized)}", null);
+        return new ExecutorConnection(client, executors[0].Address, $"least-loaded of {executors.Count} executor(s) in the cluster at {string.Join(", ", normalized)}", null, null);
     }
 
     /// <summary>Turns <c>host:port</c> into <c>akka.tcp://media@host:port</c>; full addresses pass unchanged.</summary>
@@ -99,6 +115,7 @@ internal sealed class ExecutorConnection : IAsyncDisposable
     /// <summary>Like <see cref="NormalizeSeed"/>, with the reason in <paramref name="error"/> instead of an exception.</summary>
     public static bool TryNormalizeSeed(string seed, out string address, out string error)
     {
+        ArgumentNullException.ThrowIfNull(seed);
         var text = seed.Trim().TrimEnd('/');
         var full = text.StartsWith("akka.tcp://", StringComparison.Ordinal);
         var colon = text.LastIndexOf(':');
@@ -116,7 +133,10 @@ internal sealed class ExecutorConnection : IAsyncDisposable
         return false;
     }
 
-    /// <summary>Leaves the cluster (terminating the client), then stops the in-process executor node if one was started.</summary>
+    /// <summary>
+    /// Leaves the cluster (terminating the client), then stops the in-process executor node if one was
+    /// started and deletes its package folder.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         // Shutting down on loopback, DotNetty warns about channels closing in the wrong order: harmless, and not news to the user.
@@ -127,15 +147,18 @@ internal sealed class ExecutorConnection : IAsyncDisposable
         {
             await _executorNode.Terminate().ConfigureAwait(false);
         }
+
+        if (_packageFolder is not null)
+        {
+            DeleteFolder(_packageFolder);
+        }
     }
 
     /// <summary>
-    /// What every node of the sample's cluster shares: the cluster provider, quick gossip for a
-    /// loopback cluster that forms in well under a second, and no exit of the process by Akka itself
-    /// (the sample decides its exit code; Ctrl-C cancels the run, which then terminates the systems).
-    /// Warnings are logged while the sample runs; connections coming and going (lifecycle events)
-    /// and the start-up and shutdown chatter of the stdout logger are not, since the sample reports
-    /// any failure that matters in its own words.
+    /// What every node of the sample's cluster shares: the cluster provider, quick gossip for a loopback
+    /// cluster that forms in well under a second, and no exit of the process by Akka itself (the sample
+    /// decides its exit code). Warnings are logged; connections coming and going and the stdout logger's
+    /// start-up and shutdown chatter are not, since the sample reports any failure in its own words.
     /// </summary>
     private static Config NodeConfig { get; } = ConfigurationFactory.ParseString("""
         akka.loglevel = WARNING
@@ -179,6 +202,21 @@ internal sealed class ExecutorConnection : IAsyncDisposable
         {
             await client.Terminate().ConfigureAwait(false);
             throw;
+        }
+    }
+
+    private static void DeleteFolder(string folder)
+    {
+        try
+        {
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A temporary folder left behind is harmless; the run's result does not depend on it.
         }
     }
 }

@@ -1,0 +1,60 @@
+using Akka.Actor;
+using Akka.Streams;
+
+namespace AkkaMedia.Deployment.Objects;
+
+/// <summary>
+/// Messages of object sessions (a user object deployed on an executor, called through a proxy) and of
+/// shipped node sessions (a user node object streamed through a remote stage). All are written by
+/// <see cref="Serialization.ObjectSessionSerializer"/>; user data inside them (the object, arguments,
+/// results) are opaque bytes made by the session's own Hyperion serializer.
+/// </summary>
+internal interface IObjectSessionMessage
+{
+}
+
+/// <summary>How a failed call failed.</summary>
+internal enum CallFailure
+{
+    /// <summary>User code threw; the session lives on.</summary>
+    UserException = 1,
+
+    /// <summary>The call exceeded the session's call timeout; the session was stopped.</summary>
+    Timeout = 2,
+
+    /// <summary>The call could not be made (unknown method, arguments or result that do not serialize, session ending); the session lives on unless it was ending.</summary>
+    Rejected = 3,
+}
+
+/// <summary>
+/// Asks an executor to load <paramref name="Entries"/> (already uploaded to its package store) into a
+/// new load context, deserialize <paramref name="Object"/> there and serve calls on it. Answered to
+/// <paramref name="Client"/> with <see cref="ObjectSessionOpened"/> or <see cref="Protocol.SessionRefused"/>;
+/// the session watches <paramref name="Client"/> and stops when it is gone.
+/// </summary>
+/// The call timeout is the longest a call may run; <see cref="TimeSpan.Zero"/> asks for the executor's default.
+internal sealed record OpenObjectSession(
+    string SessionId, string EntryAssembly, IReadOnlyList<PackageEntry> Entries, byte[] Object, TimeSpan CallTimeout, IActorRef Client) : IObjectSessionMessage;
+
+/// <summary>The object is live in <paramref name="Session"/>; calls go there and time out after <paramref name="CallTimeout"/>.</summary>
+internal sealed record ObjectSessionOpened(string SessionId, IActorRef Session, TimeSpan CallTimeout) : IObjectSessionMessage;
+
+/// <summary>
+/// Asks an executor to run a shipped node object as one remote stage: like <see cref="Protocol.OpenSession"/>
+/// (answered with <see cref="Protocol.SessionOpened"/> or <see cref="Protocol.SessionRefused"/>), but the node
+/// comes from <paramref name="Node"/>, deserialized in the session's own load context.
+/// </summary>
+internal sealed record OpenNodeSession(
+    string SessionId, string EntryAssembly, IReadOnlyList<PackageEntry> Entries, byte[] Node, ISourceRef<object>? Input, IActorRef Client) : IObjectSessionMessage;
+
+/// <summary>Calls the interface method named <paramref name="Method"/> (see <see cref="MethodKey"/>) with serialized <paramref name="Arguments"/> (an <c>object?[]</c>).</summary>
+internal sealed record InvokeObject(long CallId, string Method, byte[] Arguments) : IObjectSessionMessage;
+
+/// <summary>Asks for a serialized copy of the object as it is now, after every earlier call.</summary>
+internal sealed record GetObjectState(long CallId) : IObjectSessionMessage;
+
+/// <summary>Call <paramref name="CallId"/> returned; <paramref name="Result"/> is the serialized value, empty for <c>void</c> and <c>Task</c>.</summary>
+internal sealed record CallSucceeded(long CallId, byte[] Result) : IObjectSessionMessage;
+
+/// <summary>Call <paramref name="CallId"/> failed; the remote exception's type, message and stack trace.</summary>
+internal sealed record CallFailed(long CallId, CallFailure Failure, string RemoteType, string RemoteMessage, string RemoteStackTrace) : IObjectSessionMessage;

@@ -1,0 +1,14 @@
+using Akka.Actor;
+using Akka.Streams;
+using AkkaMedia.Protocol;
+
+namespace AkkaMedia.Remote;
+
+/// <summary>A node type from the executor's registry, built there from HOCON settings.</summary>
+internal sealed class RegisteredNodeTarget(string nodeType, string settings) : RemoteStageTarget
+{
+    public override string Name => nodeType;
+
+    public override Task<object> PrepareOpenAsync(ActorSystem system, string executorAddress, string sessionId, ISourceRef<object>? input, IActorRef client, TimeSpan openTimeout) =>
+        Task.FromResult<object>(new OpenSession(sessionId, nodeType, settings, input, client));
+}

@@ -1,0 +1,174 @@
+using Akka;
+using Akka.Actor;
+using Akka.Streams.Dsl;
+using AkkaMedia.Deployment;
+using AkkaMedia.Deployment.Objects;
+using AkkaMedia.Nodes;
+using AkkaMedia.Protocol;
+
+namespace AkkaMedia.Remote;
+
+/// <summary>
+/// Ships a user's object, with the assemblies its class needs, to an executor that has never seen that
+/// class: as a live object called through an interface (<see cref="DeployAsync{TInterface}"/>) or as a
+/// node streamed through a remote stage (<see cref="Flow{TIn,TOut}"/>).
+/// </summary>
+/// <remarks>
+/// <para>What ships: the object's assembly and every dependency that is neither a framework nor an
+/// AkkaMedia assembly (those the executor has of its own, and they must never be shipped), computed from
+/// metadata by <see cref="DependencyAnalyzer"/>. Only the assemblies the executor's package store lacks are
+/// uploaded, in chunks. The object itself travels serialized by Hyperion (fields, not constructors); each
+/// session gets its own collectible load context and serializer on the executor, unloaded when it ends.</para>
+/// <para>Checked at the client before anything is sent: the interface's methods can be called remotely,
+/// no field of the object graph is bound to this process (delegates, pointers, streams, threads, tasks ...;
+/// <see cref="ArgumentException"/> naming the field), the serialized object fits one message
+/// (<c>100,000</c> bytes), and every dependency resolves (<see cref="UnresolvedDependencyException"/>).</para>
+/// <para>Checked at the executor before anything loads: the executor's sandbox policy; a violation fails
+/// the deploy with its message naming type, member and assembly.</para>
+/// </remarks>
+public static class RemoteObject
+{
+    /// <summary>
+    /// Deploys <paramref name="obj"/> on an executor and returns its handle, whose
+    /// <see cref="RemoteObject{TInterface}.Proxy"/> runs every call on that one live remote instance.
+    /// </summary>
+    /// <param name="system">The client's actor system (cluster member, or plain remoting with <see cref="RemoteObjectOptions.Executor"/>).</param>
+    /// <param name="obj">The object; it is copied, and later changes to it here do not reach the remote one.</param>
+    /// <param name="options">Per-deployment overrides; null for the configured values.</param>
+    /// <param name="cancellationToken">Cancels the deploy (not a session already opened).</param>
+    /// <typeparam name="TInterface">An interface <paramref name="obj"/> implements; it may be declared in the shipped assembly or in one both sides have.</typeparam>
+    /// <exception cref="ArgumentException"><typeparamref name="TInterface"/> is not an interface or has a method that cannot be called remotely, <paramref name="obj"/> does not implement it, or a field cannot be shipped.</exception>
+    /// <exception cref="RemoteObjectException">No executor accepted the object; the message says why (sandbox, load or deserialization error, capacity).</exception>
+    public static async Task<RemoteObject<TInterface>> DeployAsync<TInterface>(ActorSystem system, TInterface obj, RemoteObjectOptions? options = null, CancellationToken cancellationToken = default)
+        where TInterface : class
+    {
+        ArgumentNullException.ThrowIfNull(system);
+        ArgumentNullException.ThrowIfNull(obj);
+        if (!typeof(TInterface).IsInterface)
+        {
+            throw new ArgumentException($"{typeof(TInterface).FullName} is not an interface; a remote object is called through an interface it implements.", nameof(TInterface));
+        }
+
+        MethodKey.CheckRemotable(typeof(TInterface), nameof(TInterface));
+        var (package, bytes) = Prepare(obj, nameof(obj));
+        var settings = RemoteObjectSettings.Create(system.Settings.Config, options);
+        var client = system.ActorOf(Props.Create(() => new RemoteObjectClientActor()), "akka-media-object-" + RemoteNode.NewSessionId());
+        try
+        {
+            var refusals = new List<string>();
+            foreach (var address in await CandidatesAsync(system, settings, cancellationToken).ConfigureAwait(false))
+            {
+                IActorRef executor;
+                try
+                {
+                    executor = await system.ActorSelection(address + ExecutorDirectoryActor.ExecutorPath).ResolveOne(settings.OpenTimeout, cancellationToken).ConfigureAwait(false);
+                }
+                catch (ActorNotFoundException)
+                {
+                    refusals.Add($"{address}: no executor answered");
+                    continue;
+                }
+
+                try
+                {
+                    await PackageUploader.UploadAsync(system, executor, package, settings.UploadTimeout, cancellationToken).ConfigureAwait(false);
+                }
+                catch (PackageRejectedException e)
+                {
+                    throw new RemoteObjectException($"Executor {address} rejected the code of {obj.GetType().FullName}: {e.Message}", address, e);
+                }
+
+                var sessionId = RemoteNode.NewSessionId();
+                var request = new OpenObjectSession(sessionId, package.EntryAssembly, package.Entries, bytes, settings.CallTimeout ?? TimeSpan.Zero, client);
+                object reply;
+                try
+                {
+                    reply = await client.Ask<object>(new RemoteObjectClientActor.Open(executor, request), settings.DeployAnswerTimeout, cancellationToken).ConfigureAwait(false);
+                }
+                catch (AskTimeoutException)
+                {
+                    refusals.Add($"{address}: no answer within {settings.DeployAnswerTimeout.TotalSeconds:0.#} s");
+                    continue;
+                }
+
+                switch (reply)
+                {
+                    case ObjectSessionOpened opened:
+                        ExecutorDirectory.Get(system).SessionPlaced(address);
+                        return new RemoteObject<TInterface>(client, ObjectCodec.For(obj.GetType().Assembly), opened.SessionId, address, opened.CallTimeout);
+                    case SessionRefused { Reason: RefusalReason.AtCapacity or RefusalReason.ShuttingDown } refused:
+                        refusals.Add($"{address}: {refused.Message}");
+                        continue;
+                    case SessionRefused refused:
+                        throw new RemoteObjectException(refused.Message, address);
+                }
+            }
+
+            throw new RemoteObjectException(
+                $"Every executor refused {obj.GetType().FullName}: {string.Join("; ", refusals)}. Add executors or raise akka-media.executor.max-sessions.");
+        }
+        catch
+        {
+            system.Stop(client);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// A flow that runs a copy of <paramref name="node"/> on an executor, with the same contract and the
+    /// same liveness rules as <see cref="RemoteNode.Flow{TIn,TOut}"/>: each materialization opens its own
+    /// session on the least-loaded executor and deserializes a fresh copy of the node there, so the flow
+    /// can be materialized any number of times.
+    /// </summary>
+    /// <param name="node">The node; it is serialized now (its state at this moment is what every copy starts with), and is neither initialized nor disposed here.</param>
+    /// <param name="options">Overrides of <c>akka-media.remote</c>; null for the configured values.</param>
+    /// <typeparam name="TIn">Element type sent to the node; must be serializable by Akka (frames are).</typeparam>
+    /// <typeparam name="TOut">Element type the node emits.</typeparam>
+    /// <exception cref="ArgumentException">A field of the node cannot be shipped, or it serializes to more than one message.</exception>
+    /// <exception cref="UnresolvedDependencyException">A dependency of the node's assembly cannot be found.</exception>
+    /// <remarks>Failures of the executor, the sandbox or the node itself fail the stream with <see cref="RemoteStageException"/>.</remarks>
+    public static Flow<TIn, TOut, NotUsed> Flow<TIn, TOut>(Node<TIn, TOut> node, RemoteStageOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        var (package, bytes) = Prepare(node, nameof(node));
+        return Akka.Streams.Dsl.Flow.Setup<TIn, TOut, NotUsed>((materializer, _) =>
+            {
+                var settings = RemoteObjectSettings.Create(materializer.System.Settings.Config, null);
+                return RemoteNode.Create<TIn, TOut>(new ShippedNodeTarget(node.Name, package, bytes, settings.UploadTimeout), options);
+            })
+            .MapMaterializedValue(static _ => NotUsed.Instance);
+    }
+
+    private static (CodePackage Package, byte[] Bytes) Prepare(object obj, string parameterName)
+    {
+        ShippableCheck.Check(obj, parameterName);
+        var bytes = ObjectCodec.For(obj.GetType().Assembly).Serialize(obj);
+        if (bytes.Length > ObjectCodec.MaxPayloadBytes)
+        {
+            throw new ArgumentException(
+                $"{obj.GetType().FullName} serializes to {bytes.Length:N0} bytes; a shipped object carries at most {ObjectCodec.MaxPayloadBytes:N0}. " +
+                "Load large data on the executor (from a file or a service) or pass it in later calls.",
+                parameterName);
+        }
+
+        return (DependencyAnalyzer.Analyze(obj.GetType().Assembly), bytes);
+    }
+
+    private static async Task<IReadOnlyList<string>> CandidatesAsync(ActorSystem system, RemoteObjectSettings settings, CancellationToken cancellationToken)
+    {
+        if (settings.Executor is not null)
+        {
+            return [settings.Executor];
+        }
+
+        var found = await ExecutorDirectory.Get(system).GetExecutorsAsync(settings.ExecutorRole, settings.OpenTimeout, cancellationToken).ConfigureAwait(false);
+        if (found.Count == 0)
+        {
+            throw new RemoteObjectException(
+                $"No node with role '{settings.ExecutorRole}' answered within {settings.OpenTimeout.TotalSeconds:0.#} s, so the object cannot be deployed. " +
+                "Start an executor (akkamedia node --roles executor) and check that this process joins its cluster (seeds).");
+        }
+
+        return found.Select(static e => e.Address).ToList();
+    }
+}

@@ -1,0 +1,133 @@
+using System.Reflection;
+using Akka.Actor;
+using AkkaMedia.Deployment;
+using AkkaMedia.Deployment.Objects;
+
+namespace AkkaMedia.Remote;
+
+/// <summary>
+/// One object deployed on an executor by <see cref="RemoteObject.DeployAsync{TInterface}"/>: a live
+/// instance there, with its own load context, that keeps its state between calls until this handle is
+/// disposed.
+/// </summary>
+/// <remarks>
+/// <para>Calls through <see cref="Proxy"/> run on the executor one at a time, in the order they were
+/// made; a synchronous method blocks the calling thread until the remote call returns, a method that
+/// returns <see cref="Task"/>, <see cref="Task{TResult}"/>, <see cref="ValueTask"/> or
+/// <see cref="ValueTask{TResult}"/> completes when it does. Arguments and results are copied (serialized
+/// with the session's serializer): changing an argument after the call does not affect the remote object,
+/// and a returned object is a copy.</para>
+/// <para>Failures: an exception thrown by the object's code fails that call with
+/// <see cref="RemoteExecutionException"/> and the object lives on. A call that exceeds the call timeout
+/// fails with <see cref="TimeoutException"/> and the session is stopped (its thread cannot be aborted in
+/// the executor's process; it is abandoned and the load context is unloaded once it returns). After the
+/// session has ended (disposed, timed out, executor gone) every call fails with
+/// <see cref="RemoteObjectException"/>.</para>
+/// </remarks>
+/// <typeparam name="TInterface">The interface the object is called through.</typeparam>
+public sealed class RemoteObject<TInterface> : IAsyncDisposable
+    where TInterface : class
+{
+    private readonly IActorRef _client;
+    private readonly ObjectCodec _codec;
+    private readonly TimeSpan _askTimeout;
+    private int _disposed;
+
+    internal RemoteObject(IActorRef client, ObjectCodec codec, string sessionId, string executorAddress, TimeSpan callTimeout)
+    {
+        _client = client;
+        _codec = codec;
+        SessionId = sessionId;
+        ExecutorAddress = executorAddress;
+        CallTimeout = callTimeout;
+        _askTimeout = callTimeout + TimeSpan.FromSeconds(30);
+        Proxy = RemoteObjectProxy.Create<TInterface>(CallAsync);
+    }
+
+    /// <summary>Calls the remote object. Safe to use from several threads; the calls still run one at a time remotely.</summary>
+    public TInterface Proxy { get; }
+
+    /// <summary>The session's identifier on the executor (shown by the executor's admin commands and logs).</summary>
+    public string SessionId { get; }
+
+    /// <summary>Address of the executor the object lives on, <c>akka.tcp://media@host:port</c>.</summary>
+    public string ExecutorAddress { get; }
+
+    /// <summary>Longest a call may run on the executor before the session is stopped.</summary>
+    public TimeSpan CallTimeout { get; }
+
+    /// <summary>
+    /// Brings back a copy of the remote object as it is after every call made before this one: serialized
+    /// there with the session's serializer, deserialized here into this process's types.
+    /// </summary>
+    /// <exception cref="RemoteObjectException">The session has ended, or the object can no longer be serialized.</exception>
+    public async Task<TInterface> GetStateAsync(CancellationToken cancellationToken = default)
+    {
+        var state = await SendAsync(new GetObjectState(0), "GetStateAsync", cancellationToken).ConfigureAwait(false);
+        return state as TInterface ?? throw new RemoteObjectException(
+            $"The remote object's state came back as {state?.GetType().FullName ?? "null"}, not a {typeof(TInterface).FullName}.", ExecutorAddress);
+    }
+
+    /// <summary>
+    /// Ends the session: the executor drops the object and unloads its load context. Completes once the
+    /// session has stopped (or after a bounded wait when the executor does not answer). Idempotent.
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        try
+        {
+            await _client.Ask<RemoteObjectClientActor.Closed>(RemoteObjectClientActor.Close.Instance, TimeSpan.FromSeconds(15)).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
+        {
+            _client.Tell(PoisonPill.Instance);
+        }
+    }
+
+    private Task<object?> CallAsync(MethodInfo method, object?[] arguments)
+    {
+        var bytes = _codec.Serialize(arguments);
+        if (bytes.Length > ObjectCodec.MaxPayloadBytes)
+        {
+            throw new ArgumentException(
+                $"The arguments of {method.DeclaringType!.Name}.{method.Name} serialize to {bytes.Length:N0} bytes; one call carries at most {ObjectCodec.MaxPayloadBytes:N0}. " +
+                "Pass large data as several calls or stream it with RemoteObject.Flow.");
+        }
+
+        return SendAsync(new InvokeObject(0, MethodKey.Of(method), bytes), $"{method.DeclaringType!.Name}.{method.Name}", CancellationToken.None);
+    }
+
+    private async Task<object?> SendAsync(IObjectSessionMessage request, string what, CancellationToken cancellationToken)
+    {
+        object reply;
+        try
+        {
+            reply = await _client.Ask<object>(new RemoteObjectClientActor.Call(request), _askTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AskTimeoutException e)
+        {
+            throw new RemoteObjectException($"{what} got no answer from executor {ExecutorAddress} within {_askTimeout.TotalSeconds:0} s.", ExecutorAddress, e);
+        }
+
+        switch (reply)
+        {
+            case CallSucceeded done:
+                return done.Result.Length == 0 ? null : _codec.Deserialize(done.Result);
+            case CallFailed { Failure: CallFailure.UserException } failed:
+                throw new RemoteExecutionException(failed.RemoteType, failed.RemoteMessage, failed.RemoteStackTrace, what, ExecutorAddress);
+            case CallFailed { Failure: CallFailure.Timeout } failed:
+                throw new TimeoutException(failed.RemoteMessage);
+            case CallFailed failed:
+                throw new RemoteObjectException($"{what} could not run on executor {ExecutorAddress}: {failed.RemoteType}: {failed.RemoteMessage}", ExecutorAddress);
+            case Status.Failure failure:
+                throw failure.Cause;
+            default:
+                throw new RemoteObjectException($"{what}: unexpected answer {reply.GetType().Name} from the session.", ExecutorAddress);
+        }
+    }
+}

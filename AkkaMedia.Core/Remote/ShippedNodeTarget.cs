@@ -1,0 +1,30 @@
+using Akka.Actor;
+using Akka.Streams;
+using AkkaMedia.Deployment;
+using AkkaMedia.Deployment.Objects;
+
+namespace AkkaMedia.Remote;
+
+/// <summary>
+/// A user's node object: its assemblies are uploaded to the executor (only what its package store
+/// lacks), then the serialized node is sent to be deserialized in the session's own load context.
+/// </summary>
+internal sealed class ShippedNodeTarget(string name, CodePackage package, byte[] node, TimeSpan uploadTimeout) : RemoteStageTarget
+{
+    public override string Name => name;
+
+    public override async Task<object> PrepareOpenAsync(ActorSystem system, string executorAddress, string sessionId, ISourceRef<object>? input, IActorRef client, TimeSpan openTimeout)
+    {
+        var executor = await system.ActorSelection(executorAddress + ExecutorDirectoryActor.ExecutorPath).ResolveOne(openTimeout).ConfigureAwait(false);
+        try
+        {
+            await PackageUploader.UploadAsync(system, executor, package, uploadTimeout).ConfigureAwait(false);
+        }
+        catch (PackageRejectedException e)
+        {
+            throw new RemoteStageException($"Executor {executorAddress} rejected the code of node '{name}': {e.Message}", executorAddress, e);
+        }
+
+        return new OpenNodeSession(sessionId, package.EntryAssembly, package.Entries, node, input, client);
+    }
+}

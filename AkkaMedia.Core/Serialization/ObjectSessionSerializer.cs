@@ -1,0 +1,243 @@
+using System.Runtime.Serialization;
+using System.Text;
+using Akka.Actor;
+using Akka.Serialization;
+using Akka.Streams;
+using AkkaMedia.Deployment;
+using AkkaMedia.Deployment.Objects;
+
+namespace AkkaMedia.Serialization;
+
+/// <summary>
+/// Writes the messages of object sessions and shipped node sessions as compact binary: strings
+/// length-prefixed UTF-8, user payloads (the object, call arguments and results, already serialized by
+/// the session's own serializer) as length-prefixed opaque bytes, actor refs as serialized paths and
+/// stream refs through Akka.Streams' own serializer.
+/// </summary>
+/// <remarks>
+/// Akka.Remote drops messages over <c>maximum-frame-size</c> (128,000 bytes by default), so the senders
+/// keep user payloads below <c>RemoteObject</c>'s payload limit. A truncated or corrupt payload, or an
+/// unknown manifest, raises <see cref="SerializationException"/>.
+/// </remarks>
+public sealed class ObjectSessionSerializer : SerializerWithStringManifest
+{
+    /// <summary>The serializer identifier registered in <c>akka.actor.serialization-identifiers</c>.</summary>
+    public const int SerializerIdentifier = 7304;
+
+    private const string OpenObjectManifest = "OO";
+    private const string OpenedManifest = "OK";
+    private const string OpenNodeManifest = "ON";
+    private const string InvokeManifest = "IV";
+    private const string GetStateManifest = "GS";
+    private const string SucceededManifest = "CS";
+    private const string FailedManifest = "CF";
+
+    /// <summary>Called by Akka's serialization extension.</summary>
+    public ObjectSessionSerializer(ExtendedActorSystem system)
+        : base(system)
+    {
+    }
+
+    /// <inheritdoc />
+    public override int Identifier => SerializerIdentifier;
+
+    /// <inheritdoc />
+    public override string Manifest(object o) => o switch
+    {
+        OpenObjectSession => OpenObjectManifest,
+        ObjectSessionOpened => OpenedManifest,
+        OpenNodeSession => OpenNodeManifest,
+        InvokeObject => InvokeManifest,
+        GetObjectState => GetStateManifest,
+        CallSucceeded => SucceededManifest,
+        CallFailed => FailedManifest,
+        _ => throw new SerializationException($"{nameof(ObjectSessionSerializer)} cannot serialize {o?.GetType().FullName ?? "null"}."),
+    };
+
+    /// <inheritdoc />
+    public override byte[] ToBinary(object obj)
+    {
+        using var stream = new MemoryStream(64);
+        using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
+        {
+            switch (obj)
+            {
+                case OpenObjectSession m:
+                    writer.Write(m.SessionId);
+                    WriteCode(writer, m.EntryAssembly, m.Entries);
+                    WriteBytes(writer, m.Object);
+                    writer.Write(m.CallTimeout.Ticks);
+                    WriteActorRef(writer, m.Client);
+                    break;
+                case ObjectSessionOpened m:
+                    writer.Write(m.SessionId);
+                    WriteActorRef(writer, m.Session);
+                    writer.Write(m.CallTimeout.Ticks);
+                    break;
+                case OpenNodeSession m:
+                    writer.Write(m.SessionId);
+                    WriteCode(writer, m.EntryAssembly, m.Entries);
+                    WriteBytes(writer, m.Node);
+                    writer.Write(m.Input is not null);
+                    if (m.Input is not null)
+                    {
+                        WriteNested(writer, m.Input);
+                    }
+
+                    WriteActorRef(writer, m.Client);
+                    break;
+                case InvokeObject m:
+                    writer.Write(m.CallId);
+                    writer.Write(m.Method);
+                    WriteBytes(writer, m.Arguments);
+                    break;
+                case GetObjectState m:
+                    writer.Write(m.CallId);
+                    break;
+                case CallSucceeded m:
+                    writer.Write(m.CallId);
+                    WriteBytes(writer, m.Result);
+                    break;
+                case CallFailed m:
+                    writer.Write(m.CallId);
+                    writer.Write((byte)m.Failure);
+                    writer.Write(m.RemoteType);
+                    writer.Write(m.RemoteMessage);
+                    writer.Write(m.RemoteStackTrace);
+                    break;
+                default:
+                    throw new SerializationException($"{nameof(ObjectSessionSerializer)} cannot serialize {obj?.GetType().FullName ?? "null"}.");
+            }
+        }
+
+        return stream.ToArray();
+    }
+
+    /// <inheritdoc />
+    public override object FromBinary(byte[] bytes, string manifest)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        try
+        {
+            using var reader = new BinaryReader(new MemoryStream(bytes, writable: false), Encoding.UTF8);
+            object result = manifest switch
+            {
+                OpenObjectManifest => ReadOpenObject(reader),
+                OpenedManifest => new ObjectSessionOpened(reader.ReadString(), ReadActorRef(reader), ReadDuration(reader)),
+                OpenNodeManifest => ReadOpenNode(reader),
+                InvokeManifest => new InvokeObject(reader.ReadInt64(), reader.ReadString(), ReadBytes(reader)),
+                GetStateManifest => new GetObjectState(reader.ReadInt64()),
+                SucceededManifest => new CallSucceeded(reader.ReadInt64(), ReadBytes(reader)),
+                FailedManifest => new CallFailed(reader.ReadInt64(), ReadFailure(reader), reader.ReadString(), reader.ReadString(), reader.ReadString()),
+                _ => throw new SerializationException($"Unknown object session manifest '{manifest}'. Are client and executor on the same AkkaMedia version?"),
+            };
+            if (reader.BaseStream.Position != bytes.Length)
+            {
+                throw new SerializationException($"Corrupt object session message '{manifest}': {bytes.Length - reader.BaseStream.Position} unexpected trailing bytes.");
+            }
+
+            return result;
+        }
+        catch (Exception e) when (e is EndOfStreamException or IOException or FormatException or ArgumentException or InvalidCastException)
+        {
+            throw new SerializationException($"Corrupt object session message '{manifest}' ({bytes.Length} bytes): {e.Message}", e);
+        }
+    }
+
+    private OpenObjectSession ReadOpenObject(BinaryReader reader)
+    {
+        var id = reader.ReadString();
+        var (entry, entries) = ReadCode(reader);
+        return new OpenObjectSession(id, entry, entries, ReadBytes(reader), ReadDuration(reader), ReadActorRef(reader));
+    }
+
+    private OpenNodeSession ReadOpenNode(BinaryReader reader)
+    {
+        var id = reader.ReadString();
+        var (entry, entries) = ReadCode(reader);
+        var node = ReadBytes(reader);
+        var input = reader.ReadBoolean() ? ReadNested<ISourceRef<object>>(reader) : null;
+        return new OpenNodeSession(id, entry, entries, node, input, ReadActorRef(reader));
+    }
+
+    private static void WriteCode(BinaryWriter writer, string entryAssembly, IReadOnlyList<PackageEntry> entries)
+    {
+        writer.Write(entryAssembly);
+        writer.Write(entries.Count);
+        foreach (var entry in entries)
+        {
+            writer.Write(entry.Name);
+            writer.Write(entry.Version);
+            writer.Write(entry.Sha256);
+            writer.Write(entry.Length);
+        }
+    }
+
+    private static (string EntryAssembly, IReadOnlyList<PackageEntry> Entries) ReadCode(BinaryReader reader)
+    {
+        var entryAssembly = reader.ReadString();
+        var count = reader.ReadInt32();
+        if (count < 0 || count > 10_000)
+        {
+            throw new SerializationException($"Corrupt object session message: {count} package entries.");
+        }
+
+        var entries = new PackageEntry[count];
+        for (var i = 0; i < count; i++)
+        {
+            entries[i] = new PackageEntry(reader.ReadString(), reader.ReadString(), reader.ReadString(), reader.ReadInt64());
+        }
+
+        return (entryAssembly, entries);
+    }
+
+    private static void WriteBytes(BinaryWriter writer, byte[] bytes)
+    {
+        writer.Write(bytes.Length);
+        writer.Write(bytes);
+    }
+
+    private static byte[] ReadBytes(BinaryReader reader)
+    {
+        var length = reader.ReadInt32();
+        if (length < 0 || length > reader.BaseStream.Length - reader.BaseStream.Position)
+        {
+            throw new SerializationException($"Corrupt object session message: a payload of {length} bytes does not fit.");
+        }
+
+        return reader.ReadBytes(length);
+    }
+
+    private static TimeSpan ReadDuration(BinaryReader reader)
+    {
+        var ticks = reader.ReadInt64();
+        return ticks >= 0 ? TimeSpan.FromTicks(ticks) : throw new SerializationException($"Corrupt object session message: negative duration {ticks}.");
+    }
+
+    private static CallFailure ReadFailure(BinaryReader reader)
+    {
+        var value = (CallFailure)reader.ReadByte();
+        return Enum.IsDefined(value) ? value : throw new SerializationException($"Unknown call failure kind {(int)value}.");
+    }
+
+    private void WriteNested(BinaryWriter writer, object value)
+    {
+        var serializer = system.Serialization.FindSerializerFor(value);
+        writer.Write(serializer.Identifier);
+        writer.Write(Akka.Serialization.Serialization.ManifestFor(serializer, value));
+        WriteBytes(writer, serializer.ToBinary(value));
+    }
+
+    private T ReadNested<T>(BinaryReader reader)
+    {
+        var id = reader.ReadInt32();
+        var manifest = reader.ReadString();
+        var value = system.Serialization.Deserialize(ReadBytes(reader), id, manifest);
+        return value is T typed ? typed : throw new SerializationException($"Expected {typeof(T).Name} in object session message but found {value?.GetType().Name ?? "null"}.");
+    }
+
+    private static void WriteActorRef(BinaryWriter writer, IActorRef actorRef) =>
+        writer.Write(Akka.Serialization.Serialization.SerializedActorPath(actorRef));
+
+    private IActorRef ReadActorRef(BinaryReader reader) => system.Provider.ResolveActorRef(reader.ReadString());
+}

@@ -1,0 +1,41 @@
+namespace AkkaMedia.Executor.Deployment;
+
+/// <summary>A session's code with its deserialized object. Disposing empties the holder, then unloads the code.</summary>
+internal sealed class LoadedObject(SessionCode code, ObjectHolder holder) : IDisposable
+{
+    public SessionCode Code { get; } = code;
+
+    public ObjectHolder Holder { get; } = holder;
+
+    public void Dispose()
+    {
+        Holder.Clear();
+        Code.Dispose();
+    }
+
+    /// <summary>
+    /// Loads the code and deserializes the object on a thread of its own (user code such as a static
+    /// constructor runs here and may hang), delivering the result to <paramref name="slot"/>.
+    /// </summary>
+    public static Task LoadAsync(UserCodeHost host, string sessionId, string entryAssembly, IReadOnlyList<AkkaMedia.Deployment.PackageEntry> entries, byte[] bytes, LoadSlot<LoadedObject> slot) =>
+        Task.Factory.StartNew(
+            () =>
+            {
+                var code = host.Load(sessionId, entryAssembly, entries);
+                ObjectHolder holder;
+                try
+                {
+                    holder = ObjectInvoker.Deserialize(code, bytes, entryAssembly);
+                }
+                catch
+                {
+                    code.Dispose();
+                    throw;
+                }
+
+                slot.Deliver(new LoadedObject(code, holder));
+            },
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
+}

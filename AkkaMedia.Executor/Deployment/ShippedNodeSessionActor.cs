@@ -1,0 +1,120 @@
+using Akka.Actor;
+using AkkaMedia.Deployment;
+using AkkaMedia.Deployment.Objects;
+using AkkaMedia.Executor.Link;
+using AkkaMedia.Protocol;
+
+namespace AkkaMedia.Executor.Deployment;
+
+/// <summary>
+/// One shipped user node on the executor: loads its code into a load context of its own, deserializes
+/// the node there (on a thread of its own, bounded by the call timeout), then runs it exactly like a
+/// registered node, in a <see cref="SessionActor"/> child that answers the client. When that child
+/// stops (stream ended, client closed or gone, killed by an operator), this actor stops and unloads the code.
+/// The child counts its frames in the executor's <see cref="SessionCounters"/>.
+/// </summary>
+internal sealed class ShippedNodeSessionActor : ReceiveActor, IWithTimers
+{
+    private readonly OpenNodeSession _request;
+    private readonly UserCodeHost _host;
+    private readonly LoadSlot<LoadedObject> _slot = new();
+    private LoadedObject? _loaded;
+    private IActorRef? _stream;
+
+    public ShippedNodeSessionActor(OpenNodeSession request, UserCodeHost host, ExecutorSettings settings, LinkServer? linkServer, SessionCounters counters)
+    {
+        _request = request;
+        _host = host;
+
+        Receive<Loaded>(_ =>
+        {
+            Timers.Cancel(LoadTimedOut.Instance);
+            _loaded = _slot.Take();
+            if (_loaded is null)
+            {
+                Context.Stop(Self);
+                return;
+            }
+
+            try
+            {
+                var (flow, name) = ShippedNodeFlow.Create(_loaded.Holder);
+                var open = new OpenSession(_request.SessionId, name, string.Empty, _request.Input, _request.Client);
+                _stream = Context.ActorOf(Props.Create(() => new SessionActor(open, flow, settings, linkServer, counters)), "stream");
+                Context.Watch(_stream);
+            }
+            catch (CodeRejectedException e)
+            {
+                Refuse(e.Message);
+            }
+        });
+        Receive<Status.Failure>(failure => Refuse(failure.Cause is CodeRejectedException
+            ? failure.Cause.Message
+            : $"The node could not be loaded on the executor: {failure.Cause.GetType().FullName}: {failure.Cause.Message}"));
+        Receive<LoadTimedOut>(_ => Refuse(
+            $"Loading and deserializing the node did not finish within {host.Settings.CallTimeout.TotalSeconds:0.#} s (a static constructor or deserialization callback hangs?)."));
+        Receive<CloseSession>(close =>
+        {
+            if (_stream is null)
+            {
+                Context.Stop(Self);
+            }
+            else
+            {
+                _stream.Forward(close);
+            }
+        });
+        Receive<ExecutorActor.KillSession>(kill =>
+        {
+            if (_stream is null)
+            {
+                Context.Stop(Self);
+            }
+            else
+            {
+                _stream.Forward(kill);
+            }
+        });
+        Receive<Terminated>(t =>
+        {
+            if (t.ActorRef.Equals(_stream) || (_stream is null && t.ActorRef.Equals(_request.Client)))
+            {
+                Context.Stop(Self);
+            }
+        });
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    protected override void PreStart()
+    {
+        Context.Watch(_request.Client);
+        var request = _request;
+        LoadedObject.LoadAsync(_host, request.SessionId, request.EntryAssembly, request.Entries, request.Node, _slot)
+            .PipeTo(Self, success: () => Loaded.Instance, failure: e => new Status.Failure(e));
+        Timers.StartSingleTimer(LoadTimedOut.Instance, LoadTimedOut.Instance, _host.Settings.CallTimeout);
+    }
+
+    protected override void PostStop()
+    {
+        // Children (the stream's session) have stopped before this runs: nothing uses the code any more.
+        _slot.Abandon();
+        _loaded?.Dispose();
+    }
+
+    private void Refuse(string message)
+    {
+        _request.Client.Tell(new SessionRefused(_request.SessionId, RefusalReason.CodeRejected, message));
+        Context.Stop(Self);
+    }
+
+    private sealed class Loaded
+    {
+        public static readonly Loaded Instance = new();
+    }
+
+    private sealed class LoadTimedOut
+    {
+        public static readonly LoadTimedOut Instance = new();
+    }
+}

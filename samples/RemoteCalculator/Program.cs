@@ -1,0 +1,3 @@
+using AkkaMedia.Samples.RemoteCalculator;
+
+return await RemoteCalculatorSample.RunAsync(args, Console.Out, Console.Error);

@@ -1,0 +1,213 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text;
+
+namespace AkkaMedia.Cluster.Tests;
+
+/// <summary>
+/// One <c>akkamedia</c> process (<c>dotnet akkamedia.dll ARGS</c>) with its standard output and error
+/// captured line by line. Waits fail with the process's whole output in their message. Disposing kills
+/// the process and its children (SIGKILL) if it still runs; every process still running when the test
+/// process exits is killed too, so no outcome leaves one behind.
+/// </summary>
+public sealed class HostProcess : IAsyncDisposable
+{
+    private static readonly ConcurrentDictionary<int, Process> Running = new();
+
+    private readonly Process _process;
+    private readonly object _gate = new();
+    private readonly StringBuilder _transcript = new();
+    private readonly List<string> _stdout = [];
+    private readonly List<(Func<string, bool> Match, TaskCompletionSource<string> Found)> _waiters = [];
+    private readonly TaskCompletionSource _stdoutClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    static HostProcess()
+    {
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            foreach (var process in Running.Values)
+            {
+                KillTree(process);
+            }
+        };
+    }
+
+    private HostProcess(IReadOnlyList<string> args, string workingDirectory)
+    {
+        CommandLine = "akkamedia " + string.Join(' ', args);
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory,
+        };
+        start.ArgumentList.Add(TestPaths.HostDll);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        _process = new Process { StartInfo = start };
+        _process.OutputDataReceived += (_, e) => OnLine(e.Data, isError: false);
+        _process.ErrorDataReceived += (_, e) => OnLine(e.Data, isError: true);
+        if (!File.Exists(TestPaths.HostDll))
+        {
+            throw new FileNotFoundException($"The akkamedia binary is not built at {TestPaths.HostDll}.", TestPaths.HostDll);
+        }
+
+        _process.Start();
+        Running[_process.Id] = _process;
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    /// <summary>The command as started, for messages.</summary>
+    public string CommandLine { get; }
+
+    /// <summary>Whether the process has ended.</summary>
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Everything the process wrote so far, standard error lines marked <c>err|</c>.</summary>
+    public string Transcript
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return $"--- {CommandLine} (pid {_process.Id}) ---{Environment.NewLine}{_transcript}";
+            }
+        }
+    }
+
+    /// <summary>Starts <c>akkamedia ARGS</c> in <paramref name="workingDirectory"/> (default: the repository root).</summary>
+    public static HostProcess Start(IReadOnlyList<string> args, string? workingDirectory = null) =>
+        new(args, workingDirectory ?? TestPaths.RepositoryRoot);
+
+    /// <summary>
+    /// Completes with the first line of standard output that <paramref name="match"/> accepts (also one
+    /// written before the call). Fails, with the transcript, when the process closes its output first or
+    /// after <paramref name="timeout"/>.
+    /// </summary>
+    public async Task<string> WaitForLineAsync(Func<string, bool> match, TimeSpan timeout, string what)
+    {
+        var found = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            var line = _stdout.FirstOrDefault(match);
+            if (line is not null)
+            {
+                return line;
+            }
+
+            if (_stdoutClosed.Task.IsCompleted)
+            {
+                throw new InvalidOperationException($"The process ended without printing {what}.{Environment.NewLine}{Transcript}");
+            }
+
+            _waiters.Add((match, found));
+        }
+
+        try
+        {
+            return await found.Task.WaitAsync(timeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"No {what} within {timeout.TotalSeconds:0} s.{Environment.NewLine}{Transcript}");
+        }
+    }
+
+    /// <summary>Waits for the process to end and its output to be read; fails with the transcript after <paramref name="timeout"/>.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        try
+        {
+            await _process.WaitForExitAsync().WaitAsync(timeout).ConfigureAwait(false);
+            await _stdoutClosed.Task.WaitAsync(timeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"The process did not end within {timeout.TotalSeconds:0} s.{Environment.NewLine}{Transcript}");
+        }
+
+        return _process.ExitCode;
+    }
+
+    /// <summary>SIGKILL to the process and its children: no shutdown hook runs, sockets close as the kernel reaps it.</summary>
+    public void Kill() => KillTree(_process);
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            KillTree(_process);
+            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20)).ConfigureAwait(false);
+        }
+        finally
+        {
+            Running.TryRemove(_process.Id, out _);
+            _process.Dispose();
+        }
+    }
+
+    private static void KillTree(Process process)
+    {
+        try
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // It ended on its own in the meantime.
+        }
+    }
+
+    private void OnLine(string? line, bool isError)
+    {
+        List<TaskCompletionSource<string>>? matched = null;
+        List<TaskCompletionSource<string>>? orphaned = null;
+        lock (_gate)
+        {
+            if (line is null)
+            {
+                if (!isError)
+                {
+                    _stdoutClosed.TrySetResult();
+                    orphaned = _waiters.Select(w => w.Found).ToList();
+                    _waiters.Clear();
+                }
+            }
+            else
+            {
+                _transcript.Append(isError ? "err| " : "out| ").AppendLine(line);
+                if (!isError)
+                {
+                    _stdout.Add(line);
+                    for (var i = _waiters.Count - 1; i >= 0; i--)
+                    {
+                        if (_waiters[i].Match(line))
+                        {
+                            (matched ??= []).Add(_waiters[i].Found);
+                            _waiters.RemoveAt(i);
+                        }
+                    }
+                }
+            }
+        }
+
+        foreach (var waiter in matched ?? [])
+        {
+            waiter.TrySetResult(line!);
+        }
+
+        foreach (var waiter in orphaned ?? [])
+        {
+            waiter.TrySetException(new InvalidOperationException($"The process closed its output first.{Environment.NewLine}{Transcript}"));
+        }
+    }
+}

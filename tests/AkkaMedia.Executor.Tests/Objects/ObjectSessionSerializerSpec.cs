@@ -1,0 +1,89 @@
+using Akka.Actor;
+using Akka.Serialization;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using AkkaMedia.Deployment;
+using AkkaMedia.Deployment.Objects;
+using AkkaMedia.Serialization;
+
+namespace AkkaMedia.Executor.Tests.Objects;
+
+public sealed class ObjectSessionSerializerSpec() : Akka.TestKit.Xunit2.TestKit(AkkaMediaConfig.Default)
+{
+    private static readonly PackageEntry Entry = new("UserCalc", "1.2.3.4", new string('a', 64), 4096);
+
+    [Fact]
+    public async Task Every_object_session_message_must_use_the_object_session_serializer_and_round_trip()
+    {
+        var probe = CreateTestProbe();
+        var input = await Source.Single((object)1).RunWith(StreamRefs.SourceRef<object>(), Sys.Materializer());
+        byte[] payload = [1, 2, 3, 0, 255];
+        var messages = new List<object>
+        {
+            new OpenObjectSession("s-1", "UserCalc", [Entry, new PackageEntry("Dep", "0.0.0.0", new string('b', 64), 1)], payload, TimeSpan.FromSeconds(3), probe.Ref),
+            new ObjectSessionOpened("s-1", probe.Ref, TimeSpan.FromSeconds(30)),
+            new OpenNodeSession("s-2", "UserNodes", [Entry], payload, input, probe.Ref),
+            new OpenNodeSession("s-3", "UserNodes", [], [], null, probe.Ref),
+            new InvokeObject(7, "UserCalc.ICalculator::Add(System.Int32)", payload),
+            new GetObjectState(8),
+            new CallSucceeded(9, payload),
+            new CallSucceeded(10, []),
+            new CallFailed(11, CallFailure.UserException, "UserCalc.CalculatorException", "cannot divide", "   at UserCalc.Calculator.Divide(Int32 x)"),
+            new CallFailed(12, CallFailure.Timeout, "System.TimeoutException", "too slow", string.Empty),
+        };
+
+        var serialization = Sys.Serialization;
+        foreach (var message in messages)
+        {
+            var serializer = serialization.FindSerializerFor(message);
+            Assert.IsType<ObjectSessionSerializer>(serializer);
+            Assert.Equal(ObjectSessionSerializer.SerializerIdentifier, serializer.Identifier);
+
+            var bytes = serializer.ToBinary(message);
+            var back = serialization.Deserialize(bytes, serializer.Identifier, Akka.Serialization.Serialization.ManifestFor(serializer, message));
+
+            Assert.Equal(message.GetType(), back.GetType());
+            AssertSame(message, back);
+        }
+    }
+
+    [Fact]
+    public void A_truncated_message_must_fail_with_a_serialization_exception()
+    {
+        var message = new InvokeObject(7, "UserCalc.ICalculator::Add(System.Int32)", [1, 2, 3]);
+        var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerFor(message);
+        var bytes = serializer.ToBinary(message);
+
+        Assert.Throws<System.Runtime.Serialization.SerializationException>(() => serializer.FromBinary(bytes[..^2], serializer.Manifest(message)));
+        Assert.Throws<System.Runtime.Serialization.SerializationException>(() => serializer.FromBinary(bytes, "??"));
+    }
+
+    private static void AssertSame(object expected, object actual)
+    {
+        switch (expected, actual)
+        {
+            case (OpenObjectSession e, OpenObjectSession a):
+                Assert.Equal((e.SessionId, e.EntryAssembly, e.CallTimeout, e.Client), (a.SessionId, a.EntryAssembly, a.CallTimeout, a.Client));
+                Assert.Equal(e.Entries, a.Entries);
+                Assert.Equal(e.Object, a.Object);
+                break;
+            case (OpenNodeSession e, OpenNodeSession a):
+                Assert.Equal((e.SessionId, e.EntryAssembly, e.Client), (a.SessionId, a.EntryAssembly, a.Client));
+                Assert.Equal(e.Entries, a.Entries);
+                Assert.Equal(e.Node, a.Node);
+                Assert.Equal(e.Input is null, a.Input is null);
+                break;
+            case (InvokeObject e, InvokeObject a):
+                Assert.Equal((e.CallId, e.Method), (a.CallId, a.Method));
+                Assert.Equal(e.Arguments, a.Arguments);
+                break;
+            case (CallSucceeded e, CallSucceeded a):
+                Assert.Equal(e.CallId, a.CallId);
+                Assert.Equal(e.Result, a.Result);
+                break;
+            default:
+                Assert.Equal(expected, actual);
+                break;
+        }
+    }
+}
