@@ -72,7 +72,7 @@ internal static class MediaPalette
 
         var now = DateTimeOffset.UtcNow;
         await context.WriteAsync(string.Join('\n', sessions.Select(s => string.Create(CultureInfo.InvariantCulture,
-            $"{s.SessionId}  {s.NodeType}  {s.Transport}  in {s.FramesIn}  out {s.FramesOut}  age {(now - s.Started).TotalSeconds:0.0} s  client {s.Client}")))).ConfigureAwait(false);
+            $"{s.SessionId}  {s.NodeType}  {s.Transport}  in {s.FramesIn?.ToString(CultureInfo.InvariantCulture) ?? "-"}  out {s.FramesOut?.ToString(CultureInfo.InvariantCulture) ?? "-"}  age {(now - s.Started).TotalSeconds:0.0} s  client {s.Client}")))).ConfigureAwait(false);
     }
 
     private static async Task PackagesAsync(AdminContext context)
