@@ -80,7 +80,7 @@ public sealed class AdminProcessSpec
             for (var attempt = 0; attempt < 60 && !session.Success && !run.HasExited; attempt++)
             {
                 var sessions = await CmdAsync("--port", Text(admin), "media", "sessions");
-                session = Regex.Match(sessions.Stdout, @"^(\S+)\s+Gain\s+streamrefs\s+in (\d+)\s+out (\d+)", RegexOptions.Multiline);
+                session = Regex.Match(sessions.Stdout, @"^(\S+)\s+Gain\s+(?:streamrefs|link)\s+in (\d+)\s+out (\d+)", RegexOptions.Multiline);
             }
 
             Assert.True(session.Success, run.ToString());
