@@ -16,8 +16,8 @@ namespace AkkaMedia.Benchmarks;
 /// this assembly does not reference it and the executor has never seen it. It is one assembly of
 /// about 1 MB, almost all of it an embedded resource of random bytes, so the closure the client
 /// uploads is that one file.</para>
-/// <para><see cref="ColdDeploy"/> gets a new variant per invocation (another constant in the code,
-/// other random bytes in the resource), compiled and loaded in the iteration setup, outside the
+/// <para><see cref="ColdDeploy"/> gets a new variant per invocation (another assembly name, another
+/// constant in the code, other random bytes in the resource), compiled and loaded in the iteration setup, outside the
 /// measurement. So a cold deploy measures: analysing and hashing the closure on the client, the offer,
 /// the upload of all its bytes in 64 KiB chunks, verifying and caching them on the executor's disk,
 /// the sandbox check, a new load context, loading and deserializing the object, JIT of the user's
@@ -27,6 +27,7 @@ namespace AkkaMedia.Benchmarks;
 /// so times include the timer's resolution but no batching.</para>
 /// </remarks>
 [MemoryDiagnoser]
+[MinColumn, MedianColumn, MaxColumn]
 [SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 15)]
 [InvocationCount(1)]
 public class DeployBenchmarks
@@ -72,7 +73,9 @@ public class DeployBenchmarks
     {
         var resource = new byte[ResourceBytes];
         new Random(variant).NextBytes(resource);
-        var assembly = UserAssembly.Compile("UserDeploy", Source(variant), resource);
+        // A name per variant: the client's proxy generator (DispatchProxy) binds interfaces by assembly name,
+        // so two loaded assemblies of one name could not both be called in this process.
+        var assembly = UserAssembly.Compile("UserDeploy" + variant.ToString(System.Globalization.CultureInfo.InvariantCulture), Source(variant), resource);
         return DeployRoundTrip.For(Activator.CreateInstance(assembly.GetType("UserDeploy.Payload", throwOnError: true)!)!, Contract);
     }
 

@@ -23,6 +23,7 @@ namespace AkkaMedia.Benchmarks;
 /// <para>Executor and client are two actor systems of this process over real loopback remoting.</para>
 /// </remarks>
 [MemoryDiagnoser]
+[MinColumn, MedianColumn, MaxColumn]
 [SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 10)]
 [InvocationCount(1)]
 public class ShippedNodeStreamBenchmarks
