@@ -28,7 +28,7 @@ namespace AkkaMedia.Benchmarks;
 /// </remarks>
 [MemoryDiagnoser]
 [MinColumn, MedianColumn, MaxColumn]
-[SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 15)]
+[SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 30)]
 [InvocationCount(1)]
 public class DeployBenchmarks
 {

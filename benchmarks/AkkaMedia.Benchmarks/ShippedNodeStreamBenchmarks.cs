@@ -24,7 +24,7 @@ namespace AkkaMedia.Benchmarks;
 /// </remarks>
 [MemoryDiagnoser]
 [MinColumn, MedianColumn, MaxColumn]
-[SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 10)]
+[SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 20)]
 [InvocationCount(1)]
 public class ShippedNodeStreamBenchmarks
 {
