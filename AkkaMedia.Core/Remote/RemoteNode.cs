@@ -13,8 +13,9 @@ namespace AkkaMedia.Remote;
 /// </summary>
 /// <remarks>
 /// <para>Each materialization opens one session on the least-loaded reachable executor (the next
-/// one is tried when an executor is at capacity). Elements cross the network through StreamRefs with
-/// backpressure; frames use the raw frame serializer.</para>
+/// one is tried when an executor is at capacity). Elements cross the network with backpressure over the
+/// transport of <c>akka-media.remote.transport</c> (<see cref="RemoteTransport"/>: the media link by
+/// default, or StreamRefs); frames use the raw frame serializer.</para>
 /// <para>Failures: if no executor answers within <c>open-timeout</c>, every executor refuses, or the
 /// node type or settings are refused, the stream fails before any element is processed with a
 /// <see cref="RemoteStageException"/> saying why. If the executor dies or goes silent for
@@ -50,40 +51,15 @@ public static class RemoteNode
 
     /// <summary>A flow that runs <paramref name="target"/> remotely, one session per materialization.</summary>
     internal static Flow<TIn, TOut, NotUsed> Create<TIn, TOut>(RemoteStageTarget target, RemoteStageOptions? options) =>
-        Akka.Streams.Dsl.Flow.Setup<TIn, TOut, NotUsed>((materializer, _) => Materialize<TIn, TOut>(materializer.System, target, options))
-            .MapMaterializedValue(static _ => NotUsed.Instance)
-            .Named("remote-" + target.Name);
+        Akka.Streams.Dsl.Flow.FromGraph(new RemoteStage<TIn, TOut>(target, options));
 
-    /// <summary>A new session identifier, unique across client processes.</summary>
+    /// <summary>A new session identifier, unique across client processes: this process, a counter and a random part.</summary>
     internal static string NewSessionId() => $"{Environment.ProcessId:x}-{Interlocked.Increment(ref _counter):x}-{Guid.NewGuid():N}"[..32];
 
-    private static Flow<TIn, TOut, NotUsed> Materialize<TIn, TOut>(ActorSystem system, RemoteStageTarget target, RemoteStageOptions? options)
+    /// <summary>The StreamRef transport: a SourceRef out, the results back through the session's SourceRef, a kill switch over both.</summary>
+    internal static Flow<TIn, TOut, NotUsed> OverStreamRefs<TIn, TOut>(ActorSystem system, string sessionId, RemoteStageTarget target, RemoteStageSettings settings)
     {
-        var settings = RemoteStageSettings.Create(system.Settings.Config, options);
-        var sessionId = NewSessionId();
         var killSwitch = KillSwitches.Shared("remote-" + target.Name);
-        return settings.Transport == RemoteTransport.MediaLink
-            ? OverLink<TIn, TOut>(system, sessionId, target, settings, killSwitch)
-            : OverStreamRefs<TIn, TOut>(system, sessionId, target, settings, killSwitch);
-    }
-
-    private static Flow<TIn, TOut, NotUsed> OverLink<TIn, TOut>(ActorSystem system, string sessionId, RemoteStageTarget target, RemoteStageSettings settings, SharedKillSwitch killSwitch)
-    {
-        var stage = system.ActorOf(
-            Props.Create(() => new RemoteStageActor(sessionId, target, settings, killSwitch, null)),
-            "akka-media-stage-" + sessionId);
-        var link = new LinkChannelStage(control => stage.Tell(new RemoteStageActor.LinkStageReady(control)), settings.LinkWindow, isClient: true, "remote-" + target.Name);
-        return Akka.Streams.Dsl.Flow.Create<TIn>()
-            .Select(static x => (object)x!)
-            .Via(killSwitch.Flow<object>())
-            .Via(link)
-            .Via(killSwitch.Flow<object>())
-            .WatchTermination((_, done) => ReportEnd(done, killSwitch, stage))
-            .Select(static o => (TOut)o);
-    }
-
-    private static Flow<TIn, TOut, NotUsed> OverStreamRefs<TIn, TOut>(ActorSystem system, string sessionId, RemoteStageTarget target, RemoteStageSettings settings, SharedKillSwitch killSwitch)
-    {
         var output = new TaskCompletionSource<Source<object, NotUsed>>(TaskCreationOptions.RunContinuationsAsynchronously);
         var stage = system.ActorOf(
             Props.Create(() => new RemoteStageActor(sessionId, target, settings, killSwitch, output)),

@@ -19,7 +19,7 @@ internal sealed class RemoteStageActor : ReceiveActor
     private readonly RemoteStageTarget _target;
     private readonly string _nodeType;
     private readonly RemoteStageSettings _settings;
-    private readonly SharedKillSwitch _killSwitch;
+    private readonly SharedKillSwitch? _killSwitch;
     private readonly TaskCompletionSource<Source<object, NotUsed>>? _output;
     private readonly Queue<string> _candidates = new();
     private readonly List<string> _refusals = [];
@@ -30,8 +30,12 @@ internal sealed class RemoteStageActor : ReceiveActor
     private IActorRef? _session;
     private ICancelable? _attemptTimeout;
 
-    /// <summary>For the StreamRef transport: the return stream is handed out through <paramref name="output"/>.</summary>
-    public RemoteStageActor(string sessionId, RemoteStageTarget target, RemoteStageSettings settings, SharedKillSwitch killSwitch, TaskCompletionSource<Source<object, NotUsed>>? output)
+    /// <summary>
+    /// For the StreamRef transport: the return stream is handed out through <paramref name="output"/> and
+    /// <paramref name="killSwitch"/> stops both directions. Both are null for the media link, whose stage
+    /// fails through its <see cref="ILinkStageControl"/>.
+    /// </summary>
+    public RemoteStageActor(string sessionId, RemoteStageTarget target, RemoteStageSettings settings, SharedKillSwitch? killSwitch, TaskCompletionSource<Source<object, NotUsed>>? output)
     {
         _sessionId = sessionId;
         _target = target;
@@ -182,8 +186,7 @@ internal sealed class RemoteStageActor : ReceiveActor
         Receive<LinkConnected>(connected =>
         {
             var channel = LinkClient.Get(Context.System).NextChannel();
-            _link!.Bind(connected.Link, channel);
-            connected.Link.SendOpen(channel, _sessionId);
+            _link!.Open(connected.Link, channel, _sessionId);
         });
         Receive<Status.Failure>(failure => Fail(failure.Cause as RemoteStageException
             ?? new RemoteStageException($"Remote stage '{_nodeType}' lost its executor {_executor}: {failure.Cause.Message}", _executor, failure.Cause)));
@@ -234,7 +237,7 @@ internal sealed class RemoteStageActor : ReceiveActor
     {
         _output?.TrySetResult(Source.Failed<object>(error));
         _link?.Fail(error);
-        _killSwitch.Abort(error);
+        _killSwitch?.Abort(error);
     }
 
     private void Fail(RemoteStageException error)

@@ -14,7 +14,7 @@ internal sealed record RemoteStageSettings(string ExecutorRole, TimeSpan OpenTim
             options?.IdleTimeout ?? section.GetTimeSpan("idle-timeout", TimeSpan.FromSeconds(1)),
             options?.HeartbeatInterval ?? section.GetTimeSpan("heartbeat-interval", TimeSpan.FromMilliseconds(200)),
             options?.Executor,
-            options?.Transport ?? ParseTransport(section.GetString("transport", "streamrefs")),
+            options?.Transport ?? ParseTransport(section.GetString("transport", "link")),
             section.GetInt("link-window", 64));
         if (settings.LinkWindow <= 0)
         {

@@ -79,7 +79,7 @@ public sealed class FrameSerializer : SerializerWithStringManifest
         {
             return manifest switch
             {
-                AudioManifest => ReadAudio(bytes),
+                AudioManifest => ReadAudio(bytes.AsSpan()),
                 VideoManifest => ReadVideo(bytes),
                 TextManifest => new TextFrame(StrictUtf8.GetString(ReadTimedPayload(bytes, "TextFrame").Span), ReadSequence(bytes), ReadTimestamp(bytes)),
                 BytesManifest => new BytesFrame(ReadTimedPayload(bytes, "BytesFrame"), ReadSequence(bytes), ReadTimestamp(bytes)),
@@ -92,11 +92,16 @@ public sealed class FrameSerializer : SerializerWithStringManifest
         }
     }
 
-    private static byte[] WriteAudio(AudioFrame frame)
+    /// <summary>Bytes <paramref name="frame"/> takes in the <c>A1</c> layout (header included).</summary>
+    internal static int AudioLength(AudioFrame frame) => AudioHeader + (frame.Samples.Length * sizeof(float));
+
+    /// <summary>
+    /// Writes <paramref name="frame"/> in the <c>A1</c> layout into <paramref name="destination"/>, which must hold
+    /// <see cref="AudioLength"/> bytes: the same bytes <see cref="ToBinary"/> returns, without allocating them.
+    /// </summary>
+    internal static void WriteAudio(AudioFrame frame, Span<byte> destination)
     {
-        var samples = MemoryMarshal.AsBytes(frame.Samples.Span);
-        var buffer = GC.AllocateUninitializedArray<byte>(AudioHeader + samples.Length);
-        var span = buffer.AsSpan();
+        var span = destination[..AudioLength(frame)];
         BinaryPrimitives.WriteInt32LittleEndian(span, frame.SampleRate);
         BinaryPrimitives.WriteInt32LittleEndian(span[4..], frame.Channels);
         BinaryPrimitives.WriteInt64LittleEndian(span[8..], frame.Sequence);
@@ -104,7 +109,7 @@ public sealed class FrameSerializer : SerializerWithStringManifest
         BinaryPrimitives.WriteInt32LittleEndian(span[24..], frame.Samples.Length);
         if (BitConverter.IsLittleEndian)
         {
-            samples.CopyTo(span[AudioHeader..]);
+            MemoryMarshal.AsBytes(frame.Samples.Span).CopyTo(span[AudioHeader..]);
         }
         else
         {
@@ -114,23 +119,25 @@ public sealed class FrameSerializer : SerializerWithStringManifest
                 BinaryPrimitives.WriteSingleLittleEndian(span[(AudioHeader + (i * 4))..], source[i]);
             }
         }
-
-        return buffer;
     }
 
-    private static AudioFrame ReadAudio(byte[] bytes)
+    /// <summary>
+    /// Reads an <c>A1</c> payload from <paramref name="bytes"/> into a new frame that owns a copy of the samples
+    /// (the span may be reused afterwards).
+    /// </summary>
+    /// <exception cref="SerializationException">The payload is truncated, too long or carries an impossible header.</exception>
+    internal static AudioFrame ReadAudio(ReadOnlySpan<byte> bytes)
     {
         if (bytes.Length < AudioHeader)
         {
             throw Truncated("AudioFrame", bytes.Length, AudioHeader);
         }
 
-        var span = bytes.AsSpan();
-        var sampleRate = BinaryPrimitives.ReadInt32LittleEndian(span);
-        var channels = BinaryPrimitives.ReadInt32LittleEndian(span[4..]);
-        var sequence = BinaryPrimitives.ReadInt64LittleEndian(span[8..]);
-        var ticks = BinaryPrimitives.ReadInt64LittleEndian(span[16..]);
-        var count = BinaryPrimitives.ReadInt32LittleEndian(span[24..]);
+        var sampleRate = BinaryPrimitives.ReadInt32LittleEndian(bytes);
+        var channels = BinaryPrimitives.ReadInt32LittleEndian(bytes[4..]);
+        var sequence = BinaryPrimitives.ReadInt64LittleEndian(bytes[8..]);
+        var ticks = BinaryPrimitives.ReadInt64LittleEndian(bytes[16..]);
+        var count = BinaryPrimitives.ReadInt32LittleEndian(bytes[24..]);
         if (count < 0 || (long)count * 4 != bytes.Length - AudioHeader)
         {
             throw new SerializationException($"Corrupt AudioFrame payload: header announces {count} samples but {bytes.Length - AudioHeader} bytes of samples follow.");
@@ -139,17 +146,31 @@ public sealed class FrameSerializer : SerializerWithStringManifest
         var samples = GC.AllocateUninitializedArray<float>(count);
         if (BitConverter.IsLittleEndian)
         {
-            span[AudioHeader..].CopyTo(MemoryMarshal.AsBytes(samples.AsSpan()));
+            bytes[AudioHeader..].CopyTo(MemoryMarshal.AsBytes(samples.AsSpan()));
         }
         else
         {
             for (var i = 0; i < count; i++)
             {
-                samples[i] = BinaryPrimitives.ReadSingleLittleEndian(span[(AudioHeader + (i * 4))..]);
+                samples[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes[(AudioHeader + (i * 4))..]);
             }
         }
 
-        return new AudioFrame(samples, sampleRate, channels, sequence, TimeSpan.FromTicks(ticks));
+        try
+        {
+            return new AudioFrame(samples, sampleRate, channels, sequence, TimeSpan.FromTicks(ticks));
+        }
+        catch (ArgumentException e)
+        {
+            throw new SerializationException($"Corrupt AudioFrame payload ({bytes.Length} bytes): {e.Message}", e);
+        }
+    }
+
+    private static byte[] WriteAudio(AudioFrame frame)
+    {
+        var buffer = GC.AllocateUninitializedArray<byte>(AudioLength(frame));
+        WriteAudio(frame, buffer);
+        return buffer;
     }
 
     private static byte[] WriteVideo(VideoFrame frame)

@@ -9,6 +9,7 @@ using AkkaMedia.Nodes.Audio;
 using AkkaMedia.Nodes.IO;
 using AkkaMedia.Nodes.Testing;
 using AkkaMedia.Remote;
+using AkkaMedia.Samples.Common;
 
 namespace AkkaMedia.Samples;
 
@@ -122,7 +123,7 @@ internal static class GraphDslSample
             var pacing = realtime ? "paced to real time" : "unpaced";
             await stdout.WriteLineAsync(string.Create(c,
                 $"graphdsl: {duration.TotalSeconds:0.###} s of speech-like audio at {SampleRate} Hz in 20 ms frames ({pacing}) → Broadcast → [remote Echo({EchoDelay.TotalMilliseconds:0} ms, {EchoDecay}) → '{output}' | dry | local VAD] → ZipWith by sequence number"));
-            await stdout.WriteLineAsync($"echo runs on:   {connection.ExecutorAddress} ({connection.Origin})");
+            await stdout.WriteLineAsync($"echo runs on:   {connection.ExecutorAddress} ({(connection.IsInProcess ? "in-process executor node, " : string.Empty)}{connection.Origin})");
 
             var pipelineStarted = Stopwatch.GetTimestamp();
             var check = await RunPipelineAsync(connection, output, duration, realtime, cancellationToken);

@@ -41,6 +41,24 @@ public abstract class RemoteStageSpec : Akka.TestKit.Xunit2.TestKit, IClassFixtu
     }
 
     [Fact]
+    public async Task RemoteStage_must_run_sessions_one_after_another_over_one_open_connection()
+    {
+        // Later sessions find the client's connection to the executor already open, so their opening
+        // messages and the first credit race the start of the stages at both ends.
+        for (var session = 0; session < 30; session++)
+        {
+            var frames = Enumerable.Range(session * 10, 3).Select(i => TestRegistry.Frame(i)).ToList();
+            var results = await Source.From(frames)
+                .Via(Remote("Scale", "factor = 1"))
+                .RunWith(Sink.Seq<AudioFrame>(), _materializer)
+                .WaitAsync(TimeSpan.FromSeconds(10));
+
+            Assert.Equal(frames.Select(f => f.Sequence), results.Select(f => f.Sequence));
+            await AwaitAssertAsync(async () => Assert.Equal(0, await _executor.ActiveSessionsAsync()), TimeSpan.FromSeconds(10));
+        }
+    }
+
+    [Fact]
     public async Task RemoteStage_must_refuse_an_unknown_node_type_listing_the_known_ones()
     {
         var error = await Assert.ThrowsAsync<RemoteStageException>(() => Source.From([TestRegistry.Frame(0)])

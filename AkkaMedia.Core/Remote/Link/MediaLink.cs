@@ -1,8 +1,11 @@
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
 using Akka.Actor;
+using AkkaMedia.Frames;
+using AkkaMedia.Serialization;
 
 namespace AkkaMedia.Remote.Link;
 
@@ -11,9 +14,12 @@ namespace AkkaMedia.Remote.Link;
 /// remote stages at once, each on its own channel with credit-based backpressure.
 /// </summary>
 /// <remarks>
-/// <para>Sending: messages from all channels are appended to one buffer; a single send loop writes
-/// whatever has accumulated in one socket call, so frames of many sessions coalesce into few writes
-/// when the link is busy and go out at once when it is not.</para>
+/// <para>Sending: messages from all channels are appended to one buffer. On a quiet link the first
+/// append writes at once, on the appending thread. On a busy one it queues one flush on the thread
+/// pool behind the work already queued there; whatever has accumulated by the time it runs (the rest
+/// of a stage's burst, frames of other sessions processed in the meantime) goes out in one socket
+/// call. A lone frame is never delayed, and frames of many sessions coalesce into few writes. Audio frames are written
+/// straight into the buffer and read straight from the receive buffer, without intermediate arrays.</para>
 /// <para>Receiving: one loop reads, decodes and hands each channel the elements of one read in one
 /// call. A quiet link sends pings every heartbeat interval; nothing received for the idle timeout,
 /// a closed socket or a protocol error closes the link and every channel learns it.</para>
@@ -22,6 +28,12 @@ internal sealed class MediaLink : IDisposable
 {
     private const int HeaderLength = 4 + 1 + 4;
     private const int MaxMessageLength = 64 * 1024 * 1024;
+
+    /// <summary>A link with nothing appended for this long (1 ms) is quiet: the next message is written at once.</summary>
+    private static readonly long QuietTicks = Stopwatch.Frequency / 1000;
+
+    /// <summary>The frame serializer's manifest of audio frames, as it travels.</summary>
+    private static ReadOnlySpan<byte> AudioManifest => "A1"u8;
 
     private readonly Socket _socket;
     private readonly ExtendedActorSystem _system;
@@ -34,6 +46,8 @@ internal sealed class MediaLink : IDisposable
     private byte[] _inflight = new byte[64 * 1024];
     private int _pendingLength;
     private bool _sending;
+    private bool _sendInline;
+    private long _lastAppend;
     private long _lastReceive;
     private long _lastSend;
     private int _closed;
@@ -63,7 +77,7 @@ internal sealed class MediaLink : IDisposable
 
     public void Start()
     {
-        _ = Task.Run(ReceiveLoopAsync);
+        new Thread(ReceiveLoop) { IsBackground = true, Name = "akka-media-link-receive" }.Start();
         _heartbeat.Change(_heartbeatInterval, _heartbeatInterval);
     }
 
@@ -98,6 +112,12 @@ internal sealed class MediaLink : IDisposable
     /// <summary>Serializes <paramref name="element"/> with the actor system's serializer for its type and queues it.</summary>
     public void SendData(int channel, object element)
     {
+        if (element is AudioFrame audio)
+        {
+            AppendAudio(channel, audio);
+            return;
+        }
+
         var serializer = _system.Serialization.FindSerializerFor(element);
         var manifest = Akka.Serialization.Serialization.ManifestFor(serializer, element);
         var bytes = serializer.ToBinary(element);
@@ -156,30 +176,99 @@ internal sealed class MediaLink : IDisposable
                 return;
             }
 
-            var needed = _pendingLength + 4 + bodyLength;
-            if (needed > _pending.Length)
-            {
-                Array.Resize(ref _pending, Math.Max(needed, _pending.Length * 2));
-            }
-
-            var span = _pending.AsSpan(_pendingLength);
-            BinaryPrimitives.WriteInt32LittleEndian(span, bodyLength);
-            span[4] = (byte)kind;
-            BinaryPrimitives.WriteInt32LittleEndian(span[5..], channel);
-            var at = HeaderLength;
-            part1.CopyTo(span[at..]);
-            at += part1.Length;
-            part2.CopyTo(span[at..]);
-            at += part2.Length;
-            part3.CopyTo(span[at..]);
-            _pendingLength = needed;
-            startSender = !_sending;
-            _sending = true;
+            var span = Reserve(kind, channel, bodyLength);
+            part1.CopyTo(span);
+            span = span[part1.Length..];
+            part2.CopyTo(span);
+            part3.CopyTo(span[part2.Length..]);
+            startSender = StartSender();
         }
 
         if (startSender)
         {
+            Send();
+        }
+    }
+
+    /// <summary>A data message whose element is an audio frame: serializer id, manifest and samples written in place.</summary>
+    private void AppendAudio(int channel, AudioFrame frame)
+    {
+        var frameLength = FrameSerializer.AudioLength(frame);
+        var prefixLength = 4 + 1 + AudioManifest.Length;
+        bool startSender;
+        lock (_sendGate)
+        {
+            if (_closed != 0)
+            {
+                return;
+            }
+
+            var span = Reserve(LinkMessageKind.Data, channel, 1 + 4 + prefixLength + frameLength);
+            BinaryPrimitives.WriteInt32LittleEndian(span, FrameSerializer.SerializerIdentifier);
+            span[4] = (byte)AudioManifest.Length;
+            AudioManifest.CopyTo(span[5..]);
+            FrameSerializer.WriteAudio(frame, span[prefixLength..]);
+            startSender = StartSender();
+        }
+
+        if (startSender)
+        {
+            Send();
+        }
+    }
+
+    /// <summary>Appends a message header to the pending buffer and returns the room for its payload. Caller holds <see cref="_sendGate"/>.</summary>
+    private Span<byte> Reserve(LinkMessageKind kind, int channel, int bodyLength)
+    {
+        var needed = _pendingLength + 4 + bodyLength;
+        if (needed > _pending.Length)
+        {
+            Array.Resize(ref _pending, Math.Max(needed, _pending.Length * 2));
+        }
+
+        var span = _pending.AsSpan(_pendingLength, 4 + bodyLength);
+        BinaryPrimitives.WriteInt32LittleEndian(span, bodyLength);
+        span[4] = (byte)kind;
+        BinaryPrimitives.WriteInt32LittleEndian(span[5..], channel);
+        _pendingLength = needed;
+        return span[HeaderLength..];
+    }
+
+    /// <summary>
+    /// Caller holds <see cref="_sendGate"/>, has just appended. True when no send loop runs, so the caller
+    /// must start one; decides how: inline when the link had been quiet (nothing appended for
+    /// <see cref="QuietTicks"/>), from the thread pool when it is busy.
+    /// </summary>
+    private bool StartSender()
+    {
+        var now = Stopwatch.GetTimestamp();
+        var quiet = now - _lastAppend > QuietTicks;
+        _lastAppend = now;
+        if (_sending)
+        {
+            return false;
+        }
+
+        _sending = true;
+        _sendInline = quiet;
+        return true;
+    }
+
+    /// <summary>
+    /// Starts the send loop. After a quiet spell the appending thread writes at once: a lone frame is
+    /// not delayed by a thread hop. On a busy link the loop runs from the thread pool's global queue,
+    /// behind the work already queued there: the stage that appended finishes its burst (and other
+    /// sessions theirs) before the bytes go out, in one write.
+    /// </summary>
+    private void Send()
+    {
+        if (Volatile.Read(ref _sendInline))
+        {
             _ = SendLoopAsync();
+        }
+        else
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static link => _ = link.SendLoopAsync(), this, preferLocal: false);
         }
     }
 
@@ -227,7 +316,12 @@ internal sealed class MediaLink : IDisposable
         }
     }
 
-    private async Task ReceiveLoopAsync()
+    /// <summary>
+    /// Runs on a thread of its own, blocked in the socket's receive: the operating system wakes it when
+    /// bytes arrive, without a hop through the thread pool, and a thread pool busy with stages cannot
+    /// delay reading (which would also look like a silent peer).
+    /// </summary>
+    private void ReceiveLoop()
     {
         var buffer = new byte[256 * 1024];
         var filled = 0;
@@ -236,7 +330,7 @@ internal sealed class MediaLink : IDisposable
         {
             while (!IsClosed)
             {
-                var read = await _socket.ReceiveAsync(buffer.AsMemory(filled), SocketFlags.None).ConfigureAwait(false);
+                var read = _socket.Receive(buffer, filled, buffer.Length - filled, SocketFlags.None);
                 if (read == 0)
                 {
                     Close(new IOException($"{Peer} closed the link."));
@@ -311,9 +405,11 @@ internal sealed class MediaLink : IDisposable
         {
             var serializerId = BinaryPrimitives.ReadInt32LittleEndian(payload);
             var manifestLength = payload[4];
-            var manifest = Encoding.ASCII.GetString(payload.Slice(5, manifestLength));
-            var bytes = payload[(5 + manifestLength)..].ToArray();
-            var element = _system.Serialization.Deserialize(bytes, serializerId, manifest);
+            var manifestBytes = payload.Slice(5, manifestLength);
+            var bytes = payload[(5 + manifestLength)..];
+            var element = serializerId == FrameSerializer.SerializerIdentifier && manifestBytes.SequenceEqual(AudioManifest)
+                ? FrameSerializer.ReadAudio(bytes)
+                : _system.Serialization.Deserialize(bytes.ToArray(), serializerId, Encoding.ASCII.GetString(manifestBytes));
             if (!batches.TryGetValue(channel, out var batch))
             {
                 batches[channel] = batch = [];
@@ -369,10 +465,23 @@ internal sealed class MediaLink : IDisposable
         batches.Clear();
     }
 
+    /// <summary>Bytes wait in the socket that this side has not read yet: the peer is alive, this side is behind.</summary>
+    private bool HasUnreadBytes()
+    {
+        try
+        {
+            return _socket.Available > 0;
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            return false;
+        }
+    }
+
     private void Tick()
     {
         var now = Environment.TickCount64;
-        if (now - Volatile.Read(ref _lastReceive) > (long)_idleTimeout.TotalMilliseconds)
+        if (now - Volatile.Read(ref _lastReceive) > (long)_idleTimeout.TotalMilliseconds && !HasUnreadBytes())
         {
             Close(new TimeoutException($"{Peer} sent nothing for {_idleTimeout.TotalMilliseconds:0} ms; it is presumed dead."));
             return;

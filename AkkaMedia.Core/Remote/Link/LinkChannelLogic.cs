@@ -1,0 +1,287 @@
+using Akka.Streams;
+using Akka.Streams.Stage;
+
+namespace AkkaMedia.Remote.Link;
+
+/// <summary>
+/// The logic of one end of a channel of a <see cref="MediaLink"/>: elements pushed into
+/// <typeparamref name="TIn"/> are sent to the peer, elements the peer sends come out as
+/// <typeparamref name="TOut"/>. Backpressure is credit based: this end grants the peer
+/// <see cref="Window"/> elements once bound and more as its downstream consumes them, and sends only
+/// while it holds credit from the peer.
+/// </summary>
+/// <remarks>
+/// The logic starts unbound: <see cref="OnStart"/> hands it (as an <see cref="ILinkStageControl"/>) to
+/// whoever places the session, which binds it to a link and channel, or fails it. Link events arrive
+/// on the link's receive thread and enter the stage through async callbacks, one per read and channel.
+/// Every stream element crosses exactly one asynchronous boundary per direction: the link.
+/// </remarks>
+internal abstract class LinkChannelLogic<TIn, TOut> : GraphStageLogic, ILinkStageControl
+{
+    private readonly Inlet<TIn> _inlet;
+    private readonly Outlet<TOut> _outlet;
+    private readonly bool _isClient;
+    private readonly Queue<object> _received = new();
+    private Action<(MediaLink Link, int Channel)>? _bind;
+    private Action<Exception>? _fail;
+    private Action<List<object>>? _data;
+    private Action<int>? _demand;
+    private Action<LinkEvent>? _event;
+    private MediaLink? _link;
+    private int _channel;
+    private int _credit;
+    private int _consumed;
+    private bool _remoteCompleted;
+    private bool _done;
+
+    protected LinkChannelLogic(Shape shape, Inlet<TIn> inlet, Outlet<TOut> outlet, int window, bool isClient)
+        : base(shape)
+    {
+        _inlet = inlet;
+        _outlet = outlet;
+        _isClient = isClient;
+        Window = window;
+        SetHandler(inlet, OnPush, OnUpstreamFinish, OnUpstreamFailure);
+        SetHandler(outlet, OnPull, OnDownstreamFinish);
+    }
+
+    private enum LinkEventKind
+    {
+        Complete,
+        Failure,
+        Cancel,
+        Lost,
+    }
+
+    /// <summary>Credit granted to the peer, in elements; may be changed in <see cref="OnStart"/>, before binding.</summary>
+    protected int Window { get; set; }
+
+    /// <summary>Why this stage failed, once it has; null while it runs or when it completed or was cancelled.</summary>
+    protected Exception? Failure { get; private set; }
+
+    public sealed override void PreStart()
+    {
+        _bind = GetAsyncCallback<(MediaLink Link, int Channel)>(b => DoBind(b.Link, b.Channel));
+        _fail = GetAsyncCallback<Exception>(Fail);
+        _data = GetAsyncCallback<List<object>>(OnData);
+        _demand = GetAsyncCallback<int>(OnDemand);
+        _event = GetAsyncCallback<LinkEvent>(OnEvent);
+        OnStart();
+    }
+
+    public void Bind(MediaLink link, int channel)
+    {
+        link.Register(channel, new Handler(this));
+        _bind!((link, channel));
+    }
+
+    public void Open(MediaLink link, int channel, string sessionId)
+    {
+        link.Register(channel, new Handler(this));
+        link.SendOpen(channel, sessionId);
+        _bind!((link, channel));
+    }
+
+    void ILinkStageControl.Fail(Exception cause) => _fail!(cause);
+
+    public override void PostStop()
+    {
+        if (_link is not null)
+        {
+            _link.Unregister(_channel);
+            if (!_done)
+            {
+                _link.SendFailure(_channel, "The remote stage was stopped by its peer.");
+            }
+        }
+
+        OnStopped();
+    }
+
+    /// <summary>Called once the stage has started: hand <c>this</c> to whoever binds it.</summary>
+    protected abstract void OnStart();
+
+    /// <summary>Called once when the stage has stopped, for whatever reason (<see cref="Failure"/> says which).</summary>
+    protected virtual void OnStopped()
+    {
+    }
+
+    private void Fail(Exception cause)
+    {
+        Failure ??= cause;
+        FailStage(cause);
+    }
+
+    private void DoBind(MediaLink link, int channel)
+    {
+        _link = link;
+        _channel = channel;
+        link.SendDemand(channel, Window);
+        if (IsClosed(_inlet))
+        {
+            link.SendComplete(channel);
+        }
+        else
+        {
+            PullIfCredit();
+        }
+    }
+
+    private void OnPush()
+    {
+        _link!.SendData(_channel, Grab(_inlet)!);
+        _credit--;
+        PullIfCredit();
+    }
+
+    private void OnUpstreamFinish()
+    {
+        if (_link is null)
+        {
+            return;
+        }
+
+        _link.SendComplete(_channel);
+        TryFinish();
+    }
+
+    private void OnUpstreamFailure(Exception e)
+    {
+        _link?.SendFailure(_channel, $"{e.GetType().Name}: {e.Message}");
+        _done = true;
+        Fail(e);
+    }
+
+    private void OnPull()
+    {
+        if (_received.TryDequeue(out var next))
+        {
+            Push(_outlet, (TOut)next);
+            if (++_consumed >= Math.Max(1, Window / 2))
+            {
+                _link!.SendDemand(_channel, _consumed);
+                _consumed = 0;
+            }
+        }
+        else if (_remoteCompleted)
+        {
+            Complete(_outlet);
+            TryFinish();
+        }
+    }
+
+    private void OnDownstreamFinish(Exception cause)
+    {
+        if (_link is null)
+        {
+            _done = true;
+            CompleteStage();
+            return;
+        }
+
+        _link.SendCancel(_channel);
+        if (_isClient)
+        {
+            if (!IsClosed(_inlet))
+            {
+                Cancel(_inlet);
+                _link.SendComplete(_channel);
+            }
+
+            _done = true;
+            CompleteStage();
+        }
+        else
+        {
+            TryFinish();
+        }
+    }
+
+    private void OnData(List<object> elements)
+    {
+        foreach (var element in elements)
+        {
+            _received.Enqueue(element);
+        }
+
+        if (IsAvailable(_outlet))
+        {
+            OnPull();
+        }
+    }
+
+    /// <summary>The peer's credit may arrive before this stage has processed its own binding; it is kept until then.</summary>
+    private void OnDemand(int count)
+    {
+        _credit += count;
+        PullIfCredit();
+    }
+
+    private void PullIfCredit()
+    {
+        if (_link is not null && _credit > 0 && !IsClosed(_inlet) && !HasBeenPulled(_inlet))
+        {
+            Pull(_inlet);
+        }
+    }
+
+    private void OnEvent(LinkEvent e)
+    {
+        switch (e.Kind)
+        {
+            case LinkEventKind.Complete:
+                _remoteCompleted = true;
+                if (_received.Count == 0 && !IsClosed(_outlet))
+                {
+                    Complete(_outlet);
+                }
+
+                TryFinish();
+                break;
+            case LinkEventKind.Cancel:
+                if (!IsClosed(_inlet))
+                {
+                    Cancel(_inlet);
+                    _link?.SendComplete(_channel);
+                }
+
+                TryFinish();
+                break;
+            case LinkEventKind.Failure:
+                _done = true;
+                Fail(new RemoteStageException(e.Message!, _link?.Peer));
+                break;
+            case LinkEventKind.Lost:
+                _done = true;
+                Fail(new RemoteStageException(e.Message!, _link?.Peer, e.Cause));
+                break;
+        }
+    }
+
+    private void TryFinish()
+    {
+        if (IsClosed(_inlet) && IsClosed(_outlet))
+        {
+            _done = true;
+            CompleteStage();
+        }
+    }
+
+    private sealed record LinkEvent(LinkEventKind Kind, string? Message = null, Exception? Cause = null);
+
+    private sealed class Handler(LinkChannelLogic<TIn, TOut> logic) : ILinkChannel
+    {
+        public void OnData(List<object> elements) => logic._data!(elements);
+
+        public void OnDemand(int count) => logic._demand!(count);
+
+        public void OnComplete() => logic._event!(new LinkEvent(LinkEventKind.Complete));
+
+        public void OnFailure(string message) => logic._event!(new LinkEvent(LinkEventKind.Failure, message));
+
+        public void OnCancel() => logic._event!(new LinkEvent(LinkEventKind.Cancel));
+
+        public void OnLinkLost(Exception cause) =>
+            logic._event!(new LinkEvent(LinkEventKind.Lost, $"The link to {logic._link?.Peer} was lost: {cause.Message}", cause));
+    }
+}

@@ -1,0 +1,87 @@
+using Akka.Actor;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using Akka.Streams.Stage;
+using AkkaMedia.Remote.Link;
+
+namespace AkkaMedia.Remote;
+
+/// <summary>
+/// The stage behind <see cref="RemoteNode.Flow{TIn,TOut}"/>. On start it reads <c>akka-media.remote</c>
+/// of the materializer's actor system and starts a <see cref="RemoteStageActor"/> to place the session.
+/// </summary>
+/// <remarks>
+/// <para>Over the media link the stage is itself the client end of the session's link channel: an
+/// element crosses one asynchronous boundary per direction (the link), none inside this process.</para>
+/// <para>Over StreamRefs it materializes the StreamRef graph inside the same stream, behind a sub-source
+/// and a sub-sink (what <c>Flow.Setup</c> would do, without its cost on the link path).</para>
+/// </remarks>
+internal sealed class RemoteStage<TIn, TOut> : GraphStage<FlowShape<TIn, TOut>>
+{
+    private readonly RemoteStageTarget _target;
+    private readonly RemoteStageOptions? _options;
+
+    public RemoteStage(RemoteStageTarget target, RemoteStageOptions? options)
+    {
+        _target = target;
+        _options = options;
+        Shape = new FlowShape<TIn, TOut>(new Inlet<TIn>("remote-" + target.Name + ".in"), new Outlet<TOut>("remote-" + target.Name + ".out"));
+    }
+
+    public override FlowShape<TIn, TOut> Shape { get; }
+
+    protected override Attributes InitialAttributes => Attributes.CreateName("remote-" + _target.Name);
+
+    protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) => new Logic(this, inheritedAttributes);
+
+    private sealed class Logic(RemoteStage<TIn, TOut> stage, Attributes inheritedAttributes)
+        : LinkChannelLogic<TIn, TOut>(stage.Shape, stage.Shape.Inlet, stage.Shape.Outlet, window: 1, isClient: true)
+    {
+        private IActorRef? _stageActor;
+
+        protected override void OnStart()
+        {
+            var system = Materializer is ActorMaterializer actorMaterializer
+                ? actorMaterializer.System
+                : throw new InvalidOperationException($"Remote stage '{stage._target.Name}' needs an actor materializer; it got {Materializer.GetType().Name}.");
+            var settings = RemoteStageSettings.Create(system.Settings.Config, stage._options);
+            var sessionId = RemoteNode.NewSessionId();
+            if (settings.Transport == RemoteTransport.StreamRefs)
+            {
+                RunOverStreamRefs(RemoteNode.OverStreamRefs<TIn, TOut>(system, sessionId, stage._target, settings));
+                return;
+            }
+
+            Window = settings.LinkWindow;
+            var target = stage._target;
+            _stageActor = system.ActorOf(
+                Props.Create(() => new RemoteStageActor(sessionId, target, settings, null, null)),
+                "akka-media-stage-" + sessionId);
+            _stageActor.Tell(new RemoteStageActor.LinkStageReady(this));
+        }
+
+        /// <summary>Link transport: the stage actor closes the session (or stops placing it).</summary>
+        protected override void OnStopped() => _stageActor?.Tell(new RemoteStageActor.StreamEnded(Failure));
+
+        /// <summary>Replaces the link handlers by a bridge to <paramref name="flow"/>, materialized in this stream.</summary>
+        private void RunOverStreamRefs(Flow<TIn, TOut, Akka.NotUsed> flow)
+        {
+            var inlet = stage.Shape.Inlet;
+            var outlet = stage.Shape.Outlet;
+            var toRemote = new SubSourceOutlet<TIn>(this, "remote-" + stage._target.Name + ".to");
+            var fromRemote = new SubSinkInlet<TOut>(this, "remote-" + stage._target.Name + ".from");
+            fromRemote.SetHandler(new LambdaInHandler(
+                onPush: () => Push(outlet, fromRemote.Grab()),
+                onUpstreamFinish: () => Complete(outlet),
+                onUpstreamFailure: e => Fail(outlet, e)));
+            toRemote.SetHandler(new LambdaOutHandler(
+                onPull: () => Pull(inlet),
+                onDownstreamFinish: e => Cancel(inlet, e)));
+            SetHandler(inlet, onPush: () => toRemote.Push(Grab(inlet)), onUpstreamFinish: toRemote.Complete, onUpstreamFailure: toRemote.Fail);
+            SetHandler(outlet, onPull: fromRemote.Pull, onDownstreamFinish: fromRemote.Cancel);
+            SubFusingMaterializer.Materialize(
+                Source.FromGraph(toRemote.Source).Via(flow).To(Sink.FromGraph(fromRemote.Sink)),
+                inheritedAttributes);
+        }
+    }
+}

@@ -1,0 +1,179 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Reflection;
+
+namespace AkkaMedia.LoadTest;
+
+/// <summary>
+/// The driver's handle on the executor child process: starts this program in <c>executor</c> mode on a
+/// free loopback port, waits for its <c>READY</c> line, asks it for <see cref="ProcessStats"/>, and kills
+/// it (with its whole process tree) on dispose, on process exit and on Ctrl+C.
+/// </summary>
+internal sealed class ExecutorChild : IDisposable
+{
+    private readonly Process _process;
+    private readonly TaskCompletionSource<string> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly object _gate = new();
+    private TaskCompletionSource<ProcessStats>? _stats;
+    private int _killed;
+
+    private ExecutorChild(Process process)
+    {
+        _process = process;
+    }
+
+    /// <summary>The executor node's address, <c>akka.tcp://media@127.0.0.1:port</c>.</summary>
+    public string Address { get; private set; } = string.Empty;
+
+    public int ProcessId => _process.Id;
+
+    /// <summary>Starts the child and waits until its cluster is up.</summary>
+    /// <exception cref="TimeoutException">It did not report ready within <paramref name="timeout"/>.</exception>
+    /// <exception cref="InvalidOperationException">It exited before it was ready.</exception>
+    public static async Task<ExecutorChild> StartAsync(IReadOnlyList<string> settings, TimeSpan timeout)
+    {
+        var start = new ProcessStartInfo(Environment.ProcessPath ?? throw new InvalidOperationException("The path of this program is unknown; cannot start the executor."))
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        if (Path.GetFileNameWithoutExtension(start.FileName).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
+        {
+            start.ArgumentList.Add(Assembly.GetEntryAssembly()?.Location ?? throw new InvalidOperationException("Running under dotnet without an entry assembly."));
+        }
+
+        start.ArgumentList.Add("executor");
+        start.ArgumentList.Add("--port");
+        start.ArgumentList.Add(FreeLoopbackPort().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        start.ArgumentList.Add("--parent");
+        start.ArgumentList.Add(Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        foreach (var setting in settings)
+        {
+            start.ArgumentList.Add("--set");
+            start.ArgumentList.Add(setting);
+        }
+
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        var child = new ExecutorChild(process);
+        process.OutputDataReceived += (_, e) => child.OnOutput(e.Data);
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                Console.Error.WriteLine("[executor] " + e.Data);
+            }
+        };
+        process.Exited += (_, _) => child._ready.TrySetException(new InvalidOperationException($"The executor process exited with code {process.ExitCode} before it was ready."));
+        process.Start();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => child.Kill();
+        Console.CancelKeyPress += (_, _) => child.Kill();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            child.Address = await child._ready.Task.WaitAsync(timeout);
+            return child;
+        }
+        catch
+        {
+            child.Kill();
+            throw;
+        }
+    }
+
+    /// <summary>The child's cumulative CPU time and allocations, as it reports them.</summary>
+    public async Task<ProcessStats> GetStatsAsync()
+    {
+        var reply = new TaskCompletionSource<ProcessStats>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            _stats = reply;
+            _process.StandardInput.WriteLine("STATS");
+            _process.StandardInput.Flush();
+        }
+
+        try
+        {
+            return await reply.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"The executor process did not answer STATS within 10 s (exited: {_process.HasExited}).", e);
+        }
+    }
+
+    /// <summary>The child's processor time read by the operating system (<see cref="Process.GetProcessById(int)"/>).</summary>
+    public TimeSpan ProcessorTime()
+    {
+        using var process = Process.GetProcessById(_process.Id);
+        return process.TotalProcessorTime;
+    }
+
+    public void Dispose()
+    {
+        Kill();
+        _process.Dispose();
+    }
+
+    private void Kill()
+    {
+        if (Interlocked.Exchange(ref _killed, 1) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                _process.WaitForExit(5000);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            Console.Error.WriteLine($"Could not kill the executor process {_process.Id}: {e.Message}");
+        }
+    }
+
+    private void OnOutput(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        if (line.StartsWith(ExecutorProcess.Ready, StringComparison.Ordinal))
+        {
+            _ready.TrySetResult(line[ExecutorProcess.Ready.Length..].Trim());
+        }
+        else if (line.StartsWith(ProcessStats.Prefix, StringComparison.Ordinal))
+        {
+            TaskCompletionSource<ProcessStats>? reply;
+            lock (_gate)
+            {
+                reply = _stats;
+                _stats = null;
+            }
+
+            reply?.TrySetResult(ProcessStats.Parse(line));
+        }
+        else
+        {
+            Console.Error.WriteLine("[executor] " + line);
+        }
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

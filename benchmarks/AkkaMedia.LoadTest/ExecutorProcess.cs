@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using Akka.Actor;
+using Akka.Cluster;
+using AkkaMedia.Executor;
+using AkkaMedia.Frames;
+using AkkaMedia.Nodes;
+using AkkaMedia.Nodes.General;
+
+namespace AkkaMedia.LoadTest;
+
+/// <summary>
+/// The <c>executor</c> mode: an executor node serving <c>PassThrough</c>, started by the driver as a
+/// child process. Talks to the driver through stdin/stdout lines: it prints <c>READY address</c> once
+/// its cluster is up and answers <c>STATS</c> with a <see cref="ProcessStats"/> line. Exits when stdin
+/// closes or the parent process is gone, so it never outlives the driver.
+/// </summary>
+internal static class ExecutorProcess
+{
+    public const string Ready = "READY ";
+
+    public static async Task<int> RunAsync(LoadTestArguments arguments, TextWriter protocol)
+    {
+        var registry = new NodeRegistry().Register(
+            NodeDescriptor.Create<AudioFrame, AudioFrame>("PassThrough", "Returns every frame unchanged", _ => new PassThroughNode<AudioFrame>()));
+        var system = MediaActorSystem.Create(LoadTestConfig.SystemName, LoadTestConfig.Executor(arguments.Port, arguments.Settings));
+        var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        try
+        {
+            MediaExecutor.Start(system, registry);
+            var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Cluster.Get(system).RegisterOnMemberUp(() => up.TrySetResult());
+            await up.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            lock (protocol)
+            {
+                protocol.WriteLine(Ready + LoadTestConfig.AddressOf(arguments.Port));
+                protocol.Flush();
+            }
+
+            _ = Task.Run(() => ServeStdin(protocol, stop));
+            if (arguments.ParentPid != 0)
+            {
+                _ = WatchParentAsync(arguments.ParentPid, stop);
+            }
+
+            await stop.Task;
+            return 0;
+        }
+        finally
+        {
+            await system.Terminate().WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(static _ => { }, TaskScheduler.Default);
+        }
+    }
+
+    private static void ServeStdin(TextWriter protocol, TaskCompletionSource stop)
+    {
+        while (Console.In.ReadLine() is { } line)
+        {
+            if (line.Trim() == "STATS")
+            {
+                var stats = ProcessStats.OfThisProcess().Format();
+                lock (protocol)
+                {
+                    protocol.WriteLine(stats);
+                    protocol.Flush();
+                }
+            }
+        }
+
+        Console.Error.WriteLine("[executor] stdin closed; stopping.");
+        stop.TrySetResult();
+    }
+
+    private static async Task WatchParentAsync(int parentPid, TaskCompletionSource stop)
+    {
+        while (!stop.Task.IsCompleted)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            if (!IsAlive(parentPid))
+            {
+                Console.Error.WriteLine($"[executor] parent {parentPid} is gone; stopping.");
+                stop.TrySetResult();
+            }
+        }
+    }
+
+    private static bool IsAlive(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,8 @@
+namespace AkkaMedia.LoadTest;
+
+/// <summary>The outcome of one scenario, printed as one JSON line.</summary>
+internal interface IScenarioResult
+{
+    /// <summary>True when the scenario completed without errors and lost no frame.</summary>
+    bool Succeeded { get; }
+}

@@ -1,0 +1,135 @@
+using System.Globalization;
+using AkkaMedia.Remote;
+
+namespace AkkaMedia.LoadTest;
+
+/// <summary>The parsed command line of the load test.</summary>
+/// <param name="Scenario"><c>throughput</c>, <c>paced</c>, <c>all</c> or <c>executor</c>.</param>
+/// <param name="Transports">The transports to measure, in order.</param>
+/// <param name="Seconds">Duration of one throughput run or of one paced scenario; null for the scenario's default.</param>
+/// <param name="Runs">Throughput runs whose median is reported.</param>
+/// <param name="Streams">Concurrent paced streams (for <c>all</c>: the large paced scenario).</param>
+/// <param name="Wave">Paced streams opened at once; the next wave starts when every stream of this one has a frame back.</param>
+/// <param name="WarmupSeconds">Full-speed warm-up before each measured scenario (JIT, connections), not reported.</param>
+/// <param name="PaceResolutionMs">How often the paced clock hands out due ticks, milliseconds (1 spreads K streams evenly; 10 sends them in two bursts per 20 ms, as Akka's scheduler would).</param>
+/// <param name="Settings">Extra HOCON lines (<c>--set</c>) given to both processes.</param>
+/// <param name="Port">Executor mode: the remoting port to listen on.</param>
+/// <param name="ParentPid">Executor mode: exit when this process is gone; 0 for none.</param>
+internal sealed record LoadTestArguments(
+    string Scenario,
+    IReadOnlyList<RemoteTransport> Transports,
+    int? Seconds,
+    int Runs,
+    int Streams,
+    int Wave,
+    int WarmupSeconds,
+    int PaceResolutionMs,
+    IReadOnlyList<string> Settings,
+    int Port,
+    int ParentPid)
+{
+    public const string Usage = """
+        usage: AkkaMedia.LoadTest <scenario> [options]
+          throughput [--transport link|streamrefs] [--seconds 5] [--runs 3]
+          paced [--streams 1] [--seconds 20] [--transport link|streamrefs] [--wave 50]
+          all [--streams 500] [--seconds 20] [--runs 3] [--transport link|streamrefs]   (no --transport: both)
+          executor --port P [--parent PID]   (internal: started by the driver)
+        common options:
+          --warmup S          full-speed warm-up before each scenario, seconds (default 1, 0 = none)
+          --pace-resolution MS how often the paced clock hands out due ticks (default 1; 10 = bursts like Akka's scheduler)
+          --set "key = value" extra HOCON for both processes (repeatable), e.g. --set "akka-media.remote.link-window = 256"
+        """;
+
+    /// <summary>Parses <paramref name="args"/>.</summary>
+    /// <exception cref="FormatException">The command line is not valid; the message says what is wrong.</exception>
+    public static LoadTestArguments Parse(IReadOnlyList<string> args)
+    {
+        if (args.Count == 0)
+        {
+            throw new FormatException("No scenario given.");
+        }
+
+        var scenario = args[0].ToLowerInvariant();
+        if (scenario is not ("throughput" or "paced" or "all" or "executor"))
+        {
+            throw new FormatException($"Unknown scenario '{args[0]}'; expected throughput, paced, all or executor.");
+        }
+
+        RemoteTransport? transport = null;
+        int? seconds = null;
+        var runs = 3;
+        int? streams = null;
+        var wave = 50;
+        var warmup = 1;
+        var resolution = 1;
+        var settings = new List<string>();
+        var port = 0;
+        var parent = 0;
+        for (var i = 1; i < args.Count; i++)
+        {
+            var name = args[i];
+            var value = i + 1 < args.Count ? args[++i] : throw new FormatException($"Option {name} needs a value.");
+            switch (name)
+            {
+                case "--transport":
+                    transport = ParseTransport(value);
+                    break;
+                case "--seconds":
+                    seconds = Positive(name, value);
+                    break;
+                case "--runs":
+                    runs = Positive(name, value);
+                    break;
+                case "--streams":
+                    streams = Positive(name, value);
+                    break;
+                case "--wave":
+                    wave = Positive(name, value);
+                    break;
+                case "--warmup":
+                    warmup = NonNegative(name, value);
+                    break;
+                case "--pace-resolution":
+                    resolution = Positive(name, value);
+                    break;
+                case "--set":
+                    settings.Add(value);
+                    break;
+                case "--port":
+                    port = Positive(name, value);
+                    break;
+                case "--parent":
+                    parent = NonNegative(name, value);
+                    break;
+                default:
+                    throw new FormatException($"Unknown option '{name}'.");
+            }
+        }
+
+        if (scenario == "executor" && port == 0)
+        {
+            throw new FormatException("executor needs --port.");
+        }
+
+        IReadOnlyList<RemoteTransport> transports = transport is { } chosen
+            ? [chosen]
+            : scenario == "all" ? [RemoteTransport.MediaLink, RemoteTransport.StreamRefs] : [RemoteTransport.MediaLink];
+        return new LoadTestArguments(scenario, transports, seconds, runs, streams ?? (scenario == "all" ? 500 : 1), wave, warmup, resolution, settings, port, parent);
+    }
+
+    /// <summary>The name used on the command line and in results.</summary>
+    public static string NameOf(RemoteTransport transport) => transport == RemoteTransport.MediaLink ? "link" : "streamrefs";
+
+    private static RemoteTransport ParseTransport(string value) => value.ToLowerInvariant() switch
+    {
+        "link" => RemoteTransport.MediaLink,
+        "streamrefs" => RemoteTransport.StreamRefs,
+        _ => throw new FormatException($"Unknown transport '{value}'; expected link or streamrefs."),
+    };
+
+    private static int Positive(string name, string value) =>
+        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : throw new FormatException($"{name} must be a positive integer, not '{value}'.");
+
+    private static int NonNegative(string name, string value) =>
+        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= 0 ? n : throw new FormatException($"{name} must be a non-negative integer, not '{value}'.");
+}

@@ -1,0 +1,70 @@
+using System.Text.Json.Serialization;
+
+namespace AkkaMedia.LoadTest;
+
+/// <summary>The JSON line of the paced scenario. Latencies are round trips (send → back) in milliseconds over all frames of all streams.</summary>
+/// <param name="Scenario">Always <c>paced</c>.</param>
+/// <param name="Transport"><c>link</c> or <c>streamrefs</c>.</param>
+/// <param name="Streams">Concurrent streams at 50 frames/s each.</param>
+/// <param name="Seconds">Frames per stream / 50.</param>
+/// <param name="P50Ms">Median round trip.</param>
+/// <param name="P99Ms">99th percentile.</param>
+/// <param name="MaxMs">Worst frame.</param>
+/// <param name="FramesSent">Frames sent by all streams.</param>
+/// <param name="FramesReceived">Frames back.</param>
+/// <param name="FramesLost">Sent minus received after every stream ended; must be 0.</param>
+/// <param name="ClientCpuPercent">Driver CPU while all streams ran, % of one core.</param>
+/// <param name="ExecutorCpuPercent">Executor CPU while all streams ran, % of one core.</param>
+/// <param name="P90Ms">90th percentile.</param>
+/// <param name="P999Ms">99.9th percentile.</param>
+/// <param name="MeanMs">Mean round trip.</param>
+/// <param name="OutOfOrder">Frames that did not follow their predecessor.</param>
+/// <param name="Duplicates">Frames that came back twice.</param>
+/// <param name="StreamsFailed">Streams that ended with an error.</param>
+/// <param name="RampMs">From the first stream opened until every stream had its first frame back (placing the sessions, in waves).</param>
+/// <param name="Wave">Streams opened at once.</param>
+/// <param name="CpuWindowSeconds">Length of the CPU window (all streams running).</param>
+/// <param name="PerFrame">Allocations, context switches and TCP segments per frame round trip in the CPU window.</param>
+/// <param name="ClientCollections">Driver GCs in the CPU window, gen0/gen1/gen2.</param>
+/// <param name="ExecutorCollections">Executor GCs in the CPU window, gen0/gen1/gen2.</param>
+/// <param name="Runtime">Compilation and GC pauses in the CPU window.</param>
+/// <param name="P99MsBySecond">The 99th percentile of the frames sent in each second after the first stream opened: where in the run the slow frames were.</param>
+/// <param name="Steady">The same percentiles over the frames sent once every stream was running (after the ramp), without the stalls of placing sessions.</param>
+/// <param name="PaceResolutionMs">How often the paced clock handed out due ticks (<c>--pace-resolution</c>).</param>
+/// <param name="LoadAverage">The machine's 1-minute load average when the scenario started.</param>
+/// <param name="Error">Why the scenario did not complete cleanly; null when it did.</param>
+internal sealed record PacedResult(
+    string Scenario,
+    string Transport,
+    int Streams,
+    int Seconds,
+    double P50Ms,
+    double P99Ms,
+    double MaxMs,
+    long FramesSent,
+    long FramesReceived,
+    long FramesLost,
+    double ClientCpuPercent,
+    double ExecutorCpuPercent,
+    double P90Ms,
+    double P999Ms,
+    double MeanMs,
+    long OutOfOrder,
+    long Duplicates,
+    int StreamsFailed,
+    double RampMs,
+    int Wave,
+    double CpuWindowSeconds,
+    PerFrame PerFrame,
+    string ClientCollections,
+    string ExecutorCollections,
+    RuntimeCost Runtime,
+    IReadOnlyList<double> P99MsBySecond,
+    SteadyLatency Steady,
+    int PaceResolutionMs,
+    double LoadAverage,
+    string? Error) : IScenarioResult
+{
+    [JsonIgnore]
+    public bool Succeeded => Error is null && FramesLost == 0 && OutOfOrder == 0 && Duplicates == 0 && StreamsFailed == 0;
+}

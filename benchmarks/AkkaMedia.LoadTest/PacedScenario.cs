@@ -1,0 +1,183 @@
+using System.Diagnostics;
+using Akka.Actor;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using AkkaMedia.Frames;
+using AkkaMedia.Remote;
+
+namespace AkkaMedia.LoadTest;
+
+/// <summary>
+/// K concurrent streams at real-time pace (one frame every 20 ms each, phases spread evenly over the
+/// 20 ms by a <see cref="PacedClock"/>) through remote <c>PassThrough</c> stages, measuring the round trip of every frame. Streams
+/// are opened in waves; the next wave starts once every stream of the previous one has a frame back,
+/// so placing hundreds of sessions does not itself time out.
+/// </summary>
+internal sealed class PacedScenario(
+    ActorSystem system, ExecutorChild executor, RemoteTransport transport, int streams, int seconds, int wave, int warmupSeconds, int paceResolutionMs)
+{
+    private static readonly TimeSpan WaveTimeout = TimeSpan.FromSeconds(45);
+    private static readonly TimeSpan EndTimeout = TimeSpan.FromSeconds(60);
+    private double _loadAverage;
+
+    public async Task<PacedResult> RunAsync()
+    {
+        var name = LoadTestArguments.NameOf(transport);
+        _loadAverage = LinuxCounters.LoadAverage();
+        if (warmupSeconds > 0)
+        {
+            try
+            {
+                var warmup = await ThroughputScenario.RunOnceAsync(system, executor, transport, TimeSpan.FromSeconds(warmupSeconds));
+                Console.Error.WriteLine($"paced {name} warm-up: {warmup.FramesPerSecond:0} frames/s full speed");
+            }
+            catch (Exception e)
+            {
+                return Empty($"Warm-up failed: {e.GetType().Name}: {e.Message}");
+            }
+        }
+
+        var frames = seconds * (int)(TimeSpan.FromSeconds(1) / LoadTestFrames.Interval);
+        var probes = new List<PacedStream>(streams);
+        var completions = new List<Task>(streams);
+        var killSwitches = new List<UniqueKillSwitch>(streams);
+        var flow = LoadTestFrames.PassThrough(transport);
+        var materializer = system.Materializer();
+        var errors = new List<string>();
+        using var clock = new PacedClock(streams, TimeSpan.FromMilliseconds(paceResolutionMs));
+        var epoch = Stopwatch.GetTimestamp();
+        for (var first = 0; first < streams; first += wave)
+        {
+            var count = Math.Min(wave, streams - first);
+            for (var i = first; i < first + count; i++)
+            {
+                var probe = new PacedStream(frames);
+                var (killSwitch, done) = Source.FromGraph(new PacedTickSource(clock))
+                    .ViaMaterialized(KillSwitches.Single<long>(), Keep.Right)
+                    .Take(frames)
+                    .Select(probe.Send)
+                    .Via(flow)
+                    .ToMaterialized(Sink.ForEach<AudioFrame>(probe.Receive), Keep.Both)
+                    .Run(materializer);
+                _ = done.ContinueWith(_ => probe.FirstReceived.TrySetResult(), TaskScheduler.Default);
+                probes.Add(probe);
+                completions.Add(done);
+                killSwitches.Add(killSwitch);
+            }
+
+            try
+            {
+                await Task.WhenAll(probes.Skip(first).Select(static p => p.FirstReceived.Task)).WaitAsync(WaveTimeout);
+            }
+            catch (TimeoutException)
+            {
+                errors.Add($"Streams {first}..{first + count - 1} did not all get a frame back within {WaveTimeout.TotalSeconds:0} s; no further streams were opened.");
+                break;
+            }
+
+            Console.Error.WriteLine($"paced {name}: {probes.Count}/{streams} streams running after {Stopwatch.GetElapsedTime(epoch).TotalMilliseconds:0} ms");
+        }
+
+        var ramp = Stopwatch.GetElapsedTime(epoch);
+        var all = Task.WhenAll(completions);
+        var receivedAtStart = probes.Sum(static p => (long)p.Received);
+        var start = await ResourceSnapshot.TakeAsync(executor);
+        var steady = TimeSpan.FromSeconds(seconds) - TimeSpan.FromMilliseconds(500) - Stopwatch.GetElapsedTime(epoch);
+        await Task.WhenAny(all, Task.Delay(steady > TimeSpan.FromSeconds(1) ? steady : TimeSpan.FromSeconds(seconds) + EndTimeout));
+        var end = await ResourceSnapshot.TakeAsync(executor);
+        var receivedInWindow = probes.Sum(static p => (long)p.Received) - receivedAtStart;
+
+        if (await Task.WhenAny(all, Task.Delay(TimeSpan.FromSeconds(seconds) + EndTimeout)) != all)
+        {
+            errors.Add($"{completions.Count(static c => !c.IsCompleted)} streams had not completed {seconds + EndTimeout.TotalSeconds:0} s after the last wave opened; they were aborted.");
+            foreach (var killSwitch in killSwitches)
+            {
+                killSwitch.Abort(new TimeoutException("The paced scenario gave up waiting."));
+            }
+
+            await Task.WhenAny(all, Task.Delay(TimeSpan.FromSeconds(10)));
+        }
+
+        var failed = completions.Where(static c => c.IsFaulted).ToList();
+        errors.AddRange(failed
+            .Select(static c => c.Exception!.GetBaseException())
+            .GroupBy(static e => $"{e.GetType().Name}: {e.Message}")
+            .Select(static g => $"{g.Count()} streams failed with {g.Key}"));
+        return Aggregate(probes, epoch, failed.Count, ramp, end.Since(start), receivedInWindow, errors);
+    }
+
+    private PacedResult Aggregate(List<PacedStream> probes, long epoch, int failed, TimeSpan ramp, ResourceUse use, long receivedInWindow, List<string> errors)
+    {
+        var latencies = new List<long>(probes.Count * (probes.Count == 0 ? 0 : probes[0].Frames));
+        var bySecond = new List<List<long>>();
+        var steady = new List<long>(latencies.Capacity);
+        var steadyFrom = epoch + (long)(ramp.TotalSeconds * Stopwatch.Frequency);
+        foreach (var probe in probes)
+        {
+            probe.CollectLatencies(latencies, epoch, bySecond, steadyFrom, steady);
+        }
+
+        latencies.Sort();
+        steady.Sort();
+        foreach (var second in bySecond)
+        {
+            second.Sort();
+        }
+
+        var sent = probes.Sum(static p => (long)p.Sent);
+        var received = probes.Sum(static p => (long)p.Received);
+        var lost = sent - received;
+        if (probes.Count < streams)
+        {
+            errors.Add($"Only {probes.Count} of {streams} streams were opened.");
+        }
+
+        return new PacedResult(
+            "paced",
+            LoadTestArguments.NameOf(transport),
+            streams,
+            seconds,
+            Percentile(latencies, 0.50),
+            Percentile(latencies, 0.99),
+            latencies.Count == 0 ? 0 : Milliseconds(latencies[^1]),
+            sent,
+            received,
+            lost,
+            use.ClientCpuPercent,
+            use.ExecutorCpuPercent,
+            Percentile(latencies, 0.90),
+            Percentile(latencies, 0.999),
+            latencies.Count == 0 ? 0 : Math.Round(Milliseconds((long)latencies.Average()), 3),
+            probes.Sum(static p => (long)p.OutOfOrder + p.Unexpected),
+            probes.Sum(static p => (long)p.Duplicates),
+            failed,
+            Math.Round(ramp.TotalMilliseconds, 0),
+            wave,
+            use.WallSeconds,
+            use.Per(receivedInWindow),
+            use.ClientCollections,
+            use.ExecutorCollections,
+            use.Runtime,
+            bySecond.Select(static s => Percentile(s, 0.99)).ToArray(),
+            new SteadyLatency(steady.Count, Percentile(steady, 0.50), Percentile(steady, 0.99), steady.Count == 0 ? 0 : Milliseconds(steady[^1])),
+            paceResolutionMs,
+            _loadAverage,
+            errors.Count == 0 ? null : string.Join(" ", errors));
+    }
+
+    private PacedResult Empty(string error) => new(
+        "paced", LoadTestArguments.NameOf(transport), streams, seconds, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, wave, 0, new PerFrame(0, 0, 0, 0, 0), "0/0/0", "0/0/0", new RuntimeCost(0, 0, 0, 0), [], new SteadyLatency(0, 0, 0, 0), paceResolutionMs, _loadAverage, error);
+
+    private static double Percentile(List<long> sorted, double p)
+    {
+        if (sorted.Count == 0)
+        {
+            return 0;
+        }
+
+        var rank = (int)Math.Ceiling(p * sorted.Count) - 1;
+        return Milliseconds(sorted[Math.Clamp(rank, 0, sorted.Count - 1)]);
+    }
+
+    private static double Milliseconds(long ticks) => Math.Round(ticks * 1000.0 / Stopwatch.Frequency, 3);
+}

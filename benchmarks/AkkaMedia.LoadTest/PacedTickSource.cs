@@ -1,0 +1,54 @@
+using Akka.Streams;
+using Akka.Streams.Stage;
+
+namespace AkkaMedia.LoadTest;
+
+/// <summary>
+/// A source of the ticks a <see cref="PacedClock"/> gives one stream: each tick is its timestamp. Like
+/// <c>Source.Tick</c>, a tick that finds no demand is dropped, so a stream that is not running yet (its
+/// session is being placed) or is backpressured skips frames instead of sending them late.
+/// </summary>
+internal sealed class PacedTickSource(PacedClock clock) : GraphStage<SourceShape<long>>
+{
+    private readonly PacedClock _clock = clock;
+    private readonly Outlet<long> _out = new("paced-tick.out");
+
+    public override SourceShape<long> Shape => new(_out);
+
+    protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) => new Logic(this);
+
+    private sealed class Logic : GraphStageLogic
+    {
+        private readonly PacedTickSource _source;
+        private int _registration = -1;
+
+        public Logic(PacedTickSource source)
+            : base(source.Shape)
+        {
+            _source = source;
+            SetHandler(source._out, onPull: static () => { });
+        }
+
+        public override void PreStart()
+        {
+            var tick = GetAsyncCallback<long>(OnTick);
+            _registration = _source._clock.Add(tick);
+        }
+
+        public override void PostStop()
+        {
+            if (_registration >= 0)
+            {
+                _source._clock.Remove(_registration);
+            }
+        }
+
+        private void OnTick(long timestamp)
+        {
+            if (IsAvailable(_source._out))
+            {
+                Push(_source._out, timestamp);
+            }
+        }
+    }
+}

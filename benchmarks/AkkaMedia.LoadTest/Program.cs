@@ -1,0 +1,21 @@
+using AkkaMedia.LoadTest;
+
+// Results (one JSON line per scenario) own stdout; everything else, Akka's log included, goes to stderr.
+var results = Console.Out;
+Console.SetOut(Console.Error);
+
+LoadTestArguments arguments;
+try
+{
+    arguments = LoadTestArguments.Parse(args);
+}
+catch (FormatException e)
+{
+    Console.Error.WriteLine(e.Message);
+    Console.Error.WriteLine(LoadTestArguments.Usage);
+    return 2;
+}
+
+return arguments.Scenario == "executor"
+    ? await ExecutorProcess.RunAsync(arguments, results)
+    : await LoadTestDriver.RunAsync(arguments, results);
