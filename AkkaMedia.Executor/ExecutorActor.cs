@@ -13,7 +13,9 @@ namespace AkkaMedia.Executor;
 /// The executor of a node (one per actor system, at <c>/user/akka-media-executor</c>): accepts or
 /// refuses <see cref="OpenSession"/> requests, runs each accepted one in a <c>SessionActor</c> child,
 /// and reports its load to <see cref="GetExecutorStatus"/>. Code uploads addressed to it go to its package store
-/// (child <c>packages</c>).
+/// (child <c>packages</c>). Operators (the host's admin commands, in the same actor system) list its sessions with
+/// <see cref="ListSessions"/>, its cached packages with <see cref="ListPackages"/>, and stop a session with
+/// <see cref="KillSession"/>; these three are local messages with no wire format.
 /// </summary>
 public sealed class ExecutorActor : ReceiveActor
 {
@@ -27,7 +29,7 @@ public sealed class ExecutorActor : ReceiveActor
     private readonly SandboxPolicy _sandbox;
     private readonly IActorRef _packageStore;
     private readonly UserCodeHost _code;
-    private readonly Dictionary<string, IActorRef> _sessions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, RunningSession> _sessions = new(StringComparer.Ordinal);
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private bool _accepting = true;
 
@@ -49,8 +51,32 @@ public sealed class ExecutorActor : ReceiveActor
         {
             if (_sessions.TryGetValue(close.SessionId, out var session))
             {
-                session.Forward(close);
+                session.Actor.Forward(close);
             }
+        });
+        Receive<ListSessions>(_ => Sender.Tell(_sessions.Values
+            .Select(s => new SessionSummary(s.SessionId, s.Client.Path.ToString(), s.Kind, s.Transport, s.Counters?.FramesIn, s.Counters?.FramesOut, s.Started))
+            .OrderBy(s => s.Started)
+            .ToList()));
+        Receive<ListPackages>(_ => Sender.Tell(_packages.List()));
+        Receive<KillSession>(kill =>
+        {
+            var found = _sessions.TryGetValue(kill.SessionId, out var session);
+            if (found)
+            {
+                _log.Warning("Session {0} ({1}) killed by an operator", kill.SessionId, session!.Kind);
+                if (session.Counters is null)
+                {
+                    // An object session has no stream to fail: stopping it fails the client's pending and later calls.
+                    Context.Stop(session.Actor);
+                }
+                else
+                {
+                    session.Actor.Tell(kill);
+                }
+            }
+
+            Sender.Tell(found);
         });
         Receive<GetExecutorStatus>(_ => Sender.Tell(Status()));
         Receive<IPackageStoreRequest>(request => _packageStore.Forward(request));
@@ -83,6 +109,41 @@ public sealed class ExecutorActor : ReceiveActor
         }
     }
 
+    /// <summary>
+    /// Asks for the sessions this executor runs, answered with an <c>IReadOnlyList&lt;SessionSummary&gt;</c>
+    /// ordered oldest first (empty when none run). Local only: not serializable.
+    /// </summary>
+    public sealed class ListSessions
+    {
+        /// <summary>The single instance.</summary>
+        public static readonly ListSessions Instance = new();
+
+        private ListSessions()
+        {
+        }
+    }
+
+    /// <summary>
+    /// Asks for the assemblies cached in this executor's package store, answered with an
+    /// <c>IReadOnlyList&lt;PackageStoreEntry&gt;</c> (see <see cref="PackageStore.List"/>). Local only.
+    /// </summary>
+    public sealed class ListPackages
+    {
+        /// <summary>The single instance.</summary>
+        public static readonly ListPackages Instance = new();
+
+        private ListPackages()
+        {
+        }
+    }
+
+    /// <summary>
+    /// Stops session <paramref name="SessionId"/> now. A streaming session's stream fails on both ends with a message
+    /// saying an operator killed it, followed by <paramref name="Reason"/> when not empty; an object session stops, so
+    /// its client's calls fail. Answered with <c>true</c>, or <c>false</c> when no such session runs. Local only.
+    /// </summary>
+    public sealed record KillSession(string SessionId, string Reason);
+
     /// <inheritdoc />
     protected override void PostStop() => _linkServer?.Dispose();
 
@@ -108,11 +169,11 @@ public sealed class ExecutorActor : ReceiveActor
         return true;
     }
 
-    private void StartSession(string sessionId, Props props)
+    private void StartSession(string sessionId, Props props, IActorRef client, string kind, string transport, SessionCounters? counters)
     {
         var session = Context.ActorOf(props, sessionId);
         Context.Watch(session);
-        _sessions.Add(sessionId, session);
+        _sessions.Add(sessionId, new RunningSession(session, sessionId, client, kind, transport, counters, DateTimeOffset.UtcNow));
     }
 
     private void OpenObject(OpenObjectSession request)
@@ -129,7 +190,8 @@ public sealed class ExecutorActor : ReceiveActor
         }
 
         var code = _code;
-        StartSession(request.SessionId, Akka.Actor.Props.Create(() => new ObjectSessionActor(request, code, callTimeout)));
+        StartSession(request.SessionId, Akka.Actor.Props.Create(() => new ObjectSessionActor(request, code, callTimeout)),
+            request.Client, $"object of {request.EntryAssembly}", "calls", counters: null);
     }
 
     private void OpenNode(OpenNodeSession request)
@@ -146,8 +208,9 @@ public sealed class ExecutorActor : ReceiveActor
             return;
         }
 
-        var (code, settings, link) = (_code, _settings, _linkServer);
-        StartSession(request.SessionId, Akka.Actor.Props.Create(() => new ShippedNodeSessionActor(request, code, settings, link)));
+        var (code, settings, link, counters) = (_code, _settings, _linkServer, new SessionCounters());
+        StartSession(request.SessionId, Akka.Actor.Props.Create(() => new ShippedNodeSessionActor(request, code, settings, link, counters)),
+            request.Client, $"node of {request.EntryAssembly}", request.Input is null ? "link" : "streamrefs", counters);
     }
 
     private void Open(OpenSession request)
@@ -189,6 +252,11 @@ public sealed class ExecutorActor : ReceiveActor
             return;
         }
 
-        StartSession(request.SessionId, Akka.Actor.Props.Create(() => new SessionActor(request, descriptor.CreateUntypedFlow(factory), _settings, _linkServer)));
+        var counters = new SessionCounters();
+        StartSession(request.SessionId, Akka.Actor.Props.Create(() => new SessionActor(request, descriptor.CreateUntypedFlow(factory), _settings, _linkServer, counters)),
+            request.Client, descriptor.TypeName, request.Input is null ? "link" : "streamrefs", counters);
     }
+
+    /// <summary>A session as the executor tracks it; <paramref name="Counters"/> is null for object sessions (no stream).</summary>
+    private sealed record RunningSession(IActorRef Actor, string SessionId, IActorRef Client, string Kind, string Transport, SessionCounters? Counters, DateTimeOffset Started);
 }

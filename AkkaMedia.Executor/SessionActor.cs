@@ -13,7 +13,8 @@ namespace AkkaMedia.Executor;
 /// Runs one remote stage: the client's elements → node → back to the client, over StreamRefs or a
 /// channel of the media link. Stops when the stream ends, when the client closes the session, when
 /// the client goes silent for the idle timeout, or when the client's actor is terminated; the node is
-/// cleaned up in every case.
+/// cleaned up in every case. An operator's <see cref="ExecutorActor.KillSession"/> fails the stream with a message saying so.
+/// Counts the elements entering and leaving the node in the <see cref="SessionCounters"/> its executor reads.
 /// </summary>
 internal sealed class SessionActor : ReceiveActor, IWithTimers
 {
@@ -23,10 +24,21 @@ internal sealed class SessionActor : ReceiveActor, IWithTimers
     private readonly LinkServer? _linkServer;
     private readonly SharedKillSwitch _killSwitch;
 
-    public SessionActor(OpenSession request, Flow<object, object, NotUsed> node, ExecutorSettings settings, LinkServer? linkServer)
+    public SessionActor(OpenSession request, Flow<object, object, NotUsed> node, ExecutorSettings settings, LinkServer? linkServer, SessionCounters counters)
     {
         _request = request;
-        _node = node;
+        _node = Flow.Create<object>()
+            .Select(e =>
+            {
+                counters.CountIn();
+                return e;
+            })
+            .Via(node)
+            .Select(e =>
+            {
+                counters.CountOut();
+                return e;
+            });
         _settings = settings;
         _linkServer = linkServer;
         _killSwitch = KillSwitches.Shared("session-" + request.SessionId);
@@ -35,6 +47,8 @@ internal sealed class SessionActor : ReceiveActor, IWithTimers
         Receive<LinkExpected>(_ => _request.Client.Tell(new SessionOpened(_request.SessionId, null, Self, _linkServer!.Endpoint)));
         Receive<StreamDone>(_ => Context.Stop(Self));
         Receive<CloseSession>(_ => _killSwitch.Shutdown());
+        Receive<ExecutorActor.KillSession>(kill => _killSwitch.Abort(new InvalidOperationException(
+            $"Session {_request.SessionId} ({_request.NodeType}) was killed by an operator{(string.IsNullOrWhiteSpace(kill.Reason) ? "." : $": {kill.Reason}")}")));
         Receive<BindTimeout>(_ =>
         {
             if (_linkServer!.Forget(_request.SessionId))

@@ -131,12 +131,7 @@ public static class RemoteObject
     {
         ArgumentNullException.ThrowIfNull(node);
         var (package, bytes) = Prepare(node, nameof(node));
-        return Akka.Streams.Dsl.Flow.Setup<TIn, TOut, NotUsed>((materializer, _) =>
-            {
-                var settings = RemoteObjectSettings.Create(materializer.System.Settings.Config, null);
-                return RemoteNode.Create<TIn, TOut>(new ShippedNodeTarget(node.Name, package, bytes, settings.UploadTimeout), options);
-            })
-            .MapMaterializedValue(static _ => NotUsed.Instance);
+        return RemoteNode.Create<TIn, TOut>(new ShippedNodeTarget(node.Name, package, bytes, uploadTimeout: null), options);
     }
 
     private static (CodePackage Package, byte[] Bytes) Prepare(object obj, string parameterName)

@@ -9,7 +9,8 @@ namespace AkkaMedia.Remote;
 /// A user's node object: its assemblies are uploaded to the executor (only what its package store
 /// lacks), then the serialized node is sent to be deserialized in the session's own load context.
 /// </summary>
-internal sealed class ShippedNodeTarget(string name, CodePackage package, byte[] node, TimeSpan uploadTimeout) : RemoteStageTarget
+/// <remarks>A null <c>uploadTimeout</c> reads <c>akka-media.remote.objects.upload-timeout</c> of the materializing system.</remarks>
+internal sealed class ShippedNodeTarget(string name, CodePackage package, byte[] node, TimeSpan? uploadTimeout) : RemoteStageTarget
 {
     public override string Name => name;
 
@@ -18,7 +19,8 @@ internal sealed class ShippedNodeTarget(string name, CodePackage package, byte[]
         var executor = await system.ActorSelection(executorAddress + ExecutorDirectoryActor.ExecutorPath).ResolveOne(openTimeout).ConfigureAwait(false);
         try
         {
-            await PackageUploader.UploadAsync(system, executor, package, uploadTimeout).ConfigureAwait(false);
+            var timeout = uploadTimeout ?? RemoteObjectSettings.Create(system.Settings.Config, null).UploadTimeout;
+            await PackageUploader.UploadAsync(system, executor, package, timeout).ConfigureAwait(false);
         }
         catch (PackageRejectedException e)
         {

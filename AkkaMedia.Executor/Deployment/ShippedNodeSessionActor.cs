@@ -10,7 +10,8 @@ namespace AkkaMedia.Executor.Deployment;
 /// One shipped user node on the executor: loads its code into a load context of its own, deserializes
 /// the node there (on a thread of its own, bounded by the call timeout), then runs it exactly like a
 /// registered node, in a <see cref="SessionActor"/> child that answers the client. When that child
-/// stops (stream ended, client closed or gone), this actor stops and unloads the code.
+/// stops (stream ended, client closed or gone, killed by an operator), this actor stops and unloads the code.
+/// The child counts its frames in the executor's <see cref="SessionCounters"/>.
 /// </summary>
 internal sealed class ShippedNodeSessionActor : ReceiveActor, IWithTimers
 {
@@ -20,7 +21,7 @@ internal sealed class ShippedNodeSessionActor : ReceiveActor, IWithTimers
     private LoadedObject? _loaded;
     private IActorRef? _stream;
 
-    public ShippedNodeSessionActor(OpenNodeSession request, UserCodeHost host, ExecutorSettings settings, LinkServer? linkServer)
+    public ShippedNodeSessionActor(OpenNodeSession request, UserCodeHost host, ExecutorSettings settings, LinkServer? linkServer, SessionCounters counters)
     {
         _request = request;
         _host = host;
@@ -39,7 +40,7 @@ internal sealed class ShippedNodeSessionActor : ReceiveActor, IWithTimers
             {
                 var (flow, name) = ShippedNodeFlow.Create(_loaded.Holder);
                 var open = new OpenSession(_request.SessionId, name, string.Empty, _request.Input, _request.Client);
-                _stream = Context.ActorOf(Props.Create(() => new SessionActor(open, flow, settings, linkServer)), "stream");
+                _stream = Context.ActorOf(Props.Create(() => new SessionActor(open, flow, settings, linkServer, counters)), "stream");
                 Context.Watch(_stream);
             }
             catch (CodeRejectedException e)
@@ -61,6 +62,17 @@ internal sealed class ShippedNodeSessionActor : ReceiveActor, IWithTimers
             else
             {
                 _stream.Forward(close);
+            }
+        });
+        Receive<ExecutorActor.KillSession>(kill =>
+        {
+            if (_stream is null)
+            {
+                Context.Stop(Self);
+            }
+            else
+            {
+                _stream.Forward(kill);
             }
         });
         Receive<Terminated>(t =>

@@ -41,6 +41,21 @@ internal static class CommonOptions
             }
         });
 
+    public static Option<int?> AdminPort()
+    {
+        var option = new Option<int?>("--admin-port")
+        {
+            Description = "TCP port of the admin server (akkamedia cmd); 0 = any free port. Default: akka-media.admin.port (9110).",
+        };
+        Require(option, port => port is null or (>= 0 and <= 65535), "--admin-port must be between 0 and 65535 (0 = any free port).");
+        return option;
+    }
+
+    public static Option<string?> AdminHostname() => new("--admin-hostname")
+    {
+        Description = "Address the admin server listens on. Default: akka-media.admin.hostname (127.0.0.1); any other address needs akka-media.admin.token.",
+    };
+
     /// <summary>Flattens values given as repeated options and/or comma-separated lists.</summary>
     public static IReadOnlyList<string> Split(IEnumerable<string>? values) =>
         (values ?? []).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();

@@ -3,6 +3,7 @@ using System.Globalization;
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.Streams;
+using AkkaMedia.Host.Admin;
 using AkkaMedia.Host.Demo;
 using AkkaMedia.Host.Hosting;
 
@@ -47,6 +48,7 @@ internal static class DemoCommand
             DefaultValueFactory = _ => 1,
         };
 
+        var adminPort = CommonOptions.AdminPort();
         var command = new Command(
             "demo",
             "Run source → gain → echo (on an executor node started in this process, over loopback remoting) → resample to 16 kHz → WAV file, with voice-activity detection on the resampled audio, and report frames, durations, speed and speech/silence counts.")
@@ -56,6 +58,7 @@ internal static class DemoCommand
             duration,
             seed,
             local,
+            adminPort,
         };
         command.SetAction((parseResult, cancellationToken) => RunAsync(
             new DemoOptions(
@@ -63,7 +66,10 @@ internal static class DemoCommand
                 parseResult.GetValue(output)!,
                 TimeSpan.FromSeconds(parseResult.GetValue(duration)),
                 parseResult.GetValue(seed),
-                parseResult.GetValue(local)),
+                parseResult.GetValue(local))
+            {
+                AdminPort = parseResult.GetValue(adminPort),
+            },
             parseResult.InvocationConfiguration.Output,
             parseResult.InvocationConfiguration.Error,
             cancellationToken));
@@ -75,6 +81,7 @@ internal static class DemoCommand
     {
         EmbeddedCluster? cluster = null;
         ActorSystem? local = null;
+        AdminServer? admin = null;
         try
         {
             ActorSystem system;
@@ -101,6 +108,10 @@ internal static class DemoCommand
                 $"demo: {source} → Gain({DemoPipeline.Gain}) → Echo({DemoPipeline.EchoDelay.TotalMilliseconds} ms, {DemoPipeline.EchoDecay}) → " +
                 $"Resample({DemoPipeline.OutputSampleRate} Hz) → '{options.Output}', VAD on the resampled frames");
             await stdout.WriteLineAsync($"echo stage:       {where}");
+            if (cluster is not null)
+            {
+                admin = await StartAdminAsync(cluster.ExecutorNode, options, stdout, stderr);
+            }
 
             var report = await DemoPipeline.RunAsync(options, system.Materializer(), echo, cancellationToken);
             await stdout.WriteLineAsync(Format(report));
@@ -118,6 +129,11 @@ internal static class DemoCommand
         }
         finally
         {
+            if (admin is not null)
+            {
+                await admin.DisposeAsync();
+            }
+
             if (cluster is not null)
             {
                 await cluster.DisposeAsync();
@@ -127,6 +143,28 @@ internal static class DemoCommand
             {
                 await local.Terminate();
             }
+        }
+    }
+
+    /// <summary>The admin server of the embedded executor node, or null (with a warning) when it cannot listen: the demo runs anyway.</summary>
+    private static async Task<AdminServer?> StartAdminAsync(ActorSystem executorNode, DemoOptions options, TextWriter stdout, TextWriter stderr)
+    {
+        try
+        {
+            var settings = AdminSettings.Create(executorNode.Settings.Config);
+            if (!settings.Enabled)
+            {
+                return null;
+            }
+
+            var admin = AdminServer.Start(executorNode, options.AdminPort is { } port ? settings with { Port = port } : settings);
+            await stdout.WriteLineAsync($"admin server:     {admin.Endpoint} (akkamedia cmd --port {admin.Endpoint.Port} media sessions)");
+            return admin;
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            await stderr.WriteLineAsync($"demo: admin server not started: {e.Message}");
+            return null;
         }
     }
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Akka.Actor;
 using AkkaMedia.Executor;
+using AkkaMedia.Host.Admin;
 using AkkaMedia.Host.Hosting;
 using AkkaMedia.Nodes;
 
@@ -9,7 +10,9 @@ namespace AkkaMedia.Host.Commands;
 /// <summary>
 /// <c>akkamedia node</c>: starts a cluster node (an executor when it has the <c>executor</c> role) and
 /// runs until Ctrl-C or SIGTERM, then leaves the cluster gracefully. Prints <c>READY address</c> once
-/// the node is an up member. Exit code 0 after a graceful leave, 1 when the node could not start or
+/// the node is an up member, then <c>ADMIN host:port</c> where its admin server listens. When the admin port asked
+/// with <c>--admin-port</c> is in use the node exits with code 1; when the configured one (default 9110) is, it
+/// warns and runs without an admin server. Exit code 0 after a graceful leave, 1 when the node could not start or
 /// was removed from the cluster, 2 for bad arguments or configuration.
 /// </summary>
 internal static class NodeCommand
@@ -26,9 +29,11 @@ internal static class NodeCommand
             AllowMultipleArgumentsPerToken = true,
         };
         var config = CommonOptions.ConfigFile();
-        var command = new Command("node", "Start an AkkaMedia cluster node; with the 'executor' role it runs remote stages for clients.")
+        var adminPort = CommonOptions.AdminPort();
+        var adminHostname = CommonOptions.AdminHostname();
+        var command = new Command("node", "Start an AkkaMedia cluster node; with the 'executor' role it runs remote stages for clients. It serves admin commands (akkamedia cmd) on --admin-port.")
         {
-            hostname, port, seeds, roles, config,
+            hostname, port, seeds, roles, config, adminPort, adminHostname,
         };
         CommonOptions.Require(port, p => p is >= 0 and <= 65535, "--port must be between 0 and 65535.");
         command.SetAction((parse, cancellationToken) => RunAsync(
@@ -37,7 +42,11 @@ internal static class NodeCommand
                 parse.GetValue(port),
                 CommonOptions.Split(parse.GetValue(seeds)),
                 CommonOptions.Split(parse.GetValue(roles)),
-                parse.GetValue(config)),
+                parse.GetValue(config))
+            {
+                AdminPort = parse.GetValue(adminPort),
+                AdminHostname = parse.GetValue(adminHostname),
+            },
             parse.InvocationConfiguration.Output,
             parse.InvocationConfiguration.Error,
             cancellationToken));
@@ -48,6 +57,7 @@ internal static class NodeCommand
     {
         Akka.Configuration.Config config;
         ExecutorSettings? executorSettings = null;
+        AdminSettings adminSettings;
         try
         {
             config = options.ToConfig(options.Roles.Contains("executor") ? "executor.conf" : "client.conf");
@@ -55,6 +65,8 @@ internal static class NodeCommand
             {
                 executorSettings = ExecutorSettings.Create(config);
             }
+
+            adminSettings = AdminSettings.Create(config);
         }
         catch (ArgumentException e)
         {
@@ -73,9 +85,29 @@ internal static class NodeCommand
             return 1;
         }
 
+        AdminServer? admin = null;
         try
         {
             var address = ((ExtendedActorSystem)system).Provider.DefaultAddress;
+            if (adminSettings.Enabled)
+            {
+                try
+                {
+                    admin = AdminServer.Start(system, adminSettings);
+                }
+                catch (InvalidOperationException e) when (options.AdminPort is null)
+                {
+                    // The configured port (9110 unless a --config file says otherwise) is busy, e.g. a second node on this
+                    // machine: the node runs without an admin server rather than not at all.
+                    await stderr.WriteLineAsync($"node: running without an admin server: {e.Message}");
+                }
+                catch (InvalidOperationException e)
+                {
+                    await stderr.WriteLineAsync($"node: {e.Message}");
+                    return 1;
+                }
+            }
+
             if (options.Seeds.Count == 0)
             {
                 // A new cluster of its own: join the bound address (known only now when --port is 0).
@@ -95,6 +127,11 @@ internal static class NodeCommand
             await stdout.WriteLineAsync($"node: {address} roles [{string.Join(", ", options.Roles)}], joining {(options.Seeds.Count == 0 ? address.ToString() : string.Join(", ", options.Seeds.Select(ClusterNodeOptions.NormalizeSeed)))}");
             await ClusterNode.WaitUpAsync(system, TimeSpan.FromSeconds(60), cancellationToken);
             await stdout.WriteLineAsync($"READY {address}");
+            if (admin is not null)
+            {
+                await stdout.WriteLineAsync($"ADMIN {admin.Endpoint}");
+            }
+
             await stdout.FlushAsync(cancellationToken);
 
             var stopped = await Task.WhenAny(system.WhenTerminated, Task.Delay(Timeout.Infinite, cancellationToken)).ConfigureAwait(false);
@@ -117,6 +154,11 @@ internal static class NodeCommand
         }
         finally
         {
+            if (admin is not null)
+            {
+                await admin.DisposeAsync();
+            }
+
             if (!system.WhenTerminated.IsCompleted)
             {
                 await stdout.WriteLineAsync("node: leaving the cluster");

@@ -6,4 +6,8 @@ namespace AkkaMedia.Host.Demo;
 /// <param name="Duration">Length of the generated audio; ignored with an <paramref name="Input"/>.</param>
 /// <param name="Seed">Seed of the generated audio; ignored with an <paramref name="Input"/>.</param>
 /// <param name="LocalEcho">Run the echo stage in the client instead of on the embedded executor node.</param>
-internal sealed record DemoOptions(string? Input, string Output, TimeSpan Duration, int Seed, bool LocalEcho = false);
+internal sealed record DemoOptions(string? Input, string Output, TimeSpan Duration, int Seed, bool LocalEcho = false)
+{
+    /// <summary>Port of the admin server on the embedded executor node (0 = any free port); null = <c>akka-media.admin.port</c>.</summary>
+    public int? AdminPort { get; init; }
+}

@@ -14,6 +14,12 @@ internal sealed record ClusterNodeOptions(string Hostname, int Port, IReadOnlyLi
     /// <summary>The actor system name every AkkaMedia node uses; seeds given as host:port get it.</summary>
     public const string SystemName = "media";
 
+    /// <summary>The admin server's port (<c>--admin-port</c>; 0 = any free port); null = <c>akka-media.admin.port</c>.</summary>
+    public int? AdminPort { get; init; }
+
+    /// <summary>The admin server's address (<c>--admin-hostname</c>); null = <c>akka-media.admin.hostname</c>.</summary>
+    public string? AdminHostname { get; init; }
+
     /// <summary>This node's own address.</summary>
     public string SelfAddress => $"akka.tcp://{SystemName}@{Hostname}:{Port}";
 
@@ -54,7 +60,9 @@ internal sealed record ClusterNodeOptions(string Hostname, int Port, IReadOnlyLi
             $"akka.remote.dot-netty.tcp.hostname = \"{Hostname}\"",
             $"akka.remote.dot-netty.tcp.port = {Port.ToString(CultureInfo.InvariantCulture)}",
             $"akka.cluster.seed-nodes = [{string.Join(", ", seeds.Select(s => $"\"{s}\""))}]",
-            $"akka.cluster.roles = [{string.Join(", ", Roles.Select(r => $"\"{r}\""))}]"));
+            $"akka.cluster.roles = [{string.Join(", ", Roles.Select(r => $"\"{r}\""))}]",
+            AdminPort is { } adminPort ? $"akka-media.admin.port = {adminPort.ToString(CultureInfo.InvariantCulture)}" : string.Empty,
+            AdminHostname is { } adminHost ? $"akka-media.admin.hostname = \"{adminHost}\"" : string.Empty));
         var config = flags;
         if (ConfigFile is not null)
         {
@@ -65,6 +73,7 @@ internal sealed record ClusterNodeOptions(string Hostname, int Port, IReadOnlyLi
             .WithFallback(HostConfig.Embedded(roleFile))
             .WithFallback(HostConfig.Embedded("base.conf"))
             .WithFallback(ExecutorSettings.DefaultConfig)
+            .WithFallback(Admin.AdminSettings.DefaultConfig)
             .WithFallback(AkkaMediaConfig.Default);
     }
 }

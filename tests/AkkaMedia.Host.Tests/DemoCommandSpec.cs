@@ -42,6 +42,15 @@ public sealed class DemoCommandSpec : IDisposable
     }
 
     [Fact]
+    public async Task Demo_must_serve_admin_commands_on_its_executor_node_at_the_admin_port()
+    {
+        var (exitCode, stdout, stderr) = await InvokeAsync("demo", "--duration", "1", "--admin-port", "0", "--output", Path.Combine(_folder, "admin.wav"));
+
+        Assert.True(exitCode == 0, stderr);
+        Assert.Matches(@"admin server:\s+127\.0\.0\.1:\d+ \(akkamedia cmd --port \d+ media sessions\)", stdout);
+    }
+
+    [Fact]
     public async Task Demo_with_local_echo_must_write_the_same_audio_as_the_remote_echo()
     {
         var remote = Path.Combine(_folder, "remote.wav");

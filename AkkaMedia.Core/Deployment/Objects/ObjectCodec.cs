@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using System.Runtime.Loader;
 using Hyperion;
 
@@ -12,12 +13,16 @@ namespace AkkaMedia.Deployment.Objects;
 /// <remarks>
 /// Hyperion resolves type names with <see cref="Type.GetType(string)"/>; entering the load context's
 /// contextual reflection scope around deserialization makes those names bind to the session's
-/// assemblies. Not thread-safe: a session runs one call at a time.
+/// assemblies. <see cref="Serialize"/> and <see cref="Deserialize"/> may run on several threads at once
+/// (Hyperion's serializer allows it; the contextual reflection scope is per thread); <see cref="Clear"/>
+/// is for a session's codec once its calls have ended.
 /// </remarks>
 internal sealed class ObjectCodec
 {
     /// <summary>Largest serialized object, argument list or result one message carries: Akka.Remote drops messages over its 128,000-byte frame size.</summary>
     public const int MaxPayloadBytes = 100_000;
+
+    private static readonly ConditionalWeakTable<AssemblyLoadContext, ObjectCodec> ClientCodecs = new();
 
     private readonly AssemblyLoadContext _context;
     private Serializer? _serializer = new(new SerializerOptions(
@@ -29,9 +34,14 @@ internal sealed class ObjectCodec
         _context = context;
     }
 
-    /// <summary>A codec resolving types in the load context that holds <paramref name="assembly"/> (the client side).</summary>
+    /// <summary>
+    /// The client side's codec for the load context that holds <paramref name="assembly"/>: one per context,
+    /// shared by every deploy and call from it (a serializer costs milliseconds to build and to compile its
+    /// per-type serializers, which a warm deploy should not pay again). It lives as long as the context
+    /// (a weak table: a collectible context can still be collected) and is never cleared.
+    /// </summary>
     public static ObjectCodec For(Assembly assembly) =>
-        new(AssemblyLoadContext.GetLoadContext(assembly) ?? AssemblyLoadContext.Default);
+        ClientCodecs.GetValue(AssemblyLoadContext.GetLoadContext(assembly) ?? AssemblyLoadContext.Default, static context => new ObjectCodec(context));
 
     /// <summary>Writes <paramref name="value"/> (null allowed) and its whole object graph.</summary>
     public byte[] Serialize(object? value)
