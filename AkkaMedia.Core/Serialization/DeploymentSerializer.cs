@@ -162,7 +162,8 @@ public sealed class DeploymentSerializer : SerializerWithStringManifest
         return new PackageChunk(entry, payload);
     }
 
-    private static void WriteEntries(BinaryWriter writer, IReadOnlyList<PackageEntry> entries)
+    /// <summary>Package entries in the compact layout (also used by <see cref="ObjectSessionSerializer"/>): count, then name, version, raw hash, length.</summary>
+    internal static void WriteEntries(BinaryWriter writer, IReadOnlyList<PackageEntry> entries)
     {
         writer.Write7BitEncodedInt(entries.Count);
         foreach (var entry in entries)
@@ -174,7 +175,9 @@ public sealed class DeploymentSerializer : SerializerWithStringManifest
         }
     }
 
-    private static PackageEntry[] ReadEntries(BinaryReader reader)
+    /// <summary>Reads what <see cref="WriteEntries"/> wrote.</summary>
+    /// <exception cref="SerializationException">The count cannot fit in the rest of the payload.</exception>
+    internal static PackageEntry[] ReadEntries(BinaryReader reader)
     {
         var count = ReadCount(reader, minimumBytesEach: HashBytes + 3);
         var entries = new PackageEntry[count];

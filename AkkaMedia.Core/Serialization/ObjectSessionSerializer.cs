@@ -163,32 +163,13 @@ public sealed class ObjectSessionSerializer : SerializerWithStringManifest
     private static void WriteCode(BinaryWriter writer, string entryAssembly, IReadOnlyList<PackageEntry> entries)
     {
         writer.Write(entryAssembly);
-        writer.Write(entries.Count);
-        foreach (var entry in entries)
-        {
-            writer.Write(entry.Name);
-            writer.Write(entry.Version);
-            writer.Write(entry.Sha256);
-            writer.Write(entry.Length);
-        }
+        DeploymentSerializer.WriteEntries(writer, entries);
     }
 
     private static (string EntryAssembly, IReadOnlyList<PackageEntry> Entries) ReadCode(BinaryReader reader)
     {
         var entryAssembly = reader.ReadString();
-        var count = reader.ReadInt32();
-        if (count < 0 || count > 10_000)
-        {
-            throw new SerializationException($"Corrupt object session message: {count} package entries.");
-        }
-
-        var entries = new PackageEntry[count];
-        for (var i = 0; i < count; i++)
-        {
-            entries[i] = new PackageEntry(reader.ReadString(), reader.ReadString(), reader.ReadString(), reader.ReadInt64());
-        }
-
-        return (entryAssembly, entries);
+        return (entryAssembly, DeploymentSerializer.ReadEntries(reader));
     }
 
     private static void WriteBytes(BinaryWriter writer, byte[] bytes)
