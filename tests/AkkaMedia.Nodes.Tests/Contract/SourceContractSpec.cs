@@ -8,7 +8,8 @@ namespace AkkaMedia.Nodes.Tests.Contract;
 
 /// <summary>
 /// The contract every built-in source node passes: initialize/dispose pairing on completion and on
-/// cancellation, production only on demand, and one materialization per instance. A source spec
+/// cancellation, production only on demand, the same elements from every materialization of a
+/// factory, and one materialization per instance. A source spec
 /// derives from this class and supplies a factory for a finite source.
 /// </summary>
 public abstract class SourceContractSpec<TOut> : TestKit
@@ -66,8 +67,31 @@ public abstract class SourceContractSpec<TOut> : TestKit
             await downstream.ExpectNextAsync();
             Assert.Equal(1, source.Produced);
 
+            subscription.Request(1);
+            await downstream.ExpectNextAsync();
+            Assert.Equal(2, source.Produced);
+
             subscription.Cancel();
             await AwaitAssertAsync(() => Assert.Equal(1, source.Disposed));
+        }, Materializer);
+    }
+
+    [Fact]
+    public async Task Source_must_start_afresh_in_every_materialization_of_a_factory()
+    {
+        await this.AssertAllStagesStoppedAsync(async () =>
+        {
+            var created = 0;
+            var graph = NodeFlow.CreateSource(() =>
+            {
+                Interlocked.Increment(ref created);
+                return CreateSource();
+            });
+            var first = await graph.RunWith(Sink.Seq<TOut>(), Materializer);
+            var second = await graph.RunWith(Sink.Seq<TOut>(), Materializer);
+            Assert.Equal(2, created);
+            Assert.Equal(first.Count, second.Count);
+            Assert.Equal(first, second);
         }, Materializer);
     }
 

@@ -2,12 +2,12 @@ using Akka.Streams.Dsl;
 using Akka.Streams.TestKit;
 using AkkaMedia.Frames;
 using AkkaMedia.Nodes.IO;
-using AkkaMedia.Nodes.Tests.Video;
+using AkkaMedia.Nodes.Tests.Contract;
 using Xunit.Abstractions;
 
 namespace AkkaMedia.Nodes.Tests.IO;
 
-public sealed class Y4mFileSourceSpec : VideoSourceContractSpec<VideoFrame>
+public sealed class Y4mFileSourceSpec : SourceContractSpec<VideoFrame>
 {
     private readonly Y4mTestFiles _files = new();
     private readonly string _threeFrames;

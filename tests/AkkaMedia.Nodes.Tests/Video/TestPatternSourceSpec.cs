@@ -1,13 +1,14 @@
 using Akka.Streams.Dsl;
 using Akka.Streams.TestKit;
 using AkkaMedia.Frames;
+using AkkaMedia.Nodes.Tests.Contract;
 using AkkaMedia.Nodes.Video;
 using Xunit.Abstractions;
 using static AkkaMedia.Nodes.Tests.Video.VideoTestFrames;
 
 namespace AkkaMedia.Nodes.Tests.Video;
 
-public sealed class TestPatternSourceSpec : VideoSourceContractSpec<VideoFrame>
+public sealed class TestPatternSourceSpec : SourceContractSpec<VideoFrame>
 {
     public TestPatternSourceSpec(ITestOutputHelper output)
         : base(output)
