@@ -233,27 +233,7 @@ public sealed class DeploymentSerializer : SerializerWithStringManifest
             : throw new EndOfStreamException("A SHA-256 was cut short.");
     }
 
-    private void WriteNested(BinaryWriter writer, object value)
-    {
-        var serializer = system.Serialization.FindSerializerFor(value);
-        writer.Write(serializer.Identifier);
-        writer.Write(Akka.Serialization.Serialization.ManifestFor(serializer, value));
-        var bytes = serializer.ToBinary(value);
-        writer.Write7BitEncodedInt(bytes.Length);
-        writer.Write(bytes);
-    }
+    private void WriteNested(BinaryWriter writer, object value) => NestedFields.WriteNested(system, writer, value);
 
-    private T ReadNested<T>(BinaryReader reader)
-    {
-        var id = reader.ReadInt32();
-        var manifest = reader.ReadString();
-        var length = reader.Read7BitEncodedInt();
-        if (length < 0 || length > reader.BaseStream.Length - reader.BaseStream.Position)
-        {
-            throw new SerializationException($"Corrupt deployment message: nested payload of {length} bytes does not fit.");
-        }
-
-        var value = system.Serialization.Deserialize(reader.ReadBytes(length), id, manifest);
-        return value is T typed ? typed : throw new SerializationException($"Expected {typeof(T).Name} in deployment message but found {value?.GetType().Name ?? "null"}.");
-    }
+    private T ReadNested<T>(BinaryReader reader) => NestedFields.ReadNested<T>(system, reader, "deployment message");
 }

@@ -201,24 +201,11 @@ public sealed class ObjectSessionSerializer : SerializerWithStringManifest
         return Enum.IsDefined(value) ? value : throw new SerializationException($"Unknown call failure kind {(int)value}.");
     }
 
-    private void WriteNested(BinaryWriter writer, object value)
-    {
-        var serializer = system.Serialization.FindSerializerFor(value);
-        writer.Write(serializer.Identifier);
-        writer.Write(Akka.Serialization.Serialization.ManifestFor(serializer, value));
-        WriteBytes(writer, serializer.ToBinary(value));
-    }
+    private void WriteNested(BinaryWriter writer, object value) => NestedFields.WriteNested(system, writer, value);
 
-    private T ReadNested<T>(BinaryReader reader)
-    {
-        var id = reader.ReadInt32();
-        var manifest = reader.ReadString();
-        var value = system.Serialization.Deserialize(ReadBytes(reader), id, manifest);
-        return value is T typed ? typed : throw new SerializationException($"Expected {typeof(T).Name} in object session message but found {value?.GetType().Name ?? "null"}.");
-    }
+    private T ReadNested<T>(BinaryReader reader) => NestedFields.ReadNested<T>(system, reader, "object session message");
 
-    private static void WriteActorRef(BinaryWriter writer, IActorRef actorRef) =>
-        writer.Write(Akka.Serialization.Serialization.SerializedActorPath(actorRef));
+    private static void WriteActorRef(BinaryWriter writer, IActorRef actorRef) => NestedFields.WriteActorRef(writer, actorRef);
 
-    private IActorRef ReadActorRef(BinaryReader reader) => system.Provider.ResolveActorRef(reader.ReadString());
+    private IActorRef ReadActorRef(BinaryReader reader) => NestedFields.ReadActorRef(system, reader);
 }

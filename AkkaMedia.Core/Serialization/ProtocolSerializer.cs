@@ -152,32 +152,11 @@ public sealed class ProtocolSerializer : SerializerWithStringManifest
         where T : class =>
         reader.ReadBoolean() ? ReadNested<T>(reader) : null;
 
-    private void WriteNested(BinaryWriter writer, object value)
-    {
-        var serializer = system.Serialization.FindSerializerFor(value);
-        writer.Write(serializer.Identifier);
-        writer.Write(Akka.Serialization.Serialization.ManifestFor(serializer, value));
-        var bytes = serializer.ToBinary(value);
-        writer.Write(bytes.Length);
-        writer.Write(bytes);
-    }
+    private void WriteNested(BinaryWriter writer, object value) => NestedFields.WriteNested(system, writer, value);
 
-    private T ReadNested<T>(BinaryReader reader)
-    {
-        var id = reader.ReadInt32();
-        var manifest = reader.ReadString();
-        var length = reader.ReadInt32();
-        if (length < 0 || length > reader.BaseStream.Length - reader.BaseStream.Position)
-        {
-            throw new SerializationException($"Corrupt protocol message: nested payload of {length} bytes does not fit.");
-        }
+    private T ReadNested<T>(BinaryReader reader) => NestedFields.ReadNested<T>(system, reader, "protocol message");
 
-        var value = system.Serialization.Deserialize(reader.ReadBytes(length), id, manifest);
-        return value is T typed ? typed : throw new SerializationException($"Expected {typeof(T).Name} in protocol message but found {value?.GetType().Name ?? "null"}.");
-    }
+    private static void WriteActorRef(BinaryWriter writer, IActorRef actorRef) => NestedFields.WriteActorRef(writer, actorRef);
 
-    private static void WriteActorRef(BinaryWriter writer, IActorRef actorRef) =>
-        writer.Write(Akka.Serialization.Serialization.SerializedActorPath(actorRef));
-
-    private IActorRef ReadActorRef(BinaryReader reader) => system.Provider.ResolveActorRef(reader.ReadString());
+    private IActorRef ReadActorRef(BinaryReader reader) => NestedFields.ReadActorRef(system, reader);
 }
