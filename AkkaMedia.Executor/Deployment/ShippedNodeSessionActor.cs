@@ -1,6 +1,7 @@
 using Akka.Actor;
 using AkkaMedia.Deployment;
 using AkkaMedia.Deployment.Objects;
+using AkkaMedia.Executor.Diagnostics;
 using AkkaMedia.Executor.Link;
 using AkkaMedia.Protocol;
 
@@ -11,20 +12,22 @@ namespace AkkaMedia.Executor.Deployment;
 /// the node there (on a thread of its own, bounded by the call timeout), then runs it exactly like a
 /// registered node, in a <see cref="SessionActor"/> child that answers the client. When that child
 /// stops (stream ended, client closed or gone, killed by an operator), this actor stops and unloads the code.
-/// The child counts its frames in the executor's <see cref="SessionCounters"/>.
+/// The child counts its frames in the session's <see cref="SessionMetrics"/>; the load counts as a deploy.
 /// </summary>
 internal sealed class ShippedNodeSessionActor : ReceiveActor, IWithTimers
 {
     private readonly OpenNodeSession _request;
     private readonly UserCodeHost _host;
     private readonly LoadSlot<LoadedObject> _slot = new();
+    private readonly SessionMetrics _metrics;
     private LoadedObject? _loaded;
     private IActorRef? _stream;
 
-    public ShippedNodeSessionActor(OpenNodeSession request, UserCodeHost host, ExecutorSettings settings, LinkServer? linkServer, SessionCounters counters)
+    public ShippedNodeSessionActor(OpenNodeSession request, UserCodeHost host, ExecutorSettings settings, LinkServer? linkServer, SessionMetrics metrics)
     {
         _request = request;
         _host = host;
+        _metrics = metrics;
 
         Receive<Loaded>(_ =>
         {
@@ -40,19 +43,22 @@ internal sealed class ShippedNodeSessionActor : ReceiveActor, IWithTimers
             {
                 var (flow, name) = ShippedNodeFlow.Create(_loaded.Holder);
                 var open = new OpenSession(_request.SessionId, name, string.Empty, _request.Input, _request.Client);
-                _stream = Context.ActorOf(Props.Create(() => new SessionActor(open, flow, settings, linkServer, counters)), "stream");
+                _metrics.CodeLoaded();
+                _stream = Context.ActorOf(Props.Create(() => new SessionActor(open, flow, settings, linkServer, metrics)), "stream");
                 Context.Watch(_stream);
             }
             catch (CodeRejectedException e)
             {
-                Refuse(e.Message);
+                Refuse(e.Message, e);
             }
         });
-        Receive<Status.Failure>(failure => Refuse(failure.Cause is CodeRejectedException
-            ? failure.Cause.Message
-            : $"The node could not be loaded on the executor: {failure.Cause.GetType().FullName}: {failure.Cause.Message}"));
+        Receive<Status.Failure>(failure => Refuse(
+            failure.Cause is CodeRejectedException
+                ? failure.Cause.Message
+                : $"The node could not be loaded on the executor: {failure.Cause.GetType().FullName}: {failure.Cause.Message}",
+            failure.Cause));
         Receive<LoadTimedOut>(_ => Refuse(
-            $"Loading and deserializing the node did not finish within {host.Settings.CallTimeout.TotalSeconds:0.#} s (a static constructor or deserialization callback hangs?)."));
+            $"Loading and deserializing the node did not finish within {host.Settings.CallTimeout.TotalSeconds:0.#} s (a static constructor or deserialization callback hangs?).", null));
         Receive<CloseSession>(close =>
         {
             if (_stream is null)
@@ -102,8 +108,9 @@ internal sealed class ShippedNodeSessionActor : ReceiveActor, IWithTimers
         _loaded?.Dispose();
     }
 
-    private void Refuse(string message)
+    private void Refuse(string message, Exception? cause)
     {
+        _metrics.CodeRefused(cause);
         _request.Client.Tell(new SessionRefused(_request.SessionId, RefusalReason.CodeRejected, message));
         Context.Stop(Self);
     }

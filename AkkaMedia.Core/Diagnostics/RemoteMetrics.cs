@@ -1,0 +1,57 @@
+using System.Diagnostics.Metrics;
+using Akka.Actor;
+
+namespace AkkaMedia.Diagnostics;
+
+/// <summary>
+/// The client's instruments (meter <see cref="MediaMeters.Remote"/>, one per actor system, scoped to it): frames
+/// and payload bytes through remote stages, tagged <c>node_type</c>, and the round-trip time of frames through them.
+/// Frame and byte totals are observable counters fed by per-stage <see cref="StreamCounters"/>; the round trip is a
+/// histogram recorded once per frame a stage gets back. An Akka extension; the meter is disposed with the system.
+/// </summary>
+internal sealed class RemoteMetrics : IExtension
+{
+    /// <summary>Bucket boundaries of <c>round_trip</c>, in seconds: 100 µs to 1 s, dense below 100 ms.</summary>
+    internal static readonly double[] RoundTripBuckets =
+        [0.0001, 0.00025, 0.0005, 0.00075, 0.001, 0.0015, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.03, 0.05, 0.075, 0.1, 0.25, 0.5, 1];
+
+    private readonly StreamCounterSet _streams = new("node_type");
+
+    public RemoteMetrics(ActorSystem system)
+    {
+        Meter = new Meter(new MeterOptions(MediaMeters.Remote) { Version = typeof(RemoteMetrics).Assembly.GetName().Version?.ToString(), Scope = system });
+        Meter.CreateObservableCounter("frames.sent", () => _streams.Observe(StreamCounter.FramesIn), "{frame}",
+            "Frames remote stages sent to their executors.");
+        Meter.CreateObservableCounter("frames.received", () => _streams.Observe(StreamCounter.FramesOut), "{frame}",
+            "Frames remote stages received from their executors.");
+        Meter.CreateObservableCounter("bytes.sent", () => _streams.Observe(StreamCounter.BytesIn), "By",
+            "Media payload bytes remote stages sent (4 per audio sample, the data of video and bytes frames, UTF-8 text).");
+        Meter.CreateObservableCounter("bytes.received", () => _streams.Observe(StreamCounter.BytesOut), "By",
+            "Media payload bytes remote stages received.");
+        RoundTrip = Meter.CreateHistogram(
+            "round_trip",
+            "s",
+            "Time from sending a frame to a remote stage to receiving its next output frame (frames paired first in, first out; exact for one-in-one-out nodes).",
+            tags: null,
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = RoundTripBuckets });
+        system.RegisterOnTermination(Meter.Dispose);
+    }
+
+    /// <summary>This system's meter, whose <see cref="Meter.Scope"/> is the system.</summary>
+    public Meter Meter { get; }
+
+    /// <summary>Round trips in seconds, tagged <c>node_type</c>.</summary>
+    public Histogram<double> RoundTrip { get; }
+
+    public static RemoteMetrics Get(ActorSystem system) => system.WithExtension<RemoteMetrics, Provider>();
+
+    /// <summary>Counters for a stage of <paramref name="nodeType"/>; in = sent to the executor, out = received. Detach when the stage stops.</summary>
+    public StreamCounters Attach(string nodeType) => _streams.Attach(nodeType);
+
+    public void Detach(StreamCounters counters) => _streams.Detach(counters);
+
+    private sealed class Provider : ExtensionIdProvider<RemoteMetrics>
+    {
+        public override RemoteMetrics CreateExtension(ExtendedActorSystem system) => new(system);
+    }
+}
