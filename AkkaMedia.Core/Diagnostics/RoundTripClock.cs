@@ -18,10 +18,13 @@ internal sealed class RoundTripClock
     private int _head;
     private int _count;
 
-    public void Sent()
+    public void Sent() => Sent(Stopwatch.GetTimestamp());
+
+    /// <summary>A frame was sent at <paramref name="timestamp"/> (<see cref="Stopwatch"/> ticks).</summary>
+    public void Sent(long timestamp)
     {
         var tail = (_head + _count) & (Capacity - 1);
-        _sent[tail] = Stopwatch.GetTimestamp();
+        _sent[tail] = timestamp;
         if (_count == Capacity)
         {
             _head = (_head + 1) & (Capacity - 1);
@@ -33,7 +36,10 @@ internal sealed class RoundTripClock
     }
 
     /// <summary>The round trip of the oldest waiting frame, in seconds, or false when none waits.</summary>
-    public bool TryReceived(out double seconds)
+    public bool TryReceived(out double seconds) => TryReceived(Stopwatch.GetTimestamp(), out seconds);
+
+    /// <summary>A frame arrived at <paramref name="timestamp"/> (<see cref="Stopwatch"/> ticks); see <see cref="TryReceived(out double)"/>.</summary>
+    public bool TryReceived(long timestamp, out double seconds)
     {
         if (_count == 0)
         {
@@ -41,7 +47,7 @@ internal sealed class RoundTripClock
             return false;
         }
 
-        seconds = Stopwatch.GetElapsedTime(_sent[_head]).TotalSeconds;
+        seconds = (double)(timestamp - _sent[_head]) / Stopwatch.Frequency;
         _head = (_head + 1) & (Capacity - 1);
         _count--;
         return true;
