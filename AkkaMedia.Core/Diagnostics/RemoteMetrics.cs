@@ -11,9 +11,13 @@ namespace AkkaMedia.Diagnostics;
 /// </summary>
 internal sealed class RemoteMetrics : IExtension
 {
-    /// <summary>Bucket boundaries of <c>round_trip</c>, in seconds: 100 µs to 1 s, dense below 100 ms.</summary>
+    /// <summary>
+    /// Bucket boundaries advised for <c>round_trip</c>, in milliseconds: 0.1 ms to 1 s, dense below 100 ms. Milliseconds
+    /// rather than seconds because exporters that ignore the advice (prometheus-net's meter adapter, whose default buckets
+    /// start at 0.01 and double) then still resolve sub-millisecond round trips.
+    /// </summary>
     internal static readonly double[] RoundTripBuckets =
-        [0.0001, 0.00025, 0.0005, 0.00075, 0.001, 0.0015, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.03, 0.05, 0.075, 0.1, 0.25, 0.5, 1];
+        [0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 7.5, 10, 15, 20, 30, 50, 75, 100, 250, 500, 1000];
 
     private readonly StreamCounterSet _streams = new("node_type");
 
@@ -30,7 +34,7 @@ internal sealed class RemoteMetrics : IExtension
             "Media payload bytes remote stages received.");
         RoundTrip = Meter.CreateHistogram(
             "round_trip",
-            "s",
+            "ms",
             "Time from sending a frame to a remote stage to receiving its next output frame (frames paired first in, first out; exact for one-in-one-out nodes).",
             tags: null,
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = RoundTripBuckets });
@@ -40,7 +44,7 @@ internal sealed class RemoteMetrics : IExtension
     /// <summary>This system's meter, whose <see cref="Meter.Scope"/> is the system.</summary>
     public Meter Meter { get; }
 
-    /// <summary>Round trips in seconds, tagged <c>node_type</c>.</summary>
+    /// <summary>Round trips in milliseconds, tagged <c>node_type</c>.</summary>
     public Histogram<double> RoundTrip { get; }
 
     public static RemoteMetrics Get(ActorSystem system) => system.WithExtension<RemoteMetrics, Provider>();

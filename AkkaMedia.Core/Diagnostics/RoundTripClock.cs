@@ -35,19 +35,19 @@ internal sealed class RoundTripClock
         }
     }
 
-    /// <summary>The round trip of the oldest waiting frame, in seconds, or false when none waits.</summary>
-    public bool TryReceived(out double seconds) => TryReceived(Stopwatch.GetTimestamp(), out seconds);
+    /// <summary>The round trip of the oldest waiting frame, in milliseconds, or false when none waits.</summary>
+    public bool TryReceived(out double milliseconds) => TryReceived(Stopwatch.GetTimestamp(), out milliseconds);
 
     /// <summary>A frame arrived at <paramref name="timestamp"/> (<see cref="Stopwatch"/> ticks); see <see cref="TryReceived(out double)"/>.</summary>
-    public bool TryReceived(long timestamp, out double seconds)
+    public bool TryReceived(long timestamp, out double milliseconds)
     {
         if (_count == 0)
         {
-            seconds = 0;
+            milliseconds = 0;
             return false;
         }
 
-        seconds = (double)(timestamp - _sent[_head]) / Stopwatch.Frequency;
+        milliseconds = (timestamp - _sent[_head]) * 1000.0 / Stopwatch.Frequency;
         _head = (_head + 1) & (Capacity - 1);
         _count--;
         return true;

@@ -89,9 +89,9 @@ internal sealed class RemoteStage<TIn, TOut> : GraphStage<FlowShape<TIn, TOut>>
         protected override void OnElementReceived(TOut element)
         {
             _counters!.CountOut(element);
-            if (_clock.TryReceived(out var seconds))
+            if (_clock.TryReceived(out var milliseconds))
             {
-                _metrics!.RoundTrip.Record(seconds, _nodeTypeTag);
+                _metrics!.RoundTrip.Record(milliseconds, _nodeTypeTag);
             }
         }
 

@@ -18,9 +18,9 @@ public sealed class RoundTripClockSpec
         Assert.True(clock.TryReceived(25 * tick, out var second));
         Assert.True(clock.TryReceived(41 * tick, out var third));
         Assert.False(clock.TryReceived(50 * tick, out _));
-        Assert.Equal(0.003, first, 9);
-        Assert.Equal(0.005, second, 9);
-        Assert.Equal(0.001, third, 9);
+        Assert.Equal(3, first, 9);
+        Assert.Equal(5, second, 9);
+        Assert.Equal(1, third, 9);
     }
 
     [Fact]
@@ -30,8 +30,8 @@ public sealed class RoundTripClockSpec
         var before = Stopwatch.GetTimestamp();
         clock.Sent();
 
-        Assert.True(clock.TryReceived(out var seconds));
-        Assert.InRange(seconds, 0, Stopwatch.GetElapsedTime(before).TotalSeconds);
+        Assert.True(clock.TryReceived(out var milliseconds));
+        Assert.InRange(milliseconds, 0, Stopwatch.GetElapsedTime(before).TotalMilliseconds);
     }
 
     [Fact]
@@ -54,7 +54,7 @@ public sealed class RoundTripClockSpec
 
         // Frames 0..4 were forgotten: the first output pairs with frame 5.
         Assert.True(clock.TryReceived((RoundTripClock.Capacity + 10) * Stopwatch.Frequency, out var oldest));
-        Assert.Equal(RoundTripClock.Capacity + 5, oldest, 9);
+        Assert.Equal((RoundTripClock.Capacity + 5) * 1000.0, oldest, 6);
         var measured = 1;
         while (clock.TryReceived((RoundTripClock.Capacity + 10) * Stopwatch.Frequency, out _))
         {
