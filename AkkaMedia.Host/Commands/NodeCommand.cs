@@ -3,6 +3,7 @@ using Akka.Actor;
 using AkkaMedia.Executor;
 using AkkaMedia.Host.Admin;
 using AkkaMedia.Host.Hosting;
+using AkkaMedia.Host.Http;
 using AkkaMedia.Nodes;
 
 namespace AkkaMedia.Host.Commands;
@@ -31,9 +32,11 @@ internal static class NodeCommand
         var config = CommonOptions.ConfigFile();
         var adminPort = CommonOptions.AdminPort();
         var adminHostname = CommonOptions.AdminHostname();
+        var httpPort = CommonOptions.HttpPort();
+        var httpHostname = CommonOptions.HttpHostname();
         var command = new Command("node", "Start an AkkaMedia cluster node; with the 'executor' role it runs remote stages for clients. It serves admin commands (akkamedia cmd) on --admin-port.")
         {
-            hostname, port, seeds, roles, config, adminPort, adminHostname,
+            hostname, port, seeds, roles, config, adminPort, adminHostname, httpPort, httpHostname,
         };
         CommonOptions.Require(port, p => p is >= 0 and <= 65535, "--port must be between 0 and 65535.");
         command.SetAction((parse, cancellationToken) => RunAsync(
@@ -46,6 +49,8 @@ internal static class NodeCommand
             {
                 AdminPort = parse.GetValue(adminPort),
                 AdminHostname = parse.GetValue(adminHostname),
+                HttpPort = parse.GetValue(httpPort),
+                HttpHostname = parse.GetValue(httpHostname),
             },
             parse.InvocationConfiguration.Output,
             parse.InvocationConfiguration.Error,
@@ -58,6 +63,7 @@ internal static class NodeCommand
         Akka.Configuration.Config config;
         ExecutorSettings? executorSettings = null;
         AdminSettings adminSettings;
+        HttpSettings httpSettings;
         try
         {
             config = options.ToConfig(options.Roles.Contains("executor") ? "executor.conf" : "client.conf");
@@ -67,6 +73,7 @@ internal static class NodeCommand
             }
 
             adminSettings = AdminSettings.Create(config);
+            httpSettings = HttpSettings.Create(config);
         }
         catch (ArgumentException e)
         {
@@ -86,6 +93,7 @@ internal static class NodeCommand
         }
 
         AdminServer? admin = null;
+        HttpServer? http = null;
         try
         {
             var address = ((ExtendedActorSystem)system).Provider.DefaultAddress;
@@ -100,6 +108,25 @@ internal static class NodeCommand
                     // The configured port (9110 unless a --config file says otherwise) is busy, e.g. a second node on this
                     // machine: the node runs without an admin server rather than not at all.
                     await stderr.WriteLineAsync($"node: running without an admin server: {e.Message}");
+                }
+                catch (InvalidOperationException e)
+                {
+                    await stderr.WriteLineAsync($"node: {e.Message}");
+                    return 1;
+                }
+            }
+
+            if (httpSettings.Enabled)
+            {
+                try
+                {
+                    http = await HttpServer.StartAsync(system, httpSettings, cancellationToken);
+                    await stdout.WriteLineAsync($"node: HTTP endpoints on {http.Url} (/healthz, /readyz, /metrics)");
+                }
+                catch (InvalidOperationException e) when (options.HttpPort is null)
+                {
+                    // Turned on by configuration only: like the admin server, the node runs without it rather than not at all.
+                    await stderr.WriteLineAsync($"node: running without HTTP endpoints: {e.Message}");
                 }
                 catch (InvalidOperationException e)
                 {
@@ -132,6 +159,11 @@ internal static class NodeCommand
                 await stdout.WriteLineAsync($"ADMIN {admin.Endpoint}");
             }
 
+            if (http is not null)
+            {
+                await stdout.WriteLineAsync($"HTTP {http.Url}");
+            }
+
             await stdout.FlushAsync(cancellationToken);
 
             var stopped = await Task.WhenAny(system.WhenTerminated, Task.Delay(Timeout.Infinite, cancellationToken)).ConfigureAwait(false);
@@ -154,16 +186,22 @@ internal static class NodeCommand
         }
         finally
         {
-            if (admin is not null)
-            {
-                await admin.DisposeAsync();
-            }
-
+            // Stop the node first (draining its sessions), then the servers: /readyz reports the drain while it lasts.
             if (!system.WhenTerminated.IsCompleted)
             {
                 await stdout.WriteLineAsync("node: leaving the cluster");
                 await Akka.Actor.CoordinatedShutdown.Get(system).Run(Akka.Actor.CoordinatedShutdown.ClrExitReason.Instance).WaitAsync(TimeSpan.FromSeconds(15)).ConfigureAwait(false);
                 await stdout.WriteLineAsync("node: stopped");
+            }
+
+            if (http is not null)
+            {
+                await http.DisposeAsync();
+            }
+
+            if (admin is not null)
+            {
+                await admin.DisposeAsync();
             }
         }
     }
