@@ -82,6 +82,11 @@ internal sealed class SessionActor : ReceiveActor, IWithTimers
             _killSwitch.Abort(new InvalidOperationException(
                 $"Session {_request.SessionId} ({_request.NodeType}) was killed by an operator{(string.IsNullOrWhiteSpace(kill.Reason) ? "." : $": {kill.Reason}")}"));
         });
+        Receive<AbortSession>(abort =>
+        {
+            _stopKind ??= ExecutorErrorKind.DrainTimeout;
+            _killSwitch.Abort(new InvalidOperationException(abort.Message));
+        });
         Receive<BindTimeout>(_ =>
         {
             if (_linkServer!.Forget(_request.SessionId))

@@ -81,6 +81,20 @@ internal sealed class ShippedNodeSessionActor : ReceiveActor, IWithTimers
                 _stream.Forward(kill);
             }
         });
+        Receive<AbortSession>(abort =>
+        {
+            if (_stream is null)
+            {
+                // Still loading: the client has no stream yet and may open one on another executor.
+                _metrics.Error(ExecutorErrorKind.DrainTimeout);
+                _request.Client.Tell(new SessionRefused(_request.SessionId, RefusalReason.ShuttingDown, abort.Message));
+                Context.Stop(Self);
+            }
+            else
+            {
+                _stream.Forward(abort);
+            }
+        });
         Receive<Terminated>(t =>
         {
             if (t.ActorRef.Equals(_stream) || (_stream is null && t.ActorRef.Equals(_request.Client)))

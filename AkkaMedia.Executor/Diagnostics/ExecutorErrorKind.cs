@@ -30,6 +30,9 @@ internal static class ExecutorErrorKind
     /// <summary>An operator killed a session.</summary>
     public const string Killed = "killed";
 
+    /// <summary>A session still running when a draining executor's drain timeout elapsed was failed (or, while loading, refused).</summary>
+    public const string DrainTimeout = "drain_timeout";
+
     /// <summary>A session's stream could not start.</summary>
     public const string StartFailed = "start_failed";
 }

@@ -43,7 +43,7 @@ internal sealed class ExecutorMetrics : IExtension
         Meter.CreateObservableCounter("bytes.sent", () => _streams.Observe(StreamCounter.BytesOut), "By",
             "Media payload bytes a session's node emitted.");
         _errors = Meter.CreateCounter<long>("errors", "{error}",
-            "Failures, by kind: node_failure, user_code, call_timeout, sandbox_violation, code_rejected, upload_rejected, refused, session_lost, killed, start_failed.");
+            "Failures, by kind: node_failure, user_code, call_timeout, sandbox_violation, code_rejected, upload_rejected, refused, session_lost, killed, drain_timeout, start_failed.");
         _refused = Meter.CreateCounter<long>("sessions.refused", "{session}",
             "Sessions refused, by reason: at_capacity, shutting_down, unknown_node_type, bad_settings, transport_unavailable, code_rejected.");
         _cacheHits = Meter.CreateCounter<long>("packages.cache.hits", "{assembly}",
