@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Akka.Actor;
 using AkkaMedia.Diagnostics;
@@ -9,22 +8,23 @@ namespace AkkaMedia.Executor.Diagnostics;
 
 /// <summary>
 /// The executor's instruments (meter <see cref="MediaMeters.Executor"/>, one per actor system, scoped to it).
-/// Per-frame totals (frames and payload bytes per node type) are observable counters fed by each session's
-/// <see cref="StreamCounters"/>, so a frame costs two interlocked adds whether anyone listens or not; events
-/// (sessions started, errors, refusals, deploys, package offers and uploads) are counters added when they happen.
+/// Every counter is observable: per-frame totals (frames and payload bytes per node type) are fed by each session's
+/// <see cref="StreamCounters"/>, so a frame costs two interlocked adds whether anyone listens or not; events (sessions
+/// started, errors, refusals, deploys, package offers and uploads) add to <see cref="EventTotals"/> when they happen.
+/// Every collection thus reports every total, which exporters that forget quiet series need.
 /// An Akka extension; the meter is disposed with the system. Thread-safe.
 /// </summary>
 internal sealed class ExecutorMetrics : IExtension
 {
     private readonly StreamCounterSet _streams = new("kind", "node_type");
     private readonly Dictionary<(string Kind, string NodeType), long> _active = [];
-    private readonly Counter<long> _sessionsStarted;
-    private readonly Counter<long> _errors;
-    private readonly Counter<long> _refused;
-    private readonly Counter<long> _cacheHits;
-    private readonly Counter<long> _cacheMisses;
-    private readonly Counter<long> _bytesUploaded;
-    private readonly Counter<long> _deploys;
+    private readonly EventTotals _sessionsStarted = new("kind", "transport", "node_type");
+    private readonly EventTotals _errors = new("kind");
+    private readonly EventTotals _refused = new("reason");
+    private readonly EventTotals _cacheHits = new();
+    private readonly EventTotals _cacheMisses = new();
+    private readonly EventTotals _bytesUploaded = new();
+    private readonly EventTotals _deploys = new("kind", "outcome");
     private volatile PackageStore? _store;
 
     public ExecutorMetrics(ActorSystem system)
@@ -32,7 +32,7 @@ internal sealed class ExecutorMetrics : IExtension
         Meter = new Meter(new MeterOptions(MediaMeters.Executor) { Version = typeof(ExecutorMetrics).Assembly.GetName().Version?.ToString(), Scope = system });
         Meter.CreateObservableUpDownCounter("sessions.active", ObserveActive, "{session}",
             "Sessions running now, by kind (node, shipped-node, object) and node type.");
-        _sessionsStarted = Meter.CreateCounter<long>("sessions.started", "{session}",
+        Meter.CreateObservableCounter("sessions.started", _sessionsStarted.Observe, "{session}",
             "Sessions accepted, by kind, transport (link, streamrefs, calls) and node type.");
         Meter.CreateObservableCounter("frames.received", () => _streams.Observe(StreamCounter.FramesIn), "{frame}",
             "Frames that entered a session's node (heartbeats excluded), by kind and node type.");
@@ -42,19 +42,19 @@ internal sealed class ExecutorMetrics : IExtension
             "Media payload bytes that entered a session's node (4 per audio sample, the data of video and bytes frames, UTF-8 text).");
         Meter.CreateObservableCounter("bytes.sent", () => _streams.Observe(StreamCounter.BytesOut), "By",
             "Media payload bytes a session's node emitted.");
-        _errors = Meter.CreateCounter<long>("errors", "{error}",
+        Meter.CreateObservableCounter("errors", _errors.Observe, "{error}",
             "Failures, by kind: node_failure, user_code, call_timeout, sandbox_violation, code_rejected, upload_rejected, refused, session_lost, killed, drain_timeout, start_failed.");
-        _refused = Meter.CreateCounter<long>("sessions.refused", "{session}",
+        Meter.CreateObservableCounter("sessions.refused", _refused.Observe, "{session}",
             "Sessions refused, by reason: at_capacity, shutting_down, unknown_node_type, bad_settings, transport_unavailable, code_rejected.");
-        _cacheHits = Meter.CreateCounter<long>("packages.cache.hits", "{assembly}",
+        Meter.CreateObservableCounter("packages.cache.hits", _cacheHits.Observe, "{assembly}",
             "Assemblies of offered packages the package store already held (not uploaded again).");
-        _cacheMisses = Meter.CreateCounter<long>("packages.cache.misses", "{assembly}",
+        Meter.CreateObservableCounter("packages.cache.misses", _cacheMisses.Observe, "{assembly}",
             "Assemblies of offered packages the package store lacked (asked for an upload).");
-        _bytesUploaded = Meter.CreateCounter<long>("packages.bytes.uploaded", "By",
+        Meter.CreateObservableCounter("packages.bytes.uploaded", _bytesUploaded.Observe, "By",
             "Assembly bytes received by completed uploads.");
         Meter.CreateObservableUpDownCounter("packages.bytes.stored", ObserveStored, "By",
             "Assembly bytes held in the package store now.");
-        _deploys = Meter.CreateCounter<long>("deploys", "{deploy}",
+        Meter.CreateObservableCounter("deploys", _deploys.Observe, "{deploy}",
             "Shipped code loaded for a session, by kind (shipped-node, object) and outcome (loaded, rejected, failed).");
         system.RegisterOnTermination(Meter.Dispose);
     }
@@ -73,8 +73,7 @@ internal sealed class ExecutorMetrics : IExtension
     /// </summary>
     public SessionMetrics SessionStarted(string kind, string transport, string nodeType, bool streams)
     {
-        var tags = new TagList { { "kind", kind }, { "transport", transport }, { "node_type", nodeType } };
-        _sessionsStarted.Add(1, tags);
+        _sessionsStarted.Add(1, kind, transport, nodeType);
         lock (_active)
         {
             _active[(kind, nodeType)] = _active.GetValueOrDefault((kind, nodeType)) + 1;
@@ -103,7 +102,7 @@ internal sealed class ExecutorMetrics : IExtension
     }
 
     /// <summary>Counts one failure of <paramref name="kind"/> (an <see cref="ExecutorErrorKind"/>).</summary>
-    public void Error(string kind) => _errors.Add(1, new KeyValuePair<string, object?>("kind", kind));
+    public void Error(string kind) => _errors.Add(1, kind);
 
     /// <summary>
     /// Counts a refusal; admission refusals (everything but <see cref="RefusalReason.CodeRejected"/>, whose error the
@@ -111,7 +110,7 @@ internal sealed class ExecutorMetrics : IExtension
     /// </summary>
     public void Refused(RefusalReason reason)
     {
-        _refused.Add(1, new KeyValuePair<string, object?>("reason", ReasonTag(reason)));
+        _refused.Add(1, ReasonTag(reason));
         if (reason != RefusalReason.CodeRejected)
         {
             Error(ExecutorErrorKind.Refused);
@@ -120,7 +119,7 @@ internal sealed class ExecutorMetrics : IExtension
 
     /// <summary>Counts the loading of shipped code for a session of <paramref name="kind"/>: <c>loaded</c>, <c>rejected</c> or <c>failed</c>.</summary>
     public void Deployed(string kind, string outcome) =>
-        _deploys.Add(1, new KeyValuePair<string, object?>("kind", kind), new KeyValuePair<string, object?>("outcome", outcome));
+        _deploys.Add(1, kind, outcome);
 
     /// <summary>A package was offered: <paramref name="hits"/> of its assemblies were cached, <paramref name="misses"/> were not.</summary>
     public void Offered(int hits, int misses)
