@@ -17,7 +17,7 @@ internal sealed class SessionMetrics(ExecutorMetrics metrics, string kind, strin
     /// <summary>Frames and bytes in and out of the session's node; null for an object session.</summary>
     public StreamCounters? Counters { get; } = counters;
 
-    /// <summary>The session's kind as <see cref="ExecutorMetrics.Deployed"/> and shipped-code errors name it.</summary>
+    /// <summary>True for shipped code (a shipped node or a remote object): its stream failures count as user code.</summary>
     public bool IsShipped => Kind != SessionKind.Node;
 
     /// <summary>Counts one failure of <paramref name="errorKind"/>.</summary>

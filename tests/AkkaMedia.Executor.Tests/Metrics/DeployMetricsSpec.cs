@@ -1,6 +1,10 @@
 using System.Reflection;
+using Akka.Streams;
+using Akka.Streams.Dsl;
 using AkkaMedia.Diagnostics;
 using AkkaMedia.Executor.Tests.Objects;
+using AkkaMedia.Frames;
+using AkkaMedia.Nodes;
 using AkkaMedia.Remote;
 using Xunit.Abstractions;
 
@@ -11,6 +15,28 @@ namespace AkkaMedia.Executor.Tests.Metrics;
 public sealed class DeployMetricsSpec : Akka.TestKit.Xunit2.TestKit, IClassFixture<ObjectExecutor>
 {
     private const string Executor = MediaMeters.Executor;
+
+    /// <summary>A user node that passes frames through and throws on frame 2.</summary>
+    private const string ThrowingNode = """
+        using AkkaMedia.Frames;
+        using AkkaMedia.Nodes;
+
+        namespace UserThrowing
+        {
+            public sealed class ThrowingNode : Node<AudioFrame, AudioFrame>
+            {
+                public override void Process(AudioFrame input, INodeOutput<AudioFrame> output)
+                {
+                    if (input.Sequence == 2)
+                    {
+                        throw new System.InvalidOperationException("frame 2 is not welcome");
+                    }
+
+                    output.Emit(input);
+                }
+            }
+        }
+        """;
 
     private readonly ObjectExecutor _executor;
     private readonly MetricsRecorder _metrics;
@@ -88,6 +114,27 @@ public sealed class DeployMetricsSpec : Akka.TestKit.Xunit2.TestKit, IClassFixtu
         Assert.Equal(1, _metrics.Value(Executor, "deploys", ("kind", "object"), ("outcome", "rejected")) - rejected);
         Assert.Equal(1, _metrics.Value(Executor, "sessions.refused", ("reason", "code_rejected")) - refused);
         Assert.Equal(admission, _metrics.Value(Executor, "errors", ("kind", "refused")));
+    }
+
+    [Fact]
+    public async Task Executor_must_count_a_shipped_node_that_throws_as_user_code_after_its_frames()
+    {
+        var node = (Node<AudioFrame, AudioFrame>)UserCode.Create(UserCode.Load("UserThrowingMetrics", ThrowingNode), "UserThrowing.ThrowingNode");
+        var shipped = new[] { ("kind", "shipped-node"), ("node_type", "UserThrowingMetrics") };
+        var userCode = _metrics.Value(Executor, "errors", ("kind", "user_code"));
+        var nodeFailures = _metrics.Value(Executor, "errors", ("kind", "node_failure"));
+        var loaded = _metrics.Value(Executor, "deploys", ("kind", "shipped-node"), ("outcome", "loaded"));
+
+        await Assert.ThrowsAsync<RemoteStageException>(() => Source.From(Enumerable.Range(0, 10).Select(i => TestRegistry.Frame(i, samples: 64)))
+            .Via(RemoteObject.Flow(node))
+            .RunWith(Sink.Seq<AudioFrame>(), Sys.Materializer()));
+
+        await AwaitAssertAsync(() => Assert.Equal(1, _metrics.Value(Executor, "errors", ("kind", "user_code")) - userCode), TimeSpan.FromSeconds(10));
+        Assert.Equal(nodeFailures, _metrics.Value(Executor, "errors", ("kind", "node_failure")));
+        Assert.Equal(1, _metrics.Value(Executor, "deploys", ("kind", "shipped-node"), ("outcome", "loaded")) - loaded);
+        Assert.Equal(3, _metrics.Value(Executor, "frames.received", shipped));
+        Assert.Equal(2, _metrics.Value(Executor, "frames.sent", shipped));
+        Assert.Equal(2 * 64 * sizeof(float), _metrics.Value(Executor, "bytes.sent", shipped));
     }
 
     protected override void AfterAll()
