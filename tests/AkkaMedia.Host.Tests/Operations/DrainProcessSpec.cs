@@ -71,6 +71,60 @@ public sealed class DrainProcessSpec : IDisposable
         Assert.Contains("node: drained: 0 session(s) finished, 1 failed at the drain timeout", node.Stdout);
     }
 
+    [Fact]
+    public async Task Cmd_cluster_leave_of_the_executor_itself_must_drain_it_like_SIGTERM_and_exit_0()
+    {
+        var (node, url) = await StartNodeAsync(drainTimeoutSeconds: 2);
+        await using var _ = node;
+        await using var run = StartRun(seconds: 600, Path.Combine(_folder, "long.wav"), node);
+        await WaitForRunningSessionAsync(url, run);
+        var address = AddressOf(node);
+
+        var (leaveExit, leaveOutput) = await CmdAsync(AdminPortOf(node), "cluster", "leave", address);
+        var runExit = await run.WaitForExitAsync(Slack);
+        var nodeExit = await node.WaitForExitAsync(Slack);
+
+        Assert.True(leaveExit == 0, leaveOutput);
+        Assert.Contains($"{address} asked to leave the cluster (this node: it drains its sessions, leaves and stops)", leaveOutput);
+        Assert.Equal(1, runExit);
+        Assert.Contains($"Executor {address} is shutting down: the drain timeout of 2 s elapsed", run.Stderr);
+        Assert.True(nodeExit == 0, node.ToString());
+        Assert.Contains("node: drained: 0 session(s) finished, 1 failed at the drain timeout", node.Stdout);
+        Assert.True(node.Stdout.Contains("node: left the cluster; stopped", StringComparison.Ordinal), node.ToString());
+    }
+
+    [Fact]
+    public async Task Cmd_cluster_leave_of_an_executor_from_another_node_must_drain_it_so_its_stream_completes_and_it_exits_0()
+    {
+        const int seconds = 6;
+        var seedPort = LoopbackPort.Free();
+        await using var seed = ChildProcess.StartDll(
+            Host,
+            ["node", "--port", Text(seedPort), "--seeds", $"127.0.0.1:{seedPort}", "--roles", "client", "--admin-port", "0"],
+            _folder);
+        await seed.WaitForLineAsync(l => l.StartsWith("ADMIN ", StringComparison.Ordinal), Ready);
+        var (executor, url) = await StartNodeAsync(drainTimeoutSeconds: 120, seeds: $"127.0.0.1:{seedPort}");
+        await using var _ = executor;
+        var output = Path.Combine(_folder, "out.wav");
+        await using var run = StartRun(seconds, output, seed);
+        await WaitForRunningSessionAsync(url, run);
+
+        var (leaveExit, leaveOutput) = await CmdAsync(AdminPortOf(seed), "cluster", "leave", AddressOf(executor));
+        var runExit = await run.WaitForExitAsync(TimeSpan.FromSeconds(seconds) + Slack);
+        var executorExit = await executor.WaitForExitAsync(Slack);
+
+        Assert.True(leaveExit == 0, leaveOutput);
+        Assert.True(runExit == 0, run.ToString());
+        using (var wav = new WaveFileReader(output))
+        {
+            Assert.Equal(seconds * SampleRate, wav.SampleCount);
+        }
+
+        Assert.True(executorExit == 0, executor.ToString());
+        Assert.Contains("node: drained: 1 session(s) finished, 0 failed at the drain timeout", executor.Stdout);
+        Assert.Contains("node: left the cluster; stopped", executor.Stdout);
+    }
+
     public void Dispose()
     {
         _http.Dispose();
@@ -79,12 +133,26 @@ public sealed class DrainProcessSpec : IDisposable
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 
-    private async Task<(ChildProcess Node, string Url)> StartNodeAsync(int drainTimeoutSeconds)
+    private static string AddressOf(ChildProcess node) => LineOf(node, "READY ");
+
+    private static int AdminPortOf(ChildProcess node) => int.Parse(LineOf(node, "ADMIN ").Split(':')[1], CultureInfo.InvariantCulture);
+
+    private static string LineOf(ChildProcess node, string prefix) =>
+        node.Stdout.Split('\n').First(l => l.StartsWith(prefix, StringComparison.Ordinal))[prefix.Length..].Trim();
+
+    private static async Task<(int ExitCode, string Output)> CmdAsync(int adminPort, params string[] args)
+    {
+        await using var cmd = ChildProcess.StartDll(Host, ["cmd", "--port", Text(adminPort), .. args], AppContext.BaseDirectory);
+        var exit = await cmd.WaitForExitAsync(Slack);
+        return (exit, cmd.ToString());
+    }
+
+    private async Task<(ChildProcess Node, string Url)> StartNodeAsync(int drainTimeoutSeconds, string? seeds = null)
     {
         var port = LoopbackPort.Free();
         var node = ChildProcess.StartDll(
             Host,
-            ["node", "--port", Text(port), "--seeds", $"127.0.0.1:{port}", "--admin-port", "0", "--http-port", "0", "--drain-timeout", Text(drainTimeoutSeconds)],
+            ["node", "--port", Text(port), "--seeds", seeds ?? $"127.0.0.1:{port}", "--admin-port", "0", "--http-port", "0", "--drain-timeout", Text(drainTimeoutSeconds)],
             _folder);
         try
         {
@@ -98,6 +166,7 @@ public sealed class DrainProcessSpec : IDisposable
         }
     }
 
+    /// <summary>Starts <c>akkamedia run</c> of a paced tone through a remote Gain into a WAV file, joining the cluster at <paramref name="node"/>.</summary>
     private ChildProcess StartRun(int seconds, string output, ChildProcess node)
     {
         var pipeline = Path.Combine(_folder, $"paced-{seconds}.conf");
@@ -108,8 +177,7 @@ public sealed class DrainProcessSpec : IDisposable
               sink { type = wav-file, path = "{{output.Replace("\\", "/", StringComparison.Ordinal)}}", format = pcm16 }
             }
             """);
-        var seed = node.Stdout.Split('\n').First(l => l.StartsWith("READY ", StringComparison.Ordinal))["READY akka.tcp://media@".Length..].Trim();
-        return ChildProcess.StartDll(Host, ["run", pipeline, "--seeds", seed], _folder);
+        return ChildProcess.StartDll(Host, ["run", pipeline, "--seeds", AddressOf(node)], _folder);
     }
 
     /// <summary>Polls <c>/readyz</c> until the executor reports one running session (the run has opened its remote stage).</summary>
