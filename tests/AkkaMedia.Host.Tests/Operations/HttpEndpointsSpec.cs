@@ -148,6 +148,23 @@ public sealed class HttpEndpointsSpec : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Demo_must_serve_the_endpoints_on_its_executor_node_and_print_the_url()
+    {
+        var output = Path.Combine(Path.GetTempPath(), $"akkamedia-demo-{Guid.NewGuid():N}.wav");
+        try
+        {
+            var (exitCode, stdout, stderr) = await HostInvocation.InvokeAsync("demo", "--duration", "1", "--output", output, "--admin-port", "0", "--http-port", "0");
+
+            Assert.True(exitCode == 0, stdout + stderr);
+            Assert.Matches(new Regex(@"^HTTP http://127\.0\.0\.1:\d+\r?$", RegexOptions.Multiline), stdout);
+        }
+        finally
+        {
+            File.Delete(output);
+        }
+    }
+
+    [Fact]
     public async Task Node_and_demo_must_describe_the_http_and_drain_options_in_help()
     {
         var (_, node, _) = await HostInvocation.InvokeAsync("node", "--help");
