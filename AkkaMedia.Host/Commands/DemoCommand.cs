@@ -50,8 +50,8 @@ internal static class DemoCommand
         };
 
         var adminPort = CommonOptions.AdminPort();
-        var httpPort = CommonOptions.HttpPort();
-        var httpHostname = CommonOptions.HttpHostname();
+        var httpPort = CommonOptions.HttpPort("On the embedded executor node, while the demo runs; not with --local. Default: off.");
+        var httpHostname = CommonOptions.HttpHostname("Default: 127.0.0.1.");
         var command = new Command(
             "demo",
             "Run source → gain → echo (on an executor node started in this process, over loopback remoting) → resample to 16 kHz → WAV file, with voice-activity detection on the resampled audio, and report frames, durations, speed and speech/silence counts.")
