@@ -70,9 +70,16 @@ public class MetricsOverheadBenchmarks
     public void SetupPrometheus()
     {
         Start();
-        Metrics.SuppressDefaultMetrics(new SuppressDefaultMetricOptions { SuppressMeters = true, SuppressEventCounters = true, SuppressDebugMetrics = true });
-        _adapter = MeterAdapter.StartListening(new MeterAdapterOptions { InstrumentFilterPredicate = static i => i.Meter.Name.StartsWith("AkkaMedia", StringComparison.Ordinal) });
-        _collector = new Timer(_ => Metrics.DefaultRegistry.CollectAndExportAsTextAsync(Stream.Null).GetAwaiter().GetResult(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        // As the node's HTTP server sets it up: a registry of its own, prometheus-net's global listeners off.
+        Metrics.SuppressDefaultMetrics(new SuppressDefaultMetricOptions { SuppressMeters = true, SuppressEventCounters = true, SuppressProcessMetrics = true, SuppressDebugMetrics = true });
+        var registry = Metrics.NewCustomRegistry();
+        _adapter = MeterAdapter.StartListening(new MeterAdapterOptions
+        {
+            Registry = registry,
+            MetricFactory = Metrics.WithCustomRegistry(registry),
+            InstrumentFilterPredicate = static i => i.Meter.Name.StartsWith("AkkaMedia", StringComparison.Ordinal),
+        });
+        _collector = new Timer(_ => registry.CollectAndExportAsTextAsync(Stream.Null).GetAwaiter().GetResult(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
     }
 
     [GlobalCleanup]
