@@ -66,6 +66,22 @@ public sealed class MediaLinkSpec(ITestOutputHelper output) : Akka.TestKit.Xunit
         }
     }
 
+    [Fact]
+    public async Task MediaLink_must_presume_a_peer_that_stays_connected_but_sends_nothing_dead_after_its_idle_timeout()
+    {
+        var (linkSocket, raw) = await SocketPairAsync();
+        using (raw)
+        using (var link = new MediaLink(linkSocket, (ExtendedActorSystem)Sys, "silent-end", Heartbeat, TimeSpan.FromSeconds(1)))
+        {
+            link.Start();
+
+            // The raw end keeps its socket open and never writes: no data, no heartbeat.
+            var cause = await link.Closed.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.IsType<TimeoutException>(cause);
+            Assert.Contains("silent-end sent nothing for 1000 ms", cause.Message);
+        }
+    }
+
     private async Task<(MediaLink Client, MediaLink Server)> ConnectedPairAsync()
     {
         var (clientSocket, serverSocket) = await SocketPairAsync();

@@ -51,6 +51,8 @@ internal sealed class MediaLink : IDisposable
     private long _lastAppend;
     private long _lastReceive;
     private long _lastSend;
+    private readonly PeerSilence _silence;
+    private int _ticking;
     private int _closed;
 
     public MediaLink(Socket socket, ExtendedActorSystem system, string peer, TimeSpan heartbeatInterval, TimeSpan idleTimeout)
@@ -62,6 +64,7 @@ internal sealed class MediaLink : IDisposable
         _heartbeatInterval = heartbeatInterval;
         _idleTimeout = idleTimeout;
         _lastReceive = _lastSend = Environment.TickCount64;
+        _silence = new PeerSilence(heartbeatInterval, idleTimeout, _lastReceive);
         _heartbeat = new Timer(static s => ((MediaLink)s!).Tick(), this, Timeout.Infinite, Timeout.Infinite);
     }
 
@@ -546,8 +549,26 @@ internal sealed class MediaLink : IDisposable
 
     private void Tick()
     {
+        // Timer callbacks held up by a stall can run at once on two threads: one at a time keeps the counts exact.
+        if (Interlocked.Exchange(ref _ticking, 1) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            TickOnce();
+        }
+        finally
+        {
+            Volatile.Write(ref _ticking, 0);
+        }
+    }
+
+    private void TickOnce()
+    {
         var now = Environment.TickCount64;
-        if (now - Volatile.Read(ref _lastReceive) > (long)_idleTimeout.TotalMilliseconds && !HasUnreadBytes())
+        if (_silence.PeerPresumedDead(now, Volatile.Read(ref _lastReceive)) && !HasUnreadBytes())
         {
             Close(new TimeoutException($"{Peer} sent nothing for {_idleTimeout.TotalMilliseconds:0} ms; it is presumed dead."));
             return;
