@@ -15,6 +15,7 @@ namespace AkkaMedia.Executor;
 /// the client goes silent for the idle timeout, or when the client's actor is terminated; the node is
 /// cleaned up in every case. An operator's <see cref="ExecutorActor.KillSession"/> fails the stream with a message saying so.
 /// Counts the elements entering and leaving the node in the <see cref="SessionCounters"/> its executor reads.
+/// Logs its start and end (info), and why it failed (warning), with the session id as property <c>SessionId</c>.
 /// </summary>
 internal sealed class SessionActor : ReceiveActor, IWithTimers
 {
@@ -23,10 +24,12 @@ internal sealed class SessionActor : ReceiveActor, IWithTimers
     private readonly ExecutorSettings _settings;
     private readonly LinkServer? _linkServer;
     private readonly SharedKillSwitch _killSwitch;
+    private readonly ILoggingAdapter _log;
 
     public SessionActor(OpenSession request, Flow<object, object, NotUsed> node, ExecutorSettings settings, LinkServer? linkServer, SessionCounters counters)
     {
         _request = request;
+        _log = SessionLog.For(Context, request.SessionId);
         _node = Flow.Create<object>()
             .Select(e =>
             {
@@ -45,8 +48,24 @@ internal sealed class SessionActor : ReceiveActor, IWithTimers
 
         Receive<ISourceRef<object>>(output => _request.Client.Tell(new SessionOpened(_request.SessionId, output, Self)));
         Receive<LinkExpected>(_ => _request.Client.Tell(new SessionOpened(_request.SessionId, null, Self, _linkServer!.Endpoint)));
-        Receive<StreamDone>(_ => Context.Stop(Self));
-        Receive<CloseSession>(_ => _killSwitch.Shutdown());
+        Receive<StreamDone>(done =>
+        {
+            if (done.Failure is { } failure)
+            {
+                _log.Warning("Session of {NodeType} failed: {Reason}", _request.NodeType, failure.GetBaseException().Message);
+            }
+            else
+            {
+                _log.Info("Session of {NodeType} ended", _request.NodeType);
+            }
+
+            Context.Stop(Self);
+        });
+        Receive<CloseSession>(_ =>
+        {
+            _log.Debug("The client closed the session");
+            _killSwitch.Shutdown();
+        });
         Receive<ExecutorActor.KillSession>(kill => _killSwitch.Abort(new InvalidOperationException(
             $"Session {_request.SessionId} ({_request.NodeType}) was killed by an operator{(string.IsNullOrWhiteSpace(kill.Reason) ? "." : $": {kill.Reason}")}")));
         Receive<BindTimeout>(_ =>
@@ -60,13 +79,14 @@ internal sealed class SessionActor : ReceiveActor, IWithTimers
         {
             if (t.ActorRef.Equals(_request.Client))
             {
+                _log.Warning("Client {Client} is gone; the session stops", _request.Client.Path);
                 _killSwitch.Abort(new InvalidOperationException($"Client {_request.Client.Path} of session {_request.SessionId} is gone."));
                 Context.Stop(Self);
             }
         });
         Receive<Status.Failure>(f =>
         {
-            Context.GetLogger().Warning("Session {0} ({1}) could not start: {2}", _request.SessionId, _request.NodeType, f.Cause.Message);
+            _log.Warning("Session of {NodeType} could not start: {Reason}", _request.NodeType, f.Cause.Message);
             Context.Stop(Self);
         });
     }
@@ -76,6 +96,7 @@ internal sealed class SessionActor : ReceiveActor, IWithTimers
     protected override void PreStart()
     {
         Context.Watch(_request.Client);
+        _log.Info("Session of {NodeType} started over {Transport} for client {Client}", _request.NodeType, _request.Input is null ? "link" : "streamrefs", _request.Client.Path);
         if (_request.Input is null)
         {
             RunOverLink();
@@ -143,13 +164,11 @@ internal sealed class SessionActor : ReceiveActor, IWithTimers
     private void NotifyWhenDone(Task done)
     {
         var self = Self;
-        done.ContinueWith(_ => self.Tell(StreamDone.Instance), TaskScheduler.Default);
+        done.ContinueWith(t => self.Tell(new StreamDone(t.Exception)), TaskScheduler.Default);
     }
 
-    private sealed class StreamDone
-    {
-        public static readonly StreamDone Instance = new();
-    }
+    /// <summary>The session's stream ended; <paramref name="Failure"/> says why when it failed.</summary>
+    private sealed record StreamDone(Exception? Failure);
 
     private sealed class LinkExpected
     {

@@ -28,7 +28,7 @@ internal sealed class ObjectSessionActor : ReceiveActor, IWithTimers
     private readonly LoadSlot<LoadedObject> _slot = new();
     private readonly Queue<(IObjectSessionMessage Request, IActorRef Caller)> _queue = new();
     private readonly Dictionary<string, MethodInfo> _methods = new(StringComparer.Ordinal);
-    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly ILoggingAdapter _log;
     private LoadedObject? _loaded;
     private (long CallId, IActorRef Caller)? _running;
     private bool _closing;
@@ -38,6 +38,7 @@ internal sealed class ObjectSessionActor : ReceiveActor, IWithTimers
         _request = request;
         _host = host;
         _callTimeout = callTimeout;
+        _log = SessionLog.For(Context, request.SessionId);
         Loading();
     }
 
@@ -84,6 +85,7 @@ internal sealed class ObjectSessionActor : ReceiveActor, IWithTimers
                 return;
             }
 
+            _log.Info("Object session of {EntryAssembly} started for client {Client}", _request.EntryAssembly, _request.Client.Path);
             _request.Client.Tell(new ObjectSessionOpened(_request.SessionId, Self, _callTimeout));
             Become(Ready);
         });
@@ -127,7 +129,7 @@ internal sealed class ObjectSessionActor : ReceiveActor, IWithTimers
 
             var message = $"A call on remote object session {_request.SessionId} did not complete within {_callTimeout.TotalSeconds:0.###} s; the session was stopped. " +
                 "Its thread cannot be aborted and is abandoned on the executor.";
-            _log.Warning("{0}", message);
+            _log.Warning("A call did not complete within {CallTimeout}; the session stops and abandons its thread", _callTimeout);
             running.Caller.Tell(new CallFailed(timedOut.CallId, CallFailure.Timeout, typeof(TimeoutException).FullName!, message, string.Empty));
             Context.Stop(Self);
         });
@@ -181,6 +183,7 @@ internal sealed class ObjectSessionActor : ReceiveActor, IWithTimers
 
     private void Refuse(string message)
     {
+        _log.Warning("Object session of {EntryAssembly} refused: {Reason}", _request.EntryAssembly, message);
         _request.Client.Tell(new SessionRefused(_request.SessionId, RefusalReason.CodeRejected, message));
         Context.Stop(Self);
     }
@@ -189,7 +192,7 @@ internal sealed class ObjectSessionActor : ReceiveActor, IWithTimers
     {
         if (actor.Equals(_request.Client))
         {
-            _log.Info("Client {0} of object session {1} is gone; the session stops.", actor.Path, _request.SessionId);
+            _log.Info("Client {Client} of the object session is gone; the session stops", actor.Path);
             Context.Stop(Self);
         }
     }

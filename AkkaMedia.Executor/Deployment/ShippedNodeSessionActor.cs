@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Event;
 using AkkaMedia.Deployment;
 using AkkaMedia.Deployment.Objects;
 using AkkaMedia.Executor.Link;
@@ -18,6 +19,7 @@ internal sealed class ShippedNodeSessionActor : ReceiveActor, IWithTimers
     private readonly OpenNodeSession _request;
     private readonly UserCodeHost _host;
     private readonly LoadSlot<LoadedObject> _slot = new();
+    private readonly ILoggingAdapter _log;
     private LoadedObject? _loaded;
     private IActorRef? _stream;
 
@@ -25,6 +27,7 @@ internal sealed class ShippedNodeSessionActor : ReceiveActor, IWithTimers
     {
         _request = request;
         _host = host;
+        _log = SessionLog.For(Context, request.SessionId);
 
         Receive<Loaded>(_ =>
         {
@@ -39,6 +42,7 @@ internal sealed class ShippedNodeSessionActor : ReceiveActor, IWithTimers
             try
             {
                 var (flow, name) = ShippedNodeFlow.Create(_loaded.Holder);
+                _log.Info("Shipped node {NodeName} of {EntryAssembly} loaded", name, _request.EntryAssembly);
                 var open = new OpenSession(_request.SessionId, name, string.Empty, _request.Input, _request.Client);
                 _stream = Context.ActorOf(Props.Create(() => new SessionActor(open, flow, settings, linkServer, counters)), "stream");
                 Context.Watch(_stream);
@@ -104,6 +108,7 @@ internal sealed class ShippedNodeSessionActor : ReceiveActor, IWithTimers
 
     private void Refuse(string message)
     {
+        _log.Warning("Shipped node of {EntryAssembly} refused: {Reason}", _request.EntryAssembly, message);
         _request.Client.Tell(new SessionRefused(_request.SessionId, RefusalReason.CodeRejected, message));
         Context.Stop(Self);
     }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using AkkaMedia.Host.Logs;
 
 namespace AkkaMedia.Host.Commands;
 
@@ -54,6 +55,11 @@ internal static class CommonOptions
     public static Option<string?> AdminHostname() => new("--admin-hostname")
     {
         Description = "Address the admin server listens on. Default: akka-media.admin.hostname (127.0.0.1); any other address needs akka-media.admin.token.",
+    };
+
+    public static Option<LogFormat?> LogFormat() => new("--log-format")
+    {
+        Description = "Log lines on standard error: text (one readable line per event) or json (one JSON object per line, CLEF). Default: akka-media.log.format (text).",
     };
 
     /// <summary>Flattens values given as repeated options and/or comma-separated lists.</summary>

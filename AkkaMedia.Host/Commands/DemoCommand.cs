@@ -6,6 +6,7 @@ using Akka.Streams;
 using AkkaMedia.Host.Admin;
 using AkkaMedia.Host.Demo;
 using AkkaMedia.Host.Hosting;
+using AkkaMedia.Host.Logs;
 
 namespace AkkaMedia.Host.Commands;
 
@@ -49,6 +50,7 @@ internal static class DemoCommand
         };
 
         var adminPort = CommonOptions.AdminPort();
+        var logFormat = CommonOptions.LogFormat();
         var command = new Command(
             "demo",
             "Run source → gain → echo (on an executor node started in this process, over loopback remoting) → resample to 16 kHz → WAV file, with voice-activity detection on the resampled audio, and report frames, durations, speed and speech/silence counts.")
@@ -59,6 +61,7 @@ internal static class DemoCommand
             seed,
             local,
             adminPort,
+            logFormat,
         };
         command.SetAction((parseResult, cancellationToken) => RunAsync(
             new DemoOptions(
@@ -69,6 +72,7 @@ internal static class DemoCommand
                 parseResult.GetValue(local))
             {
                 AdminPort = parseResult.GetValue(adminPort),
+                LogFormat = parseResult.GetValue(logFormat) ?? LogFormat.Text,
             },
             parseResult.InvocationConfiguration.Output,
             parseResult.InvocationConfiguration.Error,
@@ -82,6 +86,7 @@ internal static class DemoCommand
         EmbeddedCluster? cluster = null;
         ActorSystem? local = null;
         AdminServer? admin = null;
+        using var log = HostLog.Create(options.LogFormat, stderr);
         try
         {
             ActorSystem system;
@@ -89,13 +94,13 @@ internal static class DemoCommand
             string where;
             if (options.LocalEcho)
             {
-                system = local = MediaActorSystem.Create("akkamedia-demo", QuietLogging);
+                system = local = log.CreateSystem("akkamedia-demo", QuietLogging);
                 echo = DemoPipeline.LocalEcho();
                 where = "in this process";
             }
             else
             {
-                cluster = await EmbeddedCluster.StartAsync(cancellationToken);
+                cluster = await EmbeddedCluster.StartAsync(log, cancellationToken);
                 system = cluster.Client;
                 echo = DemoPipeline.RemoteEcho();
                 where = $"on executor {cluster.ExecutorAddress} (embedded node, loopback remoting)";

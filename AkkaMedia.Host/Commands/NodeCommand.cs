@@ -3,6 +3,7 @@ using Akka.Actor;
 using AkkaMedia.Executor;
 using AkkaMedia.Host.Admin;
 using AkkaMedia.Host.Hosting;
+using AkkaMedia.Host.Logs;
 using AkkaMedia.Nodes;
 
 namespace AkkaMedia.Host.Commands;
@@ -31,9 +32,10 @@ internal static class NodeCommand
         var config = CommonOptions.ConfigFile();
         var adminPort = CommonOptions.AdminPort();
         var adminHostname = CommonOptions.AdminHostname();
+        var logFormat = CommonOptions.LogFormat();
         var command = new Command("node", "Start an AkkaMedia cluster node; with the 'executor' role it runs remote stages for clients. It serves admin commands (akkamedia cmd) on --admin-port.")
         {
-            hostname, port, seeds, roles, config, adminPort, adminHostname,
+            hostname, port, seeds, roles, config, adminPort, adminHostname, logFormat,
         };
         CommonOptions.Require(port, p => p is >= 0 and <= 65535, "--port must be between 0 and 65535.");
         command.SetAction((parse, cancellationToken) => RunAsync(
@@ -46,6 +48,7 @@ internal static class NodeCommand
             {
                 AdminPort = parse.GetValue(adminPort),
                 AdminHostname = parse.GetValue(adminHostname),
+                LogFormat = parse.GetValue(logFormat),
             },
             parse.InvocationConfiguration.Output,
             parse.InvocationConfiguration.Error,
@@ -58,6 +61,7 @@ internal static class NodeCommand
         Akka.Configuration.Config config;
         ExecutorSettings? executorSettings = null;
         AdminSettings adminSettings;
+        LogFormat logFormat;
         try
         {
             config = options.ToConfig(options.Roles.Contains("executor") ? "executor.conf" : "client.conf");
@@ -67,6 +71,7 @@ internal static class NodeCommand
             }
 
             adminSettings = AdminSettings.Create(config);
+            logFormat = HostLog.FormatOf(options.LogFormat, config);
         }
         catch (ArgumentException e)
         {
@@ -74,10 +79,11 @@ internal static class NodeCommand
             return 2;
         }
 
+        using var log = HostLog.Create(logFormat, stderr);
         ActorSystem system;
         try
         {
-            system = ClusterNode.Start(config);
+            system = ClusterNode.Start(config, log);
         }
         catch (Exception e)
         {

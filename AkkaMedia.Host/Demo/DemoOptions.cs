@@ -10,4 +10,7 @@ internal sealed record DemoOptions(string? Input, string Output, TimeSpan Durati
 {
     /// <summary>Port of the admin server on the embedded executor node (0 = any free port); null = <c>akka-media.admin.port</c>.</summary>
     public int? AdminPort { get; init; }
+
+    /// <summary>How the demo's nodes write their log lines to standard error (<c>--log-format</c>).</summary>
+    public Logs.LogFormat LogFormat { get; init; }
 }

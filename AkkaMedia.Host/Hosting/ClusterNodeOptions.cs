@@ -1,6 +1,7 @@
 using System.Globalization;
 using Akka.Configuration;
 using AkkaMedia.Executor;
+using AkkaMedia.Host.Logs;
 
 namespace AkkaMedia.Host.Hosting;
 
@@ -19,6 +20,9 @@ internal sealed record ClusterNodeOptions(string Hostname, int Port, IReadOnlyLi
 
     /// <summary>The admin server's address (<c>--admin-hostname</c>); null = <c>akka-media.admin.hostname</c>.</summary>
     public string? AdminHostname { get; init; }
+
+    /// <summary>The log format (<c>--log-format</c>); null = <c>akka-media.log.format</c>.</summary>
+    public LogFormat? LogFormat { get; init; }
 
     /// <summary>This node's own address.</summary>
     public string SelfAddress => $"akka.tcp://{SystemName}@{Hostname}:{Port}";
