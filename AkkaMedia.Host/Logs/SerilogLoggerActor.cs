@@ -41,10 +41,13 @@ internal sealed class SerilogLoggerActor : ReceiveActor, IRequiresMessageQueue<I
 
     private static void Write(Serilog.ILogger logger, AkkaLogEvent e)
     {
+        // Named templates ("{NodeType}") become Serilog properties; positional ones ("{0}", Akka's own messages)
+        // and plain messages are written as the text Akka renders, with no properties named 0, 1, ...
         var (template, args) = e.Message switch
         {
-            LogMessage message => (message.Format, message.Parameters().ToArray()),
-            var other => ("{Message:l}", new object?[] { other?.ToString() }),
+            LogMessage message when message.PropertyNames.Count > 0 && !int.TryParse(message.PropertyNames[0], out _) =>
+                (message.Format, message.Parameters().ToArray()),
+            var other => (Literal(other?.ToString() ?? string.Empty), []),
         };
         var log = logger
             .ForContext("LogSource", e.LogSource)
@@ -67,6 +70,9 @@ internal sealed class SerilogLoggerActor : ReceiveActor, IRequiresMessageQueue<I
             log.Write(new SerilogLogEvent(timestamp, LevelOf(e.LogLevel()), e.Cause, parsed, bound));
         }
     }
+
+    /// <summary><paramref name="text"/> as a Serilog template with no properties: its braces escaped.</summary>
+    private static string Literal(string text) => text.Replace("{", "{{", StringComparison.Ordinal).Replace("}", "}}", StringComparison.Ordinal);
 
     private static LogEventLevel LevelOf(LogLevel level) => level switch
     {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Serilog.Events;
 using Serilog.Formatting;
+using Serilog.Parsing;
 
 namespace AkkaMedia.Host.Logs;
 
@@ -32,13 +33,32 @@ internal sealed class TextLogFormatter : ITextFormatter
         }
 
         output.Write(' ');
-        output.Write(OneLine(logEvent.RenderMessage(CultureInfo.InvariantCulture)));
+        output.Write(OneLine(Render(logEvent)));
         if (logEvent.Exception is { } exception)
         {
             output.Write($" ({exception.GetType().Name}: {OneLine(exception.Message)})");
         }
 
         output.Write('\n');
+    }
+
+    /// <summary>The message with string properties as they are, without the quotes Serilog's rendering adds.</summary>
+    private static string Render(LogEvent logEvent)
+    {
+        var text = new StringWriter(CultureInfo.InvariantCulture);
+        foreach (var token in logEvent.MessageTemplate.Tokens)
+        {
+            if (token is PropertyToken property && logEvent.Properties.TryGetValue(property.PropertyName, out var value) && value is ScalarValue { Value: string plain })
+            {
+                text.Write(plain);
+            }
+            else
+            {
+                token.Render(logEvent.Properties, text, CultureInfo.InvariantCulture);
+            }
+        }
+
+        return text.ToString();
     }
 
     private static string Abbreviation(LogEventLevel level) => level switch
