@@ -135,8 +135,7 @@ internal static class RunCommand
             await using var registration = cancellationToken.Register(() => killSwitch.Abort(new OperationCanceledException(cancellationToken)));
             var (count, media) = await summary;
             var wall = Stopwatch.GetElapsedTime(started);
-            await progress.DisposeAsync();
-            progress = null;
+            await StopProgressAsync();
             var c = CultureInfo.InvariantCulture;
             var summaryText = string.Create(c, $"run: done: {count} elements in {wall.TotalMilliseconds:0} ms");
             if (media > TimeSpan.Zero)
@@ -154,22 +153,31 @@ internal static class RunCommand
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            await StopProgressAsync();
             await stderr.WriteLineAsync("run: cancelled.");
             return 1;
         }
         catch (Exception e)
         {
+            await StopProgressAsync();
             await stderr.WriteLineAsync($"run failed: {Explain(e)}");
             return 1;
         }
         finally
         {
-            if (progress is not null)
-            {
-                await progress.DisposeAsync();
-            }
-
+            await StopProgressAsync();
             await LeaveAsync(system);
+        }
+
+        // The display ends (a bar draws its last state) before anything else is printed below it.
+        async Task StopProgressAsync()
+        {
+            var running = progress;
+            progress = null;
+            if (running is not null)
+            {
+                await running.DisposeAsync();
+            }
         }
     }
 

@@ -27,7 +27,7 @@ internal sealed class LiveProgressDisplay : IAsyncDisposable
         _display = console.Progress()
             .AutoClear(false)
             .HideCompleted(false)
-            .Columns(new SpinnerColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new TaskDescriptionColumn { Alignment = Justify.Left })
+            .Columns(new SpinnerColumn(), new ProgressBarColumn { Width = 20 }, new PercentageColumn(), new TaskDescriptionColumn { Alignment = Justify.Left })
             .StartAsync(context => ShowAsync(context, counters, total));
     }
 
@@ -46,7 +46,7 @@ internal sealed class LiveProgressDisplay : IAsyncDisposable
 
     private async Task ShowAsync(ProgressContext context, RunCounters counters, TimeSpan? total)
     {
-        var task = context.AddTask(Markup.Escape(RunProgressText.Describe(counters.Snapshot(), total)), maxValue: Math.Max(total?.TotalSeconds ?? 1, 0.001));
+        var task = context.AddTask(Markup.Escape(RunProgressText.Short(counters.Snapshot(), total)), maxValue: Math.Max(total?.TotalSeconds ?? 1, 0.001));
         task.IsIndeterminate = total is null;
         while (!_stop.Task.IsCompleted)
         {
@@ -61,7 +61,7 @@ internal sealed class LiveProgressDisplay : IAsyncDisposable
 
     private static void Update(ProgressTask task, RunSnapshot snapshot, TimeSpan? total)
     {
-        task.Description = Markup.Escape(RunProgressText.Describe(snapshot, total));
+        task.Description = Markup.Escape(RunProgressText.Short(snapshot, total));
         if (total is not null)
         {
             task.Value = Math.Min(snapshot.Media.TotalSeconds, task.MaxValue);

@@ -61,8 +61,8 @@ public sealed class RunProgressSpec : IDisposable
         var display = new LiveProgressDisplay(console, counters, TimeSpan.FromSeconds(1), logs: null);
         await display.DisposeAsync();
 
-        Assert.Contains("25 frames, 0.500 s of 1.000 s media, real-time factor ", console.Output);
-        Assert.Matches(@"real-time factor \d+\.\d{4}", console.Output);
+        Assert.Contains("25 frames · 0.50 s / 1.00 s · real-time factor ", console.Output);
+        Assert.Matches(@"real-time factor \d+\.\d{3}", console.Output);
         Assert.Contains("50%", console.Output);
     }
 
