@@ -64,7 +64,7 @@ public sealed class ExecutorActor : ReceiveActor
             var found = _sessions.TryGetValue(kill.SessionId, out var session);
             if (found)
             {
-                Context.GetLogger().ForSession(kill.SessionId).Warning("Session of {Kind} killed by an operator: {Reason}", session!.Kind, kill.Reason);
+                _log.ForSession(kill.SessionId).Warning("Session of {Kind} killed by an operator: {Reason}", session!.Kind, kill.Reason);
                 if (session.Counters is null)
                 {
                     // An object session has no stream to fail: stopping it fails the client's pending and later calls.
@@ -86,7 +86,7 @@ public sealed class ExecutorActor : ReceiveActor
             var id = t.ActorRef.Path.Name;
             if (_sessions.Remove(id))
             {
-                Context.GetLogger().ForSession(id).Debug("Session ended; {ActiveSessions} active", _sessions.Count);
+                _log.ForSession(id).Debug("Session ended; {ActiveSessions} active", _sessions.Count);
             }
         });
     }
