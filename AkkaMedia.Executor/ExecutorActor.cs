@@ -15,9 +15,10 @@ namespace AkkaMedia.Executor;
 /// and reports its load to <see cref="GetExecutorStatus"/>. Code uploads addressed to it go to its package store
 /// (child <c>packages</c>). Operators (the host's admin commands, in the same actor system) list its sessions with
 /// <see cref="ListSessions"/>, its cached packages with <see cref="ListPackages"/>, and stop a session with
-/// <see cref="KillSession"/>; these three are local messages with no wire format.
+/// <see cref="KillSession"/>; these three are local messages with no wire format. A stopping node drains it with
+/// <see cref="Drain"/>: no new sessions, running ones finish or are failed when the drain timeout passes.
 /// </summary>
-public sealed class ExecutorActor : ReceiveActor
+public sealed class ExecutorActor : ReceiveActor, IWithTimers
 {
     /// <summary>The name under <c>/user</c> that clients address.</summary>
     public const string Name = "akka-media-executor";
@@ -31,7 +32,10 @@ public sealed class ExecutorActor : ReceiveActor
     private readonly UserCodeHost _code;
     private readonly Dictionary<string, RunningSession> _sessions = new(StringComparer.Ordinal);
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly List<IActorRef> _drainWaiters = [];
     private bool _accepting = true;
+    private int _drainStarted;
+    private int _drainFailed;
 
     /// <summary>Creates the actor; use <see cref="Props"/>.</summary>
     public ExecutorActor(ExecutorSettings settings, NodeRegistry registry, PackageStore packages, SandboxPolicy sandbox)
@@ -81,12 +85,23 @@ public sealed class ExecutorActor : ReceiveActor
         Receive<GetExecutorStatus>(_ => Sender.Tell(Status()));
         Receive<IPackageStoreRequest>(request => _packageStore.Forward(request));
         Receive<StopAccepting>(_ => _accepting = false);
+        Receive<Drain>(StartDrain);
+        Receive<DrainTimedOut>(FailRemaining);
+        Receive<DrainAbandoned>(_ =>
+        {
+            _log.Warning("Drain: {0} session(s) did not stop after being failed; the executor stops waiting for them", _sessions.Count);
+            AnswerDrain();
+        });
         Receive<Terminated>(t =>
         {
             var id = t.ActorRef.Path.Name;
             if (_sessions.Remove(id))
             {
                 _log.ForSession(id).Debug("Session ended; {ActiveSessions} active", _sessions.Count);
+                if (_sessions.Count == 0 && _drainWaiters.Count > 0)
+                {
+                    AnswerDrain();
+                }
             }
         });
     }
@@ -108,6 +123,26 @@ public sealed class ExecutorActor : ReceiveActor
         {
         }
     }
+
+    /// <summary>
+    /// Drains the executor before its node stops: from now on it refuses new sessions (<see cref="RefusalReason.ShuttingDown"/>,
+    /// saying it is draining, so clients open them on another executor) and lets running sessions go on. When the last one
+    /// ends, or once <paramref name="Timeout"/> has passed, it answers <see cref="Drained"/>; at the timeout the sessions
+    /// still running are failed first, their clients' stages with a message naming this executor and the timeout
+    /// (<c>Executor … is shutting down: the drain timeout of N s elapsed …</c>), object sessions by stopping. A second
+    /// Drain while one runs joins it (its own timeout is ignored). Local only: not serializable.
+    /// </summary>
+    /// <param name="Timeout">How long running sessions may go on; zero fails them at once. Not negative.</param>
+    public sealed record Drain(TimeSpan Timeout)
+    {
+        /// <summary>The timeout, validated.</summary>
+        public TimeSpan Timeout { get; } = Timeout >= TimeSpan.Zero ? Timeout : throw new ArgumentOutOfRangeException(nameof(Timeout), Timeout, "A drain timeout cannot be negative.");
+    }
+
+    /// <summary>The answer to <see cref="Drain"/>: no session runs any more.</summary>
+    /// <param name="Finished">Sessions that ended by themselves during the drain.</param>
+    /// <param name="Failed">Sessions failed because the drain timeout passed.</param>
+    public sealed record Drained(int Finished, int Failed);
 
     /// <summary>
     /// Asks for the sessions this executor runs, answered with an <c>IReadOnlyList&lt;SessionSummary&gt;</c>
@@ -144,8 +179,77 @@ public sealed class ExecutorActor : ReceiveActor
     /// </summary>
     public sealed record KillSession(string SessionId, string Reason);
 
+    /// <summary>The timers of the drain (set by Akka.NET).</summary>
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <summary>How long sessions failed at the drain timeout get to stop before the drain is answered anyway.</summary>
+    internal static readonly TimeSpan AbortGrace = TimeSpan.FromSeconds(5);
+
     /// <inheritdoc />
     protected override void PostStop() => _linkServer?.Dispose();
+
+    private string SelfAddress => ((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString();
+
+    private void StartDrain(Drain drain)
+    {
+        _accepting = false;
+        _drainWaiters.Add(Sender);
+        if (_drainWaiters.Count > 1)
+        {
+            return;
+        }
+
+        _drainStarted = _sessions.Count;
+        _drainFailed = 0;
+        if (_sessions.Count == 0)
+        {
+            AnswerDrain();
+            return;
+        }
+
+        _log.Info("Draining: {0} session(s) running; new sessions are refused; waiting up to {1:0.###} s for them to finish", _sessions.Count, drain.Timeout.TotalSeconds);
+        Timers.StartSingleTimer(DrainTimedOut.Key, new DrainTimedOut(drain.Timeout), drain.Timeout);
+    }
+
+    private void FailRemaining(DrainTimedOut timedOut)
+    {
+        if (_drainWaiters.Count == 0 || _sessions.Count == 0)
+        {
+            return;
+        }
+
+        _drainFailed = _sessions.Count;
+        _log.Warning("Drain timeout of {0:0.###} s elapsed: failing {1} session(s) still running", timedOut.Timeout.TotalSeconds, _sessions.Count);
+        foreach (var session in _sessions.Values)
+        {
+            var message = $"Executor {SelfAddress} is shutting down: the drain timeout of {timedOut.Timeout.TotalSeconds:0.###} s elapsed " +
+                $"before session {session.SessionId} ({session.Kind}) finished.";
+            if (session.Counters is null)
+            {
+                // An object session has no stream to fail: stopping it fails the client's pending and later calls.
+                Context.Stop(session.Actor);
+            }
+            else
+            {
+                session.Actor.Tell(new AbortSession(message));
+            }
+        }
+
+        Timers.StartSingleTimer(DrainAbandoned.Instance, DrainAbandoned.Instance, AbortGrace);
+    }
+
+    private void AnswerDrain()
+    {
+        Timers.Cancel(DrainTimedOut.Key);
+        Timers.Cancel(DrainAbandoned.Instance);
+        var drained = new Drained(Math.Max(0, _drainStarted - _drainFailed), _drainFailed);
+        foreach (var waiter in _drainWaiters)
+        {
+            waiter.Tell(drained);
+        }
+
+        _drainWaiters.Clear();
+    }
 
     private ExecutorStatus Status() =>
         new(((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString(), _sessions.Count, _settings.MaxSessions, _accepting);
@@ -155,7 +259,8 @@ public sealed class ExecutorActor : ReceiveActor
     {
         if (!_accepting)
         {
-            Sender.Tell(new SessionRefused(sessionId, RefusalReason.ShuttingDown, $"Executor {Status().Address} is leaving the cluster."));
+            Sender.Tell(new SessionRefused(sessionId, RefusalReason.ShuttingDown,
+                $"Executor {Status().Address} is draining before it shuts down and accepts no new sessions; use another executor."));
             return false;
         }
 
@@ -255,6 +360,16 @@ public sealed class ExecutorActor : ReceiveActor
         var counters = new SessionCounters();
         StartSession(request.SessionId, Akka.Actor.Props.Create(() => new SessionActor(request, descriptor.CreateUntypedFlow(factory), _settings, _linkServer, counters)),
             request.Client, descriptor.TypeName, request.Input is null ? "link" : "streamrefs", counters);
+    }
+
+    private sealed record DrainTimedOut(TimeSpan Timeout)
+    {
+        public const string Key = "drain";
+    }
+
+    private sealed class DrainAbandoned
+    {
+        public static readonly DrainAbandoned Instance = new();
     }
 
     /// <summary>A session as the executor tracks it; <paramref name="Counters"/> is null for object sessions (no stream).</summary>

@@ -5,8 +5,9 @@ namespace AkkaMedia.Executor;
 /// <summary>The settings of an executor node, read from <c>akka-media.executor</c>.</summary>
 public sealed class ExecutorSettings
 {
-    private ExecutorSettings(int maxSessions, TimeSpan idleTimeout, TimeSpan subscriptionTimeout, TimeSpan heartbeatInterval, bool linkEnabled, string linkHostname, int linkPort, int linkWindow)
+    private ExecutorSettings(int maxSessions, TimeSpan idleTimeout, TimeSpan subscriptionTimeout, TimeSpan heartbeatInterval, bool linkEnabled, string linkHostname, int linkPort, int linkWindow, TimeSpan drainTimeout)
     {
+        DrainTimeout = drainTimeout;
         LinkEnabled = linkEnabled;
         LinkHostname = linkHostname;
         LinkPort = linkPort;
@@ -28,6 +29,12 @@ public sealed class ExecutorSettings
 
     /// <summary>Heartbeat interval on a quiet return stream.</summary>
     public TimeSpan HeartbeatInterval { get; }
+
+    /// <summary>
+    /// How long a stopping node waits for its running sessions to finish (<see cref="ExecutorActor.Drain"/>) before it
+    /// fails the rest; zero fails them at once.
+    /// </summary>
+    public TimeSpan DrainTimeout { get; }
 
     /// <summary>Whether the executor offers a media link (the high-rate transport) besides StreamRefs.</summary>
     public bool LinkEnabled { get; }
@@ -77,6 +84,12 @@ public sealed class ExecutorSettings
             throw new ArgumentOutOfRangeException("akka-media.executor.heartbeat-interval", heartbeat, "heartbeat-interval must be positive.");
         }
 
+        var drain = section.GetTimeSpan("drain-timeout");
+        if (drain < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException("akka-media.executor.drain-timeout", drain, "drain-timeout must be zero or positive, e.g. 30s.");
+        }
+
         var linkPort = section.GetInt("link.port");
         if (linkPort is < 0 or > 65535)
         {
@@ -89,6 +102,6 @@ public sealed class ExecutorSettings
             throw new ArgumentOutOfRangeException("akka-media.executor.link.window", linkWindow, "link.window must be at least 1.");
         }
 
-        return new ExecutorSettings(maxSessions, idle, subscription, heartbeat, section.GetBoolean("link.enabled"), section.GetString("link.hostname", string.Empty), linkPort, linkWindow);
+        return new ExecutorSettings(maxSessions, idle, subscription, heartbeat, section.GetBoolean("link.enabled"), section.GetString("link.hostname", string.Empty), linkPort, linkWindow, drain);
     }
 }

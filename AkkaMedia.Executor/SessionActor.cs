@@ -68,6 +68,7 @@ internal sealed class SessionActor : ReceiveActor, IWithTimers
         });
         Receive<ExecutorActor.KillSession>(kill => _killSwitch.Abort(new InvalidOperationException(
             $"Session {_request.SessionId} ({_request.NodeType}) was killed by an operator{(string.IsNullOrWhiteSpace(kill.Reason) ? "." : $": {kill.Reason}")}")));
+        Receive<AbortSession>(abort => _killSwitch.Abort(new InvalidOperationException(abort.Message)));
         Receive<BindTimeout>(_ =>
         {
             if (_linkServer!.Forget(_request.SessionId))

@@ -79,6 +79,18 @@ internal sealed class ShippedNodeSessionActor : ReceiveActor, IWithTimers
                 _stream.Forward(kill);
             }
         });
+        Receive<AbortSession>(abort =>
+        {
+            if (_stream is null)
+            {
+                // Still loading: the client has no stream yet and may open one on another executor.
+                Refuse(abort.Message, RefusalReason.ShuttingDown);
+            }
+            else
+            {
+                _stream.Forward(abort);
+            }
+        });
         Receive<Terminated>(t =>
         {
             if (t.ActorRef.Equals(_stream) || (_stream is null && t.ActorRef.Equals(_request.Client)))
@@ -106,10 +118,10 @@ internal sealed class ShippedNodeSessionActor : ReceiveActor, IWithTimers
         _loaded?.Dispose();
     }
 
-    private void Refuse(string message)
+    private void Refuse(string message, RefusalReason reason = RefusalReason.CodeRejected)
     {
         _log.Warning("Shipped node of {EntryAssembly} refused: {Reason}", _request.EntryAssembly, message);
-        _request.Client.Tell(new SessionRefused(_request.SessionId, RefusalReason.CodeRejected, message));
+        _request.Client.Tell(new SessionRefused(_request.SessionId, reason, message));
         Context.Stop(Self);
     }
 

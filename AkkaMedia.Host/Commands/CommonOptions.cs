@@ -57,6 +57,21 @@ internal static class CommonOptions
         Description = "Address the admin server listens on. Default: akka-media.admin.hostname (127.0.0.1); any other address needs akka-media.admin.token.",
     };
 
+    public static Option<int?> HttpPort()
+    {
+        var option = new Option<int?>("--http-port")
+        {
+            Description = "Serve /healthz, /readyz and /metrics over HTTP on this port (0 = any free port). Default: off, unless akka-media.http.enabled (port akka-media.http.port, 9111).",
+        };
+        Require(option, port => port is null or (>= 0 and <= 65535), "--http-port must be between 0 and 65535 (0 = any free port).");
+        return option;
+    }
+
+    public static Option<string?> HttpHostname() => new("--http-hostname")
+    {
+        Description = "Address the HTTP endpoints listen on. Default: akka-media.http.hostname, empty = the admin server's address (127.0.0.1).",
+    };
+
     public static Option<LogFormat?> LogFormat() => new("--log-format")
     {
         Description = "Log lines on standard error: text (one readable line per event) or json (one JSON object per line, CLEF). Default: akka-media.log.format (text).",

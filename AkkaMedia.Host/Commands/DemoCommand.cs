@@ -6,6 +6,7 @@ using Akka.Streams;
 using AkkaMedia.Host.Admin;
 using AkkaMedia.Host.Demo;
 using AkkaMedia.Host.Hosting;
+using AkkaMedia.Host.Http;
 using AkkaMedia.Host.Logs;
 
 namespace AkkaMedia.Host.Commands;
@@ -50,6 +51,8 @@ internal static class DemoCommand
         };
 
         var adminPort = CommonOptions.AdminPort();
+        var httpPort = CommonOptions.HttpPort();
+        var httpHostname = CommonOptions.HttpHostname();
         var logFormat = CommonOptions.LogFormat();
         var command = new Command(
             "demo",
@@ -61,6 +64,8 @@ internal static class DemoCommand
             seed,
             local,
             adminPort,
+            httpPort,
+            httpHostname,
             logFormat,
         };
         command.SetAction((parseResult, cancellationToken) => RunAsync(
@@ -72,6 +77,8 @@ internal static class DemoCommand
                 parseResult.GetValue(local))
             {
                 AdminPort = parseResult.GetValue(adminPort),
+                HttpPort = parseResult.GetValue(httpPort),
+                HttpHostname = parseResult.GetValue(httpHostname),
                 LogFormat = parseResult.GetValue(logFormat) ?? LogFormat.Text,
             },
             parseResult.InvocationConfiguration.Output,
@@ -86,6 +93,7 @@ internal static class DemoCommand
         EmbeddedCluster? cluster = null;
         ActorSystem? local = null;
         AdminServer? admin = null;
+        HttpServer? http = null;
         using var log = HostLog.Create(options.LogFormat, stderr);
         try
         {
@@ -116,6 +124,17 @@ internal static class DemoCommand
             if (cluster is not null)
             {
                 admin = await StartAdminAsync(cluster.ExecutorNode, options, stdout, stderr);
+                if (options.HttpPort is not null || HttpSettings.Create(cluster.ExecutorNode.Settings.Config).Enabled)
+                {
+                    http = await StartHttpAsync(cluster.ExecutorNode, options, stderr, cancellationToken);
+                    if (http is null)
+                    {
+                        return 1;
+                    }
+
+                    await stdout.WriteLineAsync($"http endpoints:   {http.Url} (/healthz, /readyz, /metrics)");
+                    await stdout.WriteLineAsync($"HTTP {http.Url}");
+                }
             }
 
             var report = await DemoPipeline.RunAsync(options, system.Materializer(), echo, cancellationToken);
@@ -134,6 +153,11 @@ internal static class DemoCommand
         }
         finally
         {
+            if (http is not null)
+            {
+                await http.DisposeAsync();
+            }
+
             if (admin is not null)
             {
                 await admin.DisposeAsync();
@@ -169,6 +193,26 @@ internal static class DemoCommand
         catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {
             await stderr.WriteLineAsync($"demo: admin server not started: {e.Message}");
+            return null;
+        }
+    }
+
+    /// <summary>The HTTP endpoints of the embedded executor node, or null after a one-line error (port in use, bad address).</summary>
+    private static async Task<HttpServer?> StartHttpAsync(ActorSystem executorNode, DemoOptions options, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var settings = HttpSettings.Create(executorNode.Settings.Config);
+            settings = settings with
+            {
+                Port = options.HttpPort ?? settings.Port,
+                Hostname = options.HttpHostname ?? settings.Hostname,
+            };
+            return await HttpServer.StartAsync(executorNode, settings, cancellationToken);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            await stderr.WriteLineAsync($"demo: {e.Message}");
             return null;
         }
     }

@@ -37,6 +37,13 @@ internal static class HostCommandLine
         }
 
         var parse = Create().Parse(args);
+        if (parse.CommandResult.Command.Name == NodeCommand.Name)
+        {
+            // A node handles its stop signals itself: it drains for as long as akka-media.executor.drain-timeout
+            // allows, which a fixed termination timeout here would cut short.
+            configuration.ProcessTerminationTimeout = null;
+        }
+
         var exitCode = await parse.InvokeAsync(configuration).ConfigureAwait(false);
         return parse.Action is ParseErrorAction ? BadArguments : exitCode;
     }

@@ -3,6 +3,7 @@ using Akka.Actor;
 using AkkaMedia.Executor;
 using AkkaMedia.Host.Admin;
 using AkkaMedia.Host.Hosting;
+using AkkaMedia.Host.Http;
 using AkkaMedia.Host.Logs;
 using AkkaMedia.Nodes;
 
@@ -10,14 +11,23 @@ namespace AkkaMedia.Host.Commands;
 
 /// <summary>
 /// <c>akkamedia node</c>: starts a cluster node (an executor when it has the <c>executor</c> role) and
-/// runs until Ctrl-C or SIGTERM, then leaves the cluster gracefully. Prints <c>READY address</c> once
-/// the node is an up member, then <c>ADMIN host:port</c> where its admin server listens. When the admin port asked
+/// runs until Ctrl-C or SIGTERM (or <c>cluster leave</c> of this node), then drains its executor (no new sessions;
+/// running ones finish within <c>akka-media.executor.drain-timeout</c> or are failed) and leaves the cluster
+/// gracefully; a second signal ends the process at once. Prints <c>READY address</c> once
+/// the node is an up member, then <c>ADMIN host:port</c> where its admin server listens and, with HTTP endpoints on,
+/// <c>HTTP http://host:port</c> (an explicit <c>--http-port</c> in use exits with code 1, like <c>--admin-port</c>). When the admin port asked
 /// with <c>--admin-port</c> is in use the node exits with code 1; when the configured one (default 9110) is, it
 /// warns and runs without an admin server. Exit code 0 after a graceful leave, 1 when the node could not start or
 /// was removed from the cluster, 2 for bad arguments or configuration.
 /// </summary>
 internal static class NodeCommand
 {
+    /// <summary>The command's name on the command line.</summary>
+    public const string Name = "node";
+
+    /// <summary>Beyond the drain itself: leaving the cluster and stopping the actor system.</summary>
+    private static readonly TimeSpan StopAllowance = TimeSpan.FromSeconds(30);
+
     public static Command Create()
     {
         var hostname = new Option<string>("--hostname") { Description = "Address to listen on and advertise.", DefaultValueFactory = _ => "127.0.0.1" };
@@ -32,13 +42,24 @@ internal static class NodeCommand
         var config = CommonOptions.ConfigFile();
         var adminPort = CommonOptions.AdminPort();
         var adminHostname = CommonOptions.AdminHostname();
-        var logFormat = CommonOptions.LogFormat();
-        var command = new Command("node", "Start an AkkaMedia cluster node; with the 'executor' role it runs remote stages for clients. It serves admin commands (akkamedia cmd) on --admin-port.")
+        var httpPort = CommonOptions.HttpPort();
+        var httpHostname = CommonOptions.HttpHostname();
+        var drainTimeout = new Option<double?>("--drain-timeout")
         {
-            hostname, port, seeds, roles, config, adminPort, adminHostname, logFormat,
+            Description = "Seconds a stopping executor (SIGTERM, Ctrl-C, cluster leave) lets running sessions finish before it fails them (0 = at once). Default: akka-media.executor.drain-timeout (30 s).",
+        };
+        CommonOptions.Require(drainTimeout, seconds => seconds is null or (>= 0 and <= 86400), "--drain-timeout must be a number of seconds between 0 and 86400, e.g. --drain-timeout 30.");
+        var logFormat = CommonOptions.LogFormat();
+        var command = new Command(Name, "Start an AkkaMedia cluster node; with the 'executor' role it runs remote stages for clients. It serves admin commands (akkamedia cmd) on --admin-port.")
+        {
+            hostname, port, seeds, roles, config, adminPort, adminHostname, httpPort, httpHostname, drainTimeout, logFormat,
         };
         CommonOptions.Require(port, p => p is >= 0 and <= 65535, "--port must be between 0 and 65535.");
-        command.SetAction((parse, cancellationToken) => RunAsync(
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            using var signals = StopSignals.Register(stop);
+            return await RunAsync(
             new ClusterNodeOptions(
                 parse.GetValue(hostname)!,
                 parse.GetValue(port),
@@ -48,11 +69,15 @@ internal static class NodeCommand
             {
                 AdminPort = parse.GetValue(adminPort),
                 AdminHostname = parse.GetValue(adminHostname),
+                HttpPort = parse.GetValue(httpPort),
+                HttpHostname = parse.GetValue(httpHostname),
+                DrainTimeout = parse.GetValue(drainTimeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
                 LogFormat = parse.GetValue(logFormat),
             },
             parse.InvocationConfiguration.Output,
             parse.InvocationConfiguration.Error,
-            cancellationToken));
+            stop.Token);
+        });
         return command;
     }
 
@@ -61,16 +86,22 @@ internal static class NodeCommand
         Akka.Configuration.Config config;
         ExecutorSettings? executorSettings = null;
         AdminSettings adminSettings;
+        HttpSettings httpSettings;
         LogFormat logFormat;
         try
         {
-            config = options.ToConfig(options.Roles.Contains("executor") ? "executor.conf" : "client.conf");
+            // The node handles Ctrl-C and SIGTERM itself (StopSignals) and then runs coordinated shutdown once, with the
+            // drain; Akka.NET's own signal hook would run it on the signal thread, racing the node's orderly stop.
+            config = Akka.Configuration.ConfigurationFactory.ParseString("akka.coordinated-shutdown.run-by-clr-shutdown-hook = off")
+                .WithFallback(options.ToConfig(options.Roles.Contains("executor") ? "executor.conf" : "client.conf"));
             if (options.Roles.Contains("executor"))
             {
                 executorSettings = ExecutorSettings.Create(config);
+                config = WithDrainPhase(config, executorSettings.DrainTimeout);
             }
 
             adminSettings = AdminSettings.Create(config);
+            httpSettings = HttpSettings.Create(config);
             logFormat = HostLog.FormatOf(options.LogFormat, config);
         }
         catch (ArgumentException e)
@@ -92,6 +123,7 @@ internal static class NodeCommand
         }
 
         AdminServer? admin = null;
+        HttpServer? http = null;
         try
         {
             var address = ((ExtendedActorSystem)system).Provider.DefaultAddress;
@@ -114,6 +146,25 @@ internal static class NodeCommand
                 }
             }
 
+            if (httpSettings.Enabled)
+            {
+                try
+                {
+                    http = await HttpServer.StartAsync(system, httpSettings, cancellationToken);
+                    await stdout.WriteLineAsync($"node: HTTP endpoints on {http.Url} (/healthz, /readyz, /metrics)");
+                }
+                catch (InvalidOperationException e) when (options.HttpPort is null)
+                {
+                    // Turned on by configuration only: like the admin server, the node runs without it rather than not at all.
+                    await stderr.WriteLineAsync($"node: running without HTTP endpoints: {e.Message}");
+                }
+                catch (InvalidOperationException e)
+                {
+                    await stderr.WriteLineAsync($"node: {e.Message}");
+                    return 1;
+                }
+            }
+
             if (options.Seeds.Count == 0)
             {
                 // A new cluster of its own: join the bound address (known only now when --port is 0).
@@ -123,11 +174,7 @@ internal static class NodeCommand
             if (executorSettings is not null)
             {
                 var executor = MediaExecutor.Start(system, BuiltInNodes.CreateRegistry());
-                Akka.Actor.CoordinatedShutdown.Get(system).AddTask(Akka.Actor.CoordinatedShutdown.PhaseBeforeServiceUnbind, "akka-media-stop-accepting", () =>
-                {
-                    executor.Tell(ExecutorActor.StopAccepting.Instance);
-                    return Task.FromResult(Akka.Done.Instance);
-                });
+                AddDrainTask(system, executor, executorSettings.DrainTimeout, stdout);
             }
 
             await stdout.WriteLineAsync($"node: {address} roles [{string.Join(", ", options.Roles)}], joining {(options.Seeds.Count == 0 ? address.ToString() : string.Join(", ", options.Seeds.Select(ClusterNodeOptions.NormalizeSeed)))}");
@@ -138,11 +185,23 @@ internal static class NodeCommand
                 await stdout.WriteLineAsync($"ADMIN {admin.Endpoint}");
             }
 
+            if (http is not null)
+            {
+                await stdout.WriteLineAsync($"HTTP {http.Url}");
+            }
+
             await stdout.FlushAsync(cancellationToken);
 
             var stopped = await Task.WhenAny(system.WhenTerminated, Task.Delay(Timeout.Infinite, cancellationToken)).ConfigureAwait(false);
             if (stopped == system.WhenTerminated)
             {
+                if (CoordinatedShutdown.Get(system).ShutdownReason is CoordinatedShutdown.ClusterLeavingReason)
+                {
+                    // Asked to leave (cluster leave, from this node's admin server or another's): drained and left.
+                    await stdout.WriteLineAsync("node: left the cluster; stopped");
+                    return 0;
+                }
+
                 await stderr.WriteLineAsync("node: the actor system stopped (removed from the cluster?).");
                 return 1;
             }
@@ -160,17 +219,68 @@ internal static class NodeCommand
         }
         finally
         {
+            // Stop the node first (draining its sessions), then the servers: /readyz reports the drain while it lasts.
+            if (!system.WhenTerminated.IsCompleted)
+            {
+                await stdout.WriteLineAsync("node: leaving the cluster");
+                var limit = (executorSettings?.DrainTimeout ?? TimeSpan.Zero) + ExecutorActor.AbortGrace + StopAllowance;
+                try
+                {
+                    await CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance).WaitAsync(limit).ConfigureAwait(false);
+                    await stdout.WriteLineAsync("node: stopped");
+                }
+                catch (TimeoutException)
+                {
+                    await stderr.WriteLineAsync($"node: did not stop within {limit.TotalSeconds:0} s; exiting anyway.");
+                }
+            }
+
+            if (http is not null)
+            {
+                await http.DisposeAsync();
+            }
+
             if (admin is not null)
             {
                 await admin.DisposeAsync();
             }
-
-            if (!system.WhenTerminated.IsCompleted)
-            {
-                await stdout.WriteLineAsync("node: leaving the cluster");
-                await Akka.Actor.CoordinatedShutdown.Get(system).Run(Akka.Actor.CoordinatedShutdown.ClrExitReason.Instance).WaitAsync(TimeSpan.FromSeconds(15)).ConfigureAwait(false);
-                await stdout.WriteLineAsync("node: stopped");
-            }
         }
     }
+
+    /// <summary>
+    /// Stretches the coordinated-shutdown phase that drains the executor to the drain timeout plus room to fail the
+    /// remaining sessions, unless the configuration already allows longer.
+    /// </summary>
+    internal static Akka.Configuration.Config WithDrainPhase(Akka.Configuration.Config config, TimeSpan drainTimeout)
+    {
+        const string key = "akka.coordinated-shutdown.phases.before-service-unbind.timeout";
+        var needed = drainTimeout + ExecutorActor.AbortGrace + TimeSpan.FromSeconds(5);
+        var configured = config.HasPath(key) ? config.GetTimeSpan(key) : TimeSpan.Zero;
+        return configured >= needed
+            ? config
+            : Akka.Configuration.ConfigurationFactory.ParseString($"{key} = {((long)needed.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture)}ms").WithFallback(config);
+    }
+
+    /// <summary>
+    /// The executor's drain, run by coordinated shutdown however it starts (Ctrl-C, SIGTERM, <c>cluster leave</c> of this
+    /// node from any admin server or member): no new sessions, running ones finish or fail at the timeout, then the
+    /// node goes on to leave the cluster.
+    /// </summary>
+    private static void AddDrainTask(ActorSystem system, IActorRef executor, TimeSpan drainTimeout, TextWriter stdout) =>
+        CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "akka-media-drain", async () =>
+        {
+            await stdout.WriteLineAsync($"node: draining: new sessions are refused; running sessions have up to {drainTimeout.TotalSeconds:0.###} s to finish").ConfigureAwait(false);
+            await stdout.FlushAsync().ConfigureAwait(false);
+            try
+            {
+                var drained = await executor.Ask<ExecutorActor.Drained>(new ExecutorActor.Drain(drainTimeout), drainTimeout + ExecutorActor.AbortGrace + TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+                await stdout.WriteLineAsync($"node: drained: {drained.Finished} session(s) finished, {drained.Failed} failed at the drain timeout").ConfigureAwait(false);
+            }
+            catch (AskTimeoutException)
+            {
+                await stdout.WriteLineAsync("node: drain did not complete; stopping anyway").ConfigureAwait(false);
+            }
+
+            return Akka.Done.Instance;
+        });
 }

@@ -11,6 +11,15 @@ internal sealed record DemoOptions(string? Input, string Output, TimeSpan Durati
     /// <summary>Port of the admin server on the embedded executor node (0 = any free port); null = <c>akka-media.admin.port</c>.</summary>
     public int? AdminPort { get; init; }
 
+    /// <summary>
+    /// Port of the HTTP endpoints on the embedded executor node (0 = any free port); null = <c>akka-media.http</c>
+    /// (off by default). Ignored with <see cref="LocalEcho"/> (no executor node).
+    /// </summary>
+    public int? HttpPort { get; init; }
+
+    /// <summary>Address of the HTTP endpoints; null = <c>akka-media.http.hostname</c>.</summary>
+    public string? HttpHostname { get; init; }
+
     /// <summary>How the demo's nodes write their log lines to standard error (<c>--log-format</c>).</summary>
     public Logs.LogFormat LogFormat { get; init; }
 }

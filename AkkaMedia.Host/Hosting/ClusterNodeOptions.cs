@@ -21,6 +21,15 @@ internal sealed record ClusterNodeOptions(string Hostname, int Port, IReadOnlyLi
     /// <summary>The admin server's address (<c>--admin-hostname</c>); null = <c>akka-media.admin.hostname</c>.</summary>
     public string? AdminHostname { get; init; }
 
+    /// <summary>The HTTP endpoints' port (<c>--http-port</c>; 0 = any free port); when set, the endpoints are on. Null = <c>akka-media.http</c>.</summary>
+    public int? HttpPort { get; init; }
+
+    /// <summary>The HTTP endpoints' address (<c>--http-hostname</c>); null = <c>akka-media.http.hostname</c>.</summary>
+    public string? HttpHostname { get; init; }
+
+    /// <summary>How long a stopping executor waits for its sessions (<c>--drain-timeout</c>); null = <c>akka-media.executor.drain-timeout</c>.</summary>
+    public TimeSpan? DrainTimeout { get; init; }
+
     /// <summary>The log format (<c>--log-format</c>); null = <c>akka-media.log.format</c>.</summary>
     public LogFormat? LogFormat { get; init; }
 
@@ -66,7 +75,10 @@ internal sealed record ClusterNodeOptions(string Hostname, int Port, IReadOnlyLi
             $"akka.cluster.seed-nodes = [{string.Join(", ", seeds.Select(s => $"\"{s}\""))}]",
             $"akka.cluster.roles = [{string.Join(", ", Roles.Select(r => $"\"{r}\""))}]",
             AdminPort is { } adminPort ? $"akka-media.admin.port = {adminPort.ToString(CultureInfo.InvariantCulture)}" : string.Empty,
-            AdminHostname is { } adminHost ? $"akka-media.admin.hostname = \"{adminHost}\"" : string.Empty));
+            AdminHostname is { } adminHost ? $"akka-media.admin.hostname = \"{adminHost}\"" : string.Empty,
+            HttpPort is { } httpPort ? $"akka-media.http {{ enabled = on, port = {httpPort.ToString(CultureInfo.InvariantCulture)} }}" : string.Empty,
+            HttpHostname is { } httpHost ? $"akka-media.http.hostname = \"{httpHost}\"" : string.Empty,
+            DrainTimeout is { } drain ? $"akka-media.executor.drain-timeout = {((long)drain.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)}ms" : string.Empty));
         var config = flags;
         if (ConfigFile is not null)
         {

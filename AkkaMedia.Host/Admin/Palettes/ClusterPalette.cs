@@ -81,8 +81,23 @@ internal static class ClusterPalette
     private static Task LeaveAsync(Cluster cluster, AdminContext context, AdminCommandInfo command)
     {
         var address = Member(cluster, context.Arg(0, command.Usage));
+        if (address.Equals(cluster.SelfAddress))
+        {
+            return LeaveSelfAsync(context, address);
+        }
+
         cluster.Leave(address);
         return context.WriteAsync($"{address} asked to leave the cluster");
+    }
+
+    /// <summary>
+    /// This node leaves through coordinated shutdown, as on SIGTERM: its executor drains first (new sessions refused, running
+    /// ones finish or fail at the drain timeout) while it is still an Up member, then it leaves and the process exits 0.
+    /// </summary>
+    private static async Task LeaveSelfAsync(AdminContext context, Address address)
+    {
+        await context.WriteAsync($"{address} asked to leave the cluster (this node: it drains its sessions, leaves and stops)").ConfigureAwait(false);
+        _ = CoordinatedShutdown.Get(context.System).Run(CoordinatedShutdown.ClusterLeavingReason.Instance);
     }
 
     private static Task DownAsync(Cluster cluster, AdminContext context, AdminCommandInfo command)

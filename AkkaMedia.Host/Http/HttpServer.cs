@@ -1,0 +1,126 @@
+using System.Net;
+using System.Net.Sockets;
+using Akka.Actor;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Prometheus;
+
+namespace AkkaMedia.Host.Http;
+
+/// <summary>
+/// The HTTP endpoints of a node (Kestrel, minimal APIs), for orchestrators and Prometheus:
+/// <list type="bullet">
+/// <item><c>GET /healthz</c>: 200 <c>ok</c> while the process and its actor system run (503 once the system has stopped).</item>
+/// <item><c>GET /readyz</c>: 200 when <see cref="NodeReadiness"/> says the node should receive work, otherwise 503; the body is
+/// one line, <c>ready: …</c> or <c>not ready: reason</c>.</item>
+/// <item><c>GET /metrics</c>: Prometheus text format of <see cref="MetricsExport"/>.</item>
+/// </list>
+/// Logs nothing to the console; Ctrl-C and SIGTERM do not stop it (the node disposes it when it has stopped).
+/// </summary>
+internal sealed class HttpServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly MetricsExport _metrics;
+
+    private HttpServer(WebApplication app, MetricsExport metrics, Uri address)
+    {
+        _app = app;
+        _metrics = metrics;
+        Url = address.GetLeftPart(UriPartial.Authority);
+        Port = address.Port;
+    }
+
+    /// <summary>The root URL the server answers on, <c>http://host:port</c> without a trailing slash (the actual port when 0 was asked).</summary>
+    public string Url { get; }
+
+    /// <summary>The port it listens on.</summary>
+    public int Port { get; }
+
+    /// <summary>Starts serving the endpoints of <paramref name="system"/>.</summary>
+    /// <exception cref="InvalidOperationException">The address cannot be listened on (port in use, unknown host); the message names it and how to choose another.</exception>
+    public static async Task<HttpServer> StartAsync(ActorSystem system, HttpSettings settings, CancellationToken cancellationToken = default)
+    {
+        var endpoint = new IPEndPoint(Resolve(settings.Hostname), settings.Port);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = [],
+            ApplicationName = typeof(HttpServer).Assembly.GetName().Name,
+            ContentRootPath = AppContext.BaseDirectory,
+            EnvironmentName = Environments.Production,
+        });
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton<IHostLifetime, HostedLifetime>();
+        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(endpoint));
+
+        var metrics = new MetricsExport();
+        var readiness = new NodeReadiness(system, settings.AskTimeout);
+        var app = builder.Build();
+        app.MapGet("/healthz", () => system.WhenTerminated.IsCompleted
+            ? Results.Text("the actor system has stopped\n", statusCode: StatusCodes.Status503ServiceUnavailable)
+            : Results.Text("ok\n"));
+        app.MapGet("/readyz", async () =>
+        {
+            var (ready, reason) = await readiness.CheckAsync().ConfigureAwait(false);
+            return ready
+                ? Results.Text($"ready: {reason}\n")
+                : Results.Text($"not ready: {reason}\n", statusCode: StatusCodes.Status503ServiceUnavailable);
+        });
+        app.MapMetrics("/metrics", metrics.Registry);
+
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            metrics.Dispose();
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw new InvalidOperationException(
+                $"HTTP server cannot listen on {settings.Hostname}:{settings.Port}: {e.GetBaseException().Message} Choose another port with --http-port (0 = any free port).", e);
+        }
+
+        var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+            ?? $"http://{settings.Hostname}:{settings.Port}";
+        return new HttpServer(app, metrics, new Uri(bound));
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        using (var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
+        {
+            await _app.StopAsync(stopping.Token).ConfigureAwait(false);
+        }
+
+        await _app.DisposeAsync().ConfigureAwait(false);
+        _metrics.Dispose();
+    }
+
+    private static IPAddress Resolve(string hostname)
+    {
+        if (IPAddress.TryParse(hostname, out var address))
+        {
+            return address;
+        }
+
+        if (hostname.Equals("localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            return IPAddress.Loopback;
+        }
+
+        try
+        {
+            return Dns.GetHostAddresses(hostname)[0];
+        }
+        catch (Exception e) when (e is SocketException or IndexOutOfRangeException or ArgumentException)
+        {
+            throw new InvalidOperationException($"HTTP server: cannot resolve '{hostname}' (akka-media.http.hostname / --http-hostname).", e);
+        }
+    }
+}
