@@ -62,9 +62,12 @@ internal sealed class HostLog : IDisposable
         }
 
         var configured = config.GetString(FormatPath, "text");
-        return Enum.TryParse<LogFormat>(configured, ignoreCase: true, out var format) && Enum.IsDefined(format)
-            ? format
-            : throw new ArgumentException($"{FormatPath} = \"{configured}\" is not a log format; use text or json (or --log-format text|json).", nameof(config));
+        return configured.ToLowerInvariant() switch
+        {
+            "text" => LogFormat.Text,
+            "json" => LogFormat.Json,
+            _ => throw new ArgumentException($"{FormatPath} = \"{configured}\" is not a log format; use text or json (or --log-format text|json).", nameof(config)),
+        };
     }
 
     /// <summary>

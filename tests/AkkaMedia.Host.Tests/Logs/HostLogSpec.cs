@@ -68,6 +68,18 @@ public sealed class HostLogSpec : IDisposable
     }
 
     [Theory]
+    [InlineData("node", "--port", "0")]
+    [InlineData("demo")]
+    [InlineData("run", "pipeline.conf")]
+    public async Task Every_command_must_refuse_an_unknown_log_format_flag_with_exit_2(params string[] args)
+    {
+        var (exitCode, _, stderr) = await HostInvocation.InvokeAsync([.. args, "--log-format", "yaml"]);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("--log-format", stderr);
+    }
+
+    [Theory]
     [InlineData("node")]
     [InlineData("run")]
     [InlineData("demo")]
