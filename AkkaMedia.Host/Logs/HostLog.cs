@@ -26,15 +26,11 @@ internal sealed class HostLog : IDisposable
 
     private readonly Logger _logger;
 
-    private HostLog(LogFormat format, LogOutput output)
+    private HostLog(LogOutput output)
     {
-        Format = format;
         Output = output;
         _logger = CreateLogger(output);
     }
-
-    /// <summary>The format the lines are written in.</summary>
-    public LogFormat Format { get; }
 
     /// <summary>Where the lines go; a progress display diverts them while it is live.</summary>
     public LogOutput Output { get; }
@@ -47,7 +43,7 @@ internal sealed class HostLog : IDisposable
 
     /// <summary>A log writing <paramref name="format"/> lines to <paramref name="writer"/>, which the caller keeps owning.</summary>
     public static HostLog Create(LogFormat format, TextWriter writer) =>
-        new(format, new LogOutput(writer, FormatterOf(format)));
+        new(new LogOutput(writer, FormatterOf(format)));
 
     /// <summary>
     /// The format to use: <paramref name="flag"/> when given, else <c>akka-media.log.format</c> of
