@@ -25,7 +25,7 @@ public sealed class HostLogSpec : IDisposable
     {
         var (stdout, stderr) = await RunSessionAgainstNodeAsync(LogFormat.Json);
 
-        var events = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement).ToList();
+        var events = LogLines(stderr).Select(line => JsonDocument.Parse(line).RootElement).ToList();
         var sessionEvents = events
             .Select(e => (Event: e, Match: SessionSource.Match(e.TryGetProperty("LogSource", out var source) ? source.GetString()! : string.Empty)))
             .Where(e => e.Match.Success && e.Event.GetProperty("SourceContext").GetString()!.StartsWith("AkkaMedia.Executor.", StringComparison.Ordinal))
@@ -44,7 +44,7 @@ public sealed class HostLogSpec : IDisposable
     {
         var (stdout, stderr) = await RunSessionAgainstNodeAsync(LogFormat.Text);
 
-        var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var lines = LogLines(stderr);
         Assert.All(lines, line => Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z (DBG|INF|WRN|ERR) ", line));
         var started = lines.Select(line => Regex.Match(line, @" INF \[session (?<id>[^\]]+)\] \S+/user/akka-media-executor/(?<actor>[^:]+): Session of Gain started over \w+ for client "))
             .Where(m => m.Success)
@@ -105,7 +105,11 @@ public sealed class HostLogSpec : IDisposable
 
     /// <summary>The node's standard output carries what NodeCommand prints and nothing a logger wrote.</summary>
     private static void AssertOnlyCommandLinesOn(string stdout) =>
-        Assert.All(stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries), line => Assert.Matches("^(node: |READY |ADMIN )", line));
+        Assert.All(stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries), line => Assert.Matches("^(node: |READY |ADMIN |HTTP )", line));
+
+    /// <summary>The lines of standard error that are log events: all but the command's own <c>node: …</c> messages.</summary>
+    private static List<string> LogLines(string stderr) =>
+        stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(line => !line.StartsWith("node: ", StringComparison.Ordinal)).ToList();
 
     /// <summary>Starts a node logging at info in <paramref name="format"/>, runs one remote Gain session on it, stops it; returns its output.</summary>
     private async Task<(string Stdout, string Stderr)> RunSessionAgainstNodeAsync(LogFormat format)
@@ -133,7 +137,7 @@ public sealed class HostLogSpec : IDisposable
             var ready = Regex.Match(await stdout.WaitForAsync("ADMIN ", Timeout), @"READY (\S+)");
             var run = await HostInvocation.InvokeAsync("run", pipeline, "--seeds", ready.Groups[1].Value);
             Assert.True(run.ExitCode == 0, run.Stderr);
-            await stderr.WaitForAsync(" ended", Timeout);
+            await stderr.WaitForAsync(format == LogFormat.Json ? "\\\"Gain\\\" ended" : "Session of Gain ended", Timeout);
         }
         finally
         {
