@@ -3,6 +3,7 @@ using Akka.Event;
 using AkkaMedia.Deployment;
 using AkkaMedia.Deployment.Objects;
 using AkkaMedia.Executor.Deployment;
+using AkkaMedia.Executor.Diagnostics;
 using AkkaMedia.Executor.Link;
 using AkkaMedia.Nodes;
 using AkkaMedia.Protocol;
@@ -16,7 +17,8 @@ namespace AkkaMedia.Executor;
 /// (child <c>packages</c>). Operators (the host's admin commands, in the same actor system) list its sessions with
 /// <see cref="ListSessions"/>, its cached packages with <see cref="ListPackages"/>, and stop a session with
 /// <see cref="KillSession"/>; these three are local messages with no wire format. A stopping node drains it with
-/// <see cref="Drain"/>: no new sessions, running ones finish or are failed when the drain timeout passes.
+/// <see cref="Drain"/>: no new sessions, running ones finish or are failed when the drain timeout passes. Reports its
+/// sessions, refusals and package cache through the system's <c>AkkaMedia.Executor</c> meter.
 /// </summary>
 public sealed class ExecutorActor : ReceiveActor, IWithTimers
 {
@@ -32,6 +34,7 @@ public sealed class ExecutorActor : ReceiveActor, IWithTimers
     private readonly UserCodeHost _code;
     private readonly Dictionary<string, RunningSession> _sessions = new(StringComparer.Ordinal);
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly ExecutorMetrics _metrics = ExecutorMetrics.Get(Context.System);
     private readonly List<IActorRef> _drainWaiters = [];
     private bool _accepting = true;
     private int _drainStarted;
@@ -47,6 +50,7 @@ public sealed class ExecutorActor : ReceiveActor, IWithTimers
         _linkServer = settings.LinkEnabled ? LinkServer.Start((ExtendedActorSystem)Context.System, settings) : null;
         _packageStore = Context.ActorOf(PackageStoreActor.Props(packages, PackageStoreSettings.Create(Context.System.Settings.Config).UploadIdleTimeout), PackageStoreActor.Name);
         _code = UserCodeHost.Create(Context.System.Settings.Config, packages, sandbox);
+        _metrics.Observe(packages);
 
         Receive<OpenSession>(Open);
         Receive<OpenObjectSession>(OpenObject);
@@ -59,7 +63,7 @@ public sealed class ExecutorActor : ReceiveActor, IWithTimers
             }
         });
         Receive<ListSessions>(_ => Sender.Tell(_sessions.Values
-            .Select(s => new SessionSummary(s.SessionId, s.Client.Path.ToString(), s.Kind, s.Transport, s.Counters?.FramesIn, s.Counters?.FramesOut, s.Started))
+            .Select(s => new SessionSummary(s.SessionId, s.Client.Path.ToString(), s.Kind, s.Transport, s.Metrics.Counters?.FramesIn, s.Metrics.Counters?.FramesOut, s.Started))
             .OrderBy(s => s.Started)
             .ToList()));
         Receive<ListPackages>(_ => Sender.Tell(_packages.List()));
@@ -69,7 +73,7 @@ public sealed class ExecutorActor : ReceiveActor, IWithTimers
             if (found)
             {
                 _log.ForSession(kill.SessionId).Warning("Session of {Kind} killed by an operator: {Reason}", session!.Kind, kill.Reason);
-                if (session.Counters is null)
+                if (session.Metrics.Counters is null)
                 {
                     // An object session has no stream to fail: stopping it fails the client's pending and later calls.
                     Context.Stop(session.Actor);
@@ -95,8 +99,9 @@ public sealed class ExecutorActor : ReceiveActor, IWithTimers
         Receive<Terminated>(t =>
         {
             var id = t.ActorRef.Path.Name;
-            if (_sessions.Remove(id))
+            if (_sessions.Remove(id, out var ended))
             {
+                _metrics.SessionEnded(ended.Metrics);
                 _log.ForSession(id).Debug("Session ended; {ActiveSessions} active", _sessions.Count);
                 if (_sessions.Count == 0 && _drainWaiters.Count > 0)
                 {
@@ -186,7 +191,14 @@ public sealed class ExecutorActor : ReceiveActor, IWithTimers
     internal static readonly TimeSpan AbortGrace = TimeSpan.FromSeconds(5);
 
     /// <inheritdoc />
-    protected override void PostStop() => _linkServer?.Dispose();
+    protected override void PostStop()
+    {
+        _linkServer?.Dispose();
+        foreach (var session in _sessions.Values)
+        {
+            _metrics.SessionEnded(session.Metrics);
+        }
+    }
 
     private string SelfAddress => ((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString();
 
@@ -224,9 +236,10 @@ public sealed class ExecutorActor : ReceiveActor, IWithTimers
         {
             var message = $"Executor {SelfAddress} is shutting down: the drain timeout of {timedOut.Timeout.TotalSeconds:0.###} s elapsed " +
                 $"before session {session.SessionId} ({session.Kind}) finished.";
-            if (session.Counters is null)
+            if (session.Metrics.Counters is null)
             {
                 // An object session has no stream to fail: stopping it fails the client's pending and later calls.
+                _metrics.Error(ExecutorErrorKind.DrainTimeout);
                 Context.Stop(session.Actor);
             }
             else
@@ -259,26 +272,33 @@ public sealed class ExecutorActor : ReceiveActor, IWithTimers
     {
         if (!_accepting)
         {
-            Sender.Tell(new SessionRefused(sessionId, RefusalReason.ShuttingDown,
-                $"Executor {Status().Address} is draining before it shuts down and accepts no new sessions; use another executor."));
+            Refuse(sessionId, RefusalReason.ShuttingDown,
+                $"Executor {Status().Address} is draining before it shuts down and accepts no new sessions; use another executor.");
             return false;
         }
 
         if (_sessions.Count >= _settings.MaxSessions)
         {
-            Sender.Tell(new SessionRefused(sessionId, RefusalReason.AtCapacity,
-                $"Executor {Status().Address} is at capacity ({_settings.MaxSessions} sessions)."));
+            Refuse(sessionId, RefusalReason.AtCapacity, $"Executor {Status().Address} is at capacity ({_settings.MaxSessions} sessions).");
             return false;
         }
 
         return true;
     }
 
-    private void StartSession(string sessionId, Props props, IActorRef client, string kind, string transport, SessionCounters? counters)
+    private void Refuse(string sessionId, RefusalReason reason, string message)
     {
-        var session = Context.ActorOf(props, sessionId);
+        _metrics.Refused(reason);
+        Sender.Tell(new SessionRefused(sessionId, reason, message));
+    }
+
+    /// <summary>Starts the session's actor from <paramref name="props"/>; <paramref name="kind"/> is a <see cref="SessionKind"/>, <paramref name="description"/> what operators see.</summary>
+    private void StartSession(string sessionId, Func<SessionMetrics, Props> props, IActorRef client, string kind, string nodeType, string description, string transport)
+    {
+        var metrics = _metrics.SessionStarted(kind, transport, nodeType, streams: kind != SessionKind.Object);
+        var session = Context.ActorOf(props(metrics), sessionId);
         Context.Watch(session);
-        _sessions.Add(sessionId, new RunningSession(session, sessionId, client, kind, transport, counters, DateTimeOffset.UtcNow));
+        _sessions.Add(sessionId, new RunningSession(session, sessionId, client, description, transport, metrics, DateTimeOffset.UtcNow));
     }
 
     private void OpenObject(OpenObjectSession request)
@@ -290,13 +310,13 @@ public sealed class ExecutorActor : ReceiveActor, IWithTimers
 
         if (_code.CallTimeout(request.CallTimeout, out var error) is not { } callTimeout)
         {
-            Sender.Tell(new SessionRefused(request.SessionId, RefusalReason.BadSettings, error!));
+            Refuse(request.SessionId, RefusalReason.BadSettings, error!);
             return;
         }
 
         var code = _code;
-        StartSession(request.SessionId, Akka.Actor.Props.Create(() => new ObjectSessionActor(request, code, callTimeout)),
-            request.Client, $"object of {request.EntryAssembly}", "calls", counters: null);
+        StartSession(request.SessionId, metrics => Akka.Actor.Props.Create(() => new ObjectSessionActor(request, code, callTimeout, metrics)),
+            request.Client, SessionKind.Object, request.EntryAssembly, $"object of {request.EntryAssembly}", "calls");
     }
 
     private void OpenNode(OpenNodeSession request)
@@ -308,14 +328,14 @@ public sealed class ExecutorActor : ReceiveActor, IWithTimers
 
         if (request.Input is null && _linkServer is null)
         {
-            Sender.Tell(new SessionRefused(request.SessionId, RefusalReason.TransportUnavailable,
-                $"Executor {Status().Address} has its media link turned off (akka-media.executor.link.enabled); use the StreamRefs transport."));
+            Refuse(request.SessionId, RefusalReason.TransportUnavailable,
+                $"Executor {Status().Address} has its media link turned off (akka-media.executor.link.enabled); use the StreamRefs transport.");
             return;
         }
 
-        var (code, settings, link, counters) = (_code, _settings, _linkServer, new SessionCounters());
-        StartSession(request.SessionId, Akka.Actor.Props.Create(() => new ShippedNodeSessionActor(request, code, settings, link, counters)),
-            request.Client, $"node of {request.EntryAssembly}", request.Input is null ? "link" : "streamrefs", counters);
+        var (code, settings, link) = (_code, _settings, _linkServer);
+        StartSession(request.SessionId, metrics => Akka.Actor.Props.Create(() => new ShippedNodeSessionActor(request, code, settings, link, metrics)),
+            request.Client, SessionKind.ShippedNode, request.EntryAssembly, $"node of {request.EntryAssembly}", request.Input is null ? "link" : "streamrefs");
     }
 
     private void Open(OpenSession request)
@@ -327,8 +347,7 @@ public sealed class ExecutorActor : ReceiveActor, IWithTimers
 
         if (!_registry.TryGet(request.NodeType, out var descriptor))
         {
-            Sender.Tell(new SessionRefused(request.SessionId, RefusalReason.UnknownNodeType,
-                $"Unknown node type '{request.NodeType}'. Known types: {_registry.KnownTypes}."));
+            Refuse(request.SessionId, RefusalReason.UnknownNodeType, $"Unknown node type '{request.NodeType}'. Known types: {_registry.KnownTypes}.");
             return;
         }
 
@@ -341,7 +360,7 @@ public sealed class ExecutorActor : ReceiveActor, IWithTimers
         catch (Exception e)
         {
             var message = e is FormatException ? e.Message : $"Bad settings for node type '{descriptor.TypeName}': {e.Message}";
-            Sender.Tell(new SessionRefused(request.SessionId, RefusalReason.BadSettings, message));
+            Refuse(request.SessionId, RefusalReason.BadSettings, message);
             return;
         }
 
@@ -352,14 +371,14 @@ public sealed class ExecutorActor : ReceiveActor, IWithTimers
 
         if (request.Input is null && _linkServer is null)
         {
-            Sender.Tell(new SessionRefused(request.SessionId, RefusalReason.TransportUnavailable,
-                $"Executor {Status().Address} has its media link turned off (akka-media.executor.link.enabled); use the StreamRefs transport."));
+            Refuse(request.SessionId, RefusalReason.TransportUnavailable,
+                $"Executor {Status().Address} has its media link turned off (akka-media.executor.link.enabled); use the StreamRefs transport.");
             return;
         }
 
-        var counters = new SessionCounters();
-        StartSession(request.SessionId, Akka.Actor.Props.Create(() => new SessionActor(request, descriptor.CreateUntypedFlow(factory), _settings, _linkServer, counters)),
-            request.Client, descriptor.TypeName, request.Input is null ? "link" : "streamrefs", counters);
+        var (executorSettings, link, flow) = (_settings, _linkServer, descriptor.CreateUntypedFlow(factory));
+        StartSession(request.SessionId, metrics => Akka.Actor.Props.Create(() => new SessionActor(request, flow, executorSettings, link, metrics)),
+            request.Client, SessionKind.Node, descriptor.TypeName, descriptor.TypeName, request.Input is null ? "link" : "streamrefs");
     }
 
     private sealed record DrainTimedOut(TimeSpan Timeout)
@@ -372,6 +391,6 @@ public sealed class ExecutorActor : ReceiveActor, IWithTimers
         public static readonly DrainAbandoned Instance = new();
     }
 
-    /// <summary>A session as the executor tracks it; <paramref name="Counters"/> is null for object sessions (no stream).</summary>
-    private sealed record RunningSession(IActorRef Actor, string SessionId, IActorRef Client, string Kind, string Transport, SessionCounters? Counters, DateTimeOffset Started);
+    /// <summary>A session as the executor tracks it; the frame counters of <paramref name="Metrics"/> are null for object sessions (no stream).</summary>
+    private sealed record RunningSession(IActorRef Actor, string SessionId, IActorRef Client, string Kind, string Transport, SessionMetrics Metrics, DateTimeOffset Started);
 }

@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Event;
 using Akka.Streams;
 using Akka.Streams.Dsl;
+using AkkaMedia.Executor.Diagnostics;
 using AkkaMedia.Executor.Link;
 using AkkaMedia.Protocol;
 using AkkaMedia.Remote.Link;
@@ -14,7 +15,9 @@ namespace AkkaMedia.Executor;
 /// channel of the media link. Stops when the stream ends, when the client closes the session, when
 /// the client goes silent for the idle timeout, or when the client's actor is terminated; the node is
 /// cleaned up in every case. An operator's <see cref="ExecutorActor.KillSession"/> fails the stream with a message saying so.
-/// Counts the elements entering and leaving the node in the <see cref="SessionCounters"/> its executor reads.
+/// Counts the elements entering and leaving the node, with their payload bytes, in its <see cref="SessionMetrics"/>, and
+/// counts a failed stream as one error: of the node (or user code, for a shipped node) when the failure came out of the
+/// node, otherwise lost client, operator kill or failed start.
 /// Logs its start and end (info), and why it failed (warning), with the session id as property <c>SessionId</c>.
 /// </summary>
 internal sealed class SessionActor : ReceiveActor, IWithTimers
@@ -25,21 +28,37 @@ internal sealed class SessionActor : ReceiveActor, IWithTimers
     private readonly LinkServer? _linkServer;
     private readonly SharedKillSwitch _killSwitch;
     private readonly ILoggingAdapter _log;
+    private readonly SessionMetrics _metrics;
+    private readonly FailureOrigin _origin = new();
+    private string? _stopKind;
 
-    public SessionActor(OpenSession request, Flow<object, object, NotUsed> node, ExecutorSettings settings, LinkServer? linkServer, SessionCounters counters)
+    public SessionActor(OpenSession request, Flow<object, object, NotUsed> node, ExecutorSettings settings, LinkServer? linkServer, SessionMetrics metrics)
     {
         _request = request;
         _log = SessionLog.For(Context, request.SessionId);
+        _metrics = metrics;
+        var counters = metrics.Counters!;
+        var origin = _origin;
         _node = Flow.Create<object>()
+            .SelectError(e =>
+            {
+                origin.Input = true;
+                return e;
+            })
             .Select(e =>
             {
-                counters.CountIn();
+                counters.CountIn(e);
                 return e;
             })
             .Via(node)
+            .SelectError(e =>
+            {
+                origin.Node = !origin.Input;
+                return e;
+            })
             .Select(e =>
             {
-                counters.CountOut();
+                counters.CountOut(e);
                 return e;
             });
         _settings = settings;
@@ -53,6 +72,9 @@ internal sealed class SessionActor : ReceiveActor, IWithTimers
             if (done.Failure is { } failure)
             {
                 _log.Warning("Session of {NodeType} failed: {Reason}", _request.NodeType, failure.GetBaseException().Message);
+                _metrics.Error(_stopKind ?? (_origin.Node
+                    ? _metrics.IsShipped ? ExecutorErrorKind.UserCode : ExecutorErrorKind.NodeFailure
+                    : ExecutorErrorKind.SessionLost));
             }
             else
             {
@@ -66,13 +88,22 @@ internal sealed class SessionActor : ReceiveActor, IWithTimers
             _log.Debug("The client closed the session");
             _killSwitch.Shutdown();
         });
-        Receive<ExecutorActor.KillSession>(kill => _killSwitch.Abort(new InvalidOperationException(
-            $"Session {_request.SessionId} ({_request.NodeType}) was killed by an operator{(string.IsNullOrWhiteSpace(kill.Reason) ? "." : $": {kill.Reason}")}")));
-        Receive<AbortSession>(abort => _killSwitch.Abort(new InvalidOperationException(abort.Message)));
+        Receive<ExecutorActor.KillSession>(kill =>
+        {
+            _stopKind ??= ExecutorErrorKind.Killed;
+            _killSwitch.Abort(new InvalidOperationException(
+                $"Session {_request.SessionId} ({_request.NodeType}) was killed by an operator{(string.IsNullOrWhiteSpace(kill.Reason) ? "." : $": {kill.Reason}")}"));
+        });
+        Receive<AbortSession>(abort =>
+        {
+            _stopKind ??= ExecutorErrorKind.DrainTimeout;
+            _killSwitch.Abort(new InvalidOperationException(abort.Message));
+        });
         Receive<BindTimeout>(_ =>
         {
             if (_linkServer!.Forget(_request.SessionId))
             {
+                _stopKind ??= ExecutorErrorKind.SessionLost;
                 _killSwitch.Abort(new TimeoutException($"The client of session {_request.SessionId} did not connect its media link within {_settings.SubscriptionTimeout.TotalSeconds:0.#} s."));
             }
         });
@@ -81,6 +112,7 @@ internal sealed class SessionActor : ReceiveActor, IWithTimers
             if (t.ActorRef.Equals(_request.Client))
             {
                 _log.Warning("Client {Client} is gone; the session stops", _request.Client.Path);
+                _metrics.Error(_stopKind ??= ExecutorErrorKind.SessionLost);
                 _killSwitch.Abort(new InvalidOperationException($"Client {_request.Client.Path} of session {_request.SessionId} is gone."));
                 Context.Stop(Self);
             }
@@ -88,6 +120,7 @@ internal sealed class SessionActor : ReceiveActor, IWithTimers
         Receive<Status.Failure>(f =>
         {
             _log.Warning("Session of {NodeType} could not start: {Reason}", _request.NodeType, f.Cause.Message);
+            _metrics.Error(_stopKind ??= ExecutorErrorKind.StartFailed);
             Context.Stop(Self);
         });
     }
@@ -170,6 +203,25 @@ internal sealed class SessionActor : ReceiveActor, IWithTimers
 
     /// <summary>The session's stream ended; <paramref name="Failure"/> says why when it failed.</summary>
     private sealed record StreamDone(Exception? Failure);
+
+    /// <summary>Where a stream failure was first seen: entering the node (from the client, the kill switch) or leaving it.</summary>
+    private sealed class FailureOrigin
+    {
+        private volatile bool _input;
+        private volatile bool _node;
+
+        public bool Input
+        {
+            get => _input;
+            set => _input = value;
+        }
+
+        public bool Node
+        {
+            get => _node;
+            set => _node = value;
+        }
+    }
 
     private sealed class LinkExpected
     {

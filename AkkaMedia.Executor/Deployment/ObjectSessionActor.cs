@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Event;
 using AkkaMedia.Deployment;
 using AkkaMedia.Deployment.Objects;
+using AkkaMedia.Executor.Diagnostics;
 using AkkaMedia.Protocol;
 
 namespace AkkaMedia.Executor.Deployment;
@@ -29,13 +30,15 @@ internal sealed class ObjectSessionActor : ReceiveActor, IWithTimers
     private readonly Queue<(IObjectSessionMessage Request, IActorRef Caller)> _queue = new();
     private readonly Dictionary<string, MethodInfo> _methods = new(StringComparer.Ordinal);
     private readonly ILoggingAdapter _log;
+    private readonly SessionMetrics _metrics;
     private LoadedObject? _loaded;
     private (long CallId, IActorRef Caller)? _running;
     private bool _closing;
 
-    public ObjectSessionActor(OpenObjectSession request, UserCodeHost host, TimeSpan callTimeout)
+    public ObjectSessionActor(OpenObjectSession request, UserCodeHost host, TimeSpan callTimeout, SessionMetrics metrics)
     {
         _request = request;
+        _metrics = metrics;
         _host = host;
         _callTimeout = callTimeout;
         _log = SessionLog.For(Context, request.SessionId);
@@ -86,14 +89,17 @@ internal sealed class ObjectSessionActor : ReceiveActor, IWithTimers
             }
 
             _log.Info("Object session of {EntryAssembly} started for client {Client}", _request.EntryAssembly, _request.Client.Path);
+            _metrics.CodeLoaded();
             _request.Client.Tell(new ObjectSessionOpened(_request.SessionId, Self, _callTimeout));
             Become(Ready);
         });
-        Receive<Status.Failure>(failure => Refuse(failure.Cause is CodeRejectedException
-            ? failure.Cause.Message
-            : $"The object could not be loaded on the executor: {failure.Cause.GetType().FullName}: {failure.Cause.Message}"));
+        Receive<Status.Failure>(failure => Refuse(
+            failure.Cause is CodeRejectedException
+                ? failure.Cause.Message
+                : $"The object could not be loaded on the executor: {failure.Cause.GetType().FullName}: {failure.Cause.Message}",
+            failure.Cause));
         Receive<LoadTimedOut>(_ => Refuse(
-            $"Loading and deserializing the object did not finish within {_callTimeout.TotalSeconds:0.#} s (a static constructor or deserialization callback hangs?); the session is abandoned."));
+            $"Loading and deserializing the object did not finish within {_callTimeout.TotalSeconds:0.#} s (a static constructor or deserialization callback hangs?); the session is abandoned.", null));
         Receive<CloseSession>(_ => Context.Stop(Self));
         Receive<Terminated>(t => ClientGone(t.ActorRef));
     }
@@ -111,6 +117,11 @@ internal sealed class ObjectSessionActor : ReceiveActor, IWithTimers
 
             Timers.Cancel(CallTimedOut.Key);
             _running = null;
+            if (done.Reply is CallFailed { Failure: CallFailure.UserException })
+            {
+                _metrics.Error(ExecutorErrorKind.UserCode);
+            }
+
             running.Caller.Tell(done.Reply);
             if (_closing)
             {
@@ -130,6 +141,7 @@ internal sealed class ObjectSessionActor : ReceiveActor, IWithTimers
             var message = $"A call on remote object session {_request.SessionId} did not complete within {_callTimeout.TotalSeconds:0.###} s; the session was stopped. " +
                 "Its thread cannot be aborted and is abandoned on the executor.";
             _log.Warning("A call did not complete within {CallTimeout}; the session stops and abandons its thread", _callTimeout);
+            _metrics.Error(ExecutorErrorKind.CallTimeout);
             running.Caller.Tell(new CallFailed(timedOut.CallId, CallFailure.Timeout, typeof(TimeoutException).FullName!, message, string.Empty));
             Context.Stop(Self);
         });
@@ -181,9 +193,10 @@ internal sealed class ObjectSessionActor : ReceiveActor, IWithTimers
         Timers.StartSingleTimer(CallTimedOut.Key, new CallTimedOut(callId), _callTimeout);
     }
 
-    private void Refuse(string message)
+    private void Refuse(string message, Exception? cause)
     {
         _log.Warning("Object session of {EntryAssembly} refused: {Reason}", _request.EntryAssembly, message);
+        _metrics.CodeRefused(cause);
         _request.Client.Tell(new SessionRefused(_request.SessionId, RefusalReason.CodeRejected, message));
         Context.Stop(Self);
     }

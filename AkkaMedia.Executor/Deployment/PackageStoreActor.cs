@@ -3,6 +3,7 @@ using Akka.Event;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using AkkaMedia.Deployment;
+using AkkaMedia.Executor.Diagnostics;
 
 namespace AkkaMedia.Executor.Deployment;
 
@@ -11,7 +12,8 @@ namespace AkkaMedia.Executor.Deployment;
 /// forwards <see cref="OfferPackage"/> and <see cref="UploadPackage"/> to it). Answers an offer with the hashes the store
 /// lacks, or refuses a package over <c>max-package-bytes</c>; runs each upload's chunk stream into a
 /// <see cref="PackageUpload"/> and answers <see cref="PackageUploaded"/> or <see cref="PackageRejected"/> to the sender.
-/// An upload that stalls for <c>upload-idle-timeout</c> is abandoned.
+/// An upload that stalls for <c>upload-idle-timeout</c> is abandoned. Counts cache hits and misses per offered assembly,
+/// the bytes of completed uploads, and every refused offer or upload as an error of kind <c>upload_rejected</c>.
 /// </summary>
 internal sealed class PackageStoreActor : ReceiveActor
 {
@@ -22,6 +24,7 @@ internal sealed class PackageStoreActor : ReceiveActor
     private readonly TimeSpan _idleTimeout;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly IMaterializer _materializer = Context.Materializer(namePrefix: "package-upload");
+    private readonly ExecutorMetrics _metrics = ExecutorMetrics.Get(Context.System);
 
     public PackageStoreActor(PackageStore store, TimeSpan idleTimeout)
     {
@@ -40,10 +43,14 @@ internal sealed class PackageStoreActor : ReceiveActor
         if (total > _store.MaxPackageBytes)
         {
             _log.Warning("Refused package {0} of {1} ({2} bytes): over max-package-bytes", offer.UploadId, offer.EntryAssembly, total);
+            _metrics.Error(ExecutorErrorKind.UploadRejected);
             return new PackageRejected(offer.UploadId, _store.OverLimit(total));
         }
 
-        return new PackageNeeds(offer.UploadId, _store.Missing(offer.Entries));
+        var missing = _store.Missing(offer.Entries);
+        var offered = offer.Entries.Select(static e => e.Sha256).Distinct(StringComparer.Ordinal).Count();
+        _metrics.Offered(hits: offered - missing.Count, misses: missing.Count);
+        return new PackageNeeds(offer.UploadId, missing);
     }
 
     private void Upload(UploadPackage request)
@@ -57,12 +64,14 @@ internal sealed class PackageStoreActor : ReceiveActor
         {
             request.Chunks.Source.RunWith(Sink.Cancelled<PackageChunk>(), _materializer);
             _log.Warning("Refused upload {0}: {1}", request.UploadId, e.Reason);
+            _metrics.Error(ExecutorErrorKind.UploadRejected);
             Sender.Tell(new PackageRejected(request.UploadId, e.Reason));
             return;
         }
 
         var uploadId = request.UploadId;
         var log = _log;
+        var metrics = _metrics;
         request.Chunks.Source
             .IdleTimeout(_idleTimeout)
             .RunForeach(upload.Write, _materializer)
@@ -77,6 +86,7 @@ internal sealed class PackageStoreActor : ReceiveActor
                         }
 
                         upload.Complete();
+                        metrics.Uploaded(upload.BytesReceived);
                         return (object)new PackageUploaded(uploadId, upload.EntryCount, upload.BytesReceived);
                     }
                     catch (Exception e)
@@ -89,6 +99,7 @@ internal sealed class PackageStoreActor : ReceiveActor
                             _ => $"Upload rejected, nothing was cached: {e.Message}",
                         };
                         log.Warning("Upload {0} failed after {1} bytes: {2}", uploadId, upload.BytesReceived, reason);
+                        metrics.Error(ExecutorErrorKind.UploadRejected);
                         return new PackageRejected(uploadId, reason);
                     }
                 },

@@ -54,7 +54,8 @@ internal sealed class SessionCode : IDisposable
             {
                 throw new CodeRejectedException(
                     $"The executor's sandbox policy refused the code of {entryAssembly}: {string.Join("; ", violations.Take(10).Select(static v => v.Message.TrimEnd('.')))}" +
-                    (violations.Count > 10 ? $" (and {violations.Count - 10} more)." : "."));
+                    (violations.Count > 10 ? $" (and {violations.Count - 10} more)." : "."),
+                    sandboxViolation: true);
             }
 
             context = new SessionLoadContext(sessionId, paths);

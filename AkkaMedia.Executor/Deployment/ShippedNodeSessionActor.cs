@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Event;
 using AkkaMedia.Deployment;
 using AkkaMedia.Deployment.Objects;
+using AkkaMedia.Executor.Diagnostics;
 using AkkaMedia.Executor.Link;
 using AkkaMedia.Protocol;
 
@@ -12,7 +13,7 @@ namespace AkkaMedia.Executor.Deployment;
 /// the node there (on a thread of its own, bounded by the call timeout), then runs it exactly like a
 /// registered node, in a <see cref="SessionActor"/> child that answers the client. When that child
 /// stops (stream ended, client closed or gone, killed by an operator), this actor stops and unloads the code.
-/// The child counts its frames in the executor's <see cref="SessionCounters"/>.
+/// The child counts its frames in the session's <see cref="SessionMetrics"/>; the load counts as a deploy.
 /// </summary>
 internal sealed class ShippedNodeSessionActor : ReceiveActor, IWithTimers
 {
@@ -20,14 +21,16 @@ internal sealed class ShippedNodeSessionActor : ReceiveActor, IWithTimers
     private readonly UserCodeHost _host;
     private readonly LoadSlot<LoadedObject> _slot = new();
     private readonly ILoggingAdapter _log;
+    private readonly SessionMetrics _metrics;
     private LoadedObject? _loaded;
     private IActorRef? _stream;
 
-    public ShippedNodeSessionActor(OpenNodeSession request, UserCodeHost host, ExecutorSettings settings, LinkServer? linkServer, SessionCounters counters)
+    public ShippedNodeSessionActor(OpenNodeSession request, UserCodeHost host, ExecutorSettings settings, LinkServer? linkServer, SessionMetrics metrics)
     {
         _request = request;
         _host = host;
         _log = SessionLog.For(Context, request.SessionId);
+        _metrics = metrics;
 
         Receive<Loaded>(_ =>
         {
@@ -44,19 +47,22 @@ internal sealed class ShippedNodeSessionActor : ReceiveActor, IWithTimers
                 var (flow, name) = ShippedNodeFlow.Create(_loaded.Holder);
                 _log.Info("Shipped node {NodeName} of {EntryAssembly} loaded", name, _request.EntryAssembly);
                 var open = new OpenSession(_request.SessionId, name, string.Empty, _request.Input, _request.Client);
-                _stream = Context.ActorOf(Props.Create(() => new SessionActor(open, flow, settings, linkServer, counters)), "stream");
+                _metrics.CodeLoaded();
+                _stream = Context.ActorOf(Props.Create(() => new SessionActor(open, flow, settings, linkServer, metrics)), "stream");
                 Context.Watch(_stream);
             }
             catch (CodeRejectedException e)
             {
-                Refuse(e.Message);
+                Refuse(e.Message, e);
             }
         });
-        Receive<Status.Failure>(failure => Refuse(failure.Cause is CodeRejectedException
-            ? failure.Cause.Message
-            : $"The node could not be loaded on the executor: {failure.Cause.GetType().FullName}: {failure.Cause.Message}"));
+        Receive<Status.Failure>(failure => Refuse(
+            failure.Cause is CodeRejectedException
+                ? failure.Cause.Message
+                : $"The node could not be loaded on the executor: {failure.Cause.GetType().FullName}: {failure.Cause.Message}",
+            failure.Cause));
         Receive<LoadTimedOut>(_ => Refuse(
-            $"Loading and deserializing the node did not finish within {host.Settings.CallTimeout.TotalSeconds:0.#} s (a static constructor or deserialization callback hangs?)."));
+            $"Loading and deserializing the node did not finish within {host.Settings.CallTimeout.TotalSeconds:0.#} s (a static constructor or deserialization callback hangs?).", null));
         Receive<CloseSession>(close =>
         {
             if (_stream is null)
@@ -84,7 +90,9 @@ internal sealed class ShippedNodeSessionActor : ReceiveActor, IWithTimers
             if (_stream is null)
             {
                 // Still loading: the client has no stream yet and may open one on another executor.
-                Refuse(abort.Message, RefusalReason.ShuttingDown);
+                _metrics.Error(ExecutorErrorKind.DrainTimeout);
+                _request.Client.Tell(new SessionRefused(_request.SessionId, RefusalReason.ShuttingDown, abort.Message));
+                Context.Stop(Self);
             }
             else
             {
@@ -118,10 +126,11 @@ internal sealed class ShippedNodeSessionActor : ReceiveActor, IWithTimers
         _loaded?.Dispose();
     }
 
-    private void Refuse(string message, RefusalReason reason = RefusalReason.CodeRejected)
+    private void Refuse(string message, Exception? cause)
     {
         _log.Warning("Shipped node of {EntryAssembly} refused: {Reason}", _request.EntryAssembly, message);
-        _request.Client.Tell(new SessionRefused(_request.SessionId, reason, message));
+        _metrics.CodeRefused(cause);
+        _request.Client.Tell(new SessionRefused(_request.SessionId, RefusalReason.CodeRejected, message));
         Context.Stop(Self);
     }
 

@@ -57,19 +57,19 @@ internal static class CommonOptions
         Description = "Address the admin server listens on. Default: akka-media.admin.hostname (127.0.0.1); any other address needs akka-media.admin.token.",
     };
 
-    public static Option<int?> HttpPort()
+    public static Option<int?> HttpPort(string defaultText = "Default: off, unless akka-media.http.enabled (port akka-media.http.port, 9111).")
     {
         var option = new Option<int?>("--http-port")
         {
-            Description = "Serve /healthz, /readyz and /metrics over HTTP on this port (0 = any free port). Default: off, unless akka-media.http.enabled (port akka-media.http.port, 9111).",
+            Description = $"Serve /healthz, /readyz and /metrics over HTTP on this port (0 = any free port). {defaultText}",
         };
         Require(option, port => port is null or (>= 0 and <= 65535), "--http-port must be between 0 and 65535 (0 = any free port).");
         return option;
     }
 
-    public static Option<string?> HttpHostname() => new("--http-hostname")
+    public static Option<string?> HttpHostname(string defaultText = "Default: akka-media.http.hostname, empty = the admin server's address (127.0.0.1).") => new("--http-hostname")
     {
-        Description = "Address the HTTP endpoints listen on. Default: akka-media.http.hostname, empty = the admin server's address (127.0.0.1).",
+        Description = $"Address the HTTP endpoints listen on. {defaultText}",
     };
 
     public static Option<LogFormat?> LogFormat() => new("--log-format")

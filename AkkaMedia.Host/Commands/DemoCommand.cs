@@ -51,8 +51,8 @@ internal static class DemoCommand
         };
 
         var adminPort = CommonOptions.AdminPort();
-        var httpPort = CommonOptions.HttpPort();
-        var httpHostname = CommonOptions.HttpHostname();
+        var httpPort = CommonOptions.HttpPort("On the embedded executor node, while the demo runs; not with --local. Default: off.");
+        var httpHostname = CommonOptions.HttpHostname("Default: 127.0.0.1.");
         var logFormat = CommonOptions.LogFormat();
         var command = new Command(
             "demo",

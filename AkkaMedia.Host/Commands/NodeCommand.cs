@@ -192,8 +192,10 @@ internal static class NodeCommand
 
             await stdout.FlushAsync(cancellationToken);
 
-            var stopped = await Task.WhenAny(system.WhenTerminated, Task.Delay(Timeout.Infinite, cancellationToken)).ConfigureAwait(false);
-            if (stopped == system.WhenTerminated)
+            // Compare with the delay: ActorSystem.WhenTerminated is not one task instance over the system's life.
+            var signalled = Task.Delay(Timeout.Infinite, cancellationToken);
+            var stopped = await Task.WhenAny(system.WhenTerminated, signalled).ConfigureAwait(false);
+            if (stopped != signalled)
             {
                 if (CoordinatedShutdown.Get(system).ShutdownReason is CoordinatedShutdown.ClusterLeavingReason)
                 {

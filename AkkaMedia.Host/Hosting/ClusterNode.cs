@@ -8,6 +8,9 @@ namespace AkkaMedia.Host.Hosting;
 /// <summary>Starts cluster nodes and waits for them to join.</summary>
 internal static class ClusterNode
 {
+    /// <summary>Creates the node's actor system, logging as text to standard error; the caller owns it.</summary>
+    public static ActorSystem Start(Config config) => Start(config, HostLog.Create(LogFormat.Text, Console.Error));
+
     /// <summary>Creates the node's actor system, logging into <paramref name="log"/>; the caller owns both.</summary>
     public static ActorSystem Start(Config config, HostLog log) => log.CreateSystem(ClusterNodeOptions.SystemName, config);
 

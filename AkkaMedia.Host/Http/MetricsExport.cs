@@ -16,6 +16,19 @@ internal sealed class MetricsExport : IDisposable
 
     private readonly IDisposable _meters;
 
+    static MetricsExport()
+    {
+        // prometheus-net's global registry would otherwise listen to every meter and event counter of the process as
+        // soon as it is touched; nothing exports it, so it would only cost.
+        Metrics.SuppressDefaultMetrics(new SuppressDefaultMetricOptions
+        {
+            SuppressMeters = true,
+            SuppressEventCounters = true,
+            SuppressProcessMetrics = true,
+            SuppressDebugMetrics = true,
+        });
+    }
+
     public MetricsExport()
     {
         Registry = Metrics.NewCustomRegistry();
@@ -23,6 +36,8 @@ internal sealed class MetricsExport : IDisposable
         _meters = MeterAdapter.StartListening(new MeterAdapterOptions
         {
             Registry = Registry,
+            // The options' factory defaults to the global registry's and wins over Registry: name ours explicitly.
+            MetricFactory = Metrics.WithCustomRegistry(Registry),
             InstrumentFilterPredicate = Exported,
         });
     }

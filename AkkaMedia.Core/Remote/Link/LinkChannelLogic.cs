@@ -106,6 +106,16 @@ internal abstract class LinkChannelLogic<TIn, TOut> : GraphStageLogic, ILinkStag
     {
     }
 
+    /// <summary>Called for each element this end sends to its peer, before it is sent.</summary>
+    protected virtual void OnElementSent(TIn element)
+    {
+    }
+
+    /// <summary>Called for each element the peer sent, as it is pushed downstream.</summary>
+    protected virtual void OnElementReceived(TOut element)
+    {
+    }
+
     private void Fail(Exception cause)
     {
         Failure ??= cause;
@@ -129,7 +139,9 @@ internal abstract class LinkChannelLogic<TIn, TOut> : GraphStageLogic, ILinkStag
 
     private void OnPush()
     {
-        _link!.SendData(_channel, Grab(_inlet)!);
+        var element = Grab(_inlet);
+        OnElementSent(element);
+        _link!.SendData(_channel, element!);
         _credit--;
         PullIfCredit();
     }
@@ -156,7 +168,9 @@ internal abstract class LinkChannelLogic<TIn, TOut> : GraphStageLogic, ILinkStag
     {
         if (_received.TryDequeue(out var next))
         {
-            Push(_outlet, (TOut)next);
+            var element = (TOut)next;
+            OnElementReceived(element);
+            Push(_outlet, element);
             if (++_consumed >= Math.Max(1, Window / 2))
             {
                 _link!.SendDemand(_channel, _consumed);

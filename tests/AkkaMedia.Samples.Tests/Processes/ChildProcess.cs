@@ -26,6 +26,9 @@ internal sealed class ChildProcess : IAsyncDisposable
     /// <summary>The command line, for failure messages.</summary>
     public string Description { get; }
 
+    /// <summary>The process id, e.g. to send it a signal.</summary>
+    public int Id => _process.Id;
+
     /// <summary>True once the process has ended (exited or killed).</summary>
     public bool HasExited => _process.HasExited;
 
