@@ -72,7 +72,7 @@ public sealed class ExecutorActor : ReceiveActor, IWithTimers
             var found = _sessions.TryGetValue(kill.SessionId, out var session);
             if (found)
             {
-                _log.Warning("Session {0} ({1}) killed by an operator", kill.SessionId, session!.Kind);
+                _log.ForSession(kill.SessionId).Warning("Session of {Kind} killed by an operator: {Reason}", session!.Kind, kill.Reason);
                 if (session.Metrics.Counters is null)
                 {
                     // An object session has no stream to fail: stopping it fails the client's pending and later calls.
@@ -102,7 +102,7 @@ public sealed class ExecutorActor : ReceiveActor, IWithTimers
             if (_sessions.Remove(id, out var ended))
             {
                 _metrics.SessionEnded(ended.Metrics);
-                _log.Debug("Session {0} ended; {1} active", id, _sessions.Count);
+                _log.ForSession(id).Debug("Session ended; {ActiveSessions} active", _sessions.Count);
                 if (_sessions.Count == 0 && _drainWaiters.Count > 0)
                 {
                     AnswerDrain();

@@ -18,6 +18,7 @@ namespace AkkaMedia.Executor;
 /// Counts the elements entering and leaving the node, with their payload bytes, in its <see cref="SessionMetrics"/>, and
 /// counts a failed stream as one error: of the node (or user code, for a shipped node) when the failure came out of the
 /// node, otherwise lost client, operator kill or failed start.
+/// Logs its start and end (info), and why it failed (warning), with the session id as property <c>SessionId</c>.
 /// </summary>
 internal sealed class SessionActor : ReceiveActor, IWithTimers
 {
@@ -26,6 +27,7 @@ internal sealed class SessionActor : ReceiveActor, IWithTimers
     private readonly ExecutorSettings _settings;
     private readonly LinkServer? _linkServer;
     private readonly SharedKillSwitch _killSwitch;
+    private readonly ILoggingAdapter _log;
     private readonly SessionMetrics _metrics;
     private readonly FailureOrigin _origin = new();
     private string? _stopKind;
@@ -33,6 +35,7 @@ internal sealed class SessionActor : ReceiveActor, IWithTimers
     public SessionActor(OpenSession request, Flow<object, object, NotUsed> node, ExecutorSettings settings, LinkServer? linkServer, SessionMetrics metrics)
     {
         _request = request;
+        _log = SessionLog.For(Context, request.SessionId);
         _metrics = metrics;
         var counters = metrics.Counters!;
         var origin = _origin;
@@ -66,16 +69,25 @@ internal sealed class SessionActor : ReceiveActor, IWithTimers
         Receive<LinkExpected>(_ => _request.Client.Tell(new SessionOpened(_request.SessionId, null, Self, _linkServer!.Endpoint)));
         Receive<StreamDone>(done =>
         {
-            if (done.Failed)
+            if (done.Failure is { } failure)
             {
+                _log.Warning("Session of {NodeType} failed: {Reason}", _request.NodeType, failure.GetBaseException().Message);
                 _metrics.Error(_stopKind ?? (_origin.Node
                     ? _metrics.IsShipped ? ExecutorErrorKind.UserCode : ExecutorErrorKind.NodeFailure
                     : ExecutorErrorKind.SessionLost));
             }
+            else
+            {
+                _log.Info("Session of {NodeType} ended", _request.NodeType);
+            }
 
             Context.Stop(Self);
         });
-        Receive<CloseSession>(_ => _killSwitch.Shutdown());
+        Receive<CloseSession>(_ =>
+        {
+            _log.Debug("The client closed the session");
+            _killSwitch.Shutdown();
+        });
         Receive<ExecutorActor.KillSession>(kill =>
         {
             _stopKind ??= ExecutorErrorKind.Killed;
@@ -99,6 +111,7 @@ internal sealed class SessionActor : ReceiveActor, IWithTimers
         {
             if (t.ActorRef.Equals(_request.Client))
             {
+                _log.Warning("Client {Client} is gone; the session stops", _request.Client.Path);
                 _metrics.Error(_stopKind ??= ExecutorErrorKind.SessionLost);
                 _killSwitch.Abort(new InvalidOperationException($"Client {_request.Client.Path} of session {_request.SessionId} is gone."));
                 Context.Stop(Self);
@@ -106,7 +119,7 @@ internal sealed class SessionActor : ReceiveActor, IWithTimers
         });
         Receive<Status.Failure>(f =>
         {
-            Context.GetLogger().Warning("Session {0} ({1}) could not start: {2}", _request.SessionId, _request.NodeType, f.Cause.Message);
+            _log.Warning("Session of {NodeType} could not start: {Reason}", _request.NodeType, f.Cause.Message);
             _metrics.Error(_stopKind ??= ExecutorErrorKind.StartFailed);
             Context.Stop(Self);
         });
@@ -117,6 +130,7 @@ internal sealed class SessionActor : ReceiveActor, IWithTimers
     protected override void PreStart()
     {
         Context.Watch(_request.Client);
+        _log.Info("Session of {NodeType} started over {Transport} for client {Client}", _request.NodeType, _request.Input is null ? "link" : "streamrefs", _request.Client.Path);
         if (_request.Input is null)
         {
             RunOverLink();
@@ -184,18 +198,11 @@ internal sealed class SessionActor : ReceiveActor, IWithTimers
     private void NotifyWhenDone(Task done)
     {
         var self = Self;
-        done.ContinueWith(t => self.Tell(t.IsFaulted ? StreamDone.Failure : StreamDone.Success), TaskScheduler.Default);
+        done.ContinueWith(t => self.Tell(new StreamDone(t.Exception)), TaskScheduler.Default);
     }
 
-    private sealed class StreamDone
-    {
-        public static readonly StreamDone Success = new(false);
-        public static readonly StreamDone Failure = new(true);
-
-        private StreamDone(bool failed) => Failed = failed;
-
-        public bool Failed { get; }
-    }
+    /// <summary>The session's stream ended; <paramref name="Failure"/> says why when it failed.</summary>
+    private sealed record StreamDone(Exception? Failure);
 
     /// <summary>Where a stream failure was first seen: entering the node (from the client, the kill switch) or leaving it.</summary>
     private sealed class FailureOrigin

@@ -29,7 +29,7 @@ internal sealed class ObjectSessionActor : ReceiveActor, IWithTimers
     private readonly LoadSlot<LoadedObject> _slot = new();
     private readonly Queue<(IObjectSessionMessage Request, IActorRef Caller)> _queue = new();
     private readonly Dictionary<string, MethodInfo> _methods = new(StringComparer.Ordinal);
-    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly ILoggingAdapter _log;
     private readonly SessionMetrics _metrics;
     private LoadedObject? _loaded;
     private (long CallId, IActorRef Caller)? _running;
@@ -41,6 +41,7 @@ internal sealed class ObjectSessionActor : ReceiveActor, IWithTimers
         _metrics = metrics;
         _host = host;
         _callTimeout = callTimeout;
+        _log = SessionLog.For(Context, request.SessionId);
         Loading();
     }
 
@@ -87,6 +88,7 @@ internal sealed class ObjectSessionActor : ReceiveActor, IWithTimers
                 return;
             }
 
+            _log.Info("Object session of {EntryAssembly} started for client {Client}", _request.EntryAssembly, _request.Client.Path);
             _metrics.CodeLoaded();
             _request.Client.Tell(new ObjectSessionOpened(_request.SessionId, Self, _callTimeout));
             Become(Ready);
@@ -138,7 +140,7 @@ internal sealed class ObjectSessionActor : ReceiveActor, IWithTimers
 
             var message = $"A call on remote object session {_request.SessionId} did not complete within {_callTimeout.TotalSeconds:0.###} s; the session was stopped. " +
                 "Its thread cannot be aborted and is abandoned on the executor.";
-            _log.Warning("{0}", message);
+            _log.Warning("A call did not complete within {CallTimeout}; the session stops and abandons its thread", _callTimeout);
             _metrics.Error(ExecutorErrorKind.CallTimeout);
             running.Caller.Tell(new CallFailed(timedOut.CallId, CallFailure.Timeout, typeof(TimeoutException).FullName!, message, string.Empty));
             Context.Stop(Self);
@@ -193,6 +195,7 @@ internal sealed class ObjectSessionActor : ReceiveActor, IWithTimers
 
     private void Refuse(string message, Exception? cause)
     {
+        _log.Warning("Object session of {EntryAssembly} refused: {Reason}", _request.EntryAssembly, message);
         _metrics.CodeRefused(cause);
         _request.Client.Tell(new SessionRefused(_request.SessionId, RefusalReason.CodeRejected, message));
         Context.Stop(Self);
@@ -202,7 +205,7 @@ internal sealed class ObjectSessionActor : ReceiveActor, IWithTimers
     {
         if (actor.Equals(_request.Client))
         {
-            _log.Info("Client {0} of object session {1} is gone; the session stops.", actor.Path, _request.SessionId);
+            _log.Info("Client {Client} of the object session is gone; the session stops", actor.Path);
             Context.Stop(Self);
         }
     }

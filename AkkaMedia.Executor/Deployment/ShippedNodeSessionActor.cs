@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Event;
 using AkkaMedia.Deployment;
 using AkkaMedia.Deployment.Objects;
 using AkkaMedia.Executor.Diagnostics;
@@ -19,6 +20,7 @@ internal sealed class ShippedNodeSessionActor : ReceiveActor, IWithTimers
     private readonly OpenNodeSession _request;
     private readonly UserCodeHost _host;
     private readonly LoadSlot<LoadedObject> _slot = new();
+    private readonly ILoggingAdapter _log;
     private readonly SessionMetrics _metrics;
     private LoadedObject? _loaded;
     private IActorRef? _stream;
@@ -27,6 +29,7 @@ internal sealed class ShippedNodeSessionActor : ReceiveActor, IWithTimers
     {
         _request = request;
         _host = host;
+        _log = SessionLog.For(Context, request.SessionId);
         _metrics = metrics;
 
         Receive<Loaded>(_ =>
@@ -42,6 +45,7 @@ internal sealed class ShippedNodeSessionActor : ReceiveActor, IWithTimers
             try
             {
                 var (flow, name) = ShippedNodeFlow.Create(_loaded.Holder);
+                _log.Info("Shipped node {NodeName} of {EntryAssembly} loaded", name, _request.EntryAssembly);
                 var open = new OpenSession(_request.SessionId, name, string.Empty, _request.Input, _request.Client);
                 _metrics.CodeLoaded();
                 _stream = Context.ActorOf(Props.Create(() => new SessionActor(open, flow, settings, linkServer, metrics)), "stream");
@@ -124,6 +128,7 @@ internal sealed class ShippedNodeSessionActor : ReceiveActor, IWithTimers
 
     private void Refuse(string message, Exception? cause)
     {
+        _log.Warning("Shipped node of {EntryAssembly} refused: {Reason}", _request.EntryAssembly, message);
         _metrics.CodeRefused(cause);
         _request.Client.Tell(new SessionRefused(_request.SessionId, RefusalReason.CodeRejected, message));
         Context.Stop(Self);

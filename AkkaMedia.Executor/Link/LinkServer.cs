@@ -109,6 +109,7 @@ internal sealed class LinkServer : IDisposable
         }
         else
         {
+            _system.Log.ForSession(sessionId).Warning("A media link channel from {Peer} asked for a session that is not waiting for one (it timed out or was closed)", link.Peer);
             link.SendFailure(channel, $"This executor has no session '{sessionId}' waiting for a link (it timed out or was closed).");
         }
     }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using AkkaMedia.Host.Logs;
 
 namespace AkkaMedia.Host.Commands;
 
@@ -69,6 +70,11 @@ internal static class CommonOptions
     public static Option<string?> HttpHostname(string defaultText = "Default: akka-media.http.hostname, empty = the admin server's address (127.0.0.1).") => new("--http-hostname")
     {
         Description = $"Address the HTTP endpoints listen on. {defaultText}",
+    };
+
+    public static Option<LogFormat?> LogFormat() => new("--log-format")
+    {
+        Description = "Log lines on standard error: text (one readable line per event) or json (one JSON object per line, CLEF). Default: akka-media.log.format (text).",
     };
 
     /// <summary>Flattens values given as repeated options and/or comma-separated lists.</summary>

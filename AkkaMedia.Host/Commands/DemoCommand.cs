@@ -7,6 +7,7 @@ using AkkaMedia.Host.Admin;
 using AkkaMedia.Host.Demo;
 using AkkaMedia.Host.Hosting;
 using AkkaMedia.Host.Http;
+using AkkaMedia.Host.Logs;
 
 namespace AkkaMedia.Host.Commands;
 
@@ -52,6 +53,7 @@ internal static class DemoCommand
         var adminPort = CommonOptions.AdminPort();
         var httpPort = CommonOptions.HttpPort("On the embedded executor node, while the demo runs; not with --local. Default: off.");
         var httpHostname = CommonOptions.HttpHostname("Default: 127.0.0.1.");
+        var logFormat = CommonOptions.LogFormat();
         var command = new Command(
             "demo",
             "Run source → gain → echo (on an executor node started in this process, over loopback remoting) → resample to 16 kHz → WAV file, with voice-activity detection on the resampled audio, and report frames, durations, speed and speech/silence counts.")
@@ -64,6 +66,7 @@ internal static class DemoCommand
             adminPort,
             httpPort,
             httpHostname,
+            logFormat,
         };
         command.SetAction((parseResult, cancellationToken) => RunAsync(
             new DemoOptions(
@@ -76,6 +79,7 @@ internal static class DemoCommand
                 AdminPort = parseResult.GetValue(adminPort),
                 HttpPort = parseResult.GetValue(httpPort),
                 HttpHostname = parseResult.GetValue(httpHostname),
+                LogFormat = parseResult.GetValue(logFormat) ?? LogFormat.Text,
             },
             parseResult.InvocationConfiguration.Output,
             parseResult.InvocationConfiguration.Error,
@@ -90,6 +94,7 @@ internal static class DemoCommand
         ActorSystem? local = null;
         AdminServer? admin = null;
         HttpServer? http = null;
+        using var log = HostLog.Create(options.LogFormat, stderr);
         try
         {
             ActorSystem system;
@@ -97,13 +102,13 @@ internal static class DemoCommand
             string where;
             if (options.LocalEcho)
             {
-                system = local = MediaActorSystem.Create("akkamedia-demo", QuietLogging);
+                system = local = log.CreateSystem("akkamedia-demo", QuietLogging);
                 echo = DemoPipeline.LocalEcho();
                 where = "in this process";
             }
             else
             {
-                cluster = await EmbeddedCluster.StartAsync(cancellationToken);
+                cluster = await EmbeddedCluster.StartAsync(log, cancellationToken);
                 system = cluster.Client;
                 echo = DemoPipeline.RemoteEcho();
                 where = $"on executor {cluster.ExecutorAddress} (embedded node, loopback remoting)";

@@ -4,6 +4,7 @@ using AkkaMedia.Executor;
 using AkkaMedia.Host.Admin;
 using AkkaMedia.Host.Hosting;
 using AkkaMedia.Host.Http;
+using AkkaMedia.Host.Logs;
 using AkkaMedia.Nodes;
 
 namespace AkkaMedia.Host.Commands;
@@ -48,9 +49,10 @@ internal static class NodeCommand
             Description = "Seconds a stopping executor (SIGTERM, Ctrl-C, cluster leave) lets running sessions finish before it fails them (0 = at once). Default: akka-media.executor.drain-timeout (30 s).",
         };
         CommonOptions.Require(drainTimeout, seconds => seconds is null or (>= 0 and <= 86400), "--drain-timeout must be a number of seconds between 0 and 86400, e.g. --drain-timeout 30.");
+        var logFormat = CommonOptions.LogFormat();
         var command = new Command(Name, "Start an AkkaMedia cluster node; with the 'executor' role it runs remote stages for clients. It serves admin commands (akkamedia cmd) on --admin-port.")
         {
-            hostname, port, seeds, roles, config, adminPort, adminHostname, httpPort, httpHostname, drainTimeout,
+            hostname, port, seeds, roles, config, adminPort, adminHostname, httpPort, httpHostname, drainTimeout, logFormat,
         };
         CommonOptions.Require(port, p => p is >= 0 and <= 65535, "--port must be between 0 and 65535.");
         command.SetAction(async (parse, cancellationToken) =>
@@ -70,6 +72,7 @@ internal static class NodeCommand
                 HttpPort = parse.GetValue(httpPort),
                 HttpHostname = parse.GetValue(httpHostname),
                 DrainTimeout = parse.GetValue(drainTimeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+                LogFormat = parse.GetValue(logFormat),
             },
             parse.InvocationConfiguration.Output,
             parse.InvocationConfiguration.Error,
@@ -84,6 +87,7 @@ internal static class NodeCommand
         ExecutorSettings? executorSettings = null;
         AdminSettings adminSettings;
         HttpSettings httpSettings;
+        LogFormat logFormat;
         try
         {
             // The node handles Ctrl-C and SIGTERM itself (StopSignals) and then runs coordinated shutdown once, with the
@@ -98,6 +102,7 @@ internal static class NodeCommand
 
             adminSettings = AdminSettings.Create(config);
             httpSettings = HttpSettings.Create(config);
+            logFormat = HostLog.FormatOf(options.LogFormat, config);
         }
         catch (ArgumentException e)
         {
@@ -105,10 +110,11 @@ internal static class NodeCommand
             return 2;
         }
 
+        using var log = HostLog.Create(logFormat, stderr);
         ActorSystem system;
         try
         {
-            system = ClusterNode.Start(config);
+            system = ClusterNode.Start(config, log);
         }
         catch (Exception e)
         {

@@ -7,16 +7,21 @@ using Akka.Streams;
 using Akka.Streams.Dsl;
 using AkkaMedia.Frames;
 using AkkaMedia.Host.Hosting;
+using AkkaMedia.Host.Logs;
 using AkkaMedia.Host.Pipelines;
+using AkkaMedia.Host.Progress;
 using AkkaMedia.Nodes;
 using AkkaMedia.Remote;
+using Spectre.Console;
 
 namespace AkkaMedia.Host.Commands;
 
 /// <summary>
 /// <c>akkamedia run PIPELINE.conf</c>: runs a pipeline described in a HOCON file, joining the cluster
-/// at <c>--seeds</c> as a client when a stage is <c>remote = true</c>. Prints progress every second and
-/// a summary. Exit code 0 on success, 1 when the run failed (the reason names the stage or executor),
+/// at <c>--seeds</c> as a client when a stage is <c>remote = true</c>. Shows progress (frames, media time,
+/// real-time factor) as a live bar when standard output is a terminal, else as a line every second, then a
+/// summary line <c>run: done: N elements in T ms[, S s of audio (real-time factor R)][; wrote PATH]</c>. Log
+/// lines go to standard error (<c>--log-format</c>). Exit code 0 on success, 1 when the run failed (the reason names the stage or executor),
 /// 2 when the file or the arguments are wrong (the message names file, line and key).
 /// </summary>
 internal static class RunCommand
@@ -30,13 +35,14 @@ internal static class RunCommand
         var hostname = new Option<string>("--hostname") { Description = "Address this client listens on (executors connect back to it).", DefaultValueFactory = _ => "127.0.0.1" };
         var transport = new Option<RemoteTransport?>("--transport") { Description = "How remote stages carry frames: StreamRefs or MediaLink (default from configuration)." };
         var config = CommonOptions.ConfigFile();
+        var logFormat = CommonOptions.LogFormat();
         var command = new Command("run", "Run a pipeline described in a HOCON file; stages marked remote = true run on executors of the cluster at --seeds.")
         {
-            file, seeds, input, output, hostname, transport, config,
+            file, seeds, input, output, hostname, transport, config, logFormat,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(
             parse.GetValue(file)!,
-            new ClusterNodeOptions(parse.GetValue(hostname)!, 0, CommonOptions.Split(parse.GetValue(seeds)), ["client"], parse.GetValue(config)),
+            new ClusterNodeOptions(parse.GetValue(hostname)!, 0, CommonOptions.Split(parse.GetValue(seeds)), ["client"], parse.GetValue(config)) { LogFormat = parse.GetValue(logFormat) },
             parse.GetValue(input),
             parse.GetValue(output),
             parse.GetValue(transport),
@@ -58,6 +64,7 @@ internal static class RunCommand
     {
         PipelineDefinition pipeline;
         Akka.Configuration.Config config;
+        LogFormat logFormat;
         try
         {
             pipeline = PipelineDefinition.Load(file, BuiltInNodes.CreateRegistry(), input, output);
@@ -71,6 +78,7 @@ internal static class RunCommand
             config = remote.Count > 0
                 ? node.ToConfig("client.conf")
                 : HostConfig.Embedded("demo.conf").WithFallback(AkkaMediaConfig.Default);
+            logFormat = HostLog.FormatOf(node.LogFormat, config);
         }
         catch (Exception e) when (e is PipelineFileException or ArgumentException)
         {
@@ -79,10 +87,11 @@ internal static class RunCommand
         }
 
         var hasRemote = pipeline.Stages.Any(s => s.Remote);
+        using var log = HostLog.Create(logFormat, stderr);
         ActorSystem system;
         try
         {
-            system = hasRemote ? ClusterNode.Start(config) : MediaActorSystem.Create("media", config);
+            system = hasRemote ? ClusterNode.Start(config, log) : log.CreateSystem("media", config);
         }
         catch (Exception e)
         {
@@ -90,8 +99,7 @@ internal static class RunCommand
             return 1;
         }
 
-        var processed = 0L;
-        using var progress = new Timer(_ => stdout.WriteLine($"run: {Interlocked.Read(ref processed)} elements through the pipeline"), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        IAsyncDisposable? progress = null;
         try
         {
             // No wait for membership here: remote stages wait for an executor themselves, up to
@@ -106,6 +114,8 @@ internal static class RunCommand
                     : stage.Descriptor.CreateUntypedFlow(stage.Descriptor.Bind(stage.Settings)));
             }
 
+            var counters = new RunCounters();
+            progress = StartProgress(counters, MediaDuration.Of(pipeline.Source), stdout, log);
             var started = Stopwatch.GetTimestamp();
             var (killSwitch, summary) = graph
                 .Via(pipeline.Sink.CreateSink!(pipeline.Sink.Settings))
@@ -113,7 +123,7 @@ internal static class RunCommand
                 .ToMaterialized(
                     Sink.Aggregate<object, (long Count, TimeSpan Media)>((0L, TimeSpan.Zero), (acc, element) =>
                     {
-                        Interlocked.Increment(ref processed);
+                        counters.Record(element);
                         return (acc.Count + 1, acc.Media + element switch
                         {
                             AudioFrame audio => audio.Duration,
@@ -125,6 +135,7 @@ internal static class RunCommand
             await using var registration = cancellationToken.Register(() => killSwitch.Abort(new OperationCanceledException(cancellationToken)));
             var (count, media) = await summary;
             var wall = Stopwatch.GetElapsedTime(started);
+            await StopProgressAsync();
             var c = CultureInfo.InvariantCulture;
             var summaryText = string.Create(c, $"run: done: {count} elements in {wall.TotalMilliseconds:0} ms");
             if (media > TimeSpan.Zero)
@@ -142,19 +153,47 @@ internal static class RunCommand
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            await StopProgressAsync();
             await stderr.WriteLineAsync("run: cancelled.");
             return 1;
         }
         catch (Exception e)
         {
+            await StopProgressAsync();
             await stderr.WriteLineAsync($"run failed: {Explain(e)}");
             return 1;
         }
         finally
         {
-            await progress.DisposeAsync();
+            await StopProgressAsync();
             await LeaveAsync(system);
         }
+
+        // The display ends (a bar draws its last state) before anything else is printed below it.
+        async Task StopProgressAsync()
+        {
+            var running = progress;
+            progress = null;
+            if (running is not null)
+            {
+                await running.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>
+    /// The live bar when <paramref name="stdout"/> is the console on a terminal, else a line a second. The bar prints
+    /// the log lines above itself when they would go to the same terminal (standard error not redirected).
+    /// </summary>
+    private static IAsyncDisposable StartProgress(RunCounters counters, TimeSpan? total, TextWriter stdout, HostLog log)
+    {
+        if (!ReferenceEquals(stdout, Console.Out) || Console.IsOutputRedirected)
+        {
+            return new PlainProgressDisplay(stdout, counters, total, TimeSpan.FromSeconds(1));
+        }
+
+        var sameTerminal = ReferenceEquals(log.Output.Writer, Console.Error) && !Console.IsErrorRedirected;
+        return new LiveProgressDisplay(AnsiConsole.Console, counters, total, sameTerminal ? log.Output : null);
     }
 
     /// <summary>Leaves the cluster gracefully when it answers, without waiting long for members that are gone.</summary>

@@ -19,4 +19,7 @@ internal sealed record DemoOptions(string? Input, string Output, TimeSpan Durati
 
     /// <summary>Address of the HTTP endpoints; null = <c>akka-media.http.hostname</c>.</summary>
     public string? HttpHostname { get; init; }
+
+    /// <summary>How the demo's nodes write their log lines to standard error (<c>--log-format</c>).</summary>
+    public Logs.LogFormat LogFormat { get; init; }
 }

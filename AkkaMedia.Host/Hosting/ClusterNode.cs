@@ -1,14 +1,18 @@
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Configuration;
+using AkkaMedia.Host.Logs;
 
 namespace AkkaMedia.Host.Hosting;
 
 /// <summary>Starts cluster nodes and waits for them to join.</summary>
 internal static class ClusterNode
 {
-    /// <summary>Creates the node's actor system; the caller owns it.</summary>
-    public static ActorSystem Start(Config config) => MediaActorSystem.Create(ClusterNodeOptions.SystemName, config);
+    /// <summary>Creates the node's actor system, logging as text to standard error; the caller owns it.</summary>
+    public static ActorSystem Start(Config config) => Start(config, HostLog.Create(LogFormat.Text, Console.Error));
+
+    /// <summary>Creates the node's actor system, logging into <paramref name="log"/>; the caller owns both.</summary>
+    public static ActorSystem Start(Config config, HostLog log) => log.CreateSystem(ClusterNodeOptions.SystemName, config);
 
     /// <summary>Completes when <paramref name="system"/> is an up member of its cluster.</summary>
     /// <exception cref="TimeoutException">It did not join within <paramref name="timeout"/>; the message names the seeds tried.</exception>

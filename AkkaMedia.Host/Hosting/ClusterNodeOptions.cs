@@ -1,6 +1,7 @@
 using System.Globalization;
 using Akka.Configuration;
 using AkkaMedia.Executor;
+using AkkaMedia.Host.Logs;
 
 namespace AkkaMedia.Host.Hosting;
 
@@ -28,6 +29,9 @@ internal sealed record ClusterNodeOptions(string Hostname, int Port, IReadOnlyLi
 
     /// <summary>How long a stopping executor waits for its sessions (<c>--drain-timeout</c>); null = <c>akka-media.executor.drain-timeout</c>.</summary>
     public TimeSpan? DrainTimeout { get; init; }
+
+    /// <summary>The log format (<c>--log-format</c>); null = <c>akka-media.log.format</c>.</summary>
+    public LogFormat? LogFormat { get; init; }
 
     /// <summary>This node's own address.</summary>
     public string SelfAddress => $"akka.tcp://{SystemName}@{Hostname}:{Port}";

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Configuration;
 using AkkaMedia.Executor;
+using AkkaMedia.Host.Logs;
 using AkkaMedia.Nodes;
 using AkkaMedia.Remote;
 
@@ -29,18 +30,22 @@ internal sealed class EmbeddedCluster : IAsyncDisposable
     /// <summary>The executor node's address, <c>akka.tcp://media@127.0.0.1:port</c>.</summary>
     public string ExecutorAddress { get; }
 
-    /// <summary>Starts both nodes and completes when the client sees the executor ready.</summary>
-    public static async Task<EmbeddedCluster> StartAsync(CancellationToken cancellationToken)
+    /// <summary>Starts both nodes, logging as text to standard error, and completes when the client sees the executor ready.</summary>
+    public static Task<EmbeddedCluster> StartAsync(CancellationToken cancellationToken) =>
+        StartAsync(HostLog.Create(LogFormat.Text, Console.Error), cancellationToken);
+
+    /// <summary>Starts both nodes, logging into <paramref name="log"/> (owned by the caller), and completes when the client sees the executor ready.</summary>
+    public static async Task<EmbeddedCluster> StartAsync(HostLog log, CancellationToken cancellationToken)
     {
         var demo = HostConfig.Embedded("demo.conf");
-        var executor = ClusterNode.Start(Layer(demo, "executor.conf", "executor"));
+        var executor = ClusterNode.Start(Layer(demo, "executor.conf", "executor"), log);
         ActorSystem? client = null;
         try
         {
             var executorAddress = ((ExtendedActorSystem)executor).Provider.DefaultAddress;
             MediaExecutor.Start(executor, BuiltInNodes.CreateRegistry());
             Cluster.Get(executor).Join(executorAddress);
-            client = ClusterNode.Start(Layer(demo, "client.conf", "client"));
+            client = ClusterNode.Start(Layer(demo, "client.conf", "client"), log);
             Cluster.Get(client).Join(executorAddress);
             var cluster = new EmbeddedCluster(executor, client);
             var found = await ExecutorDirectory.Get(client).GetExecutorsAsync("executor", TimeSpan.FromSeconds(20), cancellationToken).ConfigureAwait(false);

@@ -71,7 +71,7 @@ public sealed class ClientCrashSpec : Akka.TestKit.Xunit2.TestKit, IClassFixture
             run.Kill();
         }
 
-        var decision = await executor.Process.WaitForLineAsync(l => l.Contains("SBR took decision", StringComparison.Ordinal), TimeSpan.FromSeconds(60), "split-brain resolver decision");
+        var decision = await executor.Process.WaitForLogLineAsync(l => l.Contains("SBR took decision", StringComparison.Ordinal), TimeSpan.FromSeconds(60), "split-brain resolver decision");
         Assert.Contains("DownUnreachable", decision);
         Assert.DoesNotContain("including myself", decision);
 

@@ -18,7 +18,8 @@ public sealed class HostProcess : IAsyncDisposable
     private readonly object _gate = new();
     private readonly StringBuilder _transcript = new();
     private readonly List<string> _stdout = [];
-    private readonly List<(Func<string, bool> Match, TaskCompletionSource<string> Found)> _waiters = [];
+    private readonly List<string> _stderr = [];
+    private readonly List<(Func<string, bool> Match, bool OnStandardError, TaskCompletionSource<string> Found)> _waiters = [];
     private readonly TaskCompletionSource _stdoutClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     static HostProcess()
@@ -89,12 +90,22 @@ public sealed class HostProcess : IAsyncDisposable
     /// written before the call). Fails, with the transcript, when the process closes its output first or
     /// after <paramref name="timeout"/>.
     /// </summary>
-    public async Task<string> WaitForLineAsync(Func<string, bool> match, TimeSpan timeout, string what)
+    public Task<string> WaitForLineAsync(Func<string, bool> match, TimeSpan timeout, string what) =>
+        WaitForLineAsync(match, onStandardError: false, timeout, what);
+
+    /// <summary>
+    /// Completes with the first log line (standard error, where the host writes its log) that
+    /// <paramref name="match"/> accepts; fails as <see cref="WaitForLineAsync(Func{string, bool}, TimeSpan, string)"/> does.
+    /// </summary>
+    public Task<string> WaitForLogLineAsync(Func<string, bool> match, TimeSpan timeout, string what) =>
+        WaitForLineAsync(match, onStandardError: true, timeout, what);
+
+    private async Task<string> WaitForLineAsync(Func<string, bool> match, bool onStandardError, TimeSpan timeout, string what)
     {
         var found = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_gate)
         {
-            var line = _stdout.FirstOrDefault(match);
+            var line = (onStandardError ? _stderr : _stdout).FirstOrDefault(match);
             if (line is not null)
             {
                 return line;
@@ -105,7 +116,7 @@ public sealed class HostProcess : IAsyncDisposable
                 throw new InvalidOperationException($"The process ended without printing {what}.{Environment.NewLine}{Transcript}");
             }
 
-            _waiters.Add((match, found));
+            _waiters.Add((match, onStandardError, found));
         }
 
         try
@@ -185,16 +196,13 @@ public sealed class HostProcess : IAsyncDisposable
             else
             {
                 _transcript.Append(isError ? "err| " : "out| ").AppendLine(line);
-                if (!isError)
+                (isError ? _stderr : _stdout).Add(line);
+                for (var i = _waiters.Count - 1; i >= 0; i--)
                 {
-                    _stdout.Add(line);
-                    for (var i = _waiters.Count - 1; i >= 0; i--)
+                    if (_waiters[i].OnStandardError == isError && _waiters[i].Match(line))
                     {
-                        if (_waiters[i].Match(line))
-                        {
-                            (matched ??= []).Add(_waiters[i].Found);
-                            _waiters.RemoveAt(i);
-                        }
+                        (matched ??= []).Add(_waiters[i].Found);
+                        _waiters.RemoveAt(i);
                     }
                 }
             }

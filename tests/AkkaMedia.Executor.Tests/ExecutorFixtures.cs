@@ -5,3 +5,6 @@ namespace AkkaMedia.Executor.Tests;
 
 /// <summary>An in-process executor that serves the test node types, limited to 2 sessions.</summary>
 public sealed class TestExecutor() : ExecutorFixture(TestRegistry.Create(), ConfigurationFactory.ParseString("akka-media.executor.max-sessions = 2"));
+
+/// <summary>An executor logging at info, so that its sessions' start and end are logged.</summary>
+public sealed class InfoLoggingExecutor() : ExecutorFixture(TestRegistry.Create(), ConfigurationFactory.ParseString("akka.loglevel = INFO"));

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Threading.Channels;
 using Akka.Actor;
 using Akka.Event;
+using AkkaMedia.Host.Logs;
 
 namespace AkkaMedia.Host.Admin.Palettes;
 
@@ -67,11 +68,16 @@ internal static class LogPalette
         }
     }
 
-    /// <summary>Turns each log event into a line for a tail.</summary>
+    /// <summary>Turns each log event into a line for a tail, with the session it concerns when it carries one.</summary>
     private sealed class LogTailActor : ReceiveActor
     {
         public LogTailActor(ChannelWriter<string> lines) => Receive<LogEvent>(e => lines.TryWrite(
-            $"{e.Timestamp.ToUniversalTime().ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture)} {Name(e.LogLevel()).ToUpperInvariant()} {e.LogSource}: {e.Message}"
+            $"{e.Timestamp.ToUniversalTime().ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture)} {Name(e.LogLevel()).ToUpperInvariant()}{Session(e)} {e.LogSource}: {e.Message}"
             + (e.Cause is null ? string.Empty : $" ({e.Cause.GetType().Name}: {e.Cause.Message})")));
+
+        private static string Session(LogEvent e) =>
+            e.TryGetProperties(out var properties) && properties is not null && properties.TryGetValue(HostLog.SessionIdProperty, out var id)
+                ? $" [session {id}]"
+                : string.Empty;
     }
 }

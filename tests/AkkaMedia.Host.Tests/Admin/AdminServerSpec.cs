@@ -248,6 +248,40 @@ public sealed class AdminServerSpec : Akka.TestKit.Xunit2.TestKit, IClassFixture
     }
 
     [Fact]
+    public async Task Log_tail_must_show_the_session_of_each_event_a_session_logs()
+    {
+        var bus = _fixture.Cluster.ExecutorNode.EventStream;
+        var before = bus.LogLevel;
+        try
+        {
+            Assert.Equal(0, (await _fixture.CmdAsync("log", "level", "info")).ExitCode);
+            using var tail = await RawAdminConnection.ConnectAsync(_fixture.Port);
+            await tail.SendAsync("\tlog\ttail\n");
+            Assert.StartsWith("|log events at level info", await tail.ReadLineAsync(Timeout));
+
+            await Source.From(Enumerable.Range(0, 3).Select(i => new AudioFrame(new float[160], 16000, 1, i)))
+                .Via(RemoteNode.Flow<AudioFrame, AudioFrame>("Gain", "gain = 0.5"))
+                .RunWith(Sink.Ignore<AudioFrame>(), _fixture.Cluster.Client.Materializer())
+                .WaitAsync(Timeout);
+
+            string? line;
+            do
+            {
+                line = await tail.ReadLineAsync(Timeout);
+                Assert.NotNull(line);
+            }
+            while (!line.Contains("Session of Gain started", StringComparison.Ordinal));
+            var started = Regex.Match(line, @"^\|\d\d:\d\d:\d\d\.\d{3} INFO \[session (?<id>[^\]]+)\] \S+/user/akka-media-executor/(?<actor>\S+): Session of Gain started over ");
+            Assert.True(started.Success, line);
+            Assert.Equal(started.Groups["actor"].Value, started.Groups["id"].Value);
+        }
+        finally
+        {
+            bus.SetLogLevel(before);
+        }
+    }
+
+    [Fact]
     public async Task An_unreachable_port_must_be_reported_in_one_line_without_a_stack_trace()
     {
         var port = AkkaMedia.Samples.Tests.Processes.LoopbackPort.Free();
