@@ -35,4 +35,10 @@ internal static class ExecutorErrorKind
 
     /// <summary>A session's stream could not start.</summary>
     public const string StartFailed = "start_failed";
+
+    /// <summary>Every kind, reported at 0 from the start so that rates and alerts have a series before the first failure.</summary>
+    public static readonly string[] All =
+    [
+        NodeFailure, UserCode, CallTimeout, SandboxViolation, CodeRejected, UploadRejected, Refused, SessionLost, Killed, DrainTimeout, StartFailed,
+    ];
 }

@@ -56,6 +56,11 @@ internal sealed class ExecutorMetrics : IExtension
             "Assembly bytes held in the package store now.");
         Meter.CreateObservableCounter("deploys", _deploys.Observe, "{deploy}",
             "Shipped code loaded for a session, by kind (shipped-node, object) and outcome (loaded, rejected, failed).");
+        foreach (var kind in ExecutorErrorKind.All)
+        {
+            _errors.Add(0, kind);
+        }
+
         system.RegisterOnTermination(Meter.Dispose);
     }
 

@@ -43,6 +43,10 @@ public sealed class MetricsRecorder : IDisposable
         return source.Where(r => r.Meter == meter && r.Instrument == instrument && Matches(r, tags)).Sum(r => r.Value);
     }
 
+    /// <summary>How many series (distinct tag sets) an observable instrument reports now.</summary>
+    public int Series(string meter, string instrument) =>
+        Observe().Count(r => r.Meter == meter && r.Instrument == instrument);
+
     /// <summary>Every value recorded so far by a histogram (or counter) with the given tags.</summary>
     public IReadOnlyList<double> Values(string meter, string instrument, params (string Name, string Value)[] tags) =>
         _recorded.Where(r => r.Meter == meter && r.Instrument == instrument && Matches(r, tags)).Select(r => r.Value).ToList();
