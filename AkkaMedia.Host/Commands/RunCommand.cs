@@ -7,6 +7,7 @@ using Akka.Streams;
 using Akka.Streams.Dsl;
 using AkkaMedia.Frames;
 using AkkaMedia.Host.Hosting;
+using AkkaMedia.Host.Http;
 using AkkaMedia.Host.Logs;
 using AkkaMedia.Host.Pipelines;
 using AkkaMedia.Host.Progress;
@@ -21,7 +22,9 @@ namespace AkkaMedia.Host.Commands;
 /// at <c>--seeds</c> as a client when a stage is <c>remote = true</c>. Shows progress (frames, media time,
 /// real-time factor) as a live bar when standard output is a terminal, else as a line every second, then a
 /// summary line <c>run: done: N elements in T ms[, S s of audio (real-time factor R)][; wrote PATH]</c>. Log
-/// lines go to standard error (<c>--log-format</c>). Exit code 0 on success, 1 when the run failed (the reason names the stage or executor),
+/// lines go to standard error (<c>--log-format</c>). With <c>--http-port</c> and a remote stage, <c>/healthz</c>,
+/// <c>/readyz</c> and <c>/metrics</c> (this client's round trips) are served while the pipeline runs, announced by a
+/// first line <c>HTTP url</c>. Exit code 0 on success, 1 when the run failed (the reason names the stage or executor),
 /// 2 when the file or the arguments are wrong (the message names file, line and key).
 /// </summary>
 internal static class RunCommand
@@ -36,13 +39,20 @@ internal static class RunCommand
         var transport = new Option<RemoteTransport?>("--transport") { Description = "How remote stages carry frames: StreamRefs or MediaLink (default from configuration)." };
         var config = CommonOptions.ConfigFile();
         var logFormat = CommonOptions.LogFormat();
+        var httpPort = CommonOptions.HttpPort("While the pipeline runs, for a pipeline with a remote stage: /metrics then shows this client's remote round trips and frames. Default: off.");
+        var httpHostname = CommonOptions.HttpHostname("Default: 127.0.0.1.");
         var command = new Command("run", "Run a pipeline described in a HOCON file; stages marked remote = true run on executors of the cluster at --seeds.")
         {
-            file, seeds, input, output, hostname, transport, config, logFormat,
+            file, seeds, input, output, hostname, transport, config, logFormat, httpPort, httpHostname,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(
             parse.GetValue(file)!,
-            new ClusterNodeOptions(parse.GetValue(hostname)!, 0, CommonOptions.Split(parse.GetValue(seeds)), ["client"], parse.GetValue(config)) { LogFormat = parse.GetValue(logFormat) },
+            new ClusterNodeOptions(parse.GetValue(hostname)!, 0, CommonOptions.Split(parse.GetValue(seeds)), ["client"], parse.GetValue(config))
+            {
+                LogFormat = parse.GetValue(logFormat),
+                HttpPort = parse.GetValue(httpPort),
+                HttpHostname = parse.GetValue(httpHostname),
+            },
             parse.GetValue(input),
             parse.GetValue(output),
             parse.GetValue(transport),
@@ -65,6 +75,7 @@ internal static class RunCommand
         PipelineDefinition pipeline;
         Akka.Configuration.Config config;
         LogFormat logFormat;
+        HttpSettings? http = null;
         try
         {
             pipeline = PipelineDefinition.Load(file, BuiltInNodes.CreateRegistry(), input, output);
@@ -79,6 +90,14 @@ internal static class RunCommand
                 ? node.ToConfig("client.conf")
                 : HostConfig.Embedded("demo.conf").WithFallback(AkkaMediaConfig.Default);
             logFormat = HostLog.FormatOf(node.LogFormat, config);
+            if (remote.Count > 0)
+            {
+                http = HttpSettings.Create(config);
+            }
+            else if (node.HttpPort is not null)
+            {
+                await stderr.WriteLineAsync($"run: no stage of {file} is remote = true, so there is no cluster node to report on: --http-port is ignored.");
+            }
         }
         catch (Exception e) when (e is PipelineFileException or ArgumentException)
         {
@@ -100,8 +119,24 @@ internal static class RunCommand
         }
 
         IAsyncDisposable? progress = null;
+        HttpServer? endpoints = null;
         try
         {
+            if (http is { Enabled: true })
+            {
+                try
+                {
+                    endpoints = await HttpServer.StartAsync(system, http, cancellationToken);
+                }
+                catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+                {
+                    await stderr.WriteLineAsync($"run: {e.Message}");
+                    return 1;
+                }
+
+                await stdout.WriteLineAsync($"HTTP {endpoints.Url}");
+            }
+
             // No wait for membership here: remote stages wait for an executor themselves, up to
             // akka-media.remote.open-timeout, and then fail saying no node with the executor role answered.
             await stdout.WriteLineAsync($"run: {Describe(pipeline)}");
@@ -151,8 +186,9 @@ internal static class RunCommand
             await stdout.WriteLineAsync(summaryText);
             return 0;
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
         {
+            // Ctrl-C aborts the stream; whichever stage reports the abort (possibly wrapped), the run was cancelled.
             await StopProgressAsync();
             await stderr.WriteLineAsync("run: cancelled.");
             return 1;
@@ -166,6 +202,11 @@ internal static class RunCommand
         finally
         {
             await StopProgressAsync();
+            if (endpoints is not null)
+            {
+                await endpoints.DisposeAsync();
+            }
+
             await LeaveAsync(system);
         }
 
