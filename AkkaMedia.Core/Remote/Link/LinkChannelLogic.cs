@@ -22,6 +22,7 @@ internal abstract class LinkChannelLogic<TIn, TOut> : GraphStageLogic, ILinkStag
     private readonly Outlet<TOut> _outlet;
     private readonly bool _isClient;
     private readonly Queue<object> _received = new();
+    private readonly object _bindGate = new();
     private Action<(MediaLink Link, int Channel)>? _bind;
     private Action<Exception>? _fail;
     private Action<List<object>>? _data;
@@ -33,6 +34,13 @@ internal abstract class LinkChannelLogic<TIn, TOut> : GraphStageLogic, ILinkStag
     private int _consumed;
     private bool _remoteCompleted;
     private bool _done;
+    private bool _peerAnswered;
+
+    // Guarded by _bindGate: a Bind or Open (from another thread) racing with this stage's stop.
+    private bool _stopped;
+    private string? _stopReason;
+    private MediaLink? _boundLink;
+    private int _boundChannel;
 
     protected LinkChannelLogic(Shape shape, Inlet<TIn> inlet, Outlet<TOut> outlet, int window, bool isClient)
         : base(shape)
@@ -71,27 +79,69 @@ internal abstract class LinkChannelLogic<TIn, TOut> : GraphStageLogic, ILinkStag
 
     public void Bind(MediaLink link, int channel)
     {
-        link.Register(channel, new Handler(this));
-        _bind!((link, channel));
+        string? refusal;
+        lock (_bindGate)
+        {
+            refusal = _stopped ? _stopReason : null;
+            if (refusal is null)
+            {
+                _boundLink = link;
+                _boundChannel = channel;
+                link.Register(channel, new Handler(this));
+                _bind!((link, channel));
+                return;
+            }
+        }
+
+        // The stage stopped before its channel was opened: the peer is told why instead of waiting forever.
+        link.SendFailure(channel, refusal);
     }
 
-    public void Open(MediaLink link, int channel, string sessionId)
+    public bool Open(MediaLink link, int channel, string sessionId)
     {
-        link.Register(channel, new Handler(this));
-        link.SendOpen(channel, sessionId);
-        _bind!((link, channel));
+        lock (_bindGate)
+        {
+            if (_stopped)
+            {
+                return false;
+            }
+
+            _boundLink = link;
+            _boundChannel = channel;
+            link.Register(channel, new Handler(this));
+            link.SendOpen(channel, sessionId);
+            _bind!((link, channel));
+            return true;
+        }
     }
 
     void ILinkStageControl.Fail(Exception cause) => _fail!(cause);
 
     public override void PostStop()
     {
-        if (_link is not null)
+        MediaLink? link;
+        int channel;
+        lock (_bindGate)
         {
-            _link.Unregister(_channel);
-            if (!_done)
+            _stopped = true;
+            _stopReason = Failure is null
+                ? "The session had already ended when its channel was opened."
+                : $"{Failure.GetType().Name}: {Failure.Message}";
+            link = _boundLink;
+            channel = _boundChannel;
+        }
+
+        // A channel registered by Bind or Open whose binding this stage never processed is told too.
+        if (link is not null)
+        {
+            link.Unregister(channel);
+            if (_link is null)
             {
-                _link.SendFailure(_channel, "The remote stage was stopped by its peer.");
+                link.SendFailure(channel, _stopReason);
+            }
+            else if (!_done)
+            {
+                link.SendFailure(channel, "The remote stage was stopped by its peer.");
             }
         }
 
@@ -103,6 +153,11 @@ internal abstract class LinkChannelLogic<TIn, TOut> : GraphStageLogic, ILinkStag
 
     /// <summary>Called once when the stage has stopped, for whatever reason (<see cref="Failure"/> says which).</summary>
     protected virtual void OnStopped()
+    {
+    }
+
+    /// <summary>Called once, when the first credit from the peer arrives: the other end of the channel is bound and running.</summary>
+    protected virtual void OnPeerAnswered()
     {
     }
 
@@ -150,6 +205,8 @@ internal abstract class LinkChannelLogic<TIn, TOut> : GraphStageLogic, ILinkStag
     {
         if (_link is null)
         {
+            // Complete is sent on binding; an executor's stage whose session ended before binding finishes here.
+            TryFinish();
             return;
         }
 
@@ -188,8 +245,18 @@ internal abstract class LinkChannelLogic<TIn, TOut> : GraphStageLogic, ILinkStag
     {
         if (_link is null)
         {
-            _done = true;
-            CompleteStage();
+            if (_isClient)
+            {
+                _done = true;
+                CompleteStage();
+            }
+            else
+            {
+                // The executor's session ends before its channel is open (a kill cancels the stage's output first):
+                // the stage waits for the node's end on its input, so that a late Open is answered with the real reason.
+                TryFinish();
+            }
+
             return;
         }
 
@@ -228,6 +295,12 @@ internal abstract class LinkChannelLogic<TIn, TOut> : GraphStageLogic, ILinkStag
     private void OnDemand(int count)
     {
         _credit += count;
+        if (!_peerAnswered)
+        {
+            _peerAnswered = true;
+            OnPeerAnswered();
+        }
+
         PullIfCredit();
     }
 
