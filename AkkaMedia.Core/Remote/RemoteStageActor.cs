@@ -231,9 +231,16 @@ internal sealed class RemoteStageActor : ReceiveActor
                     _executor));
             }
         });
-        Receive<SessionGone>(_ => Fail(new RemoteStageException(
-            $"Session {_sessionId} of remote stage '{_nodeType}' on executor {_executor} ended, but its media link channel carried no end within {_settings.OpenTimeout.TotalSeconds:0.#} s.",
-            _executor)));
+        Receive<SessionGone>(_ =>
+        {
+            // A stage that heard its peer's end is only draining to a slow downstream: it ends by itself.
+            if (!_link!.PeerEnded)
+            {
+                Fail(new RemoteStageException(
+                    $"Session {_sessionId} of remote stage '{_nodeType}' on executor {_executor} ended, but its media link channel carried no end within {_settings.OpenTimeout.TotalSeconds:0.#} s.",
+                    _executor));
+            }
+        });
         Receive<Status.Failure>(failure => Fail(failure.Cause as RemoteStageException
             ?? new RemoteStageException($"Remote stage '{_nodeType}' lost its executor {_executor}: {failure.Cause.Message}", _executor, failure.Cause)));
         Receive<Terminated>(terminated =>

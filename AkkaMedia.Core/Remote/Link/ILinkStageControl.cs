@@ -17,4 +17,10 @@ internal interface ILinkStageControl
     bool Open(MediaLink link, int channel, string sessionId);
 
     void Fail(Exception cause);
+
+    /// <summary>
+    /// True once the peer's end of the channel arrived on the link (complete, cancel or failure) or the link was lost:
+    /// the stage is bound to end without further word from the peer. Read from any thread.
+    /// </summary>
+    bool PeerEnded { get; }
 }

@@ -35,6 +35,7 @@ internal abstract class LinkChannelLogic<TIn, TOut> : GraphStageLogic, ILinkStag
     private bool _remoteCompleted;
     private bool _done;
     private bool _peerAnswered;
+    private volatile bool _peerEnded;
 
     // Guarded by _bindGate: a Bind or Open (from another thread) racing with this stage's stop.
     private bool _stopped;
@@ -116,6 +117,8 @@ internal abstract class LinkChannelLogic<TIn, TOut> : GraphStageLogic, ILinkStag
     }
 
     void ILinkStageControl.Fail(Exception cause) => _fail!(cause);
+
+    bool ILinkStageControl.PeerEnded => _peerEnded;
 
     public override void PostStop()
     {
@@ -362,13 +365,19 @@ internal abstract class LinkChannelLogic<TIn, TOut> : GraphStageLogic, ILinkStag
 
         public void OnDemand(int count) => logic._demand!(count);
 
-        public void OnComplete() => logic._event!(new LinkEvent(LinkEventKind.Complete));
+        public void OnComplete() => Ended(new LinkEvent(LinkEventKind.Complete));
 
-        public void OnFailure(string message) => logic._event!(new LinkEvent(LinkEventKind.Failure, message));
+        public void OnFailure(string message) => Ended(new LinkEvent(LinkEventKind.Failure, message));
 
-        public void OnCancel() => logic._event!(new LinkEvent(LinkEventKind.Cancel));
+        public void OnCancel() => Ended(new LinkEvent(LinkEventKind.Cancel));
 
         public void OnLinkLost(Exception cause) =>
-            logic._event!(new LinkEvent(LinkEventKind.Lost, $"The link to {logic._link?.Peer} was lost: {cause.Message}", cause));
+            Ended(new LinkEvent(LinkEventKind.Lost, $"The link to {logic._link?.Peer} was lost: {cause.Message}", cause));
+
+        private void Ended(LinkEvent e)
+        {
+            logic._peerEnded = true;
+            logic._event!(e);
+        }
     }
 }
