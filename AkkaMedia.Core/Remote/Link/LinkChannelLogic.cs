@@ -15,6 +15,9 @@ namespace AkkaMedia.Remote.Link;
 /// whoever places the session, which binds it to a link and channel, or fails it. Link events arrive
 /// on the link's receive thread and enter the stage through async callbacks, one per read and channel.
 /// Every stream element crosses exactly one asynchronous boundary per direction: the link.
+/// A Bind or Open may race with the stage's stop: a stage that has stopped answers a Bind with a failure
+/// saying why it ended and refuses an Open; one that stops with a channel registered but its binding not yet
+/// processed tells the peer on that channel. No channel is left registered to a stopped stage.
 /// </remarks>
 internal abstract class LinkChannelLogic<TIn, TOut> : GraphStageLogic, ILinkStageControl
 {
