@@ -4,7 +4,7 @@ using Akka.Actor;
 using Akka.Configuration;
 using Akka.Streams;
 using Akka.Streams.Dsl;
-using Akka.Streams.TestKit;
+using Akka.Streams.Implementation;
 using AkkaMedia.Frames;
 using AkkaMedia.Protocol;
 using AkkaMedia.Remote;
@@ -36,15 +36,16 @@ public sealed class LinkChannelOpenSpec : Akka.TestKit.Xunit2.TestKit
         const string reason = "Session s-1 (Scale) was killed by an operator: early";
 
         // The node side of the session: its output is cancelled and its input fails at once, as an operator's kill does.
-        await this.AssertAllStagesStoppedAsync(
-            () =>
-            {
-                Flow.FromGraph(new LinkChannelStage(control.SetResult, window: 4, isClient: false, "session-s-1"))
-                    .Join(Flow.FromSinkAndSource(Sink.Cancelled<object>(), Source.Failed<object>(new InvalidOperationException(reason))))
-                    .Run(materializer);
-                return control.Task;
-            },
-            materializer);
+        Flow.FromGraph(new LinkChannelStage(control.SetResult, window: 4, isClient: false, "session-s-1"))
+            .Join(Flow.FromSinkAndSource(Sink.Cancelled<object>(), Source.Failed<object>(new InvalidOperationException(reason))))
+            .Run(materializer);
+        var stage = await control.Task;
+
+        // The stream's actor stops once every stage in it has stopped.
+        var supervisor = ((ActorMaterializerImpl)materializer).Supervisor;
+        await AwaitAssertAsync(
+            async () => Assert.Empty((await supervisor.Ask<StreamSupervisor.Children>(StreamSupervisor.GetChildren.Instance, Timeout)).Refs),
+            Timeout);
 
         // Only now, with the stage stopped, does the client's Open reach it.
         var (client, server) = await ConnectedPairAsync();
@@ -53,7 +54,7 @@ public sealed class LinkChannelOpenSpec : Akka.TestKit.Xunit2.TestKit
         {
             var channel = new RecordingChannel();
             client.Register(7, channel);
-            (await control.Task).Bind(server, 7);
+            stage.Bind(server, 7);
 
             var failure = await channel.Failure.Task.WaitAsync(Timeout);
             Assert.Contains(reason, failure);
