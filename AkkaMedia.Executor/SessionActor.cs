@@ -101,7 +101,7 @@ internal sealed class SessionActor : ReceiveActor, IWithTimers
         });
         Receive<BindTimeout>(_ =>
         {
-            if (_linkServer!.Forget(_request.SessionId))
+            if (_linkServer!.IsWaiting(_request.SessionId))
             {
                 _stopKind ??= ExecutorErrorKind.SessionLost;
                 _killSwitch.Abort(new TimeoutException($"The client of session {_request.SessionId} did not connect its media link within {_settings.SubscriptionTimeout.TotalSeconds:0.#} s."));
@@ -143,7 +143,7 @@ internal sealed class SessionActor : ReceiveActor, IWithTimers
 
     protected override void PostStop()
     {
-        _linkServer?.Forget(_request.SessionId);
+        _linkServer?.Retire(_request.SessionId);
         _killSwitch.Abort(new InvalidOperationException($"Session {_request.SessionId} stopped."));
     }
 

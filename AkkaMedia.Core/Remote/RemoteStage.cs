@@ -81,6 +81,8 @@ internal sealed class RemoteStage<TIn, TOut> : GraphStage<FlowShape<TIn, TOut>>
             }
         }
 
+        protected override void OnPeerAnswered() => _stageActor?.Tell(RemoteStageActor.ChannelAnswered.Instance);
+
         protected override void OnElementSent(TIn element)
         {
             _counters!.CountIn(element);

@@ -29,6 +29,9 @@ internal sealed class RemoteStageActor : ReceiveActor
     private string? _reserved;
     private IActorRef? _session;
     private ICancelable? _attemptTimeout;
+    private ICancelable? _channelTimeout;
+    private ICancelable? _sessionGone;
+    private bool _channelAnswered;
 
     /// <summary>
     /// For the StreamRef transport: the return stream is handed out through <paramref name="output"/> and
@@ -53,6 +56,28 @@ internal sealed class RemoteStageActor : ReceiveActor
     public sealed record LinkStageReady(ILinkStageControl Control);
 
     public sealed record StreamEnded(Exception? Error);
+
+    /// <summary>Media link transport: the first credit arrived on the stage's channel, so the executor bound it.</summary>
+    public sealed class ChannelAnswered
+    {
+        public static readonly ChannelAnswered Instance = new();
+
+        private ChannelAnswered()
+        {
+        }
+    }
+
+    /// <summary>The executor has not answered the channel's Open in time.</summary>
+    private sealed class ChannelUnanswered
+    {
+        public static readonly ChannelUnanswered Instance = new();
+    }
+
+    /// <summary>The session's actor stopped this long ago and the stage has still not ended.</summary>
+    private sealed class SessionGone
+    {
+        public static readonly SessionGone Instance = new();
+    }
 
     /// <summary>Executors to try in order; <paramref name="Reserved"/>: the directory already counts this session on the first.</summary>
     private sealed record Candidates(IReadOnlyList<ExecutorInfo> Items, bool Reserved = false);
@@ -186,7 +211,35 @@ internal sealed class RemoteStageActor : ReceiveActor
         Receive<LinkConnected>(connected =>
         {
             var channel = LinkClient.Get(Context.System).NextChannel();
-            _link!.Open(connected.Link, channel, _sessionId);
+            if (_link!.Open(connected.Link, channel, _sessionId) && !_channelAnswered)
+            {
+                // Bounded: an executor that never answers the Open (no credit, no failure) must not leave the stage waiting forever.
+                _channelTimeout = Context.System.Scheduler.ScheduleTellOnceCancelable(ChannelAnswerTimeout, Self, ChannelUnanswered.Instance, Self);
+            }
+        });
+        Receive<ChannelAnswered>(_ =>
+        {
+            _channelAnswered = true;
+            _channelTimeout?.Cancel();
+        });
+        Receive<ChannelUnanswered>(_ =>
+        {
+            if (!_channelAnswered)
+            {
+                Fail(new RemoteStageException(
+                    $"Executor {_executor} did not answer the media link channel of session {_sessionId} (remote stage '{_nodeType}') within {ChannelAnswerTimeout.TotalSeconds:0.#} s.",
+                    _executor));
+            }
+        });
+        Receive<SessionGone>(_ =>
+        {
+            // A stage that heard its peer's end is only draining to a slow downstream: it ends by itself.
+            if (!_link!.PeerEnded)
+            {
+                Fail(new RemoteStageException(
+                    $"Session {_sessionId} of remote stage '{_nodeType}' on executor {_executor} ended, but its media link channel carried no end within {_settings.OpenTimeout.TotalSeconds:0.#} s.",
+                    _executor));
+            }
         });
         Receive<Status.Failure>(failure => Fail(failure.Cause as RemoteStageException
             ?? new RemoteStageException($"Remote stage '{_nodeType}' lost its executor {_executor}: {failure.Cause.Message}", _executor, failure.Cause)));
@@ -197,6 +250,12 @@ internal sealed class RemoteStageActor : ReceiveActor
                 Abort(new RemoteStageException(
                     $"Executor {_executor} running remote stage '{_nodeType}' is unreachable (its node left or died).", _executor));
             }
+            else if (_link is not null && terminated.ActorRef.Equals(_session))
+            {
+                // The session's own end (complete or failure) travels on the link and normally ends the stage
+                // first; if it has not come within the grace period, it never will.
+                _sessionGone = Context.System.Scheduler.ScheduleTellOnceCancelable(_settings.OpenTimeout, Self, SessionGone.Instance, Self);
+            }
         });
         Receive<StreamEnded>(_ =>
         {
@@ -204,6 +263,8 @@ internal sealed class RemoteStageActor : ReceiveActor
             Context.Stop(Self);
         });
     }
+
+    private TimeSpan ChannelAnswerTimeout => _settings.OpenTimeout * 2;
 
     private void FindExecutors()
     {
@@ -250,6 +311,8 @@ internal sealed class RemoteStageActor : ReceiveActor
     protected override void PostStop()
     {
         _attemptTimeout?.Cancel();
+        _channelTimeout?.Cancel();
+        _sessionGone?.Cancel();
         _output?.TrySetResult(Source.Failed<object>(new RemoteStageException($"Remote stage '{_nodeType}' stopped before its session opened.", _executor)));
     }
 }

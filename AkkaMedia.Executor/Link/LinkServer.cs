@@ -54,8 +54,23 @@ internal sealed class LinkServer : IDisposable
     /// <summary>The next <see cref="LinkMessageKind.Open"/> for <paramref name="sessionId"/> binds to <paramref name="control"/>.</summary>
     public void Expect(string sessionId, ILinkStageControl control) => _expected[sessionId] = control;
 
-    /// <summary>Stops expecting <paramref name="sessionId"/>; true when it was still unbound.</summary>
-    public bool Forget(string sessionId) => _expected.TryRemove(sessionId, out _);
+    /// <summary>True while <paramref name="sessionId"/> waits for its channel (no client opened it yet).</summary>
+    public bool IsWaiting(string sessionId) => _expected.ContainsKey(sessionId);
+
+    /// <summary>
+    /// The session <paramref name="sessionId"/> has stopped. Its stage, when still unbound, stays registered for the
+    /// subscription timeout, so that a client whose Open is still on its way is answered with the reason the
+    /// stage ended (an operator's kill, a failed start, the bind timeout) rather than with silence or a generic refusal.
+    /// </summary>
+    public void Retire(string sessionId)
+    {
+        if (_expected.TryGetValue(sessionId, out var control))
+        {
+            var entry = new KeyValuePair<string, ILinkStageControl>(sessionId, control);
+            _ = Task.Delay(_settings.SubscriptionTimeout, _stopping.Token)
+                .ContinueWith(_ => _expected.TryRemove(entry), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+        }
+    }
 
     public void Dispose()
     {
@@ -105,6 +120,7 @@ internal sealed class LinkServer : IDisposable
     {
         if (_expected.TryRemove(sessionId, out var control))
         {
+            // A stage that has stopped answers the client with a failure saying why.
             control.Bind(link, channel);
         }
         else

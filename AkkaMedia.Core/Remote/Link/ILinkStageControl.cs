@@ -3,14 +3,24 @@ namespace AkkaMedia.Remote.Link;
 /// <summary>How the owner of a <see cref="LinkChannelStage"/> binds it once its session is placed, or fails it. Thread-safe.</summary>
 internal interface ILinkStageControl
 {
-    /// <summary>Executor side: the client opened <paramref name="channel"/> of <paramref name="link"/> for this stage.</summary>
+    /// <summary>
+    /// Executor side: the client opened <paramref name="channel"/> of <paramref name="link"/> for this stage. When the stage
+    /// has already stopped, the channel is not registered and the client is sent a failure saying why the stage ended.
+    /// </summary>
     void Bind(MediaLink link, int channel);
 
     /// <summary>
     /// Client side: registers <paramref name="channel"/>, asks the executor to bind it to <paramref name="sessionId"/>,
     /// then binds the stage. In this order nothing the stage or its peer sends can reach an unregistered channel.
     /// </summary>
-    void Open(MediaLink link, int channel, string sessionId);
+    /// <returns>False, with nothing registered or sent, when the stage has already stopped.</returns>
+    bool Open(MediaLink link, int channel, string sessionId);
 
     void Fail(Exception cause);
+
+    /// <summary>
+    /// True once the peer's end of the channel arrived on the link (complete, cancel or failure) or the link was lost:
+    /// the stage is bound to end without further word from the peer. Read from any thread.
+    /// </summary>
+    bool PeerEnded { get; }
 }

@@ -15,6 +15,9 @@ namespace AkkaMedia.Remote.Link;
 /// whoever places the session, which binds it to a link and channel, or fails it. Link events arrive
 /// on the link's receive thread and enter the stage through async callbacks, one per read and channel.
 /// Every stream element crosses exactly one asynchronous boundary per direction: the link.
+/// A Bind or Open may race with the stage's stop: a stage that has stopped answers a Bind with a failure
+/// saying why it ended and refuses an Open; one that stops with a channel registered but its binding not yet
+/// processed tells the peer on that channel. No channel is left registered to a stopped stage.
 /// </remarks>
 internal abstract class LinkChannelLogic<TIn, TOut> : GraphStageLogic, ILinkStageControl
 {
@@ -22,6 +25,7 @@ internal abstract class LinkChannelLogic<TIn, TOut> : GraphStageLogic, ILinkStag
     private readonly Outlet<TOut> _outlet;
     private readonly bool _isClient;
     private readonly Queue<object> _received = new();
+    private readonly object _bindGate = new();
     private Action<(MediaLink Link, int Channel)>? _bind;
     private Action<Exception>? _fail;
     private Action<List<object>>? _data;
@@ -33,6 +37,14 @@ internal abstract class LinkChannelLogic<TIn, TOut> : GraphStageLogic, ILinkStag
     private int _consumed;
     private bool _remoteCompleted;
     private bool _done;
+    private bool _peerAnswered;
+    private volatile bool _peerEnded;
+
+    // Guarded by _bindGate: a Bind or Open (from another thread) racing with this stage's stop.
+    private bool _stopped;
+    private string? _stopReason;
+    private MediaLink? _boundLink;
+    private int _boundChannel;
 
     protected LinkChannelLogic(Shape shape, Inlet<TIn> inlet, Outlet<TOut> outlet, int window, bool isClient)
         : base(shape)
@@ -71,27 +83,71 @@ internal abstract class LinkChannelLogic<TIn, TOut> : GraphStageLogic, ILinkStag
 
     public void Bind(MediaLink link, int channel)
     {
-        link.Register(channel, new Handler(this));
-        _bind!((link, channel));
+        string? refusal;
+        lock (_bindGate)
+        {
+            refusal = _stopped ? _stopReason : null;
+            if (refusal is null)
+            {
+                _boundLink = link;
+                _boundChannel = channel;
+                link.Register(channel, new Handler(this));
+                _bind!((link, channel));
+                return;
+            }
+        }
+
+        // The stage stopped before its channel was opened: the peer is told why instead of waiting forever.
+        link.SendFailure(channel, refusal);
     }
 
-    public void Open(MediaLink link, int channel, string sessionId)
+    public bool Open(MediaLink link, int channel, string sessionId)
     {
-        link.Register(channel, new Handler(this));
-        link.SendOpen(channel, sessionId);
-        _bind!((link, channel));
+        lock (_bindGate)
+        {
+            if (_stopped)
+            {
+                return false;
+            }
+
+            _boundLink = link;
+            _boundChannel = channel;
+            link.Register(channel, new Handler(this));
+            link.SendOpen(channel, sessionId);
+            _bind!((link, channel));
+            return true;
+        }
     }
 
     void ILinkStageControl.Fail(Exception cause) => _fail!(cause);
 
+    bool ILinkStageControl.PeerEnded => _peerEnded;
+
     public override void PostStop()
     {
-        if (_link is not null)
+        MediaLink? link;
+        int channel;
+        lock (_bindGate)
         {
-            _link.Unregister(_channel);
-            if (!_done)
+            _stopped = true;
+            _stopReason = Failure is null
+                ? "The session had already ended when its channel was opened."
+                : $"{Failure.GetType().Name}: {Failure.Message}";
+            link = _boundLink;
+            channel = _boundChannel;
+        }
+
+        // A channel registered by Bind or Open whose binding this stage never processed is told too.
+        if (link is not null)
+        {
+            link.Unregister(channel);
+            if (_link is null)
             {
-                _link.SendFailure(_channel, "The remote stage was stopped by its peer.");
+                link.SendFailure(channel, _stopReason);
+            }
+            else if (!_done)
+            {
+                link.SendFailure(channel, "The remote stage was stopped by its peer.");
             }
         }
 
@@ -103,6 +159,11 @@ internal abstract class LinkChannelLogic<TIn, TOut> : GraphStageLogic, ILinkStag
 
     /// <summary>Called once when the stage has stopped, for whatever reason (<see cref="Failure"/> says which).</summary>
     protected virtual void OnStopped()
+    {
+    }
+
+    /// <summary>Called once, when the first credit from the peer arrives: the other end of the channel is bound and running.</summary>
+    protected virtual void OnPeerAnswered()
     {
     }
 
@@ -150,6 +211,8 @@ internal abstract class LinkChannelLogic<TIn, TOut> : GraphStageLogic, ILinkStag
     {
         if (_link is null)
         {
+            // Complete is sent on binding; an executor's stage whose session ended before binding finishes here.
+            TryFinish();
             return;
         }
 
@@ -188,8 +251,18 @@ internal abstract class LinkChannelLogic<TIn, TOut> : GraphStageLogic, ILinkStag
     {
         if (_link is null)
         {
-            _done = true;
-            CompleteStage();
+            if (_isClient)
+            {
+                _done = true;
+                CompleteStage();
+            }
+            else
+            {
+                // The executor's session ends before its channel is open (a kill cancels the stage's output first):
+                // the stage waits for the node's end on its input, so that a late Open is answered with the real reason.
+                TryFinish();
+            }
+
             return;
         }
 
@@ -228,6 +301,12 @@ internal abstract class LinkChannelLogic<TIn, TOut> : GraphStageLogic, ILinkStag
     private void OnDemand(int count)
     {
         _credit += count;
+        if (!_peerAnswered)
+        {
+            _peerAnswered = true;
+            OnPeerAnswered();
+        }
+
         PullIfCredit();
     }
 
@@ -289,13 +368,19 @@ internal abstract class LinkChannelLogic<TIn, TOut> : GraphStageLogic, ILinkStag
 
         public void OnDemand(int count) => logic._demand!(count);
 
-        public void OnComplete() => logic._event!(new LinkEvent(LinkEventKind.Complete));
+        public void OnComplete() => Ended(new LinkEvent(LinkEventKind.Complete));
 
-        public void OnFailure(string message) => logic._event!(new LinkEvent(LinkEventKind.Failure, message));
+        public void OnFailure(string message) => Ended(new LinkEvent(LinkEventKind.Failure, message));
 
-        public void OnCancel() => logic._event!(new LinkEvent(LinkEventKind.Cancel));
+        public void OnCancel() => Ended(new LinkEvent(LinkEventKind.Cancel));
 
         public void OnLinkLost(Exception cause) =>
-            logic._event!(new LinkEvent(LinkEventKind.Lost, $"The link to {logic._link?.Peer} was lost: {cause.Message}", cause));
+            Ended(new LinkEvent(LinkEventKind.Lost, $"The link to {logic._link?.Peer} was lost: {cause.Message}", cause));
+
+        private void Ended(LinkEvent e)
+        {
+            logic._peerEnded = true;
+            logic._event!(e);
+        }
     }
 }

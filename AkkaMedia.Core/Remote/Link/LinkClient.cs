@@ -75,9 +75,19 @@ internal sealed class LinkClient : IExtension
         }
 
         var link = new MediaLink(socket, _system, peer, heartbeatInterval, idleTimeout);
-        _ = link.Closed.Task.ContinueWith(_ => _links.TryRemove(endpoint, out var _), TaskScheduler.Default);
+        // Only this link is forgotten: by the time it closes, the endpoint may already map to a newer one, which must stay.
+        _ = link.Closed.Task.ContinueWith(_ => Forget(endpoint, link), TaskScheduler.Default);
         link.Start();
         return link;
+    }
+
+    private void Forget(string endpoint, MediaLink link)
+    {
+        if (_links.TryGetValue(endpoint, out var current) && current.IsValueCreated
+            && current.Value.IsCompletedSuccessfully && ReferenceEquals(current.Value.Result, link))
+        {
+            _links.TryRemove(new KeyValuePair<string, Lazy<Task<MediaLink>>>(endpoint, current));
+        }
     }
 
     private sealed class Provider : ExtensionIdProvider<LinkClient>

@@ -3,7 +3,11 @@ namespace AkkaMedia.Remote.Link;
 /// <summary>What one message on a media link carries. Every message is <c>[int32 length][byte kind][int32 channel][payload]</c>, little-endian.</summary>
 internal enum LinkMessageKind : byte
 {
-    /// <summary>Client → executor: bind <c>channel</c> to the session whose id is the UTF-8 payload.</summary>
+    /// <summary>
+    /// Client → executor: bind <c>channel</c> to the session whose id is the UTF-8 payload. The executor answers with
+    /// <see cref="Demand"/> once bound, or with <see cref="Failure"/> when it has no such session or the session ended
+    /// before the Open arrived (the text then says why it ended); an Open is never left unanswered.
+    /// </summary>
     Open = 1,
 
     /// <summary>One element: <c>[int32 serializer id][byte manifest length][manifest][bytes]</c>.</summary>
