@@ -75,6 +75,17 @@ internal static class CommonOptions
     public static Option<LogFormat?> LogFormat() => new("--log-format")
     {
         Description = "Log lines on standard error: text (one readable line per event) or json (one JSON object per line, CLEF). Default: akka-media.log.format (text).",
+        CustomParser = result =>
+        {
+            var token = result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Empty;
+            if (Enum.TryParse<LogFormat>(token, ignoreCase: true, out var format) && Enum.IsDefined(format) && !int.TryParse(token, out _))
+            {
+                return format;
+            }
+
+            result.AddError($"--log-format must be text or json, not '{token}'.");
+            return null;
+        },
     };
 
     /// <summary>Flattens values given as repeated options and/or comma-separated lists.</summary>

@@ -76,7 +76,7 @@ public sealed class HostLogSpec : IDisposable
         var (exitCode, _, stderr) = await HostInvocation.InvokeAsync([.. args, "--log-format", "yaml"]);
 
         Assert.Equal(2, exitCode);
-        Assert.Contains("--log-format", stderr);
+        Assert.Contains("--log-format must be text or json, not 'yaml'", stderr);
     }
 
     [Theory]
