@@ -50,7 +50,7 @@ internal static class MediaPalette
                 var executor = context.System.ActorSelection(new RootActorPath(member.Address) / "user" / ExecutorActor.Name);
                 var load = await executor.Ask<ExecutorStatus>(GetExecutorStatus.Instance, context.Settings.AskTimeout, context.Cancellation).ConfigureAwait(false);
                 return string.Create(CultureInfo.InvariantCulture,
-                    $"{member.Address}  {status}  sessions {load.ActiveSessions}/{load.MaxSessions}  load {100.0 * load.ActiveSessions / load.MaxSessions:0.#}%  {(load.Accepting ? "accepting" : "not accepting (leaving)")}");
+                    $"{member.Address}  {status}  sessions {load.ActiveSessions}/{load.MaxSessions}  load {100.0 * load.ActiveSessions / load.MaxSessions:0.#}%  {(load.Accepting ? "accepting" : "draining: accepts no new sessions")}");
             }
             catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
             {
