@@ -44,6 +44,12 @@ internal sealed class RemoteMetrics : IExtension
             "Time from sending a frame to a remote stage to receiving its next output frame (frames paired first in, first out; exact for one-in-one-out nodes); one frame in 16 per stage.",
             tags: null,
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = RoundTripBuckets });
+        LinkRoundTrip = Meter.CreateHistogram(
+            "link.round_trip",
+            "ms",
+            "Round trip of the media links to executors: a probe every heartbeat interval per link, from queueing it to reading its answer (send queue, network and both receive loops; no node work).",
+            tags: null,
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = RoundTripBuckets });
         system.RegisterOnTermination(Meter.Dispose);
     }
 
@@ -52,6 +58,9 @@ internal sealed class RemoteMetrics : IExtension
 
     /// <summary>Round trips in milliseconds, tagged <c>node_type</c>.</summary>
     public Histogram<double> RoundTrip { get; }
+
+    /// <summary>Media link probe round trips, in milliseconds.</summary>
+    public Histogram<double> LinkRoundTrip { get; }
 
     public static RemoteMetrics Get(ActorSystem system) => system.WithExtension<RemoteMetrics, Provider>();
 

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Event;
+using AkkaMedia.Executor.Diagnostics;
 using AkkaMedia.Remote.Link;
 
 namespace AkkaMedia.Executor.Link;
@@ -109,6 +110,7 @@ internal sealed class LinkServer : IDisposable
             var link = new MediaLink(socket, _system, socket.RemoteEndPoint?.ToString() ?? "client", _settings.HeartbeatInterval, _settings.IdleTimeout)
             {
                 OnOpen = Bind,
+                OnRoundTrip = ExecutorMetrics.Get(_system).LinkRoundTrip.Record,
             };
             _links[link] = 0;
             _ = link.Closed.Task.ContinueWith(_ => _links.TryRemove(link, out var _), TaskScheduler.Default);

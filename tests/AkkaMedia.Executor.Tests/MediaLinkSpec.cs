@@ -82,6 +82,25 @@ public sealed class MediaLinkSpec(ITestOutputHelper output) : Akka.TestKit.Xunit
         }
     }
 
+    [Fact]
+    public async Task MediaLink_must_measure_its_round_trip_at_both_ends_with_the_probes_that_keep_it_alive()
+    {
+        var (clientSocket, serverSocket) = await SocketPairAsync();
+        var clientTrips = new TaskCompletionSource<double>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var serverTrips = new TaskCompletionSource<double>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var system = (ExtendedActorSystem)Sys;
+        using var client = new MediaLink(clientSocket, system, "server-end", Heartbeat, Idle) { OnRoundTrip = ms => clientTrips.TrySetResult(ms) };
+        using var server = new MediaLink(serverSocket, system, "client-end", Heartbeat, Idle) { OnRoundTrip = ms => serverTrips.TrySetResult(ms) };
+        client.Start();
+        server.Start();
+
+        var measured = await Task.WhenAll(clientTrips.Task, serverTrips.Task).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.All(measured, ms => Assert.InRange(ms, 0, 10_000));
+        Assert.False(client.IsClosed);
+        Assert.False(server.IsClosed);
+    }
+
     private async Task<(MediaLink Client, MediaLink Server)> ConnectedPairAsync()
     {
         var (clientSocket, serverSocket) = await SocketPairAsync();

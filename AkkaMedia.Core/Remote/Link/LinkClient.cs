@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net.Sockets;
 using Akka.Actor;
+using AkkaMedia.Diagnostics;
 
 namespace AkkaMedia.Remote.Link;
 
@@ -74,7 +75,7 @@ internal sealed class LinkClient : IExtension
             throw new RemoteStageException($"Could not connect the media link to executor {peer} at {endpoint}: {e.Message}", peer, e);
         }
 
-        var link = new MediaLink(socket, _system, peer, heartbeatInterval, idleTimeout);
+        var link = new MediaLink(socket, _system, peer, heartbeatInterval, idleTimeout) { OnRoundTrip = RemoteMetrics.Get(_system).LinkRoundTrip.Record };
         // Only this link is forgotten: by the time it closes, the endpoint may already map to a newer one, which must stay.
         _ = link.Closed.Task.ContinueWith(_ => Forget(endpoint, link), TaskScheduler.Default);
         link.Start();

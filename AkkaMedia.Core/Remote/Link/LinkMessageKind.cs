@@ -33,4 +33,14 @@ internal enum LinkMessageKind : byte
     /// UTF-8 reason. Channel is 0 and nothing follows: the receiver closes the link with that reason.
     /// </summary>
     Close = 8,
+
+    /// <summary>
+    /// Sent by each end every heartbeat interval, busy or not: the payload is the sender's 8-byte
+    /// <see cref="System.Diagnostics.Stopwatch"/> timestamp, which the receiver sends back unchanged in a
+    /// <see cref="ProbeReply"/>. Keeps the link alive like <see cref="Ping"/> and measures its round trip. Channel is 0.
+    /// </summary>
+    Probe = 9,
+
+    /// <summary>The answer to a <see cref="Probe"/>, carrying its payload back. Channel is 0.</summary>
+    ProbeReply = 10,
 }

@@ -22,7 +22,7 @@ namespace AkkaMedia.Remote.Link;
 /// call. A lone frame is never delayed, and frames of many sessions coalesce into few writes. Audio frames are written
 /// straight into the buffer and read straight from the receive buffer, without intermediate arrays.</para>
 /// <para>Receiving: one loop reads, decodes and hands each channel the elements of one read in one
-/// call. A quiet link sends pings every heartbeat interval; nothing received for the idle timeout,
+/// call. Each end sends a probe every heartbeat interval (answered, so it also measures the round trip); nothing received for the idle timeout,
 /// a closed socket or a protocol error closes the link and every channel learns it.</para>
 /// </remarks>
 internal sealed class MediaLink : IDisposable
@@ -50,7 +50,6 @@ internal sealed class MediaLink : IDisposable
     private bool _sendInline;
     private long _lastAppend;
     private long _lastReceive;
-    private long _lastSend;
     private readonly PeerSilence _silence;
     private int _ticking;
     private int _closed;
@@ -63,7 +62,7 @@ internal sealed class MediaLink : IDisposable
         Peer = peer;
         _heartbeatInterval = heartbeatInterval;
         _idleTimeout = idleTimeout;
-        _lastReceive = _lastSend = Environment.TickCount64;
+        _lastReceive = Environment.TickCount64;
         _silence = new PeerSilence(heartbeatInterval, idleTimeout, _lastReceive);
         _heartbeat = new Timer(static s => ((MediaLink)s!).Tick(), this, Timeout.Infinite, Timeout.Infinite);
     }
@@ -76,6 +75,13 @@ internal sealed class MediaLink : IDisposable
 
     /// <summary>Called for <see cref="LinkMessageKind.Open"/> on a channel nobody registered (executor side).</summary>
     public Action<MediaLink, int, string>? OnOpen { get; init; }
+
+    /// <summary>
+    /// Called on the receive thread with the round trip of each answered probe, in milliseconds: the time from
+    /// queueing a probe to reading its reply, so it includes the send queue and both ends' receive loops (one probe
+    /// per heartbeat interval). Must return quickly.
+    /// </summary>
+    public Action<double>? OnRoundTrip { get; init; }
 
     public bool IsClosed => Volatile.Read(ref _closed) != 0;
 
@@ -364,8 +370,6 @@ internal sealed class MediaLink : IDisposable
                 {
                     sent += await _socket.SendAsync(_inflight.AsMemory(sent, length - sent), SocketFlags.None).ConfigureAwait(false);
                 }
-
-                Volatile.Write(ref _lastSend, Environment.TickCount64);
             }
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException)
@@ -450,6 +454,22 @@ internal sealed class MediaLink : IDisposable
         var payload = message[5..];
         if (kind == LinkMessageKind.Ping)
         {
+            return;
+        }
+
+        if (kind == LinkMessageKind.Probe)
+        {
+            Append(LinkMessageKind.ProbeReply, 0, payload, default, default);
+            return;
+        }
+
+        if (kind == LinkMessageKind.ProbeReply)
+        {
+            if (payload.Length == 8 && OnRoundTrip is { } report)
+            {
+                report(Stopwatch.GetElapsedTime(BinaryPrimitives.ReadInt64LittleEndian(payload)).TotalMilliseconds);
+            }
+
             return;
         }
 
@@ -574,9 +594,9 @@ internal sealed class MediaLink : IDisposable
             return;
         }
 
-        if (now - Volatile.Read(ref _lastSend) >= (long)_heartbeatInterval.TotalMilliseconds)
-        {
-            Append(LinkMessageKind.Ping, 0, default, default, default);
-        }
+        // A probe every tick, busy or quiet: it keeps the link alive and measures its round trip.
+        Span<byte> stamp = stackalloc byte[8];
+        BinaryPrimitives.WriteInt64LittleEndian(stamp, Stopwatch.GetTimestamp());
+        Append(LinkMessageKind.Probe, 0, stamp, default, default);
     }
 }
