@@ -44,14 +44,20 @@ internal sealed class RemoteMetrics : IExtension
             "Time from sending a frame to a remote stage to receiving its next output frame (frames paired first in, first out; exact for one-in-one-out nodes); one frame in 16 per stage.",
             tags: null,
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = RoundTripBuckets });
-        LinkRoundTrip = Meter.CreateHistogram(
-            "link.round_trip",
-            "ms",
-            "Round trip of the media links to executors: a probe every heartbeat interval per link, from queueing it to reading its answer (send queue, network and both receive loops; no node work).",
-            tags: null,
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = RoundTripBuckets });
+        LinkRoundTrip = CreateLinkRoundTrip(Meter, "to executors");
         system.RegisterOnTermination(Meter.Dispose);
     }
+
+    /// <summary>
+    /// The <c>link.round_trip</c> histogram of <paramref name="meter"/>: media link probe round trips in milliseconds,
+    /// the same instrument on the client's and the executor's meter; <paramref name="peers"/> says whose links it times.
+    /// </summary>
+    internal static Histogram<double> CreateLinkRoundTrip(Meter meter, string peers) => meter.CreateHistogram(
+        "link.round_trip",
+        "ms",
+        $"Round trip of the media links {peers}: a probe every heartbeat interval per link, from queueing it to reading its answer (send queue, network and both receive loops; no node work).",
+        tags: null,
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = RoundTripBuckets });
 
     /// <summary>This system's meter, whose <see cref="Meter.Scope"/> is the system.</summary>
     public Meter Meter { get; }

@@ -56,12 +56,7 @@ internal sealed class ExecutorMetrics : IExtension
             "Assembly bytes held in the package store now.");
         Meter.CreateObservableCounter("deploys", _deploys.Observe, "{deploy}",
             "Shipped code loaded for a session, by kind (shipped-node, object) and outcome (loaded, rejected, failed).");
-        LinkRoundTrip = Meter.CreateHistogram(
-            "link.round_trip",
-            "ms",
-            "Round trip of the media links from clients: a probe every heartbeat interval per link, from queueing it to reading its answer (send queue, network and both receive loops; no node work).",
-            tags: null,
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = RemoteMetrics.RoundTripBuckets });
+        LinkRoundTrip = RemoteMetrics.CreateLinkRoundTrip(Meter, "from clients");
         foreach (var kind in ExecutorErrorKind.All)
         {
             _errors.Add(0, kind);
