@@ -21,12 +21,17 @@ internal sealed class NodeReadiness(ActorSystem system, TimeSpan askTimeout)
         }
 
         var executor = await ExecutorStatusAsync().ConfigureAwait(false);
-        if (executor is { Accepting: false })
+        var shutdown = CoordinatedShutdown.Get(system).ShutdownReason;
+
+        // An executor node's shutdown starts with the drain: from the moment it begins, not only once the executor has
+        // taken the drain message, the node is draining.
+        if (executor is { Accepting: false } || (IsExecutor && shutdown is not null))
         {
-            return (false, $"draining: the executor accepts no new sessions ({executor.ActiveSessions} still running) and the node will leave the cluster");
+            var running = executor is null ? string.Empty : $" ({executor.ActiveSessions} still running)";
+            return (false, $"draining: the executor accepts no new sessions{running} and the node will leave the cluster");
         }
 
-        if (CoordinatedShutdown.Get(system).ShutdownReason is { } reason)
+        if (shutdown is { } reason)
         {
             return (false, $"shutting down ({reason.GetType().Name.Replace("Reason", string.Empty, StringComparison.Ordinal)})");
         }
