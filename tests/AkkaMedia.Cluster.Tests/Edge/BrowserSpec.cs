@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using PuppeteerSharp;
 using Xunit.Abstractions;
@@ -76,7 +77,8 @@ public sealed class BrowserSpec : IClassFixture<LiveEdge>
         const int width = 1024, height = 768;
         await using var chromium = await HeadlessChromium.LaunchAsync(_edge.MicrophoneWav);
         var page = await OpenAsync(chromium, "/?autostart=1", new ViewPortOptions { Width = width, Height = height, DeviceScaleFactor = 1 });
-        // The chirp is at -6 dBFS: both level meters show it while it passes (they read -60, "–", in the file's silent gap).
+        // The chirp peaks at -6 dBFS in the file (the browser's gain control, on without ?record=1, may raise it): both level
+        // meters show it while it passes, and read -60 ("–") in the file's silent gap.
         await WaitForAsync(
             page,
             "m.state === 'streaming' && m.framesReceived >= 50 && m.lastRttMs > 0 && document.getElementById('level-in').value > -20 && document.getElementById('level-out').value > -20",
@@ -152,12 +154,16 @@ public sealed class BrowserSpec : IClassFixture<LiveEdge>
                 m.GetProperty("lastRttMs").ValueKind == JsonValueKind.Number ? m.GetProperty("lastRttMs").GetDouble() : null);
     }
 
-    /// <summary>The page's recording (<c>/?record=1</c>): the audio it sent and the audio it received, at the audio context's rate.</summary>
+    /// <summary>
+    /// The page's recording (<c>/?record=1</c>): every sample it sent and received so far, at the audio
+    /// context's rate, fetched as base64 of little-endian Float32 (a tenth the size of JSON numbers).
+    /// </summary>
     private static async Task<Recording> RecordingAsync(IPage page)
     {
         var r = await page.EvaluateFunctionAsync<JsonElement>(
-            "async () => { const r = await window.akkaMedia.recording(); return { sampleRate: r.sampleRate, sent: Array.from(r.sent), received: Array.from(r.received) }; }");
-        static float[] Samples(JsonElement array) => array.EnumerateArray().Select(s => s.GetSingle()).ToArray();
+            "async () => { const r = await window.akkaMedia.recording('base64'); return { sampleRate: r.sampleRate, channels: r.channels, sent: r.sent, received: r.received }; }");
+        Assert.Equal(1, r.GetProperty("channels").GetInt32());
+        static float[] Samples(JsonElement base64) => MemoryMarshal.Cast<byte, float>(Convert.FromBase64String(base64.GetString()!)).ToArray();
         return new Recording(r.GetProperty("sampleRate").GetInt32(), Samples(r.GetProperty("sent")), Samples(r.GetProperty("received")));
     }
 

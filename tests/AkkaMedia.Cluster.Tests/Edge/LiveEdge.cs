@@ -1,12 +1,10 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.RegularExpressions;
 
 namespace AkkaMedia.Cluster.Tests.Edge;
 
 /// <summary>
 /// A class fixture: an executor node and <c>akkamedia serve hocon/pipelines/live-loopback.conf</c>
-/// joined to it on a free HTTP port, both real processes, plus the fake microphone's WAV file.
+/// joined to it on any free HTTP port of loopback, both real processes, plus the fake microphone's WAV file.
 /// Disposing kills both processes and deletes the file, whatever state the tests left them in.
 /// </summary>
 public sealed partial class LiveEdge : IAsyncLifetime
@@ -34,12 +32,9 @@ public sealed partial class LiveEdge : IAsyncLifetime
         Directory.CreateDirectory(_folder);
         FakeMicrophone.WriteWav(MicrophoneWav);
         _executor = await NodeProcess.StartAsync("--port", "0");
-        var port = FreeLoopbackPort().ToString(System.Globalization.CultureInfo.InvariantCulture);
-        _serve = HostProcess.Start(["serve", TestPaths.Hocon(Pipeline), "--seeds", _executor.Address, "--http-port", port]);
-        var ready = await _serve.WaitForLineAsync(l => l.Contains("READY", StringComparison.Ordinal), NodeProcess.StartTimeout, "READY line");
-        var url = UrlPattern().Match(ready);
-        Assert.True(url.Success, $"The READY line names no http:// address: {ready}");
-        _url = new Uri(url.Value);
+        _serve = HostProcess.Start(["serve", TestPaths.Hocon(Pipeline), "--seeds", _executor.Address, "--http-hostname", "127.0.0.1", "--http-port", "0"]);
+        var ready = await _serve.WaitForLineAsync(l => l.Contains("READY", StringComparison.Ordinal) && UrlPattern().IsMatch(l), NodeProcess.StartTimeout, "READY line with the URL");
+        _url = new Uri(UrlPattern().Match(ready).Value);
     }
 
     /// <inheritdoc />
@@ -63,13 +58,6 @@ public sealed partial class LiveEdge : IAsyncLifetime
         }
     }
 
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    [GeneratedRegex(@"http://\S+")]
+    [GeneratedRegex(@"http://[^\s""']+")]
     private static partial Regex UrlPattern();
 }
