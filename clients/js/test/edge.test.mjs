@@ -1,6 +1,6 @@
 // Specs of the client against a real `akkamedia serve hocon/pipelines/live-loopback.conf` (a remote
 // pass-through at 48 kHz mono): see test-support/edge.mjs for where the server comes from.
-import { after, before, describe, test } from 'node:test';
+import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AkkaMediaClient, AkkaMediaError } from '../dist/akka-media.js';
 import { startEdge } from '../test-support/edge.mjs';
@@ -13,7 +13,20 @@ let edge;
 before(async () => { edge = await startEdge(); }, { timeout: 120_000 });
 after(async () => { await edge?.stop(); });
 
-const connect = (options = {}) => AkkaMediaClient.connect(edge.url, { sampleRate: rate, channels: 1, ...options });
+const open = new Set();
+afterEach(() => { // a spec that failed half way leaves no session behind
+    for (const client of open) {
+        client.close();
+    }
+
+    open.clear();
+});
+
+async function connect(options = {}) {
+    const client = await AkkaMediaClient.connect(edge.url, { sampleRate: rate, channels: 1, ...options });
+    open.add(client);
+    return client;
+}
 
 /** A deterministic signal over the whole 16-bit range (both extremes included), different from any silence or padding. */
 function signal(length, seed = 1) {
