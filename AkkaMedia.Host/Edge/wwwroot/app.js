@@ -211,6 +211,10 @@ async function finish(current, state, error) {
         status.error = { message: error?.message ?? String(error), code: error?.code ?? null };
     }
 
+    for (const [meter, label] of [['level-in', 'level-in-db'], ['level-out', 'level-out-db']]) {
+        showLevel(view[meter], view[label], []);
+    }
+
     setState(state);
     // The context plays out what the jitter buffer still holds, then goes.
     setTimeout(() => current.context?.close().catch(() => undefined), jitterMaxMs * 2);
@@ -232,7 +236,7 @@ function render() {
     view.state.dataset.state = status.state;
     view.start.disabled = status.state === 'connecting' || status.state === 'streaming';
     view.stop.disabled = status.state !== 'streaming';
-    view.start.textContent = status.state === 'idle' ? 'Start' : 'Start again';
+    view.start.textContent = status.state === 'stopped' || status.state === 'error' ? 'Start again' : 'Start';
     view.error.hidden = status.error === null;
     view.error.textContent = status.error === null
         ? ''

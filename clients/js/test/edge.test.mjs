@@ -1,6 +1,6 @@
 // Specs of the client against a real `akkamedia serve hocon/pipelines/live-loopback.conf` (a remote
 // pass-through at 48 kHz mono): see test-support/edge.mjs for where the server comes from.
-import { after, before, describe, test } from 'node:test';
+import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AkkaMediaClient, AkkaMediaError } from '../dist/akka-media.js';
 import { startEdge } from '../test-support/edge.mjs';
@@ -13,7 +13,20 @@ let edge;
 before(async () => { edge = await startEdge(); }, { timeout: 120_000 });
 after(async () => { await edge?.stop(); });
 
-const connect = (options = {}) => AkkaMediaClient.connect(edge.url, { sampleRate: rate, channels: 1, ...options });
+const open = new Set();
+afterEach(() => { // a spec that failed half way leaves no session behind
+    for (const client of open) {
+        client.close();
+    }
+
+    open.clear();
+});
+
+async function connect(options = {}) {
+    const client = await AkkaMediaClient.connect(edge.url, { sampleRate: rate, channels: 1, ...options });
+    open.add(client);
+    return client;
+}
 
 /** A deterministic signal over the whole 16-bit range (both extremes included), different from any silence or padding. */
 function signal(length, seed = 1) {
@@ -31,11 +44,17 @@ function signal(length, seed = 1) {
     return samples;
 }
 
-/** Sends `samples` in messages of the given sizes, in turn (whole sample frames of any count). */
-function sendInPieces(client, samples, sizes) {
+/**
+ * Sends `samples` in messages of the given sizes, in turn (whole sample frames of any count), never more than
+ * half a second ahead of what has come back: the server keeps 1 s of outgoing audio for a client and drops the
+ * oldest beyond that (docs/edge-protocol.md, slow clients), and a real-time client is never further ahead.
+ * Resolves with the number of messages.
+ */
+async function sendPaced(client, audio, samples, sizes) {
     let messages = 0;
     for (let offset = 0, i = 0; offset < samples.length; i++) {
         const size = Math.min(sizes[i % sizes.length], samples.length - offset);
+        await audio.until(offset + size - rate / 2);
         client.sendPcm16(samples.subarray(offset, offset + size));
         offset += size;
         messages++;
@@ -44,13 +63,30 @@ function sendInPieces(client, samples, sizes) {
     return messages;
 }
 
+/** Collects what the client receives; `until(n)` resolves once at least n samples came back. */
 function received(client) {
     const packets = [];
-    client.onAudio = samples => packets.push(samples);
+    const events = [];
+    const waiting = [];
+    let count = 0;
+    client.onAudio = samples => {
+        packets.push(samples);
+        count += samples.length;
+        for (const waiter of waiting.filter(w => count >= w.samples)) {
+            waiting.splice(waiting.indexOf(waiter), 1);
+            waiter.resolve();
+        }
+    };
+    client.onEvent = event => events.push(event);
+    client.closed.then(() => waiting.splice(0).forEach(w => w.resolve()), () => waiting.splice(0).forEach(w => w.resolve()));
     return {
         packets,
+        events,
+        until(samples) {
+            return count >= samples || client.state === 'closed' ? Promise.resolve() : new Promise(resolve => waiting.push({ samples, resolve }));
+        },
         samples() {
-            const all = new Int16Array(packets.reduce((n, p) => n + p.length, 0));
+            const all = new Int16Array(count);
             let offset = 0;
             for (const p of packets) {
                 all.set(p, offset);
@@ -90,9 +126,10 @@ describe('AkkaMediaClient against akkamedia serve', { timeout }, () => {
         const client = await connect();
         const audio = received(client);
         const sent = signal(rate * 2); // 2 s: 100 packets
-        sendInPieces(client, sent, [137, packet, 3000, 1, 4410]);
+        await sendPaced(client, audio, sent, [137, packet, 3000, 1, 4410]);
         await client.stop();
 
+        assert.deepEqual(audio.events, [], 'no event (a drop would be one)');
         assert.equal(firstDifference(audio.samples(), sent), null);
         assert.deepEqual(audio.packets.map(p => p.length).filter(n => n !== packet), [], `every packet holds ${packet} samples (20 ms)`);
         assert.equal(client.framesReceived, sent.length / packet);
@@ -127,8 +164,8 @@ describe('AkkaMediaClient against akkamedia serve', { timeout }, () => {
 
     test('stop resolves with the server counts once the server has closed with 1000', async () => {
         const client = await connect();
-        received(client);
-        const messages = sendInPieces(client, signal(packet * 25, 2), [packet * 2 + 48, packet]);
+        const audio = received(client);
+        const messages = await sendPaced(client, audio, signal(packet * 25, 2), [packet * 2 + 48, packet]);
         const counts = await client.stop();
 
         assert.equal(client.state, 'closed');
@@ -143,13 +180,16 @@ describe('AkkaMediaClient against akkamedia serve', { timeout }, () => {
     test('stop flushes the pipeline: audio sent right before it still comes back before it resolves', async () => {
         const client = await connect();
         const audio = received(client);
-        const sent = signal(rate * 5, 3); // 5 s sent as fast as the socket takes it, then stop at once
-        sendInPieces(client, sent, [packet]);
+        const sent = signal(rate * 3, 3); // 3 s sent as fast as the pacing lets, then stop at once with up to 0.5 s in flight
+        await sendPaced(client, audio, sent, [packet]);
+        const inFlight = sent.length - audio.samples().length;
         const stopping = client.stop();
         assert.equal(client.state, 'stopping');
         assert.throws(() => client.sendPcm16(new Int16Array(packet)), /stopping/);
         await stopping;
 
+        assert.ok(inFlight > 0, 'some audio was still on its way when stop was sent');
+        assert.deepEqual(audio.events, []);
         assert.equal(audio.packets.length, sent.length / packet);
         assert.equal(firstDifference(audio.samples(), sent), null);
     });
