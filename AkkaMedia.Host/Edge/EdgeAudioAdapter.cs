@@ -71,12 +71,23 @@ internal sealed class EdgeAudioAdapter : Node<object, object>
         private readonly ResampleNode? _resample = sampleRate == targetRate ? null : new ResampleNode(targetRate);
         private readonly ReframeNode _reframe = new(framesPerPacket);
 
+        /// <summary>Sample frames the reframer holds (given minus emitted).</summary>
+        private long _held;
+
         public int SampleRate { get; } = sampleRate;
 
         public int Channels { get; } = channels;
 
         public void Process(AudioFrame frame, Collector collector, INodeOutput<object> output)
         {
+            if (_mix is null && _resample is null && _held == 0 && frame.SamplesPerChannel == framesPerPacket)
+            {
+                // Already in the target format and size, nothing held back: the common case of a client (or a pipeline)
+                // that speaks the other side's format in 20 ms packets costs no copy.
+                output.Emit(frame);
+                return;
+            }
+
             collector.Items.Clear();
             collector.Items.Add(frame);
             if (_mix is not null)
@@ -89,7 +100,9 @@ internal sealed class EdgeAudioAdapter : Node<object, object>
                 Step(_resample, collector);
             }
 
+            _held += SampleFrames(collector.Items);
             Step(_reframe, collector);
+            _held -= SampleFrames(collector.Items);
             Drain(collector, output);
         }
 
@@ -122,12 +135,24 @@ internal sealed class EdgeAudioAdapter : Node<object, object>
                 return;
             }
 
-            var inputs = collector.Items.ToArray();
-            collector.Items.Clear();
+            var inputs = collector.Swap();
             foreach (var input in inputs)
             {
                 node.Process(input, collector);
             }
+
+            inputs.Clear();
+        }
+
+        private static long SampleFrames(List<AudioFrame> frames)
+        {
+            var total = 0L;
+            foreach (var frame in frames)
+            {
+                total += frame.SamplesPerChannel;
+            }
+
+            return total;
         }
 
         private static void Drain(Collector collector, INodeOutput<object> output)
@@ -144,8 +169,20 @@ internal sealed class EdgeAudioAdapter : Node<object, object>
     /// <summary>Gathers what one step of the chain emits.</summary>
     private sealed class Collector : INodeOutput<AudioFrame>
     {
-        public List<AudioFrame> Items { get; } = [];
+        private List<AudioFrame> _spare = [];
+
+        public List<AudioFrame> Items { get; private set; } = [];
 
         public void Emit(AudioFrame element) => Items.Add(element);
+
+        /// <summary>Hands out the items gathered so far and gathers into an empty list from now on (no copy).</summary>
+        public List<AudioFrame> Swap()
+        {
+            var items = Items;
+            Items = _spare;
+            Items.Clear();
+            _spare = items;
+            return items;
+        }
     }
 }
