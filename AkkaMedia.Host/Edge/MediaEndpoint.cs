@@ -74,7 +74,18 @@ internal sealed class MediaEndpoint(EdgeHost host)
         }
 
         using var _ = encoding;
-        var session = host.StartSession(start.Format, Protocol);
+        EdgeSession session;
+        try
+        {
+            session = host.StartSession(start.Format, Protocol);
+        }
+        catch (Exception e)
+        {
+            host.Log.Warning("Edge session could not start its pipeline: {0}", RunCommand.Explain(e));
+            await RefuseAsync(socket, new EdgeClose(WebSocketCloseStatus.InternalServerError, "pipeline failed", $"The pipeline could not start: {RunCommand.Explain(e)}", "pipeline_failed"), aborted).ConfigureAwait(false);
+            return;
+        }
+
         host.Metrics.SessionStarted(Protocol);
         host.Log.Info("Edge session {0} started: {1}, {2} Hz, {3} ch, {4}", session.Id, Protocol, start.Format.SampleRate, start.Format.Channels, encoding.Name);
         var endReason = "client_gone";
