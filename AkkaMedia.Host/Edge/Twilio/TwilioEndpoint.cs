@@ -80,7 +80,18 @@ internal sealed class TwilioEndpoint(EdgeHost host)
         }
 
         using var writer = new TwilioMessageWriter(start.StreamSid);
-        var session = host.StartSession(Format, Protocol);
+        EdgeSession session;
+        try
+        {
+            session = host.StartSession(Format, Protocol);
+        }
+        catch (Exception e)
+        {
+            host.Log.Warning("Edge session could not start its pipeline: {0}", RunCommand.Explain(e));
+            await RefuseAsync(socket, new EdgeClose(WebSocketCloseStatus.InternalServerError, $"pipeline failed: {RunCommand.Explain(e)}", null, "pipeline_failed"), aborted).ConfigureAwait(false);
+            return;
+        }
+
         host.Metrics.SessionStarted(Protocol);
         host.Log.Info("Edge session {0} started: {1}, stream {2}, call {3}, {4}", session.Id, Protocol, start.StreamSid, start.CallSid, start.Law);
         var endReason = "client_gone";

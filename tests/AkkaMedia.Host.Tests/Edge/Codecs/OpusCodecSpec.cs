@@ -158,28 +158,7 @@ public sealed class OpusCodecSpec
         Assert.True(Math.Abs(20 * Math.Log10(amplitude / 0.5)) < 1, $"the tone after the poisoned packet came back at {amplitude:F3}");
     }
 
-    private static float[] Tone(int rate, int channels, float[] levels, int length)
-    {
-        var tone = new float[length];
-        for (var i = 0; i < length; i++)
-            tone[i] = levels[i % channels] * MathF.Sin(2 * MathF.PI * Frequency * (i / channels) / rate);
-        return tone;
-    }
+    private static float[] Tone(int rate, int channels, float[] levels, int length) => TestTone.Create(rate, channels, levels, length, Frequency);
 
-    /// <summary>The amplitude of the <see cref="Frequency"/> component (phase-free), and its share of the signal's energy.</summary>
-    private static (double Amplitude, double Share) ToneMeasure(float[] signal, int rate)
-    {
-        double sin = 0, cos = 0, energy = 0;
-        for (var i = 0; i < signal.Length; i++)
-        {
-            var phase = 2 * Math.PI * Frequency * i / rate;
-            sin += signal[i] * Math.Sin(phase);
-            cos += signal[i] * Math.Cos(phase);
-            energy += (double)signal[i] * signal[i];
-        }
-
-        var amplitude = 2 * Math.Sqrt(sin * sin + cos * cos) / signal.Length;
-        var toneEnergy = amplitude * amplitude / 2 * signal.Length;
-        return (amplitude, toneEnergy / energy);
-    }
+    private static (double Amplitude, double Share) ToneMeasure(float[] signal, int rate) => TestTone.Measure(signal, rate, Frequency);
 }

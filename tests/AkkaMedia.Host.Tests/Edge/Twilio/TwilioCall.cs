@@ -32,11 +32,11 @@ public sealed class TwilioCall
     public string Start() =>
         $$$"""{"event":"start","sequenceNumber":"{{{Next()}}}","start":{"accountSid":"{{{AccountSid}}}","streamSid":"{{{StreamSid}}}","callSid":"{{{CallSid}}}","tracks":["inbound"],"mediaFormat":{"encoding":"{{{Encoding}}}","sampleRate":8000,"channels":1},"customParameters":{"caller":"+15550100","language":"en-US"}},"streamSid":"{{{StreamSid}}}"}""";
 
-    /// <summary>One chunk of the caller's audio (<paramref name="codes"/>: G.711, 160 bytes for 20 ms).</summary>
-    public string Media(ReadOnlySpan<byte> codes)
+    /// <summary>One chunk of audio on <paramref name="track"/> (<paramref name="codes"/>: G.711, 160 bytes for 20 ms).</summary>
+    public string Media(ReadOnlySpan<byte> codes, string track = "inbound")
     {
         var chunk = ++_chunk;
-        return $$$"""{"event":"media","sequenceNumber":"{{{Next()}}}","media":{"track":"inbound","chunk":"{{{chunk}}}","timestamp":"{{{(chunk - 1) * 20}}}","payload":"{{{Convert.ToBase64String(codes)}}}"},"streamSid":"{{{StreamSid}}}"}""";
+        return $$$"""{"event":"media","sequenceNumber":"{{{Next()}}}","media":{"track":"{{{track}}}","chunk":"{{{chunk}}}","timestamp":"{{{(chunk - 1) * 20}}}","payload":"{{{Convert.ToBase64String(codes)}}}"},"streamSid":"{{{StreamSid}}}"}""";
     }
 
     public string Dtmf(char digit) =>
