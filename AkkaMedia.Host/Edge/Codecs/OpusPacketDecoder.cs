@@ -50,8 +50,10 @@ internal sealed class OpusPacketDecoder : IDisposable
         {
             perChannel = _decoder.Decode(packet, samples, MaxDecodedSamples / Channels, false);
         }
-        catch (Exception e) when (e is OpusException or ArgumentException or IndexOutOfRangeException or InvalidOperationException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
+            // OpusException for what the decoder recognizes as malformed; anything else it throws on hostile bytes
+            // (an index out of range deep in the range decoder) is the same verdict about the packet.
             throw new OpusPacketException($"undecodable Opus packet of {packet.Length} bytes: {e.Message}", e);
         }
 

@@ -1,4 +1,5 @@
 using AkkaMedia.Host.Edge.Codecs;
+using CsCheck;
 
 namespace AkkaMedia.Host.Tests.Edge.Codecs;
 
@@ -84,6 +85,31 @@ public sealed class OpusCodecSpec
         Assert.StartsWith("undecodable Opus packet", error.Message);
         Assert.False(string.IsNullOrWhiteSpace(what));
     }
+
+    [Theory]
+    [InlineData(48000, 2)]
+    [InlineData(8000, 1)]
+    public void Any_sequence_of_byte_strings_must_decode_or_be_an_OpusPacketException(int rate, int channels) =>
+        Gen.Byte.Array[1, 1500].Array[1, 8].Sample(packets =>
+        {
+            // A decoder per sample: CsCheck runs samples in parallel, and a decoder keeps state from packet to packet.
+            using var decoder = new OpusPacketDecoder(rate, channels);
+            var samples = new float[decoder.MaxDecodedSamples];
+            foreach (var packet in packets)
+            {
+                try
+                {
+                    var count = decoder.Decode(packet, samples);
+                    Assert.InRange(count, channels, decoder.MaxDecodedSamples);
+                    Assert.Equal(0, count % channels);
+                }
+                catch (OpusPacketException e)
+                {
+                    Assert.StartsWith("undecodable Opus packet", e.Message);
+                    return;
+                }
+            }
+        }, iter: 2_000);
 
     [Fact]
     public void An_empty_message_must_be_an_OpusPacketException_rather_than_concealed_loss()
