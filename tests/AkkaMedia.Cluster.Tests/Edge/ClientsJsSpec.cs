@@ -22,6 +22,7 @@ public sealed partial class ClientsJsSpec(ITestOutputHelper output)
             ?? throw new InvalidOperationException(
                 "Node.js (node, version 20 or later) is not on PATH: the TypeScript client's specs in clients/js need it. "
                 + "Install it (Debian: apt-get install nodejs npm), then run `npm ci` in clients/js.");
+        await EnsureDevDependenciesAsync();
         await using var executor = await NodeProcess.StartAsync("--port", "0");
         await using var serve = HostProcess.Start(
             ["serve", TestPaths.Hocon("pipelines/live-loopback.conf"), "--seeds", executor.Address, "--http-hostname", "127.0.0.1", "--http-port", "0"]);
@@ -34,6 +35,34 @@ public sealed partial class ClientsJsSpec(ITestOutputHelper output)
         Assert.True(
             exitCode == 0,
             $"The client's specs failed (node exited with {exitCode}):{Environment.NewLine}{transcript}{Environment.NewLine}{serve.Transcript}{Environment.NewLine}{executor.Process.Transcript}");
+    }
+
+    /// <summary>
+    /// The dist/ drift spec compiles with the pinned TypeScript: on a fresh checkout (no <c>npm ci</c> yet, as in a plain
+    /// <c>dotnet test</c>) it is installed here from the npm registry, exactly as package-lock.json says.
+    /// </summary>
+    private static async Task EnsureDevDependenciesAsync()
+    {
+        var folder = Path.Combine(TestPaths.RepositoryRoot, "clients", "js");
+        if (Directory.Exists(Path.Combine(folder, "node_modules", "typescript")))
+        {
+            return;
+        }
+
+        var npm = FindOnPath("npm")
+            ?? throw new InvalidOperationException("npm is not on PATH: run `npm ci` in clients/js (its specs compile with the TypeScript it pins).");
+        var start = new ProcessStartInfo(npm) { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { "ci", "--no-audit", "--no-fund" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(NodeTimeout);
+        await process.WaitForExitAsync(timeout.Token);
+        Assert.True(process.ExitCode == 0, $"npm ci in clients/js failed ({process.ExitCode}):{Environment.NewLine}{await stdout}{await stderr}");
     }
 
     /// <summary>Runs <c>node --experimental-websocket --test test/</c> in clients/js with <c>AKKA_MEDIA_URL</c>; kills it if it overruns.</summary>

@@ -87,6 +87,38 @@ public sealed class MediaEndpointSpec
         Assert.Equal("""{"type":"pong","id":{"t":12.5,"n":"x"}}""", pong.Text);
     }
 
+    [Fact]
+    public async Task A_stage_that_emits_decisions_must_reach_the_client_as_events_and_a_VAD_only_when_its_decision_changes()
+    {
+        await using var server = await EdgeServer.StartAsync(stagesHocon: "{ type = Vad, threshold-db = -30, hangover = 0ms }");
+        var (client, _) = await EdgeClient.StartAsync(server.WebSocketUri(), 16000);
+        await using var __ = client;
+        var silence = new byte[320 * 2];
+        for (var i = 0; i < 10; i++)
+        {
+            await client.SendBinaryAsync(silence);
+        }
+
+        for (var i = 0; i < 10; i++)
+        {
+            await client.SendBinaryAsync(TestPcm.Tone(16000, 1, 320, i * 320L));
+        }
+
+        for (var i = 0; i < 10; i++)
+        {
+            await client.SendBinaryAsync(silence);
+        }
+
+        await client.SendTextAsync("""{"type":"stop"}""");
+        var (before, _) = await client.ReceiveUntilCloseAsync();
+
+        var vad = before.Where(m => m.Type == WebSocketMessageType.Text && m.Json.GetProperty("type").GetString() == "vad").Select(m => m.Json).ToList();
+        Assert.Equal([false, true, false], vad.Select(e => e.GetProperty("speech").GetBoolean()));
+        Assert.Equal(200, vad[1].GetProperty("timestampMs").GetInt64());
+        Assert.Equal(400, vad[2].GetProperty("timestampMs").GetInt64());
+        Assert.DoesNotContain(before, m => m.Type == WebSocketMessageType.Binary);
+    }
+
     public static TheoryData<string, string[], string> Violations => new()
     {
         { "audio before start", ["bin:2"], "The first message must be the text message" },
