@@ -249,14 +249,9 @@ internal sealed class TwilioEndpoint(EdgeHost host)
                     }
                 }
             }
-            catch (TwilioProtocolException e)
+            catch (Exception e) when (e is TwilioProtocolException or EdgeProtocolException)
             {
-                session.Outbox.PostControl(EdgeClose.Violation(e.Message), urgent: true);
-                await MediaEndpoint.DrainUntilClosedAsync(socket, host.Settings.CloseTimeout + host.Settings.CloseTimeout, aborted).ConfigureAwait(false);
-                return;
-            }
-            catch (EdgeProtocolException e)
-            {
+                // EdgeProtocolException: a message over max-message-bytes (EdgeSocket).
                 session.Outbox.PostControl(EdgeClose.Violation(e.Message), urgent: true);
                 await MediaEndpoint.DrainUntilClosedAsync(socket, host.Settings.CloseTimeout + host.Settings.CloseTimeout, aborted).ConfigureAwait(false);
                 return;

@@ -122,6 +122,7 @@ public sealed class TwilioEndpointSpec
             { "JSON without an event", [start, """{"streamSid":"MZ1","media":{"payload":"AAAA"}}"""], "needs an \"event\"" },
             { "text that is not JSON", ["hello"], "not a JSON object" },
             { "a second start", [start, start], "a second start" },
+            { "a message over max-message-bytes", [start, "text:70000"], "longer than the limit of 65536 bytes" },
         };
     }
 
@@ -136,6 +137,10 @@ public sealed class TwilioEndpointSpec
             if (message.StartsWith("bin:", StringComparison.Ordinal))
             {
                 await client.SendBinaryAsync(new byte[int.Parse(message[4..], System.Globalization.CultureInfo.InvariantCulture)]);
+            }
+            else if (message.StartsWith("text:", StringComparison.Ordinal))
+            {
+                await client.SendTextAsync(new string(' ', int.Parse(message[5..], System.Globalization.CultureInfo.InvariantCulture)));
             }
             else
             {
