@@ -244,7 +244,7 @@ internal static class RunCommand
     }
 
     /// <summary>Leaves the cluster gracefully when it answers, without waiting long for members that are gone.</summary>
-    private static async Task LeaveAsync(ActorSystem system)
+    public static async Task LeaveAsync(ActorSystem system)
     {
         try
         {

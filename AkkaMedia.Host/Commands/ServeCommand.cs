@@ -145,19 +145,7 @@ internal static class ServeCommand
                 await server.DisposeAsync();
             }
 
-            await LeaveAsync(system);
-        }
-    }
-
-    private static async Task LeaveAsync(ActorSystem system)
-    {
-        try
-        {
-            await CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance).WaitAsync(TimeSpan.FromSeconds(3)).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            await system.Terminate().WaitAsync(TimeSpan.FromSeconds(3)).ConfigureAwait(false);
+            await RunCommand.LeaveAsync(system);
         }
     }
 }
