@@ -32,6 +32,7 @@ internal static class EdgeRoutes
     {
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(15) });
         MapProtocol(app, "/media", host, (socket, aborted) => new MediaEndpoint(host).RunAsync(socket, aborted));
+        MapProtocol(app, "/twilio", host, (socket, aborted) => new Twilio.TwilioEndpoint(host).RunAsync(socket, aborted));
         app.MapGet("/", () => Page("index.html"));
         app.MapGet("/{file}", (string file) => Page(file));
     }

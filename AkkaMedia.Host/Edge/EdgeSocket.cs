@@ -63,6 +63,10 @@ internal sealed class EdgeSocket(WebSocket socket, int maxMessageBytes)
     public ValueTask SendTextAsync(string text, CancellationToken cancellationToken) =>
         socket.SendAsync(Encoding.UTF8.GetBytes(text).AsMemory(), WebSocketMessageType.Text, true, cancellationToken);
 
+    /// <summary>Sends one text message already encoded as UTF-8 (the caller's bytes, read until the send completes).</summary>
+    public ValueTask SendTextAsync(ReadOnlyMemory<byte> utf8, CancellationToken cancellationToken) =>
+        socket.SendAsync(utf8, WebSocketMessageType.Text, true, cancellationToken);
+
     /// <summary>Sends one binary message.</summary>
     public ValueTask SendBinaryAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken) =>
         socket.SendAsync(bytes, WebSocketMessageType.Binary, true, cancellationToken);
