@@ -1,0 +1,199 @@
+using System.Net.WebSockets;
+using Akka.Event;
+using AkkaMedia.Host.Commands;
+
+namespace AkkaMedia.Host.Edge;
+
+/// <summary>
+/// A running session's two loops over its socket, the same for every protocol; a protocol fills in what its messages say
+/// (<see cref="OnMessageAsync"/>) and how outgoing items are written (<see cref="SendAsync"/>).
+/// </summary>
+/// <remarks>
+/// <para>The receive loop reads whole messages and hands them to the protocol, which awaits the session's room before the
+/// next read (TCP slows a fast client). A client silent for the idle timeout, the server's stop, a violation and the
+/// client's own close each post an <see cref="EdgeClose"/> to the outbox, so closing is always the send loop's.</para>
+/// <para>The send loop is the socket's only writer: it sends what the outbox hands out and ends the connection on a close
+/// or the pipeline's end (<c>stopped</c>/<c>completed</c> with 1000, <c>pipeline_failed</c> with 1011). Then the stream is
+/// stopped and the client's close awaited up to <c>close-timeout</c>, after which the connection is aborted.</para>
+/// </remarks>
+internal abstract class EdgeConnection(EdgeHost host, EdgeSocket socket, EdgeSession session, string protocol)
+{
+    private volatile bool _stopRequested;
+    private Timer? _idle;
+
+    protected EdgeHost Host => host;
+
+    protected EdgeSocket Socket => socket;
+
+    protected EdgeSession Session => session;
+
+    protected string Protocol => protocol;
+
+    /// <summary>Whether the client asked to stop (the input has ended).</summary>
+    protected bool StopRequested => _stopRequested;
+
+    /// <summary>Runs both loops until the connection ends; returns why it ended (a <c>sessions.ended</c> reason).</summary>
+    public async Task<string> RunAsync(CancellationToken aborted)
+    {
+        using var idle = new Timer(_ => session.Outbox.PostControl(EdgeClose.Idle(host.Settings.IdleTimeout), urgent: true));
+        _idle = idle;
+        await using var stopping = host.Stopping.Register(() => session.Outbox.PostControl(EdgeClose.ServerStopping, urgent: true));
+        var send = SendLoopAsync(aborted);
+        var receive = ReceiveLoopAsync(aborted);
+        var endReason = await send.ConfigureAwait(false);
+        idle.Change(Timeout.Infinite, Timeout.Infinite);
+
+        // The close frame is out (or the client is gone): stop the stream now, then wait for the client's close.
+        session.Abort(new EdgeSessionClosedException($"Session {session.Id} ended: {endReason}."));
+        if (await Task.WhenAny(receive, Task.Delay(host.Settings.CloseTimeout, CancellationToken.None)).ConfigureAwait(false) != receive)
+        {
+            socket.Socket.Abort();
+        }
+
+        await receive.ConfigureAwait(false);
+        return endReason;
+    }
+
+    /// <summary>Reads and discards until the client's close frame arrives, or aborts the connection after <paramref name="timeout"/>.</summary>
+    public static async Task DrainUntilClosedAsync(EdgeSocket socket, TimeSpan timeout, CancellationToken aborted)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            while (await socket.ReceiveAsync(deadline.Token).ConfigureAwait(false) is not null)
+            {
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or EdgeProtocolException)
+        {
+            socket.Socket.Abort();
+        }
+    }
+
+    /// <summary>Handles one message of the client. Throws a violation (<see cref="IsViolation"/>) to end the session with 1008.</summary>
+    protected abstract ValueTask OnMessageAsync(WebSocketMessageType type, ReadOnlyMemory<byte> bytes, CancellationToken aborted);
+
+    /// <summary>Sends one outgoing item other than a close or the pipeline's end: audio, an element, a drop notice, a control of the protocol's own.</summary>
+    protected abstract ValueTask SendAsync(EdgeOutgoing item, CancellationToken aborted);
+
+    /// <summary>The protocol's error message for <paramref name="message"/>, sent before a close; null where the protocol has none.</summary>
+    protected abstract string? ErrorText(string message);
+
+    /// <summary>Sends what the protocol says when the session has started, before anything else (e.g. <c>started</c>).</summary>
+    protected virtual ValueTask OnStartedAsync(CancellationToken aborted) => ValueTask.CompletedTask;
+
+    /// <summary>Sends what the protocol says after the pipeline's last output, before the 1000 close (e.g. <c>stopped</c>).</summary>
+    protected virtual ValueTask BeforeNormalCloseAsync(CancellationToken aborted) => ValueTask.CompletedTask;
+
+    /// <summary>Whether <paramref name="exception"/> is a client's violation of this protocol (answered with 1008).</summary>
+    protected virtual bool IsViolation(Exception exception) => exception is EdgeProtocolException;
+
+    /// <summary>Ends the input once: the pipeline flushes, and the client's silence from now on is not idleness.</summary>
+    protected void RequestStop()
+    {
+        if (_stopRequested)
+        {
+            return;
+        }
+
+        _stopRequested = true;
+        session.CompleteInput();
+    }
+
+    /// <summary>Hands audio to the session, not counting the time spent waiting for room as the client's silence.</summary>
+    protected async ValueTask WriteAudioAsync(float[] samples, CancellationToken aborted)
+    {
+        host.Metrics.FrameReceived(protocol);
+        _idle?.Change(Timeout.Infinite, Timeout.Infinite);
+        await session.WriteAsync(samples, aborted).ConfigureAwait(false);
+    }
+
+    /// <summary>Counts one audio packet sent.</summary>
+    protected void CountSent()
+    {
+        session.CountSent();
+        host.Metrics.FrameSent(protocol);
+    }
+
+    private async Task ReceiveLoopAsync(CancellationToken aborted)
+    {
+        var timeout = host.Settings.IdleTimeout;
+        try
+        {
+            while (true)
+            {
+                _idle!.Change(_stopRequested ? Timeout.InfiniteTimeSpan : timeout, Timeout.InfiniteTimeSpan);
+                if (await socket.ReceiveAsync(aborted).ConfigureAwait(false) is not { } message)
+                {
+                    break;
+                }
+
+                if (!socket.CloseSent)
+                {
+                    await OnMessageAsync(message.Type, message.Bytes, aborted).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (Exception e) when (e is EdgeProtocolException || IsViolation(e))
+        {
+            session.Outbox.PostControl(EdgeClose.Violation(e.Message), urgent: true);
+            await DrainUntilClosedAsync(socket, host.Settings.CloseTimeout + host.Settings.CloseTimeout, aborted).ConfigureAwait(false);
+            return;
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+        {
+            // The connection broke: handled below as the client's departure.
+        }
+        finally
+        {
+            _idle!.Change(Timeout.Infinite, Timeout.Infinite);
+        }
+
+        // The client closed (or vanished) first; if the send loop has not closed yet, it answers the close.
+        session.Outbox.PostControl(EdgeClose.ClientGone, urgent: true);
+    }
+
+    private async Task<string> SendLoopAsync(CancellationToken aborted)
+    {
+        try
+        {
+            await OnStartedAsync(aborted).ConfigureAwait(false);
+            while (true)
+            {
+                switch (await session.Outbox.TakeAsync(aborted).ConfigureAwait(false))
+                {
+                    case EdgeOutgoing.Control { Message: EdgeClose close }:
+                        if (close.ErrorMessage is { } error && ErrorText(error) is { } text && !socket.CloseSent)
+                        {
+                            await socket.SendTextAsync(text, aborted).ConfigureAwait(false);
+                        }
+
+                        await socket.CloseOutputAsync(close.Status, close.Reason, aborted).ConfigureAwait(false);
+                        return close.EndReason;
+                    case EdgeOutgoing.End { Failure: null }:
+                        await BeforeNormalCloseAsync(aborted).ConfigureAwait(false);
+                        await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, _stopRequested ? "stopped" : "pipeline completed", aborted).ConfigureAwait(false);
+                        return _stopRequested ? "stopped" : "completed";
+                    case EdgeOutgoing.End end:
+                        var reason = RunCommand.Explain(end.Failure!);
+                        host.Log.Warning("Edge session {0}: the pipeline failed: {1}", session.Id, reason);
+                        if (ErrorText($"The pipeline failed: {reason}") is { } failure)
+                        {
+                            await socket.SendTextAsync(failure, aborted).ConfigureAwait(false);
+                        }
+
+                        await socket.CloseOutputAsync(WebSocketCloseStatus.InternalServerError, $"pipeline failed: {reason}", aborted).ConfigureAwait(false);
+                        return "pipeline_failed";
+                    case var item:
+                        await SendAsync(item, aborted).ConfigureAwait(false);
+                        break;
+                }
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            return "client_gone";
+        }
+    }
+}
