@@ -152,6 +152,7 @@ public sealed class ServeProcessSpec(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(0, await serve.Process.WaitForExitAsync(Patience));
         await serve.Process.WaitForLineAsync(l => l.StartsWith("serve: stopping", StringComparison.Ordinal), Patience, "'serve: stopping'");
         await Eventually.AssertAsync(async () => Assert.Equal(0, await executor.ActiveSessionsAsync(_http)), Patience);
+        await AssertReleasedAsync(executor);
     }
 
     [Fact]
@@ -168,6 +169,7 @@ public sealed class ServeProcessSpec(ITestOutputHelper output) : IAsyncLifetime
         await streaming;
 
         await Eventually.AssertAsync(async () => Assert.Equal(0, await executor.ActiveSessionsAsync(_http)), Patience);
+        await AssertReleasedAsync(executor);
         var edge = await PrometheusText.ScrapeAsync(_http, serve.Url);
         Assert.True(edge.Value("akkamedia_edge_sessions_active") == 0, edge.Lines("akkamedia_edge_sessions"));
         Assert.True(edge.Value("akkamedia_edge_sessions_ended", "protocol=media", "reason=client_gone") == 1, edge.Lines("akkamedia_edge_sessions"));
@@ -187,6 +189,13 @@ public sealed class ServeProcessSpec(ITestOutputHelper output) : IAsyncLifetime
 
         _http.Dispose();
         return Task.CompletedTask;
+    }
+
+    /// <summary>The executor's session ended because serve released it, not because the executor lost its client.</summary>
+    private async Task AssertReleasedAsync(MeteredExecutor executor)
+    {
+        var metrics = await executor.MetricsAsync(_http);
+        Assert.True(metrics.Value("akkamedia_executor_errors", "kind=session_lost") == 0, metrics.Lines("akkamedia_executor_errors"));
     }
 
     private static void AssertLevel(double expected, short[] audio, int fromMs, int toMs, string what)
