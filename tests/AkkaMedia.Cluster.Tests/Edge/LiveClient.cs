@@ -250,7 +250,16 @@ internal sealed class LiveClient : IAsyncDisposable
     public Task WaitForCloseAsync(TimeSpan timeout) => WaitUntilAsync(() => _closed, timeout, "close");
 
     /// <summary>Vanishes: the connection is dropped without a close frame, as when a client's process dies.</summary>
-    public void Abort() => _socket.Abort();
+    public void Abort()
+    {
+        // Ended first, so that a send the abort interrupts is seen as the end of the connection.
+        Changed(() =>
+        {
+            _closed = true;
+            _broken ??= new WebSocketException("the client aborted the connection");
+        });
+        _socket.Abort();
+    }
 
     /// <summary>The <c>type</c> of a server message.</summary>
     public static string? TypeOf(JsonElement message) =>
@@ -338,7 +347,7 @@ internal sealed class LiveClient : IAsyncDisposable
             Changed(() =>
             {
                 _closed = true;
-                _broken = e;
+                _broken ??= e;
             });
         }
     }
