@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
+using AkkaMedia.Host.Tests.Operations;
 
 namespace AkkaMedia.Cluster.Tests;
 
@@ -21,6 +22,7 @@ public sealed class HostProcess : IAsyncDisposable
     private readonly List<string> _stderr = [];
     private readonly List<(Func<string, bool> Match, bool OnStandardError, TaskCompletionSource<string> Found)> _waiters = [];
     private readonly TaskCompletionSource _stdoutClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly int _pid;
 
     static HostProcess()
     {
@@ -58,7 +60,8 @@ public sealed class HostProcess : IAsyncDisposable
         }
 
         _process.Start();
-        Running[_process.Id] = _process;
+        _pid = _process.Id;
+        Running[_pid] = _process;
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
     }
@@ -76,7 +79,7 @@ public sealed class HostProcess : IAsyncDisposable
         {
             lock (_gate)
             {
-                return $"--- {CommandLine} (pid {_process.Id}) ---{Environment.NewLine}{_transcript}";
+                return $"--- {CommandLine} (pid {_pid}) ---{Environment.NewLine}{_transcript}";
             }
         }
     }
@@ -148,6 +151,9 @@ public sealed class HostProcess : IAsyncDisposable
     /// <summary>SIGKILL to the process and its children: no shutdown hook runs, sockets close as the kernel reaps it.</summary>
     public void Kill() => KillTree(_process);
 
+    /// <summary>SIGTERM to the process: it stops as on an orchestrator's stop signal (its shutdown hooks run).</summary>
+    public void Terminate() => ProcessSignal.Terminate(_pid);
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
@@ -158,7 +164,7 @@ public sealed class HostProcess : IAsyncDisposable
         }
         finally
         {
-            Running.TryRemove(_process.Id, out _);
+            Running.TryRemove(_pid, out _);
             _process.Dispose();
         }
     }
