@@ -17,6 +17,7 @@ const status = {
     framesSent: 0,
     framesReceived: 0,
     lastRttMs: null,
+    droppedFrames: 0,
     error: null,
     session: null,
     sampleRate: null,
@@ -63,7 +64,7 @@ async function start() {
         return;
     }
 
-    Object.assign(status, { framesSent: 0, framesReceived: 0, lastRttMs: null, error: null, session: null, playback: null });
+    Object.assign(status, { framesSent: 0, framesReceived: 0, lastRttMs: null, droppedFrames: 0, error: null, session: null, playback: null });
     recorded.sent = [];
     recorded.received = [];
     showNotice(null);
@@ -111,6 +112,12 @@ async function start() {
                 showLevel(view['level-out'], view['level-out-db'], floats);
                 playback.port.postMessage(floats, [floats.buffer]);
                 render();
+            },
+            onEvent: event => {
+                // The server dropped packets this page did not read in time: the returned audio has a gap there.
+                if (run === current && event.type === 'dropped') {
+                    status.droppedFrames += event.frames;
+                }
             },
         });
         if (run !== current) {
