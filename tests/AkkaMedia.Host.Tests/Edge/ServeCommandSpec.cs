@@ -1,9 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Net.WebSockets;
-using System.Text.RegularExpressions;
-using AkkaMedia.Host.Commands;
-using AkkaMedia.Host.Hosting;
 
 namespace AkkaMedia.Host.Tests.Edge;
 
@@ -22,19 +19,11 @@ public sealed class ServeCommandSpec : Akka.TestKit.Xunit2.TestKit, IClassFixtur
     [Fact]
     public async Task Serve_must_print_READY_with_the_url_run_each_connection_through_the_remote_stage_and_stop_cleanly_on_the_signal()
     {
-        var stdout = new ObservedWriter();
-        var stderr = new ObservedWriter();
-        using var stop = new CancellationTokenSource();
-        var node = new ClusterNodeOptions("127.0.0.1", 0, [_executor.Address], ["client"], null) { HttpPort = 0 };
-        var serving = ServeCommand.RunAsync(Path.Combine(TestRepository.Root, "hocon", "pipelines", "live-loopback.conf"), node, null, stdout, stderr, stop.Token);
-
-        var ready = await stdout.WaitForAsync("READY", Timeout);
-        var url = Regex.Match(ready, @"READY (http://127\.0\.0\.1:\d+)").Groups[1].Value;
-        Assert.False(string.IsNullOrEmpty(url), $"no URL in: {ready}");
-        Assert.Contains("PassThrough (remote)", ready, StringComparison.Ordinal);
+        await using var serve = await ServeRun.StartAsync(_executor.Address);
+        Assert.Contains("PassThrough (remote)", serve.ReadyLine, StringComparison.Ordinal);
 
         // Two sessions at once, each with its own remote session, each getting back exactly its own audio.
-        var uri = new Uri(url.Replace("http", "ws", StringComparison.Ordinal) + "/media");
+        var uri = serve.WebSocketUri("/media");
         var (first, _) = await EdgeClient.StartAsync(uri, 48000);
         var (second, _) = await EdgeClient.StartAsync(uri, 48000);
         await using (first)
@@ -56,14 +45,13 @@ public sealed class ServeCommandSpec : Akka.TestKit.Xunit2.TestKit, IClassFixtur
         }
 
         using var http = new HttpClient();
-        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri(url + "/healthz"))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri(serve.Url + "/healthz"))).StatusCode);
         await AwaitAssertAsync(async () => Assert.Equal(0, await _executor.ActiveSessionsAsync()), Timeout, TimeSpan.FromMilliseconds(100));
 
-        await stop.CancelAsync();
-        var exitCode = await serving.WaitAsync(Timeout);
+        var exitCode = await serve.StopAsync();
 
-        Assert.True(exitCode == 0, $"exit code {exitCode}: {stderr}");
-        Assert.Contains("serve: stopping", stdout.ToString(), StringComparison.Ordinal);
+        Assert.True(exitCode == 0, $"exit code {exitCode}: {serve.Stderr}");
+        Assert.Contains("serve: stopping", serve.Stdout.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,8 +1,5 @@
 using System.Net.WebSockets;
-using System.Text.RegularExpressions;
-using AkkaMedia.Host.Commands;
 using AkkaMedia.Host.Edge.Codecs;
-using AkkaMedia.Host.Hosting;
 using AkkaMedia.Host.Tests.Edge.Twilio;
 
 namespace AkkaMedia.Host.Tests.Edge;
@@ -22,19 +19,12 @@ public sealed class TwilioServeSpec : Akka.TestKit.Xunit2.TestKit, IClassFixture
     [Fact]
     public async Task A_call_must_make_the_round_trip_through_a_remote_stage_and_release_it_when_it_stops()
     {
-        var stdout = new ObservedWriter();
-        var stderr = new ObservedWriter();
-        using var stop = new CancellationTokenSource();
-        var node = new ClusterNodeOptions("127.0.0.1", 0, [_executor.Address], ["client"], null) { HttpPort = 0 };
-        var serving = ServeCommand.RunAsync(Path.Combine(TestRepository.Root, "hocon", "pipelines", "live-loopback.conf"), node, null, stdout, stderr, stop.Token);
-        var ready = await stdout.WaitForAsync("READY", Timeout);
-        var url = Regex.Match(ready, @"READY http://(127\.0\.0\.1:\d+)").Groups[1].Value;
-        Assert.False(string.IsNullOrEmpty(url), $"no URL in: {ready}");
+        await using var serve = await ServeRun.StartAsync(_executor.Address);
 
         const int packets = 50;
         var call = new TwilioCall();
         var codes = TwilioEndpointSpec.ToneCodes(G711Law.MuLaw, 300, packets);
-        await using (var client = await EdgeClient.ConnectAsync(new Uri($"ws://{url}/twilio")))
+        await using (var client = await EdgeClient.ConnectAsync(serve.WebSocketUri("/twilio")))
         {
             await client.SendTextAsync(TwilioCall.Connected());
             await client.SendTextAsync(call.Start());
@@ -57,8 +47,7 @@ public sealed class TwilioServeSpec : Akka.TestKit.Xunit2.TestKit, IClassFixture
         }
 
         await AwaitAssertAsync(async () => Assert.Equal(0, await _executor.ActiveSessionsAsync()), Timeout, TimeSpan.FromMilliseconds(100));
-        await stop.CancelAsync();
-        Assert.Equal(0, await serving.WaitAsync(Timeout));
+        Assert.Equal(0, await serve.StopAsync());
     }
 
     private static double Rms(IEnumerable<byte> codes)
