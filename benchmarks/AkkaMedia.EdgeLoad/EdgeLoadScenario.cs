@@ -47,6 +47,15 @@ internal static class EdgeLoadScenario
             }
 
             results.WriteLine(Table(points));
+            foreach (var group in points.GroupBy(p => p.Sessions))
+            {
+                if (group.FirstOrDefault(p => p.Target == EdgeLoadArguments.Floor) is { } floor && group.FirstOrDefault(p => p.Target == EdgeLoadArguments.Serve) is { } serve)
+                {
+                    results.WriteLine(FormattableString.Invariant(
+                        $"K={group.Key}: round-trip p99 serve {serve.RoundTrip.P99Ms} ms / floor {floor.RoundTrip.P99Ms} ms = {Ratio(serve.RoundTrip.P99Ms, floor.RoundTrip.P99Ms)}x; steady {serve.Steady.P99Ms} / {floor.Steady.P99Ms} = {Ratio(serve.Steady.P99Ms, floor.Steady.P99Ms)}x; setup p50 serve {serve.Setup.P50Ms} ms, floor {floor.Setup.P50Ms} ms"));
+                }
+            }
+
             return points.All(p => p.Clean) ? 0 : 1;
         }
         catch (Exception e) when (e is TimeoutException or InvalidOperationException or FileNotFoundException)
@@ -191,6 +200,8 @@ internal static class EdgeLoadScenario
 
         return table.ToString();
     }
+
+    private static double Ratio(double a, double b) => b > 0 ? Math.Round(a / b, 2) : double.NaN;
 
     private static string Invariant(double value) => value.ToString(CultureInfo.InvariantCulture);
 
