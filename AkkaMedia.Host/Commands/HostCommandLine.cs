@@ -20,6 +20,7 @@ internal static class HostCommandLine
         DemoCommand.Create(),
         NodeCommand.Create(),
         RunCommand.Create(),
+        ServeCommand.Create(),
     };
 
     /// <summary>Parses and runs <paramref name="args"/>; null writers mean the console.</summary>

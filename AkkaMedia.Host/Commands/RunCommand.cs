@@ -79,6 +79,12 @@ internal static class RunCommand
         try
         {
             pipeline = PipelineDefinition.Load(file, BuiltInNodes.CreateRegistry(), input, output);
+            if (PipelineEndpoints.IsConnection(pipeline.Source.Type) || PipelineEndpoints.IsConnection(pipeline.Sink.Type))
+            {
+                await stderr.WriteLineAsync($"run: {file} starts or ends at a websocket connection: serve it with akkamedia serve {file} (run reads and writes files).");
+                return 2;
+            }
+
             var remote = pipeline.Stages.Where(s => s.Remote).ToList();
             if (remote.Count > 0 && node.Seeds.Count == 0)
             {
@@ -255,7 +261,8 @@ internal static class RunCommand
             .Concat(pipeline.Stages.Select(s => s.Remote ? $"{s.Descriptor.TypeName} (remote)" : s.Descriptor.TypeName))
             .Append($"{pipeline.Sink.Type}{(pipeline.Sink.Path is { } o ? $" '{o}'" : string.Empty)}"));
 
-    private static string Explain(Exception e)
+    /// <summary>A pipeline failure in one line: a remote stage's or node's own message, else the exception's type and message.</summary>
+    public static string Explain(Exception e)
     {
         var error = e is AggregateException a ? a.GetBaseException() : e;
         return error switch

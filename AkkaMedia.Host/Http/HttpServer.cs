@@ -42,9 +42,9 @@ internal sealed class HttpServer : IAsyncDisposable
     /// <summary>The port it listens on.</summary>
     public int Port { get; }
 
-    /// <summary>Starts serving the endpoints of <paramref name="system"/>.</summary>
+    /// <summary>Starts serving the endpoints of <paramref name="system"/>; <paramref name="configure"/> maps more of them (the edge's) on the same app.</summary>
     /// <exception cref="InvalidOperationException">The address cannot be listened on (port in use, unknown host); the message names it and how to choose another.</exception>
-    public static async Task<HttpServer> StartAsync(ActorSystem system, HttpSettings settings, CancellationToken cancellationToken = default)
+    public static async Task<HttpServer> StartAsync(ActorSystem system, HttpSettings settings, CancellationToken cancellationToken = default, Action<WebApplication>? configure = null)
     {
         var endpoint = new IPEndPoint(Resolve(settings.Hostname), settings.Port);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
@@ -61,6 +61,7 @@ internal sealed class HttpServer : IAsyncDisposable
         var metrics = new MetricsExport();
         var readiness = new NodeReadiness(system, settings.AskTimeout);
         var app = builder.Build();
+        configure?.Invoke(app);
         app.MapGet("/healthz", () => system.WhenTerminated.IsCompleted
             ? Results.Text("the actor system has stopped\n", statusCode: StatusCodes.Status503ServiceUnavailable)
             : Results.Text("ok\n"));

@@ -36,6 +36,11 @@ internal sealed class NodeReadiness(ActorSystem system, TimeSpan askTimeout)
             return (false, $"shutting down ({reason.GetType().Name.Replace("Reason", string.Empty, StringComparison.Ordinal)})");
         }
 
+        if (system is ExtendedActorSystem { Provider: not Akka.Cluster.ClusterActorRefProvider })
+        {
+            return (true, "running (a standalone process, not a cluster member)");
+        }
+
         var cluster = Cluster.Get(system);
         var self = cluster.State.Members.FirstOrDefault(m => m.UniqueAddress.Equals(cluster.SelfUniqueAddress));
         if (self is null)
@@ -57,7 +62,7 @@ internal sealed class NodeReadiness(ActorSystem system, TimeSpan askTimeout)
         return (true, executor is null ? "an Up member of the cluster" : $"an Up member of the cluster, accepting sessions ({executor.ActiveSessions}/{executor.MaxSessions} running)");
     }
 
-    private bool IsExecutor => Cluster.Get(system).SelfRoles.Contains("executor");
+    private bool IsExecutor => system is ExtendedActorSystem { Provider: Akka.Cluster.ClusterActorRefProvider } && Cluster.Get(system).SelfRoles.Contains("executor");
 
     private async Task<ExecutorStatus?> ExecutorStatusAsync()
     {

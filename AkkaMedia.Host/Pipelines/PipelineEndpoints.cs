@@ -32,6 +32,7 @@ internal static class PipelineEndpoints
                     c.GetDouble("fps", 30), c.GetInt("frames", 90))))),
             ["y4m-file"] = (typeof(VideoFrame), ["type", "realtime", "path"],
                 c => Untyped(NodeFlow.CreateSource(() => new Y4mFileSource(c.GetString("path"))))),
+            ["websocket"] = (typeof(AudioFrame), ["type", "sample-rate", "channels", "samples-per-frame"], _ => throw ServeOnly()),
         };
 
     public static readonly IReadOnlyDictionary<string, (Type Element, string[] Keys, Func<Config, Flow<object, object, NotUsed>> Create)> Sinks =
@@ -42,7 +43,14 @@ internal static class PipelineEndpoints
             ["y4m-file"] = (typeof(VideoFrame), ["type", "path", "fps"],
                 c => Typed(NodeFlow.Create(() => new Y4mFileSink(c.GetString("path"), c.GetDouble("fps", 30))))),
             ["discard"] = (typeof(object), ["type"], _ => Flow.Create<object>()),
+            ["websocket"] = (typeof(object), ["type"], _ => throw ServeOnly()),
         };
+
+    /// <summary>Whether <paramref name="type"/> is the connection of <c>akkamedia serve</c>, which only <c>serve</c> can run.</summary>
+    public static bool IsConnection(string type) => type.Equals("websocket", StringComparison.OrdinalIgnoreCase);
+
+    private static InvalidOperationException ServeOnly() =>
+        new("A websocket source or sink is a live connection: run the pipeline with akkamedia serve.");
 
     private static WavSampleFormat ParseWavFormat(string name) => name.ToLowerInvariant() switch
     {
