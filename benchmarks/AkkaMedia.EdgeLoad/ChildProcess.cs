@@ -36,7 +36,8 @@ internal sealed class ChildProcess : IDisposable
     /// <summary>Starts <paramref name="fileName"/> and waits for its <c>READY</c> line.</summary>
     /// <exception cref="TimeoutException">No <c>READY</c> within <paramref name="timeout"/> (its last lines are in the message).</exception>
     /// <exception cref="InvalidOperationException">It exited before it was ready.</exception>
-    public static async Task<ChildProcess> StartAsync(string name, string fileName, IEnumerable<string> arguments, TimeSpan timeout, bool verbose)
+    public static async Task<ChildProcess> StartAsync(string name, string fileName, IEnumerable<string> arguments, TimeSpan timeout, bool verbose,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(fileName)
         {
@@ -50,12 +51,18 @@ internal sealed class ChildProcess : IDisposable
             start.ArgumentList.Add(argument);
         }
 
+        foreach (var (variable, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[variable] = value;
+        }
+
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var child = new ChildProcess(name, process, verbose);
         process.OutputDataReceived += (_, e) => child.OnLine(e.Data);
         process.ErrorDataReceived += (_, e) => child.OnLine(e.Data);
         process.Exited += (_, _) => child._ready.TrySetException(new InvalidOperationException($"{name} exited with code {process.ExitCode} before it was ready:{Environment.NewLine}{child.LastLines()}"));
-        Console.Error.WriteLine($"[{name}] {fileName} {string.Join(' ', start.ArgumentList)}");
+        var variables = string.Concat((environment ?? new Dictionary<string, string>()).Select(e => $"{e.Key}={e.Value} "));
+        Console.Error.WriteLine($"[{name}] {variables}{fileName} {string.Join(' ', start.ArgumentList)}");
         process.Start();
         AppDomain.CurrentDomain.ProcessExit += (_, _) => child.Kill();
         Console.CancelKeyPress += (_, _) => child.Kill();

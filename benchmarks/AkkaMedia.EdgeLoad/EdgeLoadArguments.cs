@@ -15,6 +15,7 @@ namespace AkkaMedia.EdgeLoad;
 /// <param name="HostDll">Run mode: the path of <c>akkamedia.dll</c>.</param>
 /// <param name="Pipeline">Run mode: the pipeline file given to <c>serve</c>.</param>
 /// <param name="ServeArguments">Run mode: extra arguments for <c>serve</c>.</param>
+/// <param name="ServerEnvironment">Run mode: extra environment variables of the <c>akkamedia</c> processes (executor and serve), e.g. runtime settings to compare.</param>
 /// <param name="Verbose">Run mode: forward every line the child processes write to standard error.</param>
 /// <param name="Port">Floor-server mode: the port to listen on.</param>
 /// <param name="ParentPid">Floor-server mode: exit when this process is gone; 0 for none.</param>
@@ -31,6 +32,7 @@ internal sealed record EdgeLoadArguments(
     string? HostDll,
     string Pipeline,
     IReadOnlyList<string> ServeArguments,
+    IReadOnlyDictionary<string, string> ServerEnvironment,
     bool Verbose,
     int Port,
     int ParentPid)
@@ -42,13 +44,13 @@ internal sealed record EdgeLoadArguments(
         usage: AkkaMedia.EdgeLoad <mode> [options]
           run [--sessions 100,200,300,500] [--seconds 15] [--targets floor,serve]
               [--pipeline hocon/pipelines/live-loopback.conf] [--host AkkaMedia.Host/bin/Release/net10.0/akkamedia.dll]
-              [--serve-arg ARG]... [--verbose]
+              [--serve-arg ARG]... [--env NAME=VALUE]... [--verbose]
           client --url ws://127.0.0.1:8080/media [--sessions 100] [--seconds 15]
           floor-server --port P [--parent PID]   (started by run)
         common options:
           --rate 48000          the client's sample rate in start (16000 exercises the edge's resampler)
           --wave 50             sessions set up at once
-          --warmup 3            paced warm-up seconds against each target before its first point (0 = none)
+          --warmup 10           paced warm-up seconds against each target before its first point (0 = none)
           --pace-resolution 1   how often the clock thread wakes, milliseconds
         """;
 
@@ -73,12 +75,13 @@ internal sealed record EdgeLoadArguments(
         IReadOnlyList<string> targets = [Floor, Serve];
         var rate = 48000;
         var wave = 50;
-        var warmup = 3;
+        var warmup = 10;
         var resolution = 1;
         Uri? url = null;
         string? host = null;
         var pipeline = "hocon/pipelines/live-loopback.conf";
         var serveArguments = new List<string>();
+        var environment = new Dictionary<string, string>();
         var verbose = false;
         var port = 0;
         var parent = 0;
@@ -131,6 +134,15 @@ internal sealed record EdgeLoadArguments(
                 case "--serve-arg":
                     serveArguments.Add(value);
                     break;
+                case "--env":
+                    var equals = value.IndexOf('=', StringComparison.Ordinal);
+                    if (equals < 1)
+                    {
+                        throw new FormatException($"--env takes NAME=VALUE, e.g. --env DOTNET_TieredPGO=0, not '{value}'.");
+                    }
+
+                    environment[value[..equals]] = value[(equals + 1)..];
+                    break;
                 case "--port":
                     port = Positive(name, value);
                     break;
@@ -158,7 +170,7 @@ internal sealed record EdgeLoadArguments(
         }
 
         return new EdgeLoadArguments(mode, sessions ?? (mode == EdgeLoadMode.Client ? [100] : [100, 200, 300, 500]), seconds, targets, rate, wave, warmup, resolution,
-            url, host, pipeline, serveArguments, verbose, port, parent);
+            url, host, pipeline, serveArguments, environment, verbose, port, parent);
     }
 
     private static int Positive(string name, string value) =>

@@ -107,14 +107,14 @@ internal static class EdgeLoadScenario
         var seed = "127.0.0.1:" + remotingPort;
         var executor = await ChildProcess.StartAsync("executor", "dotnet",
             [host, "node", "--hostname", "127.0.0.1", "--port", remotingPort, "--seeds", seed, "--roles", "executor", "--admin-port", "0"],
-            ReadyTimeout, arguments.Verbose);
+            ReadyTimeout, arguments.Verbose, arguments.ServerEnvironment);
         children.Add(executor);
 
         var httpPort = ChildProcess.FreeLoopbackPort();
         var maxSessions = Invariant(arguments.Sessions.Append(50).Max() + 10);
         var serve = await ChildProcess.StartAsync("serve", "dotnet",
             [host, "serve", pipeline, "--seeds", seed, "--http-port", Invariant(httpPort), "--max-sessions", maxSessions, .. arguments.ServeArguments],
-            ReadyTimeout, arguments.Verbose);
+            ReadyTimeout, arguments.Verbose, arguments.ServerEnvironment);
         children.Add(serve);
         var url = MediaUrl(serve.ReadyLine) ?? new Uri($"ws://127.0.0.1:{Invariant(httpPort)}/media");
         Console.Error.WriteLine($"[serve] ready: {serve.ReadyLine.Trim()} → {url}");
