@@ -106,6 +106,7 @@ internal static class LoadPoint
         long sent = all.Sum(s => (long)s.Sent);
         long received = all.Sum(s => (long)s.Received);
         long dropped = all.Sum(s => s.Dropped);
+        static long Lost(LoadSession s) => Math.Max(0, s.Sent - s.Received - s.Dropped);
         var mismatches = all.Count(s => s.ServerFramesIn >= 0 && (s.ServerFramesIn != s.Sent || s.ServerFramesOut != s.Received));
         var failed = all.Where(s => s.Failure is not null).ToArray();
         return new PointResult(
@@ -123,7 +124,8 @@ internal static class LoadPoint
             sent,
             received,
             dropped,
-            Math.Max(0, sent - received - dropped),
+            all.Where(s => s.Failure is null).Sum(Lost),
+            failed.Sum(Lost),
             all.Sum(s => (long)s.OutOfOrder),
             all.Sum(s => (long)s.Duplicates),
             mismatches,

@@ -17,7 +17,8 @@ namespace AkkaMedia.EdgeLoad;
 /// <param name="FramesSent">Packets sent, all sessions.</param>
 /// <param name="FramesReceived">Audio messages received, all sessions.</param>
 /// <param name="FramesDropped">Packets the server reported dropped (<c>dropped</c> events).</param>
-/// <param name="FramesLost">Sent, neither received nor reported dropped: must be 0.</param>
+/// <param name="FramesLost">Sent by sessions that ended cleanly, neither received nor reported dropped: must be 0.</param>
+/// <param name="FramesLostInFailedSessions">The same for the failed sessions (what was in flight when their pipeline failed or their socket broke).</param>
 /// <param name="OutOfOrder">Packets received after a later one.</param>
 /// <param name="Duplicates">Packets received twice.</param>
 /// <param name="CountMismatches">Sessions whose <c>stopped</c> counts disagree with the client's (framesIn ≠ sent, or framesOut ≠ received).</param>
@@ -44,6 +45,7 @@ internal sealed record PointResult(
     long FramesReceived,
     long FramesDropped,
     long FramesLost,
+    long FramesLostInFailedSessions,
     long OutOfOrder,
     long Duplicates,
     int CountMismatches,
