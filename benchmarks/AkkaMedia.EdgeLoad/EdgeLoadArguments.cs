@@ -9,6 +9,7 @@ namespace AkkaMedia.EdgeLoad;
 /// <param name="Targets">Run mode: the servers measured at each point, in order (<c>floor</c>, <c>serve</c>).</param>
 /// <param name="SampleRate">The client's rate in <c>start</c> (48000 = the pipeline's rate, no resampling at the edge).</param>
 /// <param name="Wave">Sessions being set up at once (connect + start → started).</param>
+/// <param name="SetupProbes">Sessions opened one at a time during each point's paced window to time setup under load (0 = none).</param>
 /// <param name="WarmupSeconds">Paced warm-up against each target before its first point (JIT, connection pools), not reported; 0 = none.</param>
 /// <param name="PaceResolutionMs">How often the clock thread wakes to send the packets that are due.</param>
 /// <param name="Url">Client mode: the <c>/media</c> WebSocket URL.</param>
@@ -26,6 +27,7 @@ internal sealed record EdgeLoadArguments(
     IReadOnlyList<string> Targets,
     int SampleRate,
     int Wave,
+    int SetupProbes,
     int WarmupSeconds,
     int PaceResolutionMs,
     Uri? Url,
@@ -50,6 +52,7 @@ internal sealed record EdgeLoadArguments(
         common options:
           --rate 48000          the client's sample rate in start (16000 exercises the edge's resampler)
           --wave 50             sessions set up at once
+          --setup-probes 20     sessions opened one at a time during each point to time setup under load
           --warmup 10           paced warm-up seconds against each target before its first point (0 = none)
           --pace-resolution 1   how often the clock thread wakes, milliseconds
         """;
@@ -75,6 +78,7 @@ internal sealed record EdgeLoadArguments(
         IReadOnlyList<string> targets = [Floor, Serve];
         var rate = 48000;
         var wave = 50;
+        var probes = 20;
         var warmup = 10;
         var resolution = 1;
         Uri? url = null;
@@ -113,6 +117,9 @@ internal sealed record EdgeLoadArguments(
                     break;
                 case "--wave":
                     wave = Positive(name, value);
+                    break;
+                case "--setup-probes":
+                    probes = NonNegative(name, value);
                     break;
                 case "--warmup":
                     warmup = NonNegative(name, value);
@@ -169,7 +176,7 @@ internal sealed record EdgeLoadArguments(
             throw new FormatException($"--rate must be between 8000 and 192000 and a multiple of 50 (whole 20 ms packets), not {rate}.");
         }
 
-        return new EdgeLoadArguments(mode, sessions ?? (mode == EdgeLoadMode.Client ? [100] : [100, 200, 300, 500]), seconds, targets, rate, wave, warmup, resolution,
+        return new EdgeLoadArguments(mode, sessions ?? (mode == EdgeLoadMode.Client ? [100] : [100, 200, 300, 500]), seconds, targets, rate, wave, probes, warmup, resolution,
             url, host, pipeline, serveArguments, environment, verbose, port, parent);
     }
 

@@ -25,6 +25,7 @@ internal static class LoadPoint
             var clock = new PacedClock(sessions, TimeSpan.FromMilliseconds(arguments.PaceResolutionMs));
             long skipped;
             long rampEnd;
+            long[] probes;
             Dictionary<string, double> cpuPercent;
             try
             {
@@ -53,7 +54,9 @@ internal static class LoadPoint
                     process.Start();
                 }
 
-                await Task.Delay(TimeSpan.FromSeconds(seconds));
+                var window = Task.Delay(TimeSpan.FromSeconds(seconds));
+                probes = await ProbeSetupAsync(url, sessions, arguments, packet, TimeSpan.FromSeconds(seconds));
+                await window;
                 cpuPercent = cpu.ToDictionary(p => p.Name, p => p.Stop());
             }
             finally
@@ -63,7 +66,7 @@ internal static class LoadPoint
             }
 
             await Task.WhenAll(all.Select(s => s.StopAsync(StopTimeout)));
-            return Summarize(target, sessions, seconds, arguments.SampleRate, all, began, rampEnd, skipped, cpuPercent, load);
+            return Summarize(target, sessions, seconds, arguments.SampleRate, all, began, rampEnd, skipped, cpuPercent, load, probes);
         }
         finally
         {
@@ -74,8 +77,35 @@ internal static class LoadPoint
         }
     }
 
+    /// <summary>
+    /// Session setup while the K sessions stream: <c>--setup-probes</c> extra sessions opened one at a time, spread
+    /// over the first half of the paced window, each stopped at once (no audio); their setup times.
+    /// </summary>
+    private static async Task<long[]> ProbeSetupAsync(Uri url, int sessions, EdgeLoadArguments arguments, MediaPacket packet, TimeSpan window)
+    {
+        var setups = new List<long>();
+        if (arguments.SetupProbes == 0)
+        {
+            return [];
+        }
+
+        var interval = window / 2 / arguments.SetupProbes;
+        for (var i = 0; i < arguments.SetupProbes; i++)
+        {
+            await Task.Delay(interval);
+            using var probe = new LoadSession(sessions + i, url, packet, arguments.SampleRate, 1);
+            if (await probe.StartAsync())
+            {
+                setups.Add(probe.SetupTicks);
+                await probe.StopAsync(StopTimeout);
+            }
+        }
+
+        return [.. setups];
+    }
+
     private static PointResult Summarize(string target, int sessions, int seconds, int sampleRate, LoadSession[] all, long began, long rampEnd, long skipped,
-        Dictionary<string, double> cpuPercent, double load)
+        Dictionary<string, double> cpuPercent, double load, long[] probes)
     {
         var started = all.Where(s => s.SetupTicks > 0).ToArray();
         var roundTrips = new long[all.Sum(s => s.RoundTripCount)];
@@ -117,6 +147,7 @@ internal static class LoadPoint
             sampleRate,
             Percentiles.Of(started.Select(s => s.SetupTicks).ToArray()),
             Percentiles.Of(started.Select(s => s.ConnectTicks).ToArray()),
+            Percentiles.Of(probes),
             Percentiles.Milliseconds(rampEnd - began),
             Percentiles.Of(roundTrips),
             Percentiles.Of(steady.ToArray()),
