@@ -25,7 +25,7 @@ internal static class LoadPoint
             var clock = new PacedClock(sessions, TimeSpan.FromMilliseconds(arguments.PaceResolutionMs));
             long skipped;
             long rampEnd;
-            long[] probes;
+            var probing = Task.FromResult(Array.Empty<long>());
             Dictionary<string, double> cpuPercent;
             try
             {
@@ -54,10 +54,11 @@ internal static class LoadPoint
                     process.Start();
                 }
 
-                var window = Task.Delay(TimeSpan.FromSeconds(seconds));
-                probes = await ProbeSetupAsync(url, sessions, arguments, packet, TimeSpan.FromSeconds(seconds));
-                await window;
+                using var probesEnd = new CancellationTokenSource();
+                probing = ProbeSetupAsync(url, sessions, arguments, packet, TimeSpan.FromSeconds(seconds), probesEnd.Token);
+                await Task.Delay(TimeSpan.FromSeconds(seconds));
                 cpuPercent = cpu.ToDictionary(p => p.Name, p => p.Stop());
+                probesEnd.Cancel();
             }
             finally
             {
@@ -66,6 +67,14 @@ internal static class LoadPoint
             }
 
             await Task.WhenAll(all.Select(s => s.StopAsync(StopTimeout)));
+            var probes = await probing;
+
+            // A session that did not stop in time may still be receiving: end every socket before counting.
+            foreach (var session in all)
+            {
+                session.Dispose();
+            }
+
             return Summarize(target, sessions, seconds, arguments.SampleRate, all, began, rampEnd, skipped, cpuPercent, load, probes);
         }
         finally
@@ -79,9 +88,10 @@ internal static class LoadPoint
 
     /// <summary>
     /// Session setup while the K sessions stream: <c>--setup-probes</c> extra sessions opened one at a time, spread
-    /// over the first half of the paced window, each stopped at once (no audio); their setup times.
+    /// over the first half of the paced window, each stopped at once (no audio); their setup times. No new probe after
+    /// <paramref name="end"/>: a slow probe never stretches the window.
     /// </summary>
-    private static async Task<long[]> ProbeSetupAsync(Uri url, int sessions, EdgeLoadArguments arguments, MediaPacket packet, TimeSpan window)
+    private static async Task<long[]> ProbeSetupAsync(Uri url, int sessions, EdgeLoadArguments arguments, MediaPacket packet, TimeSpan window, CancellationToken end)
     {
         var setups = new List<long>();
         if (arguments.SetupProbes == 0)
@@ -90,9 +100,17 @@ internal static class LoadPoint
         }
 
         var interval = window / 2 / arguments.SetupProbes;
-        for (var i = 0; i < arguments.SetupProbes; i++)
+        for (var i = 0; i < arguments.SetupProbes && !end.IsCancellationRequested; i++)
         {
-            await Task.Delay(interval);
+            try
+            {
+                await Task.Delay(interval, end);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+
             using var probe = new LoadSession(sessions + i, url, packet, arguments.SampleRate, 1);
             if (await probe.StartAsync())
             {
@@ -108,13 +126,15 @@ internal static class LoadPoint
         Dictionary<string, double> cpuPercent, double load, long[] probes)
     {
         var started = all.Where(s => s.SetupTicks > 0).ToArray();
-        var roundTrips = new long[all.Sum(s => s.RoundTripCount)];
+        var counts = all.Select(s => s.RoundTripCount).ToArray();
+        var roundTrips = new long[counts.Sum()];
         var steady = new List<long>(roundTrips.Length);
         var bySecond = new List<List<long>>();
         var n = 0;
-        foreach (var session in all)
+        for (var s = 0; s < all.Length; s++)
         {
-            for (var i = 0; i < session.RoundTripCount; i++)
+            var session = all[s];
+            for (var i = 0; i < counts[s]; i++)
             {
                 var (ticks, sentAt) = session.RoundTrip(i);
                 roundTrips[n++] = ticks;
