@@ -167,6 +167,7 @@ internal static class LoadPoint
             sampleRate,
             Percentiles.Of(started.Select(s => s.SetupTicks).ToArray()),
             Percentiles.Of(started.Select(s => s.ConnectTicks).ToArray()),
+            Percentiles.Of(all.Where(s => s.FirstRoundTripTicks > 0).Select(s => s.FirstRoundTripTicks).ToArray()),
             Percentiles.Of(probes),
             Percentiles.Milliseconds(rampEnd - began),
             Percentiles.Of(roundTrips),

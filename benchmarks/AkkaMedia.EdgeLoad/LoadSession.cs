@@ -67,6 +67,9 @@ internal sealed class LoadSession : IDisposable
     /// <summary>The WebSocket handshake alone (TCP connect + HTTP upgrade), in <see cref="Stopwatch"/> ticks; 0 until connected.</summary>
     public long ConnectTicks { get; private set; }
 
+    /// <summary>The round trip of the session's first packet (sent at its first tick after <c>started</c>), in <see cref="Stopwatch"/> ticks; 0 until it is back.</summary>
+    public long FirstRoundTripTicks { get; private set; }
+
     /// <summary>Packets handed to the socket.</summary>
     public int Sent => Volatile.Read(ref _sent);
 
@@ -319,6 +322,11 @@ internal sealed class LoadSession : IDisposable
         }
 
         _highestSequence = Math.Max(_highestSequence, sequence);
+        if (sequence == 0)
+        {
+            FirstRoundTripTicks = now - _sentAt[0];
+        }
+
         _roundTrips[RoundTripCount] = now - _sentAt[sequence];
         _roundTripSequences[RoundTripCount] = sequence;
         RoundTripCount++;

@@ -10,6 +10,7 @@ namespace AkkaMedia.EdgeLoad;
 /// <param name="SampleRate">The client's rate.</param>
 /// <param name="Setup">Connect + <c>start</c> → <c>started</c>, per started session.</param>
 /// <param name="Connect">The WebSocket handshake alone (part of <paramref name="Setup"/>), per started session.</param>
+/// <param name="FirstRoundTrip">The round trip of each session's first packet: <c>started</c> may come before a remote stage is placed, and the first packets wait for it.</param>
 /// <param name="SetupUnderLoad">Setup of the probe sessions opened one at a time while the K sessions streamed.</param>
 /// <param name="RampMs">From the first connect to the last <c>started</c>.</param>
 /// <param name="RoundTrip">Every paired packet: from the clock's tick to the echo's arrival.</param>
@@ -38,6 +39,7 @@ internal sealed record PointResult(
     int SampleRate,
     Percentiles Setup,
     Percentiles Connect,
+    Percentiles FirstRoundTrip,
     Percentiles SetupUnderLoad,
     double RampMs,
     Percentiles RoundTrip,
