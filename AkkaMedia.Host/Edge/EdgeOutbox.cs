@@ -12,9 +12,9 @@ namespace AkkaMedia.Host.Edge;
 /// are not audio are bounded the same way with a larger allowance. Control messages and the end are never dropped.</para>
 /// <para>Order: items come out in the order they were added, except that <c>urgent</c> controls (a pong) go ahead of
 /// queued media. After <see cref="EdgeOutgoing.End"/> nothing else is handed out but urgent controls.</para>
-/// <para>Thread safety: any thread may add; one reader takes.</para>
+/// <para>Thread safety: any thread may add; one reader takes. Disposed with its session.</para>
 /// </remarks>
-internal sealed class EdgeOutbox
+internal sealed class EdgeOutbox : IDisposable
 {
     /// <summary>Elements that are not audio kept for a slow client, beyond which the oldest is dropped.</summary>
     public const int MaxElements = 1024;
@@ -31,6 +31,8 @@ internal sealed class EdgeOutbox
     private int _elements;
     private bool _ended;
     private TaskCompletionSource? _waiter;
+    private bool _cancellationBound;
+    private CancellationTokenRegistration _cancellation;
 
     /// <summary>Creates an outbox keeping up to <paramref name="maxPackets"/> audio packets; <paramref name="onDropped"/> is told of every drop (packets, elements).</summary>
     public EdgeOutbox(int maxPackets, Action<int>? onDropped = null)
@@ -83,12 +85,21 @@ internal sealed class EdgeOutbox
         }
     }
 
-    /// <summary>Takes the next item, waiting until there is one.</summary>
+    /// <summary>Takes the next item, waiting until there is one. Every call must pass the same token (the connection's): it is registered once.</summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled while waiting.</exception>
     public async ValueTask<EdgeOutgoing> TakeAsync(CancellationToken cancellationToken)
     {
+        if (cancellationToken.CanBeCanceled && !_cancellationBound)
+        {
+            // One registration for the outbox's life rather than one per wait: a wait per packet is the send loop's
+            // normal state, and Task.WaitAsync(token) would allocate a task and a registration every time.
+            _cancellationBound = true;
+            _cancellation = cancellationToken.UnsafeRegister(static state => ((EdgeOutbox)state!).WakeUp(), this);
+        }
+
         while (true)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             Task wait;
             lock (_gate)
             {
@@ -101,7 +112,7 @@ internal sealed class EdgeOutbox
                 wait = _waiter.Task;
             }
 
-            await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await wait.ConfigureAwait(false);
         }
     }
 
@@ -212,6 +223,17 @@ internal sealed class EdgeOutbox
 
         _elements--;
         _droppedElements++;
+    }
+
+    /// <summary>Forgets the registration of the taker's token.</summary>
+    public void Dispose() => _cancellation.Dispose();
+
+    private void WakeUp()
+    {
+        lock (_gate)
+        {
+            Wake();
+        }
     }
 
     private void Wake()

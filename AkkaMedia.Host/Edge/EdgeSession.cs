@@ -175,6 +175,8 @@ internal sealed class EdgeSession : IAsyncDisposable
             // The stream's own failure was already reported through the outbox; a stream that does not stop within the
             // close timeout is left to its kill switch.
         }
+
+        Outbox.Dispose();
     }
 
     private static Exception Unwrap(AggregateException e) => e.InnerExceptions.Count == 1 ? e.InnerExceptions[0] : e;

@@ -80,6 +80,20 @@ public sealed class EdgeOutboxSpec
         Assert.Equal([new EdgeOutgoing.Control("close")], TakeAll(outbox));
     }
 
+    [Fact]
+    public async Task A_waiting_taker_must_end_with_a_cancellation_when_its_token_is_cancelled()
+    {
+        using var outbox = new EdgeOutbox(maxPackets: 3);
+        using var cancel = new CancellationTokenSource();
+        outbox.PostControl("first");
+        Assert.Equal(new EdgeOutgoing.Control("first"), await outbox.TakeAsync(cancel.Token));
+        var waiting = outbox.TakeAsync(cancel.Token).AsTask();
+
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
     private static AudioFrame Packet(int sequence) => new(new float[320], 16000, 1, sequence);
 
     private static List<EdgeOutgoing> TakeAll(EdgeOutbox outbox)
