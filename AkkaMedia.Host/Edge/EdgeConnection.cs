@@ -19,7 +19,10 @@ namespace AkkaMedia.Host.Edge;
 internal abstract class EdgeConnection(EdgeHost host, EdgeSocket socket, EdgeSession session, string protocol)
 {
     private volatile bool _stopRequested;
-    private Timer? _idle;
+    private volatile bool _waitingForRoom;
+    private volatile bool _receiving = true;
+    private long _lastMessage = Environment.TickCount64;
+    private int _idleReported;
 
     protected EdgeHost Host => host;
 
@@ -35,13 +38,14 @@ internal abstract class EdgeConnection(EdgeHost host, EdgeSocket socket, EdgeSes
     /// <summary>Runs both loops until the connection ends; returns why it ended (a <c>sessions.ended</c> reason).</summary>
     public async Task<string> RunAsync(CancellationToken aborted)
     {
-        using var idle = new Timer(_ => session.Outbox.PostControl(EdgeClose.Idle(host.Settings.IdleTimeout), urgent: true));
-        _idle = idle;
+        // A periodic check of the last message's time rather than a timer moved at every message (50 a second per session).
+        var period = TimeSpan.FromTicks(Math.Clamp(host.Settings.IdleTimeout.Ticks / 4, TimeSpan.TicksPerMillisecond * 20, TimeSpan.TicksPerSecond));
+        using var idle = new Timer(static state => ((EdgeConnection)state!).CheckIdle(), this, period, period);
         await using var stopping = host.Stopping.Register(() => session.Outbox.PostControl(EdgeClose.ServerStopping, urgent: true));
         var send = SendLoopAsync(aborted);
         var receive = ReceiveLoopAsync(aborted);
         var endReason = await send.ConfigureAwait(false);
-        idle.Change(Timeout.Infinite, Timeout.Infinite);
+        _receiving = false;
 
         // The close frame is out (or the client is gone): stop the stream now, then wait for the client's close.
         session.Abort(new EdgeSessionClosedException($"Session {session.Id} ended: {endReason}."));
@@ -105,8 +109,16 @@ internal abstract class EdgeConnection(EdgeHost host, EdgeSocket socket, EdgeSes
     protected async ValueTask WriteAudioAsync(float[] samples, CancellationToken aborted)
     {
         host.Metrics.FrameReceived(protocol);
-        _idle?.Change(Timeout.Infinite, Timeout.Infinite);
-        await session.WriteAsync(samples, aborted).ConfigureAwait(false);
+        _waitingForRoom = true;
+        try
+        {
+            await session.WriteAsync(samples, aborted).ConfigureAwait(false);
+        }
+        finally
+        {
+            _waitingForRoom = false;
+            Volatile.Write(ref _lastMessage, Environment.TickCount64);
+        }
     }
 
     /// <summary>Counts one audio packet sent.</summary>
@@ -118,16 +130,16 @@ internal abstract class EdgeConnection(EdgeHost host, EdgeSocket socket, EdgeSes
 
     private async Task ReceiveLoopAsync(CancellationToken aborted)
     {
-        var timeout = host.Settings.IdleTimeout;
         try
         {
             while (true)
             {
-                _idle!.Change(_stopRequested ? Timeout.InfiniteTimeSpan : timeout, Timeout.InfiniteTimeSpan);
                 if (await socket.ReceiveAsync(aborted).ConfigureAwait(false) is not { } message)
                 {
                     break;
                 }
+
+                Volatile.Write(ref _lastMessage, Environment.TickCount64);
 
                 if (!socket.CloseSent)
                 {
@@ -147,11 +159,27 @@ internal abstract class EdgeConnection(EdgeHost host, EdgeSocket socket, EdgeSes
         }
         finally
         {
-            _idle!.Change(Timeout.Infinite, Timeout.Infinite);
+            _receiving = false;
         }
 
         // The client closed (or vanished) first; if the send loop has not closed yet, it answers the close.
         session.Outbox.PostControl(EdgeClose.ClientGone, urgent: true);
+    }
+
+    /// <summary>
+    /// Closes the session (1008) once when the client has sent nothing for the idle timeout, not counting time in which
+    /// it asked to stop or the pipeline had no room for its audio.
+    /// </summary>
+    private void CheckIdle()
+    {
+        if (!_receiving || _stopRequested || _waitingForRoom
+            || Environment.TickCount64 - Volatile.Read(ref _lastMessage) < (long)host.Settings.IdleTimeout.TotalMilliseconds
+            || Interlocked.Exchange(ref _idleReported, 1) != 0)
+        {
+            return;
+        }
+
+        session.Outbox.PostControl(EdgeClose.Idle(host.Settings.IdleTimeout), urgent: true);
     }
 
     private async Task<string> SendLoopAsync(CancellationToken aborted)
