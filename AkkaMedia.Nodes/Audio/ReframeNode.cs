@@ -57,7 +57,8 @@ public sealed class ReframeNode : Node<AudioFrame, AudioFrame>
         {
             if (_current.Length == 0)
             {
-                _current = new float[SamplesPerFrame * _format.Channels];
+                // Only the filled part is ever emitted (the last frame is a slice), so the array need not be zeroed.
+                _current = GC.AllocateUninitializedArray<float>(SamplesPerFrame * _format.Channels);
                 _filled = 0;
             }
 

@@ -24,7 +24,7 @@ internal sealed class Pcm16Encoding(int channels) : IMediaEncoding
                 $"Torn sample frame: a pcm16 message must hold whole sample frames of {frameBytes} bytes ({channels} channel(s) × 2 bytes), but this one has {message.Length} bytes.");
         }
 
-        var samples = new float[message.Length / 2];
+        var samples = GC.AllocateUninitializedArray<float>(message.Length / 2); // every element is written below
         Decode(message, samples);
         return samples;
     }

@@ -115,7 +115,7 @@ internal sealed class TwilioEndpoint(EdgeHost host) : EdgeEndpoint<TwilioEndpoin
             switch (Parse(opening.Parser, type, bytes))
             {
                 case TwilioEvent.Media media when media.IsInbound && !StopRequested:
-                    var samples = new float[media.Payload.Length];
+                    var samples = GC.AllocateUninitializedArray<float>(media.Payload.Length); // the codec writes every element
                     opening.Codec.Decode(media.Payload.Span, samples);
                     await WriteAudioAsync(samples, aborted).ConfigureAwait(false);
                     break;
