@@ -40,6 +40,8 @@ window.akkaMedia = {
     get framesReceived() { return status.framesReceived; },
     /** The last ping's round trip in milliseconds; null before the first pong. */
     get lastRttMs() { return status.lastRttMs; },
+    /** 20 ms packets the server reported dropped for this page ('dropped' events): gaps in the returned audio. */
+    get droppedFrames() { return status.droppedFrames; },
     /** { message, code } when state is 'error', otherwise null. */
     get error() { return status.error; },
     get session() { return status.session; },
