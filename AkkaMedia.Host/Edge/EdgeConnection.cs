@@ -153,7 +153,7 @@ internal abstract class EdgeConnection(EdgeHost host, EdgeSocket socket, EdgeSes
             await DrainUntilClosedAsync(socket, host.Settings.CloseTimeout + host.Settings.CloseTimeout, aborted).ConfigureAwait(false);
             return;
         }
-        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
         {
             // The connection broke: handled below as the client's departure.
         }

@@ -157,9 +157,16 @@ internal abstract class EdgeEndpoint<TOpening>(EdgeHost host)
         {
             endReason = await Connect(opening, socket, session).RunAsync(aborted).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
         {
             endReason = "client_gone";
+        }
+        catch (Exception e)
+        {
+            // A defect of the edge itself: the HTTP server logs nothing, so say it here rather than lose it.
+            endReason = "internal_error";
+            host.Log.Error(e, "Edge session {0} ({1}) failed inside the server", session.Id, Protocol);
+            socket.Socket.Abort();
         }
         finally
         {

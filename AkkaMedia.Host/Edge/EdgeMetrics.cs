@@ -16,7 +16,7 @@ internal sealed class EdgeMetrics : IDisposable
     private static readonly string[] Protocols = ["media", "twilio"];
 
     /// <summary>Why sessions end, reported at 0 from the start so alerts on a rate have a series before the first one.</summary>
-    private static readonly string[] EndReasons = ["stopped", "completed", "client_gone", "protocol_violation", "idle", "pipeline_failed", "server_stopping"];
+    private static readonly string[] EndReasons = ["stopped", "completed", "client_gone", "protocol_violation", "idle", "pipeline_failed", "server_stopping", "internal_error"];
 
     private readonly ConcurrentDictionary<string, long[]> _perProtocol = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Protocol, string Reason), long[]> _ended = new();
@@ -45,7 +45,7 @@ internal sealed class EdgeMetrics : IDisposable
         Meter.CreateObservableCounter("sessions.started", () => Observe(0), "{session}",
             "Sessions opened (a start accepted), by protocol.");
         Meter.CreateObservableCounter("sessions.ended", ObserveEnded, "{session}",
-            "Sessions ended, by protocol and reason: stopped, completed, client_gone, protocol_violation, idle, pipeline_failed, server_stopping.");
+            "Sessions ended, by protocol and reason: stopped, completed, client_gone, protocol_violation, idle, pipeline_failed, server_stopping, internal_error (a defect of the edge, logged as an error).");
         Meter.CreateObservableCounter("sessions.refused", ObserveRefused, "{session}",
             "Connections refused before a session: at_capacity (max-sessions), unauthorized (token), origin (allowed-origins).");
         Meter.CreateObservableCounter("frames.received", () => Observe(1), "{frame}",

@@ -1,3 +1,4 @@
+using Akka.Event;
 using System.Reflection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -57,7 +58,16 @@ internal static class EdgeRoutes
             }
 
             using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
-            await host.RunConnectionAsync(() => run(socket, context.RequestAborted)).ConfigureAwait(false);
+            try
+            {
+                await host.RunConnectionAsync(() => run(socket, context.RequestAborted)).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                // The HTTP server logs nothing: a defect must not end a connection without a line.
+                host.Log.Error(e, "Edge connection on {0} failed inside the server", path);
+                socket.Abort();
+            }
         });
 
     private static IResult Page(string file)
