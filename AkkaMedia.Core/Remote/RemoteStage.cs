@@ -71,6 +71,10 @@ internal sealed class RemoteStage<TIn, TOut> : GraphStage<FlowShape<TIn, TOut>>
             _stageActor.Tell(new RemoteStageActor.LinkStageReady(this));
         }
 
+        /// <summary>A broken link fails the stream naming this stage as well as the executor (the link's message names only the executor).</summary>
+        protected override Exception LinkLost(string message, string? peer, Exception? cause) =>
+            new RemoteStageException($"Remote stage '{stage._target.Name}' failed: {message}", peer, cause);
+
         /// <summary>Link transport: the stage actor closes the session (or stops placing it).</summary>
         protected override void OnStopped()
         {

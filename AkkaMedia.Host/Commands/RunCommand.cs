@@ -147,13 +147,8 @@ internal static class RunCommand
             // akka-media.remote.open-timeout, and then fail saying no node with the executor role answered.
             await stdout.WriteLineAsync($"run: {Describe(pipeline)}");
             var options = transport is null ? null : new RemoteStageOptions { Transport = transport };
-            var graph = PipelineEndpoints.Paced(pipeline.Source.CreateSource!(pipeline.Source.Settings), pipeline.Source.Settings);
-            foreach (var stage in pipeline.Stages)
-            {
-                graph = graph.Via(stage.Remote
-                    ? RemoteNode.Flow<object, object>(stage.Descriptor.TypeName, stage.SettingsText, options)
-                    : stage.Descriptor.CreateUntypedFlow(stage.Descriptor.Bind(stage.Settings)));
-            }
+            var graph = PipelineEndpoints.Paced(pipeline.Source.CreateSource!(pipeline.Source.Settings), pipeline.Source.Settings)
+                .Via(pipeline.CreateStages(options));
 
             var counters = new RunCounters();
             progress = StartProgress(counters, MediaDuration.Of(pipeline.Source), stdout, log);

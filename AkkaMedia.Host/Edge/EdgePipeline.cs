@@ -75,27 +75,6 @@ internal sealed class EdgePipeline
         return new EdgePipeline(definition, rate, channels, samplesPerFrame);
     }
 
-    /// <summary>The stages as one flow; every call makes new node instances, and each materialization opens its own remote sessions.</summary>
-    public Flow<object, object, NotUsed> CreateStages(RemoteStageOptions? options)
-    {
-        var flow = Flow.Create<object>();
-        foreach (var stage in _definition.Stages)
-        {
-            var typeName = stage.Descriptor.TypeName;
-            flow = flow.Via(stage.Remote
-                ? RemoteNode.Flow<object, object>(typeName, stage.SettingsText, options).SelectError(e => NameRemoteStage(e, typeName))
-                : stage.Descriptor.CreateUntypedFlow(stage.Descriptor.Bind(stage.Settings)));
-        }
-
-        return flow;
-    }
-
-    /// <summary>
-    /// The client's <c>error</c> says which stage failed (docs/edge-protocol.md): a remote stage's failure that names only
-    /// its executor (a media link that broke when the executor died) is told as the failure of that stage.
-    /// </summary>
-    private static Exception NameRemoteStage(Exception e, string typeName) =>
-        e is RemoteStageException remote && !remote.Message.Contains($"'{typeName}'", StringComparison.Ordinal)
-            ? new RemoteStageException($"Remote stage '{typeName}' failed: {remote.Message}", remote.ExecutorAddress, remote)
-            : e;
+    /// <summary>The stages as one flow (<see cref="PipelineDefinition.CreateStages"/>).</summary>
+    public Flow<object, object, NotUsed> CreateStages(RemoteStageOptions? options) => _definition.CreateStages(options);
 }

@@ -1,7 +1,10 @@
 using System.Text.RegularExpressions;
 using Akka.Configuration;
 using Akka.Configuration.Hocon;
+using Akka;
+using Akka.Streams.Dsl;
 using AkkaMedia.Nodes;
+using AkkaMedia.Remote;
 
 namespace AkkaMedia.Host.Pipelines;
 
@@ -78,6 +81,23 @@ internal sealed record PipelineDefinition(string FilePath, PipelineEndpoint Sour
         }
 
         return new PipelineDefinition(path, source, stages, sink);
+    }
+
+    /// <summary>
+    /// The stages in order as one untyped flow. Every call makes new node instances; each materialization of a remote
+    /// stage opens its own session on an executor, with <paramref name="options"/> over <c>akka-media.remote</c>.
+    /// </summary>
+    public Flow<object, object, NotUsed> CreateStages(RemoteStageOptions? options)
+    {
+        var flow = Flow.Create<object>();
+        foreach (var stage in Stages)
+        {
+            flow = flow.Via(stage.Remote
+                ? RemoteNode.Flow<object, object>(stage.Descriptor.TypeName, stage.SettingsText, options)
+                : stage.Descriptor.CreateUntypedFlow(stage.Descriptor.Bind(stage.Settings)));
+        }
+
+        return flow;
     }
 
     private sealed class Reader(string path, string text)

@@ -346,10 +346,16 @@ internal abstract class LinkChannelLogic<TIn, TOut> : GraphStageLogic, ILinkStag
                 break;
             case LinkEventKind.Lost:
                 _done = true;
-                Fail(new RemoteStageException(e.Message!, _link?.Peer, e.Cause));
+                Fail(LinkLost(e.Message!, _link?.Peer, e.Cause));
                 break;
         }
     }
+
+    /// <summary>
+    /// The failure of this stage when its link broke (the peer's process ended, the connection was reset): the link's
+    /// own words name only the peer, so an end that knows more (the client's stage knows its node type) says it here.
+    /// </summary>
+    protected virtual Exception LinkLost(string message, string? peer, Exception? cause) => new RemoteStageException(message, peer, cause);
 
     private void TryFinish()
     {
