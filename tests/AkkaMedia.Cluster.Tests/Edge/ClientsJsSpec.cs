@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text;
-using System.Text.RegularExpressions;
 using Xunit.Abstractions;
 
 namespace AkkaMedia.Cluster.Tests.Edge;
@@ -10,7 +9,7 @@ namespace AkkaMedia.Cluster.Tests.Edge;
 /// real <c>akkamedia serve hocon/pipelines/live-loopback.conf</c>: the client connects, streams, pings and stops
 /// through the server as a browser or a Node.js app would, and the compiled <c>dist/</c> is what its source makes.
 /// </summary>
-public sealed partial class ClientsJsSpec(ITestOutputHelper output)
+public sealed class ClientsJsSpec(ITestOutputHelper output)
 {
     /// <summary>How long the Node.js specs may take on a busy machine (they take seconds).</summary>
     private static readonly TimeSpan NodeTimeout = TimeSpan.FromMinutes(5);
@@ -24,17 +23,15 @@ public sealed partial class ClientsJsSpec(ITestOutputHelper output)
                 + "Install it (Debian: apt-get install nodejs npm), then run `npm ci` in clients/js.");
         await EnsureDevDependenciesAsync();
         await using var executor = await NodeProcess.StartAsync("--port", "0");
-        await using var serve = HostProcess.Start(
-            ["serve", TestPaths.Hocon("pipelines/live-loopback.conf"), "--seeds", executor.Address, "--http-hostname", "127.0.0.1", "--http-port", "0"]);
-        var ready = await serve.WaitForLineAsync(l => l.Contains("READY", StringComparison.Ordinal) && Url().IsMatch(l), NodeProcess.StartTimeout, "READY line with the URL");
-        var url = Url().Match(ready).Value;
+        await using var serve = await ServeProcess.StartAsync("pipelines/live-loopback.conf", executor.Address);
+        var url = serve.Url.GetLeftPart(UriPartial.Authority);
 
         var (exitCode, transcript) = await RunNodeSpecsAsync(node, url);
 
         output.WriteLine(transcript);
         Assert.True(
             exitCode == 0,
-            $"The client's specs failed (node exited with {exitCode}):{Environment.NewLine}{transcript}{Environment.NewLine}{serve.Transcript}{Environment.NewLine}{executor.Process.Transcript}");
+            $"The client's specs failed (node exited with {exitCode}):{Environment.NewLine}{transcript}{Environment.NewLine}{serve.Process.Transcript}{Environment.NewLine}{executor.Process.Transcript}");
     }
 
     /// <summary>
@@ -135,7 +132,4 @@ public sealed partial class ClientsJsSpec(ITestOutputHelper output)
             .SelectMany(directory => names.Select(name => Path.Combine(directory, name)))
             .FirstOrDefault(File.Exists);
     }
-
-    [GeneratedRegex(@"https?://[^\s""']+")]
-    private static partial Regex Url();
 }

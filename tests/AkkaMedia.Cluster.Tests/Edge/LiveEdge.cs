@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace AkkaMedia.Cluster.Tests.Edge;
 
 /// <summary>
@@ -7,24 +5,23 @@ namespace AkkaMedia.Cluster.Tests.Edge;
 /// joined to it on any free HTTP port of loopback, both real processes, plus the fake microphone's WAV file.
 /// Disposing kills both processes and deletes the file, whatever state the tests left them in.
 /// </summary>
-public sealed partial class LiveEdge : IAsyncLifetime
+public sealed class LiveEdge : IAsyncLifetime
 {
     /// <summary>The pipeline the browser specs serve.</summary>
     public const string Pipeline = "pipelines/live-loopback.conf";
 
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "akkamedia-browser-tests", Guid.NewGuid().ToString("N"));
     private NodeProcess? _executor;
-    private HostProcess? _serve;
-    private Uri? _url;
+    private ServeProcess? _serve;
 
     /// <summary>The server's base address as <c>serve</c> printed it on its READY line.</summary>
-    public Uri Url => _url ?? throw new InvalidOperationException("The edge has not started.");
+    public Uri Url => _serve?.Url ?? throw new InvalidOperationException("The edge has not started.");
 
     /// <summary>The WAV file the browser's fake microphone plays (<see cref="FakeMicrophone"/>).</summary>
     public string MicrophoneWav => Path.Combine(_folder, "microphone.wav");
 
     /// <summary>Both processes' output so far, for failure messages.</summary>
-    public string Transcript => $"{_serve?.Transcript}{Environment.NewLine}{_executor?.Process.Transcript}";
+    public string Transcript => $"{_serve?.Process.Transcript}{Environment.NewLine}{_executor?.Process.Transcript}";
 
     /// <inheritdoc />
     public async Task InitializeAsync()
@@ -32,9 +29,7 @@ public sealed partial class LiveEdge : IAsyncLifetime
         Directory.CreateDirectory(_folder);
         FakeMicrophone.WriteWav(MicrophoneWav);
         _executor = await NodeProcess.StartAsync("--port", "0");
-        _serve = HostProcess.Start(["serve", TestPaths.Hocon(Pipeline), "--seeds", _executor.Address, "--http-hostname", "127.0.0.1", "--http-port", "0"]);
-        var ready = await _serve.WaitForLineAsync(l => l.Contains("READY", StringComparison.Ordinal) && UrlPattern().IsMatch(l), NodeProcess.StartTimeout, "READY line with the URL");
-        _url = new Uri(UrlPattern().Match(ready).Value);
+        _serve = await ServeProcess.StartAsync(Pipeline, _executor.Address);
     }
 
     /// <inheritdoc />
@@ -57,7 +52,4 @@ public sealed partial class LiveEdge : IAsyncLifetime
             Directory.Delete(_folder, recursive: true);
         }
     }
-
-    [GeneratedRegex(@"http://[^\s""']+")]
-    private static partial Regex UrlPattern();
 }
