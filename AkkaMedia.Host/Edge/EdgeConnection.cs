@@ -16,7 +16,7 @@ namespace AkkaMedia.Host.Edge;
 /// or the pipeline's end (<c>stopped</c>/<c>completed</c> with 1000, <c>pipeline_failed</c> with 1011). Then the stream is
 /// stopped and the client's close awaited up to <c>close-timeout</c>, after which the connection is aborted.</para>
 /// </remarks>
-internal abstract class EdgeConnection(EdgeHost host, EdgeSocket socket, EdgeSession session, string protocol)
+internal abstract class EdgeConnection(EdgeHost host, EdgeSocket socket, EdgeSession session, EdgeProtocol protocol)
 {
     private volatile bool _stopRequested;
     private volatile bool _waitingForRoom;
@@ -29,8 +29,6 @@ internal abstract class EdgeConnection(EdgeHost host, EdgeSocket socket, EdgeSes
     protected EdgeSocket Socket => socket;
 
     protected EdgeSession Session => session;
-
-    protected string Protocol => protocol;
 
     /// <summary>Whether the client asked to stop (the input has ended).</summary>
     protected bool StopRequested => _stopRequested;
@@ -75,23 +73,17 @@ internal abstract class EdgeConnection(EdgeHost host, EdgeSocket socket, EdgeSes
         }
     }
 
-    /// <summary>Handles one message of the client. Throws a violation (<see cref="IsViolation"/>) to end the session with 1008.</summary>
+    /// <summary>Handles one message of the client. Throws a violation (<see cref="EdgeProtocol.IsViolation"/>) to end the session with 1008.</summary>
     protected abstract ValueTask OnMessageAsync(WebSocketMessageType type, ReadOnlyMemory<byte> bytes, CancellationToken aborted);
 
     /// <summary>Sends one outgoing item other than a close or the pipeline's end: audio, an element, a drop notice, a control of the protocol's own.</summary>
     protected abstract ValueTask SendAsync(EdgeOutgoing item, CancellationToken aborted);
-
-    /// <summary>The protocol's error message for <paramref name="message"/>, sent before a close; null where the protocol has none.</summary>
-    protected abstract string? ErrorText(string message);
 
     /// <summary>Sends what the protocol says when the session has started, before anything else (e.g. <c>started</c>).</summary>
     protected virtual ValueTask OnStartedAsync(CancellationToken aborted) => ValueTask.CompletedTask;
 
     /// <summary>Sends what the protocol says after the pipeline's last output, before the 1000 close (e.g. <c>stopped</c>).</summary>
     protected virtual ValueTask BeforeNormalCloseAsync(CancellationToken aborted) => ValueTask.CompletedTask;
-
-    /// <summary>Whether <paramref name="exception"/> is a client's violation of this protocol (answered with 1008).</summary>
-    protected virtual bool IsViolation(Exception exception) => exception is EdgeProtocolException;
 
     /// <summary>Ends the input once: the pipeline flushes, and the client's silence from now on is not idleness.</summary>
     protected void RequestStop()
@@ -108,7 +100,7 @@ internal abstract class EdgeConnection(EdgeHost host, EdgeSocket socket, EdgeSes
     /// <summary>Hands audio to the session, not counting the time spent waiting for room as the client's silence.</summary>
     protected async ValueTask WriteAudioAsync(float[] samples, CancellationToken aborted)
     {
-        host.Metrics.FrameReceived(protocol);
+        host.Metrics.FrameReceived(protocol.Name);
         _waitingForRoom = true;
         try
         {
@@ -125,7 +117,7 @@ internal abstract class EdgeConnection(EdgeHost host, EdgeSocket socket, EdgeSes
     protected void CountSent()
     {
         session.CountSent();
-        host.Metrics.FrameSent(protocol);
+        host.Metrics.FrameSent(protocol.Name);
     }
 
     private async Task ReceiveLoopAsync(CancellationToken aborted)
@@ -147,7 +139,7 @@ internal abstract class EdgeConnection(EdgeHost host, EdgeSocket socket, EdgeSes
                 }
             }
         }
-        catch (Exception e) when (e is EdgeProtocolException || IsViolation(e))
+        catch (Exception e) when (protocol.IsViolation(e))
         {
             session.Outbox.PostControl(EdgeClose.Violation(e.Message), urgent: true);
             await DrainUntilClosedAsync(socket, host.Settings.CloseTimeout + host.Settings.CloseTimeout, aborted).ConfigureAwait(false);
@@ -192,7 +184,7 @@ internal abstract class EdgeConnection(EdgeHost host, EdgeSocket socket, EdgeSes
                 switch (await session.Outbox.TakeAsync(aborted).ConfigureAwait(false))
                 {
                     case EdgeOutgoing.Control { Message: EdgeClose close }:
-                        if (close.ErrorMessage is { } error && ErrorText(error) is { } text && !socket.CloseSent)
+                        if (close.ErrorMessage is { } error && protocol.ErrorText(error) is { } text && !socket.CloseSent)
                         {
                             await socket.SendTextAsync(text, aborted).ConfigureAwait(false);
                         }
@@ -206,7 +198,7 @@ internal abstract class EdgeConnection(EdgeHost host, EdgeSocket socket, EdgeSes
                     case EdgeOutgoing.End end:
                         var reason = RunCommand.Explain(end.Failure!);
                         host.Log.Warning("Edge session {0}: the pipeline failed: {1}", session.Id, reason);
-                        if (ErrorText($"The pipeline failed: {reason}") is { } failure)
+                        if (protocol.ErrorText($"The pipeline failed: {reason}") is { } failure)
                         {
                             await socket.SendTextAsync(failure, aborted).ConfigureAwait(false);
                         }

@@ -12,13 +12,10 @@ namespace AkkaMedia.Host.Edge;
 /// (<see cref="OpenAsync"/>) and how a running session talks (<see cref="Connect"/>).
 /// </summary>
 /// <typeparam name="TOpening">What the client's opening settled (format, codec, ids), disposed when the connection ends.</typeparam>
-internal abstract class EdgeEndpoint<TOpening>(EdgeHost host)
+internal abstract class EdgeEndpoint<TOpening>(EdgeHost host) : EdgeProtocol
     where TOpening : class, IDisposable
 {
     protected EdgeHost Host => host;
-
-    /// <summary>The protocol's name in metrics and logs.</summary>
-    protected abstract string Protocol { get; }
 
     /// <summary>Runs the protocol on <paramref name="webSocket"/> until the connection ends.</summary>
     public async Task RunAsync(WebSocket webSocket, CancellationToken aborted)
@@ -59,12 +56,6 @@ internal abstract class EdgeEndpoint<TOpening>(EdgeHost host)
 
     /// <summary>The running session's connection in this protocol.</summary>
     protected abstract EdgeConnection Connect(TOpening opening, EdgeSocket socket, EdgeSession session);
-
-    /// <summary>The protocol's error message for <paramref name="message"/>, sent before a close; null where the protocol has none (the close reason says it).</summary>
-    protected abstract string? ErrorText(string message);
-
-    /// <summary>Whether <paramref name="exception"/> is a client's violation of this protocol (answered with 1008).</summary>
-    protected virtual bool IsViolation(Exception exception) => exception is EdgeProtocolException;
 
     /// <summary>
     /// The next message, waiting at most the idle timeout. Null when the client left, or when it said nothing in time: then
@@ -140,7 +131,7 @@ internal abstract class EdgeEndpoint<TOpening>(EdgeHost host)
         EdgeSession session;
         try
         {
-            session = host.StartSession(FormatOf(opening), Protocol);
+            session = host.StartSession(FormatOf(opening), Name);
         }
         catch (Exception e)
         {
@@ -150,8 +141,8 @@ internal abstract class EdgeEndpoint<TOpening>(EdgeHost host)
             return;
         }
 
-        host.Metrics.SessionStarted(Protocol);
-        host.Log.Info("Edge session {0} started: {1}, {2}", session.Id, Protocol, Describe(opening));
+        host.Metrics.SessionStarted(Name);
+        host.Log.Info("Edge session {0} started: {1}, {2}", session.Id, Name, Describe(opening));
         var endReason = "client_gone";
         try
         {
@@ -165,13 +156,13 @@ internal abstract class EdgeEndpoint<TOpening>(EdgeHost host)
         {
             // A defect of the edge itself: the HTTP server logs nothing, so say it here rather than lose it.
             endReason = "internal_error";
-            host.Log.Error(e, "Edge session {0} ({1}) failed inside the server", session.Id, Protocol);
+            host.Log.Error(e, "Edge session {0} ({1}) failed inside the server", session.Id, Name);
             socket.Socket.Abort();
         }
         finally
         {
             await session.DisposeAsync().ConfigureAwait(false);
-            host.Metrics.SessionEnded(Protocol, endReason);
+            host.Metrics.SessionEnded(Name, endReason);
             host.Log.Info("Edge session {0} ended ({1}): {2} audio messages in, {3} packets out, {4} dropped", session.Id, endReason, session.FramesIn, session.FramesOut, session.Outbox.TotalDroppedPackets);
         }
     }

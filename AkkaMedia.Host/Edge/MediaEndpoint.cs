@@ -13,11 +13,8 @@ namespace AkkaMedia.Host.Edge;
 /// </summary>
 internal sealed class MediaEndpoint(EdgeHost host) : EdgeEndpoint<MediaEndpoint.Opening>(host)
 {
-    /// <summary>The protocol's name in metrics and logs.</summary>
-    public const string Name = "media";
-
     /// <inheritdoc />
-    protected override string Protocol => Name;
+    public override string Name => "media";
 
     /// <summary>A text message must be one JSON object: parses it, or says what to fix.</summary>
     /// <exception cref="EdgeProtocolException">It is not JSON, or not an object.</exception>
@@ -85,10 +82,10 @@ internal sealed class MediaEndpoint(EdgeHost host) : EdgeEndpoint<MediaEndpoint.
 
     /// <inheritdoc />
     protected override EdgeConnection Connect(Opening opening, EdgeSocket socket, EdgeSession session) =>
-        new Connection(Host, socket, session, opening.Encoding);
+        new Connection(Host, socket, session, this, opening.Encoding);
 
     /// <inheritdoc />
-    protected override string? ErrorText(string message) => ErrorJson(message);
+    public override string? ErrorText(string message) => ErrorJson(message);
 
     /// <summary>What a <c>start</c> settled: the format and the session's codec (disposed with the connection).</summary>
     internal sealed record Opening(MediaStart Start, IMediaEncoding Encoding) : IDisposable
@@ -97,8 +94,8 @@ internal sealed class MediaEndpoint(EdgeHost host) : EdgeEndpoint<MediaEndpoint.
     }
 
     /// <summary>A running <c>/media</c> session.</summary>
-    private sealed class Connection(EdgeHost host, EdgeSocket socket, EdgeSession session, IMediaEncoding encoding)
-        : EdgeConnection(host, socket, session, Name)
+    private sealed class Connection(EdgeHost host, EdgeSocket socket, EdgeSession session, EdgeProtocol protocol, IMediaEncoding encoding)
+        : EdgeConnection(host, socket, session, protocol)
     {
         private readonly EdgeEvents _events = new();
         private byte[] _buffer = new byte[encoding.MaxEncodedBytes(session.Format.PacketSamples)];
@@ -185,8 +182,5 @@ internal sealed class MediaEndpoint(EdgeHost host) : EdgeEndpoint<MediaEndpoint.
         /// <inheritdoc />
         protected override ValueTask BeforeNormalCloseAsync(CancellationToken aborted) =>
             Socket.SendTextAsync(new JsonObject { ["type"] = "stopped", ["framesIn"] = Session.FramesIn, ["framesOut"] = Session.FramesOut }.ToJsonString(EdgeJson.Options), aborted);
-
-        /// <inheritdoc />
-        protected override string? ErrorText(string message) => ErrorJson(message);
     }
 }

@@ -22,14 +22,11 @@ namespace AkkaMedia.Host.Edge.Twilio;
 /// </remarks>
 internal sealed class TwilioEndpoint(EdgeHost host) : EdgeEndpoint<TwilioEndpoint.Opening>(host)
 {
-    /// <summary>The protocol's name in metrics and logs.</summary>
-    public const string Name = "twilio";
-
     /// <summary>Twilio's audio: 8 kHz mono.</summary>
     public static readonly ClientAudioFormat Format = new(8000, 1);
 
     /// <inheritdoc />
-    protected override string Protocol => Name;
+    public override string Name => "twilio";
 
     /// <summary>
     /// Reads up to the <c>start</c> (skipping <c>connected</c> and ignored events), each message within the idle timeout.
@@ -77,13 +74,13 @@ internal sealed class TwilioEndpoint(EdgeHost host) : EdgeEndpoint<TwilioEndpoin
     protected override string Describe(Opening opening) => $"stream {opening.Start.StreamSid}, call {opening.Start.CallSid}, {opening.Start.Law}";
 
     /// <inheritdoc />
-    protected override EdgeConnection Connect(Opening opening, EdgeSocket socket, EdgeSession session) => new Connection(Host, socket, session, opening);
+    protected override EdgeConnection Connect(Opening opening, EdgeSocket socket, EdgeSession session) => new Connection(Host, socket, session, this, opening);
 
     /// <summary>Twilio has no error message: the close frame's reason says what to fix.</summary>
-    protected override string? ErrorText(string message) => null;
+    public override string? ErrorText(string message) => null;
 
     /// <inheritdoc />
-    protected override bool IsViolation(Exception exception) => exception is TwilioProtocolException or EdgeProtocolException;
+    public override bool IsViolation(Exception exception) => exception is TwilioProtocolException or EdgeProtocolException;
 
     private static TwilioEvent Parse(TwilioMessageParser parser, WebSocketMessageType type, ReadOnlyMemory<byte> bytes) =>
         type == WebSocketMessageType.Text
@@ -104,8 +101,8 @@ internal sealed class TwilioEndpoint(EdgeHost host) : EdgeEndpoint<TwilioEndpoin
     private sealed record MarkAnswer(string Name);
 
     /// <summary>A running <c>/twilio</c> session.</summary>
-    private sealed class Connection(EdgeHost host, EdgeSocket socket, EdgeSession session, Opening opening)
-        : EdgeConnection(host, socket, session, Name)
+    private sealed class Connection(EdgeHost host, EdgeSocket socket, EdgeSession session, EdgeProtocol protocol, Opening opening)
+        : EdgeConnection(host, socket, session, protocol)
     {
         private byte[] _codes = new byte[Format.PacketSamples];
 
@@ -153,11 +150,5 @@ internal sealed class TwilioEndpoint(EdgeHost host) : EdgeEndpoint<TwilioEndpoin
                 // Elements other than audio and drop notices have no message in Twilio's protocol (drops are in /metrics).
             }
         }
-
-        /// <inheritdoc />
-        protected override string? ErrorText(string message) => null;
-
-        /// <inheritdoc />
-        protected override bool IsViolation(Exception exception) => exception is TwilioProtocolException or EdgeProtocolException;
     }
 }
