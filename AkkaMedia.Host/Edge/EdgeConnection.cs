@@ -18,6 +18,7 @@ namespace AkkaMedia.Host.Edge;
 /// </remarks>
 internal abstract class EdgeConnection(EdgeHost host, EdgeSocket socket, EdgeSession session, EdgeProtocol protocol)
 {
+    private readonly EdgeMetrics.FrameCounters _frames = host.Metrics.Frames(protocol.Name);
     private volatile bool _stopRequested;
     private volatile bool _waitingForRoom;
     private volatile bool _receiving = true;
@@ -100,7 +101,7 @@ internal abstract class EdgeConnection(EdgeHost host, EdgeSocket socket, EdgeSes
     /// <summary>Hands audio to the session, not counting the time spent waiting for room as the client's silence.</summary>
     protected async ValueTask WriteAudioAsync(float[] samples, CancellationToken aborted)
     {
-        host.Metrics.FrameReceived(protocol.Name);
+        _frames.Received();
         _waitingForRoom = true;
         try
         {
@@ -117,7 +118,7 @@ internal abstract class EdgeConnection(EdgeHost host, EdgeSocket socket, EdgeSes
     protected void CountSent()
     {
         session.CountSent();
-        host.Metrics.FrameSent(protocol.Name);
+        _frames.Sent();
     }
 
     private async Task ReceiveLoopAsync(CancellationToken aborted)

@@ -70,8 +70,11 @@ internal sealed class EdgeHost : IAsyncDisposable
     public void Exit() => Interlocked.Decrement(ref _sessions);
 
     /// <summary>Starts a session's stream for <paramref name="format"/>, counting its drops under <paramref name="protocol"/>.</summary>
-    public EdgeSession StartSession(ClientAudioFormat format, string protocol) =>
-        EdgeSession.Start(Pipeline, format, Settings, Materializer, RemoteOptions, dropped => Metrics.FramesDropped(protocol, dropped));
+    public EdgeSession StartSession(ClientAudioFormat format, string protocol)
+    {
+        var frames = Metrics.Frames(protocol);
+        return EdgeSession.Start(Pipeline, format, Settings, Materializer, RemoteOptions, frames.Dropped);
+    }
 
     /// <summary>Runs one connection's handler, so that <see cref="DisposeAsync"/> can wait for it.</summary>
     public async Task RunConnectionAsync(Func<Task> handler)

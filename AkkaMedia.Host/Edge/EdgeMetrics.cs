@@ -73,14 +73,21 @@ internal sealed class EdgeMetrics : IDisposable
 
     public void Refused(string reason) => Interlocked.Increment(ref _refused.GetOrAdd(reason, static _ => new long[1])[0]);
 
-    public void FrameReceived(string protocol) => Interlocked.Increment(ref Totals(protocol)[1]);
-
-    public void FrameSent(string protocol) => Interlocked.Increment(ref Totals(protocol)[2]);
-
-    public void FramesDropped(string protocol, int count) => Interlocked.Add(ref Totals(protocol)[3], count);
+    /// <summary>The frame counters of <paramref name="protocol"/>, for a session to hold: counting a frame then costs one interlocked add, no lookup.</summary>
+    public FrameCounters Frames(string protocol) => new(Totals(protocol));
 
     /// <inheritdoc />
     public void Dispose() => Meter.Dispose();
+
+    /// <summary>One protocol's running totals of audio frames received, sent and dropped.</summary>
+    public sealed class FrameCounters(long[] totals)
+    {
+        public void Received() => Interlocked.Increment(ref totals[1]);
+
+        public void Sent() => Interlocked.Increment(ref totals[2]);
+
+        public void Dropped(int count) => Interlocked.Add(ref totals[3], count);
+    }
 
     private long[] Totals(string protocol) => _perProtocol.GetOrAdd(protocol, static _ => new long[4]);
 
