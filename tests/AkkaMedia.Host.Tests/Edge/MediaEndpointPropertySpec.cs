@@ -10,6 +10,7 @@ namespace AkkaMedia.Host.Tests.Edge;
 /// sends, the server answers within the protocol (a session goes on, or an <c>error</c> then 1008; 1000 only after a stop),
 /// keeps serving the next client, and leaves no session behind.
 /// </summary>
+[Collection(EdgeServers.Name)]
 public sealed class MediaEndpointPropertySpec
 {
     private static readonly Gen<string> AnyText = Gen.String;

@@ -11,6 +11,7 @@ namespace AkkaMedia.Host.Tests.Edge;
 /// through the pipeline, ping, stop, every violation's error and close code, admission and limits; and that no session is
 /// left running whatever the ending.
 /// </summary>
+[Collection(EdgeServers.Name)]
 public sealed class MediaEndpointSpec
 {
     [Fact]

@@ -9,6 +9,7 @@ namespace AkkaMedia.Host.Tests.Edge;
 /// message both ways, a tone that keeps its frequency and level through the pipeline, and an undecodable packet or a
 /// format Opus does not code answered with an <c>error</c> and 1008.
 /// </summary>
+[Collection(EdgeServers.Name)]
 public sealed class MediaOpusSpec
 {
     private const double Frequency = 1000;

@@ -8,6 +8,7 @@ namespace AkkaMedia.Host.Tests.Edge;
 /// <c>akkamedia serve</c> as a user runs it: the READY line with the URL, sessions whose remote stages run on an executor,
 /// a clean stop on the stop signal, and every mistake in the file or the arguments named with the right exit code.
 /// </summary>
+[Collection(EdgeServers.Name)]
 public sealed class ServeCommandSpec : Akka.TestKit.Xunit2.TestKit, IClassFixture<ServeExecutor>, IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);

@@ -10,6 +10,7 @@ namespace AkkaMedia.Host.Tests.Edge;
 /// in any order, garbage text, binary, cut messages) end within the protocol (1000 after a stop, or 1008 with a reason),
 /// every message the server sends names the call's stream, and no session is left behind.
 /// </summary>
+[Collection(EdgeServers.Name)]
 public sealed class TwilioEndpointPropertySpec
 {
     private static readonly TwilioCall Call = new();

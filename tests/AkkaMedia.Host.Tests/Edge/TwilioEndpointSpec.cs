@@ -13,6 +13,7 @@ namespace AkkaMedia.Host.Tests.Edge;
 /// answered, 1000 after <c>stop</c>; violations closed with 1008 and the reason in the close frame, a failed pipeline
 /// with 1011; no session left running whatever the ending.
 /// </summary>
+[Collection(EdgeServers.Name)]
 public sealed class TwilioEndpointSpec
 {
     private const int PacketBytes = 160; // 20 ms of 8 kHz G.711

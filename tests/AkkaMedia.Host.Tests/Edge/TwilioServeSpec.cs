@@ -9,6 +9,7 @@ namespace AkkaMedia.Host.Tests.Edge;
 /// <c>/media</c>, the caller's audio makes the round trip through the remote stage and back as μ-law at its level, the mark
 /// is answered, the call ends with 1000, and the remote session is released.
 /// </summary>
+[Collection(EdgeServers.Name)]
 public sealed class TwilioServeSpec : Akka.TestKit.Xunit2.TestKit, IClassFixture<ServeExecutor>
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
