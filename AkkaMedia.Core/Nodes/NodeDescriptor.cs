@@ -70,7 +70,10 @@ public sealed class NodeDescriptor
         try
         {
             factory = _bind(settings);
-            ((IDisposable)factory()).Dispose();
+            if (factory() is IDisposable node)
+            {
+                node.Dispose();
+            }
         }
         catch (ArgumentException)
         {
@@ -103,6 +106,34 @@ public sealed class NodeDescriptor
                 .Select(static o => (TIn)o)
                 .Via(new NodeStage<TIn, TOut>(() => (Node<TIn, TOut>)factory(), typeName))
                 .Select(static o => (object)o!));
+    }
+
+    /// <summary>
+    /// Creates a descriptor for a node type that is a whole flow rather than one <see cref="Node{TIn,TOut}"/>, such as a node
+    /// that awaits work off the stream's thread (<c>SelectAsync</c>). <paramref name="bind"/> validates the settings, throwing
+    /// <see cref="ArgumentException"/> naming a bad one, and returns a factory called once per materialization; the flows it
+    /// makes must not share mutable state.
+    /// </summary>
+    public static NodeDescriptor CreateFlow<TIn, TOut>(string typeName, string description, Func<Config, Func<Flow<TIn, TOut, NotUsed>>> bind, params string[] settingKeys)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(typeName);
+        ArgumentNullException.ThrowIfNull(bind);
+        return new NodeDescriptor(
+            typeName,
+            typeof(TIn),
+            typeof(TOut),
+            description,
+            settingKeys,
+            settings =>
+            {
+                var flows = bind(settings);
+                return () => flows();
+            },
+            factory => Flow.Create<object>()
+                .Select(static o => (TIn)o)
+                .Via((Flow<TIn, TOut, NotUsed>)factory())
+                .Select(static o => (object)o!)
+                .Named(typeName));
     }
 
     /// <inheritdoc />

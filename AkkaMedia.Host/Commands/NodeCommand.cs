@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Akka.Actor;
+using AkkaMedia.Host.Pipelines;
 using AkkaMedia.Executor;
 using AkkaMedia.Host.Admin;
 using AkkaMedia.Host.Hosting;
@@ -173,7 +174,7 @@ internal static class NodeCommand
 
             if (executorSettings is not null)
             {
-                var executor = MediaExecutor.Start(system, BuiltInNodes.CreateRegistry());
+                var executor = MediaExecutor.Start(system, HostNodes.CreateRegistry());
                 AddDrainTask(system, executor, executorSettings.DrainTimeout, stdout);
             }
 

@@ -78,7 +78,7 @@ internal static class RunCommand
         HttpSettings? http = null;
         try
         {
-            pipeline = PipelineDefinition.Load(file, BuiltInNodes.CreateRegistry(), input, output);
+            pipeline = PipelineDefinition.Load(file, HostNodes.CreateRegistry(), input, output);
             if (PipelineEndpoints.IsConnection(pipeline.Source.Type) || PipelineEndpoints.IsConnection(pipeline.Sink.Type))
             {
                 await stderr.WriteLineAsync($"run: {file} starts or ends at a websocket connection: serve it with akkamedia serve {file} (run reads and writes files).");

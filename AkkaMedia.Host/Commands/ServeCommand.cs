@@ -68,7 +68,7 @@ internal static class ServeCommand
         LogFormat logFormat;
         try
         {
-            pipeline = EdgePipeline.From(PipelineDefinition.Load(file, BuiltInNodes.CreateRegistry()));
+            pipeline = EdgePipeline.From(PipelineDefinition.Load(file, HostNodes.CreateRegistry()));
             if (pipeline.HasRemoteStage && node.Seeds.Count == 0)
             {
                 await stderr.WriteLineAsync($"serve: a stage of {file} is remote = true; give --seeds of a running executor cluster (akkamedia node).");

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Configuration;
+using AkkaMedia.Host.Pipelines;
 using AkkaMedia.Executor;
 using AkkaMedia.Host.Logs;
 using AkkaMedia.Nodes;
@@ -43,7 +44,7 @@ internal sealed class EmbeddedCluster : IAsyncDisposable
         try
         {
             var executorAddress = ((ExtendedActorSystem)executor).Provider.DefaultAddress;
-            MediaExecutor.Start(executor, BuiltInNodes.CreateRegistry());
+            MediaExecutor.Start(executor, HostNodes.CreateRegistry());
             Cluster.Get(executor).Join(executorAddress);
             client = ClusterNode.Start(Layer(demo, "client.conf", "client"), log);
             Cluster.Get(client).Join(executorAddress);

@@ -32,6 +32,8 @@ internal static class PipelineEndpoints
                     c.GetDouble("fps", 30), c.GetInt("frames", 90))))),
             ["y4m-file"] = (typeof(VideoFrame), ["type", "realtime", "path"],
                 c => Untyped(NodeFlow.CreateSource(() => new Y4mFileSource(c.GetString("path"))))),
+            ["text-file"] = (typeof(TextFrame), ["type", "realtime", "path"],
+                c => Untyped(NodeFlow.CreateSource(() => new TextFileSource(c.GetString("path"))))),
             ["websocket"] = (typeof(AudioFrame), ["type", "sample-rate", "channels", "samples-per-frame"], _ => throw ServeOnly()),
         };
 
@@ -42,6 +44,8 @@ internal static class PipelineEndpoints
                 c => Typed(NodeFlow.Create(() => new WavFileSink(c.GetString("path"), ParseWavFormat(c.GetString("format", "pcm16")))))),
             ["y4m-file"] = (typeof(VideoFrame), ["type", "path", "fps"],
                 c => Typed(NodeFlow.Create(() => new Y4mFileSink(c.GetString("path"), c.GetDouble("fps", 30))))),
+            ["jsonl-file"] = (typeof(object), ["type", "path", "include"],
+                c => NodeFlow.Create(() => new JsonLinesFileSink(c.GetString("path"), c.HasPath("include") ? c.GetStringList("include").ToArray() : null))),
             ["discard"] = (typeof(object), ["type"], _ => Flow.Create<object>()),
             ["websocket"] = (typeof(object), ["type"], _ => throw ServeOnly()),
         };

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Akka.Actor;
 using Akka.Cluster;
+using AkkaMedia.Host.Pipelines;
 using AkkaMedia.Executor;
 using AkkaMedia.Executor.Deployment;
 using AkkaMedia.Nodes;
@@ -26,7 +27,7 @@ internal static class MediaPalette
     /// <summary>One line per built-in node type: name, input → output, setting keys, description.</summary>
     internal static string Nodes()
     {
-        var descriptors = BuiltInNodes.CreateRegistry().Descriptors;
+        var descriptors = HostNodes.CreateRegistry().Descriptors;
         var width = descriptors.Max(d => d.TypeName.Length) + 2;
         return string.Join('\n', descriptors.Select(d =>
             $"{d.TypeName.PadRight(width)}{d.InputType.Name} -> {d.OutputType.Name}  settings [{string.Join(", ", d.SettingKeys)}]  {d.Description}"));
