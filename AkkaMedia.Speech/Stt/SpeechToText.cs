@@ -19,8 +19,22 @@ public static class SpeechToText
     {
         ArgumentNullException.ThrowIfNull(recognizer);
         return NodeFlow.Create(() => new SpeechToTextNode(recognizer(), passAudio, maxUtterance), "SpeechToText")
-            .SelectAsync(1, static element => element is PendingTranscript pending ? Await(pending.Result) : Task.FromResult(element));
+            .SelectAsync(1, static element => element is PendingTranscript pending ? Await(pending.Result) : Task.FromResult(element))
+            .Select(static element => element is Failed failed ? throw failed.Error : element);
     }
 
-    private static async Task<object> Await(Task<Transcript> transcript) => await transcript.ConfigureAwait(false);
+    /// <summary>The transcript, or the recognition's error as an element: a faulted task would fail the stream with an <see cref="AggregateException"/> around it.</summary>
+    private static async Task<object> Await(Task<Transcript> transcript)
+    {
+        try
+        {
+            return await transcript.ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            return new Failed(e);
+        }
+    }
+
+    private sealed record Failed(Exception Error);
 }

@@ -20,8 +20,9 @@ namespace AkkaMedia.Speech.Stt;
 /// <para>Output: the VAD's events and every other non-audio element pass on unchanged; audio frames pass on only with
 /// <c>pass-audio = true</c> (a remote recognizer then does not send the audio back). Transcripts follow the
 /// <see cref="SpeechSegment"/> of their utterance, in order, even when a later utterance is recognized first.</para>
-/// <para>A recognition that fails fails the stream with the engine's error. When the stream stops, recognitions still
-/// running are cancelled and the recognizer is disposed once they have finished.</para>
+/// <para>A recognition that fails fails the stream with a <see cref="NodeException"/> around the engine's error. At end
+/// of stream the recognitions under way finish and their transcripts are delivered; when the stream fails or is
+/// cancelled they are cancelled. The recognizer is disposed once none is running.</para>
 /// </remarks>
 public sealed class SpeechToTextNode : Node<object, object>
 {
@@ -38,8 +39,9 @@ public sealed class SpeechToTextNode : Node<object, object>
     private TimeSpan _audioStart;
     private bool _sawAudio;
     private bool _sawVad;
+    private readonly CancellationTokenSource _cancel = new();
     private TimeSpan? _utteranceStart;
-    private CancellationToken _stopping;
+    private bool _completed;
 
     /// <summary>Creates the node; the recognizer is opened when the node is initialized and disposed by the node.</summary>
     /// <param name="recognizer">The engine; this node owns it.</param>
@@ -72,7 +74,6 @@ public sealed class SpeechToTextNode : Node<object, object>
     public override void Initialize(NodeContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        _stopping = context.Stopping;
         _recognizer.Open();
     }
 
@@ -113,6 +114,7 @@ public sealed class SpeechToTextNode : Node<object, object>
     public override void Complete(INodeOutput<object> output)
     {
         ArgumentNullException.ThrowIfNull(output);
+        _completed = true;
         if (_count > 0 && (!_sawVad || _utteranceStart is not null))
         {
             Recognize(_utteranceStart ?? _audioStart, End, output);
@@ -127,16 +129,32 @@ public sealed class SpeechToTextNode : Node<object, object>
             return;
         }
 
+        // After a normal end, the last recognitions finish and their transcripts are delivered; after a failure or a
+        // cancellation they are cancelled. Either way the recognizer (and its share of the model) is released once they end.
+        if (!_completed)
+        {
+            _cancel.Cancel();
+        }
+
         _running.RemoveAll(t => t.IsCompleted);
+        var recognizer = _recognizer;
+        var cancel = _cancel;
         if (_running.Count == 0)
         {
-            _recognizer.Dispose();
+            recognizer.Dispose();
+            cancel.Dispose();
         }
         else
         {
-            // The recognitions were cancelled with the stage (their token is the node's Stopping); the model stays shared until they end.
-            var recognizer = _recognizer;
-            _ = Task.WhenAll(_running).ContinueWith(_ => recognizer.Dispose(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            _ = Task.WhenAll(_running).ContinueWith(
+                _ =>
+                {
+                    recognizer.Dispose();
+                    cancel.Dispose();
+                },
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
         }
     }
 
@@ -198,7 +216,7 @@ public sealed class SpeechToTextNode : Node<object, object>
         string text;
         try
         {
-            text = await _recognizer.RecognizeAsync(samples, _stopping).ConfigureAwait(false);
+            text = await _recognizer.RecognizeAsync(samples, _cancel.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -28,7 +28,19 @@ internal sealed class WhisperModel : IDisposable
 
         try
         {
-            return new WhisperModel(WhisperFactory.FromPath(path));
+            // The factory reads the file lazily: build one processor now so a bad file fails here, with its path.
+            var factory = WhisperFactory.FromPath(path);
+            try
+            {
+                factory.CreateBuilder().Build().Dispose();
+            }
+            catch
+            {
+                factory.Dispose();
+                throw;
+            }
+
+            return new WhisperModel(factory);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
