@@ -44,7 +44,31 @@ public static class SpeechNodes
                     c.GetInt("pitch", 50),
                     c.GetInt("sample-rate", 48000),
                     c.GetInt("samples-per-frame", 0)),
-                "voice", "rate", "pitch", "sample-rate", "samples-per-frame"));
+                "voice", "rate", "pitch", "sample-rate", "samples-per-frame"))
+            .Register(NodeDescriptor.CreateFlow<object, object>(
+                "VoiceResponder",
+                "Voice loop: speaks 'reply' (with {text} = the transcript) after each transcript, at real time; stops when the user barges in.",
+                BindVoiceResponder,
+                "reply", "voice", "rate", "sample-rate", "lead"));
+    }
+
+    private static Func<Akka.Streams.Dsl.Flow<object, object, Akka.NotUsed>> BindVoiceResponder(Config c)
+    {
+        var reply = c.GetString("reply", "You said: {text}");
+        var voice = c.GetString("voice", "en-us");
+        var rate = c.GetInt("rate", 175);
+        var sampleRate = c.GetInt("sample-rate", 48000);
+        var lead = c.HasPath("lead") ? c.GetTimeSpan("lead") : TimeSpan.FromMilliseconds(60);
+        ArgumentException.ThrowIfNullOrWhiteSpace(reply, "reply");
+
+        // The same checks as the text-to-speech node's; the lead bounds what a barge-in leaves downstream.
+        new TextToSpeechNode(voice, rate, 50, sampleRate).Dispose();
+        if (lead < TimeSpan.Zero || lead > TimeSpan.FromSeconds(1))
+        {
+            throw new ArgumentOutOfRangeException("lead", lead, "lead is how far reply audio may run ahead of real time, 0 to 1s (60ms by default).");
+        }
+
+        return () => Akka.Streams.Dsl.Flow.FromGraph(new Voice.VoiceResponderStage(reply, voice, rate, sampleRate, lead));
     }
 
     private static Func<Akka.Streams.Dsl.Flow<object, object, Akka.NotUsed>> BindSpeechToText(Config c)

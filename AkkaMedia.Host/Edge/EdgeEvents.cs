@@ -7,7 +7,7 @@ namespace AkkaMedia.Host.Edge;
 
 /// <summary>
 /// Turns what a pipeline emits besides audio into the text events of docs/edge-protocol.md: a VAD decision only when it
-/// changes (<c>vad</c>), text (<c>text</c>), anything else as its public properties in camel case with
+/// changes (<c>vad</c>), an <see cref="IMediaEvent"/> as it renders itself (speech, transcripts, replies), text (<c>text</c>), anything else as its public properties in camel case with
 /// <c>type</c> = its type name in camel case. One instance per session (it remembers the last VAD decision).
 /// </summary>
 internal sealed class EdgeEvents
@@ -34,6 +34,8 @@ internal sealed class EdgeEvents
                     ["energyDb"] = Math.Round(vad.EnergyDb, 1),
                     ["timestampMs"] = (long)vad.Timestamp.TotalMilliseconds,
                 }.ToJsonString(EdgeJson.Options);
+            case IMediaEvent mediaEvent:
+                return MediaEvents.ToJson(mediaEvent);
             case TextFrame text:
                 return new JsonObject { ["type"] = "text", ["text"] = text.Text }.ToJsonString(EdgeJson.Options);
             case string text:

@@ -1,6 +1,5 @@
 using AkkaMedia.Frames;
 using AkkaMedia.Nodes;
-using AkkaMedia.Nodes.Audio;
 
 namespace AkkaMedia.Speech.Tts;
 
@@ -87,27 +86,7 @@ public sealed class TextToSpeechNode : Node<TextFrame, AudioFrame>
             return;
         }
 
-        var pcm = ESpeakSynthesizer.Speak(input.Text, Voice, WordsPerMinute, Pitch);
-        var speech = new float[pcm.Length];
-        for (var i = 0; i < pcm.Length; i++)
-        {
-            speech[i] = pcm[i] / 32768f;
-        }
-
-        var rate = ESpeakSynthesizer.SampleRate;
-        float[] audio;
-        if (rate == SampleRate)
-        {
-            audio = speech;
-        }
-        else
-        {
-            var resampler = new SincResampler(rate, SampleRate, 1);
-            var head = resampler.Process(speech);
-            var tail = resampler.Flush();
-            audio = [.. head, .. tail];
-        }
-
+        var audio = SpeechSynthesis.Render(input.Text, Voice, WordsPerMinute, Pitch, SampleRate);
         for (var offset = 0; offset < audio.Length; offset += SamplesPerFrame)
         {
             var length = Math.Min(SamplesPerFrame, audio.Length - offset);

@@ -22,13 +22,16 @@ const status = {
     session: null,
     sampleRate: null,
     playback: null,
+    lastTurn: null,
+    interruptions: 0,
+    conversation: [],
 };
 
 const recorded = { sent: [], received: [] };
 let run = null; // the resources of the session in progress
 
 const view = Object.fromEntries(
-    ['state', 'start', 'stop', 'error', 'notice', 'level-in', 'level-in-db', 'level-out', 'level-out-db', 'rtt', 'sent', 'received', 'buffer', 'rate', 'session']
+    ['state', 'start', 'stop', 'error', 'notice', 'level-in', 'level-in-db', 'level-out', 'level-out-db', 'rtt', 'sent', 'received', 'buffer', 'rate', 'session', 'turn', 'conversation']
         .map(id => [id, document.getElementById(id)]));
 
 window.akkaMedia = {
@@ -49,6 +52,12 @@ window.akkaMedia = {
     /** The jitter buffer: { bufferedMs, underruns, droppedMs }; null before streaming. */
     get playback() { return status.playback; },
     get recordMode() { return recordMode; },
+    /** A voice pipeline's last turn ('turn' event): { transcriptMs, firstAudioMs } from the end of speech; null before one. */
+    get lastTurn() { return status.lastTurn; },
+    /** Replies cut short because the user spoke over them ('interrupted' events). */
+    get interruptions() { return status.interruptions; },
+    /** What a voice pipeline heard and answered: [{ who: 'you' | 'reply', text }], oldest first. */
+    get conversation() { return status.conversation.slice(); },
     start,
     stop,
     recording,
@@ -66,7 +75,7 @@ async function start() {
         return;
     }
 
-    Object.assign(status, { framesSent: 0, framesReceived: 0, lastRttMs: null, droppedFrames: 0, error: null, session: null, playback: null });
+    Object.assign(status, { framesSent: 0, framesReceived: 0, lastRttMs: null, droppedFrames: 0, error: null, session: null, playback: null, lastTurn: null, interruptions: 0, conversation: [] });
     recorded.sent = [];
     recorded.received = [];
     showNotice(null);
@@ -116,10 +125,36 @@ async function start() {
                 render();
             },
             onEvent: event => {
-                // The server dropped packets this page did not read in time: the returned audio has a gap there.
-                if (run === current && event.type === 'dropped') {
-                    status.droppedFrames += event.frames;
+                if (run !== current) {
+                    return;
                 }
+
+                switch (event.type) {
+                    case 'dropped':
+                        // The server dropped packets this page did not read in time: the returned audio has a gap there.
+                        status.droppedFrames += event.frames;
+                        break;
+                    case 'interrupted':
+                        // Barge-in: the user spoke over the reply; what the jitter buffer still holds of it must not play.
+                        status.interruptions++;
+                        playback.port.postMessage({ flush: true });
+                        break;
+                    case 'transcript':
+                        if (event.text) {
+                            status.conversation.push({ who: 'you', text: event.text });
+                        }
+                        break;
+                    case 'reply':
+                        status.conversation.push({ who: 'reply', text: event.text });
+                        break;
+                    case 'turn':
+                        status.lastTurn = { transcriptMs: event.transcriptMs, firstAudioMs: event.firstAudioMs };
+                        break;
+                    default:
+                        return;
+                }
+
+                render();
             },
         });
         if (run !== current) {
@@ -257,6 +292,17 @@ function render() {
     view.rate.textContent = status.sampleRate === null ? '–' : `${status.sampleRate} Hz`;
     view.session.textContent = status.session ?? '–';
     view.session.title = status.session ?? '';
+    view.turn.textContent = status.lastTurn === null ? '–' : `${Math.round(status.lastTurn.firstAudioMs)} ms`;
+    view.turn.title = status.lastTurn === null ? '' : `end of speech → transcript ${Math.round(status.lastTurn.transcriptMs)} ms, → first reply audio ${Math.round(status.lastTurn.firstAudioMs)} ms`;
+    view.conversation.hidden = status.conversation.length === 0;
+    if (view.conversation.childElementCount !== status.conversation.length) {
+        view.conversation.replaceChildren(...status.conversation.slice(-8).map(({ who, text }) => {
+            const line = document.createElement('li');
+            line.className = who;
+            line.textContent = text;
+            return line;
+        }));
+    }
 }
 
 function showNotice(text) {

@@ -1,7 +1,8 @@
 // The page's player: a jitter buffer in front of the speakers. Float32Arrays posted to its port are
 // queued; playing starts (and restarts after running dry) once `targetSamples` are queued, and when
 // more than `maxSamples` are queued the oldest are dropped down to the target, so latency stays
-// bounded. Posts { bufferedSamples, underruns, droppedSamples } about four times a second.
+// bounded. A { flush: true } message empties the queue (barge-in). Posts { bufferedSamples, underruns,
+// droppedSamples } about four times a second.
 class PlaybackProcessor extends AudioWorkletProcessor {
     constructor(options) {
         super();
@@ -14,7 +15,13 @@ class PlaybackProcessor extends AudioWorkletProcessor {
         this.underruns = 0;
         this.droppedSamples = 0;
         this.sinceReport = 0;
-        this.port.onmessage = event => this.enqueue(event.data);
+        this.port.onmessage = event => {
+            if (event.data instanceof Float32Array) {
+                this.enqueue(event.data);
+            } else if (event.data?.flush) {
+                this.flush();
+            }
+        };
     }
 
     enqueue(samples) {
@@ -23,6 +30,14 @@ class PlaybackProcessor extends AudioWorkletProcessor {
         if (this.queued > this.max) {
             this.dropDownTo(this.target);
         }
+    }
+
+    // Barge-in: the reply was cut at the server; forget what is queued of it.
+    flush() {
+        this.queue = [];
+        this.offset = 0;
+        this.queued = 0;
+        this.playing = false;
     }
 
     dropDownTo(level) {

@@ -1,0 +1,247 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Akka.Streams;
+using Akka.Streams.Stage;
+using AkkaMedia.Frames;
+using AkkaMedia.Nodes;
+using AkkaMedia.Speech.Tts;
+
+namespace AkkaMedia.Speech.Voice;
+
+/// <summary>
+/// The answering half of a voice loop: for each <see cref="Transcript"/> it speaks a templated reply with espeak-ng and
+/// plays it at real time; when the user starts speaking (<see cref="SpeechStarted"/>) during a reply, the reply stops at
+/// once (barge-in) and a <see cref="ReplyInterrupted"/> is sent.
+/// </summary>
+/// <remarks>
+/// <para>Input: the events of voice activity detection and speech to text, in stream order; audio frames coming in are
+/// dropped (the user's voice is not echoed). Output: every event, passed on at once (ahead of reply audio still to
+/// play), a <see cref="VoiceReply"/> when a reply starts, a <see cref="TurnLatency"/> with its first frame, and the
+/// reply as mono frames of 20 ms at <c>sample-rate</c>, released at real time with <c>lead</c> ahead of the clock so
+/// that a barge-in leaves at most that much audio downstream. A transcript that arrives while a reply plays replaces
+/// it. The upstream is always read, so events are never held behind audio.</para>
+/// <para>Synthesis runs off the stream's thread. At end of stream the reply under way finishes playing, then the stage
+/// completes. Per-turn latencies are also recorded in the <c>AkkaMedia.Speech</c> meter
+/// (<c>voice.turn.transcript</c>, <c>voice.turn.first_audio</c>, milliseconds), which <c>/metrics</c> exports.</para>
+/// </remarks>
+internal sealed class VoiceResponderStage : GraphStage<FlowShape<object, object>>
+{
+    private static readonly Meter Meter = new("AkkaMedia.Speech");
+    private static readonly Histogram<double> ToTranscript = Meter.CreateHistogram<double>(
+        "voice.turn.transcript", "ms", "Voice loop: end of the user's speech (as VAD declared it) to the transcript.");
+    private static readonly Histogram<double> ToFirstAudio = Meter.CreateHistogram<double>(
+        "voice.turn.first_audio", "ms", "Voice loop: end of the user's speech (as VAD declared it) to the first frame of the spoken reply.");
+
+    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(10);
+    private const string PaceTimer = "pace";
+
+    private readonly string _template;
+    private readonly string _voice;
+    private readonly int _wordsPerMinute;
+    private readonly int _sampleRate;
+    private readonly TimeSpan _lead;
+
+    public VoiceResponderStage(string template, string voice, int wordsPerMinute, int sampleRate, TimeSpan lead)
+    {
+        _template = template;
+        _voice = voice;
+        _wordsPerMinute = wordsPerMinute;
+        _sampleRate = sampleRate;
+        _lead = lead;
+        Shape = new FlowShape<object, object>(new Inlet<object>("VoiceResponder.in"), new Outlet<object>("VoiceResponder.out"));
+    }
+
+    public override FlowShape<object, object> Shape { get; }
+
+    protected override Attributes InitialAttributes => Attributes.CreateName("VoiceResponder");
+
+    protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) => new Logic(this);
+
+    private sealed class Logic : TimerGraphStageLogic
+    {
+        private readonly VoiceResponderStage _stage;
+        private readonly Queue<object> _events = new();
+        private readonly Queue<AudioFrame> _reply = new();
+        private readonly int _frameSamples;
+        private Action<(int Turn, float[] Audio)>? _synthesized;
+        private Action<(int Turn, Exception Error)>? _failed;
+        private int _turn;
+        private bool _synthesizing;
+        private long _replyStartedAt;
+        private int _replyFramesSent;
+        private long _speechEndedAt;
+        private long _transcriptAt;
+        private long _sequence;
+        private long _samplesOut;
+        private bool _upstreamDone;
+
+        public Logic(VoiceResponderStage stage)
+            : base(stage.Shape)
+        {
+            _stage = stage;
+            _frameSamples = stage._sampleRate / 50;
+            SetHandler(stage.Shape.Inlet, OnPush, OnUpstreamFinish);
+            SetHandler(stage.Shape.Outlet, Drain);
+        }
+
+        private bool Playing => _synthesizing || _reply.Count > 0;
+
+        public override void PreStart()
+        {
+            _synthesized = GetAsyncCallback<(int Turn, float[] Audio)>(OnSynthesized);
+            _failed = GetAsyncCallback<(int Turn, Exception Error)>(r => FailStage(new NodeException("VoiceResponder", $"speak (turn {r.Turn})", r.Error)));
+            ESpeakSynthesizer.CheckVoice(_stage._voice);
+            Pull(_stage.Shape.Inlet);
+        }
+
+        protected override void OnTimer(object timerKey) => Drain();
+
+        private void OnPush()
+        {
+            var element = Grab(_stage.Shape.Inlet);
+            switch (element)
+            {
+                case AudioFrame:
+                    break;
+                case SpeechStarted started:
+                    if (Playing)
+                    {
+                        Interrupt();
+                    }
+
+                    _events.Enqueue(started);
+                    break;
+                case SpeechSegment segment:
+                    _speechEndedAt = Stopwatch.GetTimestamp();
+                    _events.Enqueue(segment);
+                    break;
+                case Transcript transcript:
+                    _events.Enqueue(transcript);
+                    _transcriptAt = Stopwatch.GetTimestamp();
+                    if (transcript.Text.Length > 0)
+                    {
+                        Answer(transcript);
+                    }
+
+                    break;
+                default:
+                    _events.Enqueue(element);
+                    break;
+            }
+
+            Pull(_stage.Shape.Inlet);
+            Drain();
+        }
+
+        private void OnUpstreamFinish()
+        {
+            _upstreamDone = true;
+            Drain();
+        }
+
+        private void Answer(Transcript transcript)
+        {
+            if (Playing)
+            {
+                Drop();
+            }
+
+            var text = _stage._template.Replace("{text}", transcript.Text, StringComparison.Ordinal);
+            _events.Enqueue(new VoiceReply(text));
+            var turn = ++_turn;
+            _synthesizing = true;
+            var (voice, rate, sampleRate) = (_stage._voice, _stage._wordsPerMinute, _stage._sampleRate);
+            _ = Task.Run(() =>
+            {
+                try
+                {
+                    _synthesized!((turn, SpeechSynthesis.Render(text, voice, rate, 50, sampleRate)));
+                }
+                catch (Exception e)
+                {
+                    _failed!((turn, e));
+                }
+            });
+        }
+
+        private void OnSynthesized((int Turn, float[] Audio) result)
+        {
+            if (result.Turn != _turn)
+            {
+                return; // interrupted or replaced while it was being synthesized
+            }
+
+            _synthesizing = false;
+            for (var offset = 0; offset < result.Audio.Length; offset += _frameSamples)
+            {
+                var length = Math.Min(_frameSamples, result.Audio.Length - offset);
+                var timestamp = TimeSpan.FromTicks(_samplesOut * TimeSpan.TicksPerSecond / _stage._sampleRate);
+                _reply.Enqueue(new AudioFrame(result.Audio.AsMemory(offset, length), _stage._sampleRate, 1, _sequence++, timestamp));
+                _samplesOut += length;
+            }
+
+            _replyStartedAt = Stopwatch.GetTimestamp();
+            _replyFramesSent = 0;
+            ScheduleRepeatedly(PaceTimer, Tick, Tick);
+            Drain();
+        }
+
+        private void Interrupt()
+        {
+            var frame = TimeSpan.FromMilliseconds(20);
+            var played = frame * _replyFramesSent;
+            var dropped = frame * _reply.Count;
+            Drop();
+            _events.Enqueue(new ReplyInterrupted(played, dropped));
+        }
+
+        private void Drop()
+        {
+            _reply.Clear();
+            _synthesizing = false;
+            _turn++;
+        }
+
+        private void Drain()
+        {
+            var outlet = _stage.Shape.Outlet;
+            if (IsAvailable(outlet))
+            {
+                if (_events.TryDequeue(out var next))
+                {
+                    Push(outlet, next);
+                }
+                else if (_reply.Count > 0 && Due())
+                {
+                    if (_replyFramesSent == 0 && _speechEndedAt > 0)
+                    {
+                        var now = Stopwatch.GetTimestamp();
+                        var latency = new TurnLatency(Stopwatch.GetElapsedTime(_speechEndedAt, _transcriptAt), Stopwatch.GetElapsedTime(_speechEndedAt, now));
+                        ToTranscript.Record(latency.ToTranscript.TotalMilliseconds);
+                        ToFirstAudio.Record(latency.ToFirstAudio.TotalMilliseconds);
+                        _speechEndedAt = 0;
+                        Push(outlet, latency);
+                        return;
+                    }
+
+                    _replyFramesSent++;
+                    Push(outlet, _reply.Dequeue());
+                }
+            }
+
+            if (_reply.Count == 0)
+            {
+                CancelTimer(PaceTimer); // the clock ticks only while a reply plays
+            }
+
+            if (_upstreamDone && _events.Count == 0 && !Playing)
+            {
+                CompleteStage();
+            }
+        }
+
+        /// <summary>Whether the next reply frame may leave: its play time minus the lead has come.</summary>
+        private bool Due() =>
+            Stopwatch.GetElapsedTime(_replyStartedAt) + _stage._lead >= TimeSpan.FromMilliseconds(20 * _replyFramesSent);
+    }
+}
