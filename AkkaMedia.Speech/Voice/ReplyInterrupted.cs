@@ -9,16 +9,21 @@ namespace AkkaMedia.Speech.Voice;
 /// </summary>
 /// <param name="Played">How much of the reply had been sent before it was cut.</param>
 /// <param name="Dropped">How much of the reply was not sent.</param>
-public sealed record ReplyInterrupted(TimeSpan Played, TimeSpan Dropped) : IMediaEvent
+/// <param name="Ahead">
+/// How much of what was sent had not yet been due to play when the reply was cut (the responder's lead at most): the
+/// audio a client still holds and should flush.
+/// </param>
+public sealed record ReplyInterrupted(TimeSpan Played, TimeSpan Dropped, TimeSpan Ahead) : IMediaEvent
 {
     /// <summary><c>interrupted</c>.</summary>
     public string EventType => "interrupted";
 
-    /// <summary>Writes <c>playedMs</c> and <c>droppedMs</c>.</summary>
+    /// <summary>Writes <c>playedMs</c>, <c>droppedMs</c> and <c>aheadMs</c>.</summary>
     public void WriteProperties(Utf8JsonWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
         writer.WriteNumber("playedMs", Math.Round(Played.TotalMilliseconds));
         writer.WriteNumber("droppedMs", Math.Round(Dropped.TotalMilliseconds));
+        writer.WriteNumber("aheadMs", Math.Round(Ahead.TotalMilliseconds));
     }
 }

@@ -22,15 +22,16 @@ namespace AkkaMedia.Speech.Voice;
 /// it. The upstream is always read, so events are never held behind audio.</para>
 /// <para>Synthesis runs off the stream's thread. At end of stream the reply under way finishes playing, then the stage
 /// completes. Per-turn latencies are also recorded in the <c>AkkaMedia.Speech</c> meter
-/// (<c>voice.turn.transcript</c>, <c>voice.turn.first_audio</c>, milliseconds), which <c>/metrics</c> exports.</para>
+/// (<c>voice.turn.transcript_seconds</c>, <c>voice.turn.first_audio_seconds</c>), which <c>/metrics</c> exports as
+/// <c>akkamedia_speech_voice_turn_*_seconds</c> histograms.</para>
 /// </remarks>
 internal sealed class VoiceResponderStage : GraphStage<FlowShape<object, object>>
 {
     private static readonly Meter Meter = new("AkkaMedia.Speech");
     private static readonly Histogram<double> ToTranscript = Meter.CreateHistogram<double>(
-        "voice.turn.transcript", "ms", "Voice loop: end of the user's speech (as VAD declared it) to the transcript.");
+        "voice.turn.transcript_seconds", "s", "Voice loop: end of the user's speech (as VAD declared it) to the transcript.");
     private static readonly Histogram<double> ToFirstAudio = Meter.CreateHistogram<double>(
-        "voice.turn.first_audio", "ms", "Voice loop: end of the user's speech (as VAD declared it) to the first frame of the spoken reply.");
+        "voice.turn.first_audio_seconds", "s", "Voice loop: end of the user's speech (as VAD declared it) to the first frame of the spoken reply.");
 
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(10);
     private const string PaceTimer = "pace";
@@ -191,8 +192,10 @@ internal sealed class VoiceResponderStage : GraphStage<FlowShape<object, object>
             var frame = TimeSpan.FromMilliseconds(20);
             var played = frame * _replyFramesSent;
             var dropped = frame * _reply.Count;
+            var due = _replyFramesSent == 0 ? played : Stopwatch.GetElapsedTime(_replyStartedAt);
+            var ahead = played > due ? played - due : TimeSpan.Zero;
             Drop();
-            _events.Enqueue(new ReplyInterrupted(played, dropped));
+            _events.Enqueue(new ReplyInterrupted(played, dropped, ahead));
         }
 
         private void Drop()
@@ -217,8 +220,8 @@ internal sealed class VoiceResponderStage : GraphStage<FlowShape<object, object>
                     {
                         var now = Stopwatch.GetTimestamp();
                         var latency = new TurnLatency(Stopwatch.GetElapsedTime(_speechEndedAt, _transcriptAt), Stopwatch.GetElapsedTime(_speechEndedAt, now));
-                        ToTranscript.Record(latency.ToTranscript.TotalMilliseconds);
-                        ToFirstAudio.Record(latency.ToFirstAudio.TotalMilliseconds);
+                        ToTranscript.Record(latency.ToTranscript.TotalSeconds);
+                        ToFirstAudio.Record(latency.ToFirstAudio.TotalSeconds);
                         _speechEndedAt = 0;
                         Push(outlet, latency);
                         return;

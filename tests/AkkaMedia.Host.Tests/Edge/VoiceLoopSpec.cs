@@ -122,6 +122,13 @@ public sealed class VoiceLoopSpec(SpeechExecutor executor, ITestOutputHelper out
 
         // The close: stopped, normal closure.
         Assert.Equal(WebSocketCloseStatus.NormalClosure, received[^1].Message.Status);
+
+        // The turns are in /metrics as histograms: two turns, each with its latency to the first reply audio.
+        using var http = new HttpClient();
+        var metrics = await http.GetStringAsync(new Uri(serve.Url + "/metrics"));
+        var count = metrics.Split('\n').FirstOrDefault(l => l.StartsWith("akkamedia_speech_voice_turn_first_audio_seconds_count", StringComparison.Ordinal));
+        Assert.True(count is not null, "no akkamedia_speech_voice_turn_first_audio_seconds histogram in /metrics:\n" + string.Join("\n", metrics.Split('\n').Where(l => l.Contains("speech", StringComparison.Ordinal) || l.Contains("turn", StringComparison.Ordinal))));
+        Assert.True(double.Parse(count.Split(' ')[^1], System.Globalization.CultureInfo.InvariantCulture) >= 2, count);
     }
 
     private static short[] Say(string text)
