@@ -12,8 +12,12 @@ public sealed class SpeechToTextSpec(ITestOutputHelper output) : Akka.TestKit.Xu
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// The target is 30 %; Moonshine tiny reaches 13.2 % here (16 of 121 words: "jumps" → "jumped", "seven" →
+    /// "7", ...), deterministic on one machine. The spec holds it to 20 %, leaving room for other CPUs' float rounding.
+    /// </summary>
     [Fact]
-    public async Task Moonshine_must_transcribe_clearly_spoken_sentences_with_a_word_error_rate_of_at_most_30_percent()
+    public async Task Moonshine_must_transcribe_clearly_spoken_sentences_with_a_word_error_rate_of_at_most_20_percent()
     {
         var audio = new List<float>();
         foreach (var (sentence, i) in Speech.Sentences.Select((s, i) => (s, i)))
@@ -39,7 +43,7 @@ public sealed class SpeechToTextSpec(ITestOutputHelper output) : Akka.TestKit.Xu
 
         var wer = (double)errors / words;
         output.WriteLine($"WER {wer:P1} ({errors}/{words})");
-        Assert.True(wer <= 0.30, $"word error rate {wer:P1} ({errors} of {words} words) is above 30 %");
+        Assert.True(wer <= 0.20, $"word error rate {wer:P1} ({errors} of {words} words) is above 20 %");
     }
 
     [Fact]

@@ -122,13 +122,14 @@ public sealed class AdminServerSpec : Akka.TestKit.Xunit2.TestKit, IClassFixture
     }
 
     [Fact]
-    public async Task Media_nodes_must_list_every_built_in_node_type()
+    public async Task Media_nodes_must_list_every_node_type_the_program_runs_speech_nodes_included()
     {
         var (exit, stdout, _) = await _fixture.CmdAsync("media", "nodes");
 
         Assert.Equal(0, exit);
         var lines = stdout.Trim().Split('\n');
-        var registry = BuiltInNodes.CreateRegistry();
+        var registry = AkkaMedia.Host.Pipelines.HostNodes.CreateRegistry();
+        Assert.Contains(lines, l => Regex.IsMatch(l, @"^SileroVad\s+AudioFrame -> Object\s+settings \[model-path,"));
         Assert.Equal(registry.Descriptors.Count, lines.Length);
         Assert.Contains(lines, l => Regex.IsMatch(l, @"^Echo\s+AudioFrame -> AudioFrame\s+settings \[delay, decay, mix\]"));
         foreach (var descriptor in registry.Descriptors)
