@@ -128,7 +128,7 @@ public sealed class SileroVadSpec(ITestOutputHelper output)
         var path = CopyOfModel();
         try
         {
-            var nodes = Enumerable.Range(0, 8).Select(_ => new SileroVadNode(path, unloadAfter: TimeSpan.FromMilliseconds(200))).ToList();
+            var nodes = Enumerable.Range(0, 8).Select(_ => new SileroVadNode(path, unloadAfter: TimeSpan.FromSeconds(2))).ToList();
             foreach (var node in nodes)
             {
                 node.Initialize(NodeContext.Detached("vad"));
@@ -147,7 +147,7 @@ public sealed class SileroVadSpec(ITestOutputHelper output)
             }
 
             Assert.True(ProcessModels.Vad.IsLoaded(path), "unloaded before its idle time");
-            await AwaitAsync(() => !ProcessModels.Vad.IsLoaded(path), TimeSpan.FromSeconds(5));
+            await AwaitAsync(() => !ProcessModels.Vad.IsLoaded(path), TimeSpan.FromSeconds(20));
         }
         finally
         {

@@ -42,7 +42,17 @@ public sealed class ReadinessProcessSpec : IDisposable
             ["node", "--port", Text(seedPort), "--seeds", $"127.0.0.1:{seedPort}", "--admin-port", "0"],
             AppContext.BaseDirectory);
         await node.WaitForLineAsync(l => l == $"HTTP {url}", Ready);
+
+        // The node prints its READY lines once it joined; it becomes Up when the leader next acts, a gossip round later.
         var (after, afterBody) = await GetAsync(url + "/readyz");
+        using (var patience = new CancellationTokenSource(Ready))
+        {
+            while (after != HttpStatusCode.OK && afterBody.Contains("member status is Joining", StringComparison.Ordinal) && !patience.IsCancellationRequested)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(100), CancellationToken.None);
+                (after, afterBody) = await GetAsync(url + "/readyz");
+            }
+        }
 
         Assert.True(after == HttpStatusCode.OK, afterBody + node);
         Assert.StartsWith("ready: an Up member of the cluster, accepting sessions (0/", afterBody);
