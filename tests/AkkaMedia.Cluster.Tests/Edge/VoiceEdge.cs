@@ -8,32 +8,18 @@ namespace AkkaMedia.Cluster.Tests.Edge;
 /// between silences. Chromium loops the file, so the question comes again while its answer is still playing: a barge-in.
 /// Disposing kills both processes and deletes the files.
 /// </summary>
-public sealed class VoiceEdge : IAsyncLifetime
+public sealed class VoiceEdge() : EdgeProcesses("pipelines/voice-loop.conf")
 {
     /// <summary>What the microphone says.</summary>
     public const string Question = "What is the weather like in Paris today?";
 
     private const int Rate = 48000;
 
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "akkamedia-voice-tests", Guid.NewGuid().ToString("N"));
-    private NodeProcess? _executor;
-    private ServeProcess? _serve;
-
-    /// <summary>The server's base address as <c>serve</c> printed it on its READY line.</summary>
-    public Uri Url => _serve?.Url ?? throw new InvalidOperationException("The edge has not started.");
-
-    /// <summary>The WAV file the browser's fake microphone plays.</summary>
-    public string MicrophoneWav => Path.Combine(_folder, "microphone.wav");
-
-    /// <summary>Both processes' output so far, for failure messages.</summary>
-    public string Transcript => $"{_serve?.Process.Transcript}{Environment.NewLine}{_executor?.Process.Transcript}";
-
     /// <inheritdoc />
-    public async Task InitializeAsync()
+    protected override async Task WriteMicrophoneAsync(string path)
     {
-        Directory.CreateDirectory(_folder);
-        var text = Path.Combine(_folder, "question.txt");
-        var speech = Path.Combine(_folder, "question.wav");
+        var text = Path.Combine(Folder, "question.txt");
+        var speech = Path.Combine(Folder, "question.wav");
         await File.WriteAllTextAsync(text, Question + Environment.NewLine);
         await using (var speak = HostProcess.Start(["run", TestPaths.Hocon("pipelines/speak.conf"), "--input", text, "--output", speech]))
         {
@@ -54,33 +40,7 @@ public sealed class VoiceEdge : IAsyncLifetime
 
         var samples = new float[(Rate / 2) + question.Length + (Rate * 5 / 2)];
         question.CopyTo(samples, Rate / 2);
-        using (var writer = new WaveFileWriter(MicrophoneWav, new WaveFormat(Rate, 16, 1)))
-        {
-            writer.WriteSamples(samples, 0, samples.Length);
-        }
-
-        _executor = await NodeProcess.StartAsync("--port", "0");
-        _serve = await ServeProcess.StartAsync("pipelines/voice-loop.conf", _executor.Address);
-    }
-
-    /// <inheritdoc />
-    public async Task DisposeAsync()
-    {
-        try
-        {
-            if (_serve is not null)
-            {
-                await _serve.DisposeAsync();
-            }
-        }
-        finally
-        {
-            if (_executor is not null)
-            {
-                await _executor.DisposeAsync();
-            }
-
-            Directory.Delete(_folder, recursive: true);
-        }
+        using var writer = new WaveFileWriter(path, new WaveFormat(Rate, 16, 1));
+        writer.WriteSamples(samples, 0, samples.Length);
     }
 }
