@@ -111,8 +111,9 @@ public sealed class NodeDescriptor
     /// <summary>
     /// Creates a descriptor for a node type that is a whole flow rather than one <see cref="Node{TIn,TOut}"/>, such as a node
     /// that awaits work off the stream's thread (<c>SelectAsync</c>). <paramref name="bind"/> validates the settings, throwing
-    /// <see cref="ArgumentException"/> naming a bad one, and returns a factory called once per materialization; the flows it
-    /// makes must not share mutable state.
+    /// <see cref="ArgumentException"/> naming a bad one, and returns a factory of flow blueprints, called for each
+    /// <see cref="CreateUntypedFlow"/>. A blueprint may be materialized more than once: every materialization must get its
+    /// own state (make nodes inside it, as <see cref="NodeFlow.Create{TIn,TOut}"/> does).
     /// </summary>
     public static NodeDescriptor CreateFlow<TIn, TOut>(string typeName, string description, Func<Config, Func<Flow<TIn, TOut, NotUsed>>> bind, params string[] settingKeys)
     {
