@@ -1,5 +1,6 @@
 using System.Globalization;
 using Akka.Configuration;
+using AkkaMedia.Client;
 using AkkaMedia.Executor;
 using AkkaMedia.Host.Logs;
 
@@ -40,29 +41,7 @@ internal sealed record ClusterNodeOptions(string Hostname, int Port, IReadOnlyLi
     /// Normalizes a seed given as <c>host:port</c> or <c>akka.tcp://media@host:port</c>.
     /// </summary>
     /// <exception cref="ArgumentException">The seed is neither; the message shows both accepted forms.</exception>
-    public static string NormalizeSeed(string seed)
-    {
-        var text = seed.Trim();
-        if (text.StartsWith("akka.tcp://", StringComparison.Ordinal))
-        {
-            var at = text.IndexOf('@', StringComparison.Ordinal);
-            var colon = text.LastIndexOf(':');
-            if (at > 0 && colon > at && int.TryParse(text[(colon + 1)..].TrimEnd('/'), NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p is > 0 and < 65536)
-            {
-                return text.TrimEnd('/');
-            }
-        }
-        else
-        {
-            var colon = text.LastIndexOf(':');
-            if (colon > 0 && int.TryParse(text[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is > 0 and < 65536)
-            {
-                return $"akka.tcp://{SystemName}@{text[..colon]}:{port}";
-            }
-        }
-
-        throw new ArgumentException($"Seed '{seed}' is not valid: use host:port (127.0.0.1:4053) or akka.tcp://{SystemName}@host:port.", nameof(seed));
-    }
+    public static string NormalizeSeed(string seed) => ClusterSeeds.Normalize(seed, SystemName);
 
     /// <summary>The full configuration of the node.</summary>
     /// <exception cref="ArgumentException">A seed or the --config file is not valid; the message says which.</exception>

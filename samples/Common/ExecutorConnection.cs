@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Configuration;
 using Akka.Event;
+using AkkaMedia.Client;
 using AkkaMedia.Executor;
 using AkkaMedia.Nodes;
 using AkkaMedia.Remote;
@@ -19,20 +20,21 @@ public sealed class ExecutorConnection : IAsyncDisposable
     private const string SystemName = "media";
     private const string ExecutorRole = "executor";
 
+    private readonly MediaClient _client;
     private readonly ActorSystem? _executorNode;
     private readonly string? _packageFolder;
 
-    private ExecutorConnection(ActorSystem client, string executorAddress, string origin, ActorSystem? executorNode, string? packageFolder)
+    private ExecutorConnection(MediaClient client, string origin, ActorSystem? executorNode, string? packageFolder)
     {
-        Client = client;
-        ExecutorAddress = executorAddress;
+        _client = client;
+        ExecutorAddress = client.Executors[0].Address;
         Origin = origin;
         _executorNode = executorNode;
         _packageFolder = packageFolder;
     }
 
     /// <summary>The client actor system (named <c>media</c>, cluster provider, role <c>client</c>).</summary>
-    public ActorSystem Client { get; }
+    public ActorSystem Client => _client.System;
 
     /// <summary>The executor the sample's code is shipped to, <c>akka.tcp://media@host:port</c>.</summary>
     public string ExecutorAddress { get; }
@@ -80,9 +82,8 @@ public sealed class ExecutorConnection : IAsyncDisposable
             MediaExecutor.Start(executorNode, BuiltInNodes.CreateRegistry());
             var address = ((ExtendedActorSystem)executorNode).Provider.DefaultAddress;
             Cluster.Get(executorNode).Join(address);
-            var client = CreateClient([address.ToString()], "127.0.0.1");
-            var executors = await FindExecutorsAsync(client, [address.ToString()], timeout, cancellationToken).ConfigureAwait(false);
-            return new ExecutorConnection(client, executors[0].Address, "started in this process for this run", executorNode, packageFolder);
+            var client = await MediaClient.ConnectAsync(Options([address.ToString()], "127.0.0.1", timeout), cancellationToken).ConfigureAwait(false);
+            return new ExecutorConnection(client, "started in this process for this run", executorNode, packageFolder);
         }
         catch
         {
@@ -101,37 +102,12 @@ public sealed class ExecutorConnection : IAsyncDisposable
     /// <exception cref="TimeoutException">No executor was found in time; the message names the seeds.</exception>
     public static async Task<ExecutorConnection> JoinAsync(IReadOnlyList<string> seeds, string hostname, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var normalized = seeds.Select(NormalizeSeed).ToList();
-        var client = CreateClient(normalized, hostname);
-        var executors = await FindExecutorsAsync(client, normalized, timeout, cancellationToken).ConfigureAwait(false);
-        return new ExecutorConnection(client, executors[0].Address, $"least-loaded of {executors.Count} executor(s) in the cluster at {string.Join(", ", normalized)}", null, null);
+        var client = await MediaClient.ConnectAsync(Options(seeds, hostname, timeout), cancellationToken).ConfigureAwait(false);
+        return new ExecutorConnection(client, $"least-loaded of {client.Executors.Count} executor(s) in the cluster at {string.Join(", ", client.Seeds)}", null, null);
     }
 
-    /// <summary>Turns <c>host:port</c> into <c>akka.tcp://media@host:port</c>; full addresses pass unchanged.</summary>
-    /// <exception cref="ArgumentException">The seed is neither form; the message shows both.</exception>
-    public static string NormalizeSeed(string seed) =>
-        TryNormalizeSeed(seed, out var address, out var error) ? address : throw new ArgumentException(error, nameof(seed));
-
-    /// <summary>Like <see cref="NormalizeSeed"/>, with the reason in <paramref name="error"/> instead of an exception.</summary>
-    public static bool TryNormalizeSeed(string seed, out string address, out string error)
-    {
-        ArgumentNullException.ThrowIfNull(seed);
-        var text = seed.Trim().TrimEnd('/');
-        var full = text.StartsWith("akka.tcp://", StringComparison.Ordinal);
-        var colon = text.LastIndexOf(':');
-        var hostStart = full ? text.IndexOf('@', StringComparison.Ordinal) + 1 : 0;
-        if (colon > hostStart && hostStart >= (full ? 1 : 0)
-            && int.TryParse(text[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is > 0 and < 65536)
-        {
-            address = full ? text : $"akka.tcp://{SystemName}@{text[..colon]}:{port}";
-            error = string.Empty;
-            return true;
-        }
-
-        address = string.Empty;
-        error = $"Seed '{seed}' is not valid: use host:port (127.0.0.1:4053) or akka.tcp://{SystemName}@host:port.";
-        return false;
-    }
+    /// <summary>Like <see cref="ClusterSeeds.Normalize"/>, with the reason in <paramref name="error"/> instead of an exception.</summary>
+    public static bool TryNormalizeSeed(string seed, out string address, out string error) => ClusterSeeds.TryNormalize(seed, out address, out error);
 
     /// <summary>
     /// Leaves the cluster (terminating the client), then stops the in-process executor node if one was
@@ -142,7 +118,7 @@ public sealed class ExecutorConnection : IAsyncDisposable
         // Shutting down on loopback, DotNetty warns about channels closing in the wrong order: harmless, and not news to the user.
         Client.EventStream.SetLogLevel(LogLevel.ErrorLevel);
         _executorNode?.EventStream.SetLogLevel(LogLevel.ErrorLevel);
-        await Client.Terminate().ConfigureAwait(false);
+        await _client.DisposeAsync().ConfigureAwait(false);
         if (_executorNode is not null)
         {
             await _executorNode.Terminate().ConfigureAwait(false);
@@ -173,37 +149,15 @@ public sealed class ExecutorConnection : IAsyncDisposable
         akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
         """);
 
-    private static ActorSystem CreateClient(IReadOnlyList<string> seeds, string hostname) =>
-        MediaActorSystem.Create(SystemName, ConfigurationFactory.ParseString($$"""
-                akka.cluster.roles = [client]
-                akka.remote.dot-netty.tcp.hostname = "{{hostname}}"
-                akka.remote.dot-netty.tcp.port = 0
-                akka.cluster.seed-nodes = [{{string.Join(", ", seeds.Select(s => $"\"{s}\""))}}]
-                """)
-            .WithFallback(NodeConfig));
-
-    /// <summary>Waits for the executors <paramref name="client"/> sees; terminates the client when there are none.</summary>
-    private static async Task<IReadOnlyList<ExecutorInfo>> FindExecutorsAsync(ActorSystem client, IReadOnlyList<string> seeds, TimeSpan timeout, CancellationToken cancellationToken)
+    private static MediaClientOptions Options(IReadOnlyList<string> seeds, string hostname, TimeSpan timeout) => new()
     {
-        try
-        {
-            var executors = await ExecutorDirectory.Get(client)
-                .GetExecutorsAsync(ExecutorRole, timeout, cancellationToken)
-                .ConfigureAwait(false);
-            if (executors.Count == 0)
-            {
-                throw new TimeoutException(string.Create(CultureInfo.InvariantCulture,
-                    $"No node with role '{ExecutorRole}' was up in the cluster at {string.Join(", ", seeds)} within {timeout.TotalSeconds:0.#} s. Is an `akkamedia node` with the executor role running there?"));
-            }
-
-            return executors;
-        }
-        catch
-        {
-            await client.Terminate().ConfigureAwait(false);
-            throw;
-        }
-    }
+        Seeds = seeds,
+        Hostname = hostname,
+        SystemName = SystemName,
+        ExecutorRole = ExecutorRole,
+        ExecutorTimeout = timeout,
+        Config = NodeConfig,
+    };
 
     private static void DeleteFolder(string folder)
     {

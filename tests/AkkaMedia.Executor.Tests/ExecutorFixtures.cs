@@ -8,3 +8,6 @@ public sealed class TestExecutor() : ExecutorFixture(TestRegistry.Create(), Conf
 
 /// <summary>An executor logging at info, so that its sessions' start and end are logged.</summary>
 public sealed class InfoLoggingExecutor() : ExecutorFixture(TestRegistry.Create(), ConfigurationFactory.ParseString("akka.loglevel = INFO"));
+
+/// <summary>An executor for client specs, which connect and leave on their own.</summary>
+public sealed class ClientSpecExecutor() : ExecutorFixture(TestRegistry.Create());

@@ -57,9 +57,19 @@ public sealed class HttpEndpointsSpec : IAsyncLifetime
 
         Akka.Cluster.Cluster.Get(_node).Join(Akka.Cluster.Cluster.Get(_node).SelfAddress);
         await ClusterNode.WaitUpAsync(_node, Timeout, CancellationToken.None);
-        var (up, upBody) = await GetAsync("/readyz");
 
-        Assert.Equal(HttpStatusCode.OK, up);
+        // The member-up callback can run before Cluster.State (which /readyz reads) shows this node Up: poll until it does.
+        var (up, upBody) = await GetAsync("/readyz");
+        using (var patience = new CancellationTokenSource(Timeout))
+        {
+            while (up != HttpStatusCode.OK && !patience.IsCancellationRequested)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(50), CancellationToken.None);
+                (up, upBody) = await GetAsync("/readyz");
+            }
+        }
+
+        Assert.True(up == HttpStatusCode.OK, upBody);
         Assert.StartsWith("ready: an Up member of the cluster, accepting sessions (0/", upBody);
 
         var executor = await _node.ActorSelection($"/user/{ExecutorActor.Name}").ResolveOne(Timeout);

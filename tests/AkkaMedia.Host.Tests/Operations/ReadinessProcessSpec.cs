@@ -47,7 +47,7 @@ public sealed class ReadinessProcessSpec : IDisposable
         var (after, afterBody) = await GetAsync(url + "/readyz");
         using (var patience = new CancellationTokenSource(Ready))
         {
-            while (after != HttpStatusCode.OK && afterBody.Contains("member status is Joining", StringComparison.Ordinal) && !patience.IsCancellationRequested)
+            while (after != HttpStatusCode.OK && !patience.IsCancellationRequested)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(100), CancellationToken.None);
                 (after, afterBody) = await GetAsync(url + "/readyz");

@@ -1,0 +1,62 @@
+using Akka.Configuration;
+
+namespace AkkaMedia.Client;
+
+/// <summary>How <see cref="MediaClient.ConnectAsync"/> joins a cluster. Only what is set here becomes configuration.</summary>
+public sealed class MediaClientOptions
+{
+    /// <summary>Seed nodes of the cluster, as <c>host:port</c> or <c>akka.tcp://media@host:port</c>; at least one.</summary>
+    public IReadOnlyList<string> Seeds { get; init; } = [];
+
+    /// <summary>The address this client binds and advertises; executors must be able to reach it. Default <c>127.0.0.1</c>.</summary>
+    public string Hostname { get; init; } = "127.0.0.1";
+
+    /// <summary>The port this client binds; 0 (the default) picks a free one.</summary>
+    public int Port { get; init; }
+
+    /// <summary>The cluster's actor system name, shared by every member. Default <c>media</c>.</summary>
+    public string SystemName { get; init; } = ClusterSeeds.DefaultSystemName;
+
+    /// <summary>Roles of this member. Default <c>client</c> (never an executor).</summary>
+    public IReadOnlyList<string> Roles { get; init; } = ["client"];
+
+    /// <summary>The role executors have. Default <c>executor</c>.</summary>
+    public string ExecutorRole { get; init; } = "executor";
+
+    /// <summary>How long <see cref="MediaClient.ConnectAsync"/> waits for at least one executor to be up and reachable. Default 15 s.</summary>
+    public TimeSpan ExecutorTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>More HOCON, over this client's own settings and AkkaMedia's defaults (for example <c>akka.loglevel = WARNING</c>).</summary>
+    public Config? Config { get; init; }
+
+    /// <summary>The configuration these options make: the seeds normalized, cluster provider, this member's address and roles.</summary>
+    /// <exception cref="ArgumentException">No seed, a bad seed, a bad port or an empty hostname; the message says which.</exception>
+    public Config ToConfig()
+    {
+        if (Seeds.Count == 0)
+        {
+            throw new ArgumentException("No seed nodes: give the address of at least one cluster member, as host:port (127.0.0.1:4053).", nameof(Seeds));
+        }
+
+        ArgumentException.ThrowIfNullOrWhiteSpace(Hostname, nameof(Hostname));
+        if (Port is < 0 or > 65535)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Port), Port, "Port is 0 (any free port) to 65535.");
+        }
+
+        if (ExecutorTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ExecutorTimeout), ExecutorTimeout, "ExecutorTimeout must be positive.");
+        }
+
+        var seeds = Seeds.Select(s => ClusterSeeds.Normalize(s, SystemName)).ToList();
+        var own = ConfigurationFactory.ParseString($$"""
+            akka.actor.provider = cluster
+            akka.remote.dot-netty.tcp.hostname = "{{Hostname}}"
+            akka.remote.dot-netty.tcp.port = {{Port}}
+            akka.cluster.seed-nodes = [{{string.Join(", ", seeds.Select(s => $"\"{s}\""))}}]
+            akka.cluster.roles = [{{string.Join(", ", Roles.Select(r => $"\"{r}\""))}}]
+            """);
+        return (Config ?? Akka.Configuration.Config.Empty).WithFallback(own);
+    }
+}
