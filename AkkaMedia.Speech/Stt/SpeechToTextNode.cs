@@ -147,8 +147,9 @@ public sealed class SpeechToTextNode : Node<object, object>
         else
         {
             _ = Task.WhenAll(_running).ContinueWith(
-                _ =>
+                finished =>
                 {
+                    _ = finished.Exception; // a cancelled stream never awaited them: their errors end here, observed
                     recognizer.Dispose();
                     cancel.Dispose();
                 },

@@ -14,7 +14,8 @@ namespace AkkaMedia.Speech.Vad;
 /// across frame boundaries; media time counts from the first frame's timestamp.</para>
 /// <para>Decision, per window: speech begins at the first window whose probability reaches <c>threshold</c>, and
 /// ends when the probability has stayed below <c>threshold − 0.15</c> for <c>min-silence</c>. Both boundaries are
-/// widened by <c>speech-pad</c>. Events follow the frame that completed the deciding window, so the audio they
+/// widened by <c>speech-pad</c> (none by default: the network's own smoothing already ends speech 30–80 ms after the
+/// last sound, and <c>SpeechToText</c> gives its recognizer 200 ms of context either side). Events follow the frame that completed the deciding window, so the audio they
 /// describe has already passed; the frames between a <see cref="SpeechStarted"/> and its
 /// <see cref="SpeechSegment"/> are the speech. Speech still going on at end of stream is closed there.</para>
 /// <para>The model file is loaded once per process and shared by every session (<c>model-path</c>, default
@@ -62,7 +63,7 @@ public sealed class SileroVadNode : Node<AudioFrame, object>
         }
 
         MinSilence = minSilence ?? TimeSpan.FromMilliseconds(300);
-        SpeechPad = speechPad ?? TimeSpan.FromMilliseconds(30);
+        SpeechPad = speechPad ?? TimeSpan.Zero;
         UnloadAfter = unloadAfter ?? TimeSpan.FromMinutes(5);
         ArgumentOutOfRangeException.ThrowIfLessThan(MinSilence, TimeSpan.Zero, "min-silence");
         ArgumentOutOfRangeException.ThrowIfLessThan(SpeechPad, TimeSpan.Zero, "speech-pad");
@@ -72,6 +73,9 @@ public sealed class SileroVadNode : Node<AudioFrame, object>
         Threshold = threshold;
         MaxConcurrency = maxConcurrency == 0 ? Environment.ProcessorCount : maxConcurrency;
     }
+
+    /// <inheritdoc />
+    public override string Name => "SileroVad";
 
     /// <summary>The configured model file, or null for the default places.</summary>
     public string? ModelPath { get; }

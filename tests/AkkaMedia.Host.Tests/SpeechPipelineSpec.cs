@@ -58,7 +58,8 @@ public sealed class SpeechPipelineSpec : Akka.TestKit.Xunit2.TestKit, IClassFixt
     [Fact]
     public async Task Transcribe_must_write_what_was_said_with_the_recognizer_on_an_executor()
     {
-        var (input, truth) = Talk(("The weather today is sunny with a light breeze from the west.", 0.8), ("Please call Stella and ask her to bring these things with her from the store.", 1.2));
+        string[] sentences = ["The weather today is sunny with a light breeze from the west.", "Please call Stella and ask her to bring these things with her from the store."];
+        var (input, truth) = Talk((sentences[0], 0.8), (sentences[1], 1.2));
         var output = Path.Combine(_folder, "talk.jsonl");
 
         var (exitCode, stdout, stderr) = await HostInvocation.InvokeAsync("run", Shipped("transcribe.conf"), "--seeds", _executor.Address, "--input", input, "--output", output);
@@ -68,12 +69,14 @@ public sealed class SpeechPipelineSpec : Akka.TestKit.Xunit2.TestKit, IClassFixt
         var lines = File.ReadAllLines(output).Select(l => JsonDocument.Parse(l).RootElement).ToList();
         Assert.Equal(truth.Count, lines.Count);
         Assert.All(lines, l => Assert.Equal("transcript", l.GetProperty("type").GetString()));
-        var first = lines[0].GetProperty("text").GetString()!.ToLowerInvariant();
-        var second = lines[1].GetProperty("text").GetString()!.ToLowerInvariant();
-        Assert.Contains("weather", first);
-        Assert.Contains("west", first);
-        Assert.Contains("stella", second);
-        Assert.Contains("store", second);
+        // Each line is its sentence, give or take a word or two (the recognizer's exact output is the engine's business).
+        for (var i = 0; i < truth.Count; i++)
+        {
+            var said = Words(sentences[i]);
+            var heard = Words(lines[i].GetProperty("text").GetString()!);
+            Assert.True(said.Count(heard.Contains) * 3 >= said.Length * 2, $"line {i + 1}: '{lines[i].GetProperty("text").GetString()}' for '{sentences[i]}'");
+        }
+
         Assert.InRange(lines[1].GetProperty("start").GetDouble(), truth[1].Start - 0.1, truth[1].Start + 0.1);
         await AwaitAssertAsync(async () => Assert.Equal(0, await _executor.ActiveSessionsAsync()), TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(100));
     }
@@ -97,6 +100,9 @@ public sealed class SpeechPipelineSpec : Akka.TestKit.Xunit2.TestKit, IClassFixt
         Assert.Contains($"{_folder}/nowhere.onnx", stderr);
         Assert.Contains("scripts/fetch-models.sh", stderr);
     }
+
+    private static string[] Words(string text) =>
+        text.ToLowerInvariant().Split([' ', ',', '.', '?', '!'], StringSplitOptions.RemoveEmptyEntries);
 
     private static string Shipped(string name) => Path.Combine(TestRepository.Root, "hocon", "pipelines", name);
 

@@ -46,7 +46,7 @@ internal static class Speech
     public static float[] Noise(TimeSpan length, float level, int seed)
     {
         var random = new Random(seed);
-        var noise = new float[(int)(length.TotalSeconds * Rate)];
+        var noise = new float[(int)Math.Round(length.TotalSeconds * Rate)];
         for (var i = 0; i < noise.Length; i++)
         {
             noise[i] = level * 1.7320508f * (float)(2 * random.NextDouble() - 1);

@@ -22,7 +22,7 @@ public sealed class VoiceBrowserSpec(VoiceEdge edge, ITestOutputHelper output) :
         var response = await page.GoToAsync(new Uri(edge.Url, "/?autostart=1").ToString());
         Assert.True(response is { Ok: true }, $"GET /?autostart=1: {response?.Status}");
 
-        const string condition = "m.conversation.some(c => c.who === 'you' && /weather/i.test(c.text)) && m.conversation.some(c => c.who === 'reply') && m.lastTurn !== null && m.interruptions > 0 && m.framesReceived > 25";
+        const string condition = "m.conversation.some(c => c.who === 'you' && /paris|weather|today/i.test(c.text)) && m.conversation.some(c => c.who === 'reply') && m.lastTurn !== null && m.interruptions > 0 && m.framesReceived > 25";
         try
         {
             await page.WaitForFunctionAsync(
