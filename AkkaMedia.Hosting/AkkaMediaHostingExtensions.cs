@@ -1,0 +1,48 @@
+using Akka.Hosting;
+using AkkaMedia.Executor;
+using AkkaMedia.Nodes;
+
+namespace AkkaMedia.Hosting;
+
+/// <summary>
+/// Registers AkkaMedia with Akka.Hosting:
+/// <code>
+/// builder.Services.AddAkka("media", akka => akka.WithAkkaMediaClient(new AkkaMediaClientOptions { Seeds = ["10.0.0.5:4053"] }));
+/// </code>
+/// then inject <c>ActorSystem</c> and run pipelines with <c>RemoteNode.Flow</c> on it. The actor system name given to
+/// <c>AddAkka</c> must be the cluster's (<c>media</c> unless every member says otherwise).
+/// </summary>
+public static class AkkaMediaHostingExtensions
+{
+    /// <summary>
+    /// Makes this actor system an AkkaMedia cluster client: AkkaMedia's serializers and defaults, the cluster provider,
+    /// the client role, and what <paramref name="options"/> sets (over your other HOCON).
+    /// </summary>
+    /// <exception cref="ArgumentException">An option is not valid (a bad seed, a port out of range); the message says which.</exception>
+    public static AkkaConfigurationBuilder WithAkkaMediaClient(this AkkaConfigurationBuilder builder, AkkaMediaClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(options);
+        return builder
+            .AddHocon(options.ToHocon(), HoconAddMode.Prepend)
+            .AddHocon(AkkaMediaConfig.Default, HoconAddMode.Append);
+    }
+
+    /// <summary>
+    /// Makes this actor system an AkkaMedia executor node serving the node types of <paramref name="nodes"/> (the
+    /// built-in ones by default): as <see cref="WithAkkaMediaClient"/>, with the executor role and settings, and the
+    /// executor actor started with the system and registered under <see cref="MediaExecutorKey"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">An option is not valid; the message says which.</exception>
+    public static AkkaConfigurationBuilder WithAkkaMediaExecutor(this AkkaConfigurationBuilder builder, AkkaMediaExecutorOptions options, NodeRegistry? nodes = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(options);
+        var registry = nodes ?? BuiltInNodes.CreateRegistry();
+        return builder
+            .AddHocon(options.ToHocon(), HoconAddMode.Prepend)
+            .AddHocon(ExecutorSettings.DefaultConfig, HoconAddMode.Append)
+            .AddHocon(AkkaMediaConfig.Default, HoconAddMode.Append)
+            .WithActors((system, actors) => actors.Register<MediaExecutorKey>(MediaExecutor.Start(system, registry)));
+    }
+}

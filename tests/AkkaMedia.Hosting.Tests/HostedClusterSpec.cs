@@ -1,0 +1,75 @@
+using System.Net;
+using System.Net.Sockets;
+using Akka.Actor;
+using Akka.Hosting;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using AkkaMedia.Frames;
+using AkkaMedia.Remote;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace AkkaMedia.Hosting.Tests;
+
+/// <summary>
+/// Two .NET generic hosts as applications write them: one registers an executor with <c>WithAkkaMediaExecutor</c>, the
+/// other a client with <c>WithAkkaMediaClient</c>; the client's injected <see cref="ActorSystem"/> runs a remote stage on
+/// the executor. Both hosts are stopped whatever the outcome.
+/// </summary>
+public sealed class HostedClusterSpec
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task A_hosted_client_must_run_a_remote_stage_on_a_hosted_executor()
+    {
+        var port = FreePort();
+        using var executorHost = Host.CreateDefaultBuilder()
+            .ConfigureServices(services => services.AddAkka("media", akka => akka.WithAkkaMediaExecutor(
+                new AkkaMediaExecutorOptions { Hostname = "127.0.0.1", Port = port, Seeds = [$"127.0.0.1:{port}"], MaxSessions = 4 })))
+            .Build();
+        using var clientHost = Host.CreateDefaultBuilder()
+            .ConfigureServices(services => services.AddAkka("media", akka => akka.WithAkkaMediaClient(
+                new AkkaMediaClientOptions { Hostname = "127.0.0.1", Port = 0, Seeds = [$"127.0.0.1:{port}"], OpenTimeout = TimeSpan.FromSeconds(20) })))
+            .Build();
+        await executorHost.StartAsync();
+        try
+        {
+            await clientHost.StartAsync();
+            try
+            {
+                var executorSystem = executorHost.Services.GetRequiredService<ActorSystem>();
+                var executor = executorHost.Services.GetRequiredService<ActorRegistry>().Get<MediaExecutorKey>();
+                Assert.False(executor.IsNobody());
+
+                var client = clientHost.Services.GetRequiredService<ActorSystem>();
+                var executors = await ExecutorDirectory.Get(client).GetExecutorsAsync("executor", Patience);
+                var found = Assert.Single(executors);
+                Assert.Equal($"akka.tcp://media@127.0.0.1:{port}", found.Address);
+                Assert.Equal(4, executorSystem.Settings.Config.GetInt("akka-media.executor.max-sessions"));
+
+                var result = await Source.Single(new AudioFrame(new float[] { 0.5f, -0.25f }, 48000, 1))
+                    .Via(RemoteNode.Flow<AudioFrame, AudioFrame>("Gain", "gain = 2"))
+                    .RunWith(Sink.Seq<AudioFrame>(), client.Materializer())
+                    .WaitAsync(Patience);
+                Assert.Equal(new[] { 1f, -0.5f }, Assert.Single(result).Samples.ToArray());
+                Assert.Equal("media", executorSystem.Name);
+            }
+            finally
+            {
+                await clientHost.StopAsync();
+            }
+        }
+        finally
+        {
+            await executorHost.StopAsync();
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
