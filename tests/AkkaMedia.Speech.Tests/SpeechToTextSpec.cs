@@ -13,11 +13,12 @@ public sealed class SpeechToTextSpec(ITestOutputHelper output) : Akka.TestKit.Xu
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
     /// <summary>
-    /// The target is 30 %; Moonshine tiny reaches 10–13 % here (12–16 of 121 words: "jumps" → "jumped", "seven" →
-    /// "7", ...; espeak-ng's noise source makes each synthesis a little different). The spec holds it to 20 %.
+    /// The target is 30 %. Moonshine tiny reaches 10–22 % here ("jumps" → "jumped", "seven" → "7", ...): espeak-ng's
+    /// output differs a little from one synthesis to the next (its lengths too; seeding libc's rand does not fix it), and a
+    /// sentence now and then comes out garbled.
     /// </summary>
     [Fact]
-    public async Task Moonshine_must_transcribe_clearly_spoken_sentences_with_a_word_error_rate_of_at_most_20_percent()
+    public async Task Moonshine_must_transcribe_clearly_spoken_sentences_with_a_word_error_rate_of_at_most_30_percent()
     {
         var audio = new List<float>();
         foreach (var (sentence, i) in Speech.Sentences.Select((s, i) => (s, i)))
@@ -43,7 +44,7 @@ public sealed class SpeechToTextSpec(ITestOutputHelper output) : Akka.TestKit.Xu
 
         var wer = (double)errors / words;
         output.WriteLine($"WER {wer:P1} ({errors}/{words})");
-        Assert.True(wer <= 0.20, $"word error rate {wer:P1} ({errors} of {words} words) is above 20 %");
+        Assert.True(wer <= 0.30, $"word error rate {wer:P1} ({errors} of {words} words) is above 30 %");
     }
 
     [Fact]
