@@ -16,8 +16,7 @@ namespace AkkaMedia.Speech.Tts;
 /// </remarks>
 public sealed class TextToSpeechNode : Node<TextFrame, AudioFrame>
 {
-    private long _sequence;
-    private long _samplesOut;
+    private readonly SpeechFrames _frames;
 
     /// <summary>Creates the node; espeak-ng is started when the node is initialized.</summary>
     /// <param name="voice">espeak-ng voice name (<c>en-us</c>, <c>en-gb</c>, <c>de</c>, ...).</param>
@@ -50,6 +49,7 @@ public sealed class TextToSpeechNode : Node<TextFrame, AudioFrame>
         Pitch = pitch;
         SampleRate = sampleRate;
         SamplesPerFrame = samplesPerFrame == 0 ? sampleRate / 50 : samplesPerFrame;
+        _frames = new SpeechFrames(SampleRate, SamplesPerFrame);
     }
 
     /// <summary>espeak-ng voice name.</summary>
@@ -86,13 +86,9 @@ public sealed class TextToSpeechNode : Node<TextFrame, AudioFrame>
             return;
         }
 
-        var audio = SpeechSynthesis.Render(input.Text, Voice, WordsPerMinute, Pitch, SampleRate);
-        for (var offset = 0; offset < audio.Length; offset += SamplesPerFrame)
+        foreach (var frame in _frames.Cut(SpeechSynthesis.Render(input.Text, Voice, WordsPerMinute, Pitch, SampleRate)))
         {
-            var length = Math.Min(SamplesPerFrame, audio.Length - offset);
-            var timestamp = TimeSpan.FromTicks(_samplesOut * TimeSpan.TicksPerSecond / SampleRate);
-            output.Emit(new AudioFrame(audio.AsMemory(offset, length), SampleRate, 1, _sequence++, timestamp));
-            _samplesOut += length;
+            output.Emit(frame);
         }
     }
 }

@@ -63,7 +63,7 @@ internal sealed class VoiceResponderStage : GraphStage<FlowShape<object, object>
         private readonly VoiceResponderStage _stage;
         private readonly Queue<object> _events = new();
         private readonly Queue<AudioFrame> _reply = new();
-        private readonly int _frameSamples;
+        private readonly SpeechFrames _frames;
         private Action<(int Turn, float[] Audio)>? _synthesized;
         private Action<(int Turn, Exception Error)>? _failed;
         private int _turn;
@@ -72,15 +72,13 @@ internal sealed class VoiceResponderStage : GraphStage<FlowShape<object, object>
         private int _replyFramesSent;
         private long _speechEndedAt;
         private long _transcriptAt;
-        private long _sequence;
-        private long _samplesOut;
         private bool _upstreamDone;
 
         public Logic(VoiceResponderStage stage)
             : base(stage.Shape)
         {
             _stage = stage;
-            _frameSamples = stage._sampleRate / 50;
+            _frames = new SpeechFrames(stage._sampleRate, stage._sampleRate / 50);
             SetHandler(stage.Shape.Inlet, OnPush, OnUpstreamFinish);
             SetHandler(stage.Shape.Outlet, Drain);
         }
@@ -173,12 +171,9 @@ internal sealed class VoiceResponderStage : GraphStage<FlowShape<object, object>
             }
 
             _synthesizing = false;
-            for (var offset = 0; offset < result.Audio.Length; offset += _frameSamples)
+            foreach (var frame in _frames.Cut(result.Audio))
             {
-                var length = Math.Min(_frameSamples, result.Audio.Length - offset);
-                var timestamp = TimeSpan.FromTicks(_samplesOut * TimeSpan.TicksPerSecond / _stage._sampleRate);
-                _reply.Enqueue(new AudioFrame(result.Audio.AsMemory(offset, length), _stage._sampleRate, 1, _sequence++, timestamp));
-                _samplesOut += length;
+                _reply.Enqueue(frame);
             }
 
             _replyStartedAt = Stopwatch.GetTimestamp();
