@@ -26,7 +26,7 @@ namespace AkkaMedia.Speech.Stt;
 /// </remarks>
 public sealed class SpeechToTextNode : Node<object, object>
 {
-    private const int SampleRate = 16000;
+    private const int SampleRate = SpeechAudio.SampleRate;
     private static readonly TimeSpan PreRoll = TimeSpan.FromMilliseconds(500);
 
     /// <summary>Audio around each utterance given to the recognizer besides it: recognizers hear the first word better after a moment of silence.</summary>
@@ -167,10 +167,7 @@ public sealed class SpeechToTextNode : Node<object, object>
 
     private void Append(AudioFrame frame, INodeOutput<object> output)
     {
-        if (frame.SampleRate != SampleRate || frame.Channels != 1)
-        {
-            throw new FrameFormatException(Name, "16000 Hz, 1 ch (put { type = Resample, sample-rate = 16000 } and { type = ChannelMix, channels = 1 } before it)", $"{frame.Format} in frame #{frame.Sequence}");
-        }
+        SpeechAudio.Require(frame, Name);
 
         if (!_sawAudio)
         {

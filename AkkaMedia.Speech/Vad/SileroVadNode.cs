@@ -26,7 +26,7 @@ namespace AkkaMedia.Speech.Vad;
 public sealed class SileroVadNode : Node<AudioFrame, object>
 {
     /// <summary>The sample rate the network takes.</summary>
-    public const int SampleRate = 16000;
+    public const int SampleRate = SpeechAudio.SampleRate;
 
     private readonly float[] _window = new float[SileroVadModel.ContextSamples + SileroVadModel.WindowSamples];
     private readonly float[] _state = new float[SileroVadModel.StateLength];
@@ -107,13 +107,7 @@ public sealed class SileroVadNode : Node<AudioFrame, object>
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(output);
-        if (input.SampleRate != SampleRate || input.Channels != 1)
-        {
-            throw new FrameFormatException(
-                Name,
-                "16000 Hz, 1 ch (put { type = Resample, sample-rate = 16000 } and { type = ChannelMix, channels = 1 } before it)",
-                $"{input.Format} in frame #{input.Sequence}");
-        }
+        SpeechAudio.Require(input, Name);
 
         if (!_started)
         {
