@@ -1,4 +1,5 @@
 using System.Text;
+using AkkaMedia.Speech.Models;
 using Microsoft.ML.OnnxRuntime;
 
 namespace AkkaMedia.Speech.Stt;
@@ -19,6 +20,7 @@ internal sealed class MoonshineModel : IDisposable
     private const int TokensPerSecond = 13;
     private const string PastPrefix = "past_key_values.";
     private const string PresentPrefix = "present.";
+    private const string FetchAgain = "Fetch the models again with scripts/fetch-models.sh.";
 
     private static readonly RunOptions RunDefaults = new();
     private static readonly string[] EncoderInputs = ["input_values"];
@@ -70,14 +72,14 @@ internal sealed class MoonshineModel : IDisposable
         var vocabulary = System.IO.File.ReadAllText(File("tokenizer-vocab.txt"), Encoding.UTF8).Split('\n');
         if (vocabulary.Length < 32000)
         {
-            throw new InvalidDataException($"SpeechToText: '{Path.Combine(folder, "tokenizer-vocab.txt")}' holds {vocabulary.Length} pieces, not Moonshine's 32,000. Fetch the models again with scripts/fetch-models.sh.");
+            throw new InvalidDataException($"SpeechToText: '{Path.Combine(folder, "tokenizer-vocab.txt")}' holds {vocabulary.Length} pieces, not Moonshine's 32,000. {FetchAgain}");
         }
 
-        var encoder = Open(encoderPath);
+        var encoder = OnnxModels.Open(encoderPath, "SpeechToText", FetchAgain);
         InferenceSession decoder;
         try
         {
-            decoder = Open(decoderPath);
+            decoder = OnnxModels.Open(decoderPath, "SpeechToText", FetchAgain);
         }
         catch
         {
@@ -90,7 +92,7 @@ internal sealed class MoonshineModel : IDisposable
         {
             encoder.Dispose();
             decoder.Dispose();
-            throw new InvalidDataException($"SpeechToText: the ONNX files in '{folder}' are not the Moonshine encoder and merged decoder. Fetch the models again with scripts/fetch-models.sh.");
+            throw new InvalidDataException($"SpeechToText: the ONNX files in '{folder}' are not the Moonshine encoder and merged decoder. {FetchAgain}");
         }
 
         return new MoonshineModel(encoder, decoder, vocabulary);
@@ -171,19 +173,6 @@ internal sealed class MoonshineModel : IDisposable
     {
         _encoder.Dispose();
         _decoder.Dispose();
-    }
-
-    private static InferenceSession Open(string path)
-    {
-        using var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1 };
-        try
-        {
-            return new InferenceSession(path, options);
-        }
-        catch (OnnxRuntimeException e)
-        {
-            throw new InvalidDataException($"SpeechToText: '{path}' is not a valid ONNX model ({e.Message.Trim()}). Fetch the models again with scripts/fetch-models.sh.", e);
-        }
     }
 
     private static long ArgMax(ReadOnlySpan<float> logits)

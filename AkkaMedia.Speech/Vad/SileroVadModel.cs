@@ -1,3 +1,4 @@
+using AkkaMedia.Speech.Models;
 using Microsoft.ML.OnnxRuntime;
 
 namespace AkkaMedia.Speech.Vad;
@@ -36,25 +37,11 @@ internal sealed class SileroVadModel : IDisposable
         _sampleRate = OrtValue.CreateTensorValueFromMemory(new long[] { 16000 }, []);
     }
 
-    /// <summary>Loads the model from <paramref name="path"/> with one intra-op thread (a window is far too small to split).</summary>
+    /// <summary>Loads the model from <paramref name="path"/> (one thread per inference: a window is far too small to split).</summary>
     /// <exception cref="InvalidDataException">The file is not an ONNX model, or not the Silero VAD v5 network.</exception>
     public static SileroVadModel Load(string path)
     {
-        var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1 };
-        InferenceSession session;
-        try
-        {
-            session = new InferenceSession(path, options);
-        }
-        catch (OnnxRuntimeException e)
-        {
-            throw new InvalidDataException(
-                $"SileroVad: '{path}' is not a valid ONNX model ({e.Message.Trim()}). The file is corrupt or is not Silero VAD: fetch it again with scripts/fetch-models.sh.", e);
-        }
-        finally
-        {
-            options.Dispose();
-        }
+        var session = OnnxModels.Open(path, "SileroVad", "The file is corrupt or is not Silero VAD: fetch it again with scripts/fetch-models.sh.");
 
         var inputs = session.InputMetadata.Keys.ToHashSet(StringComparer.Ordinal);
         var outputs = session.OutputMetadata.Keys.ToHashSet(StringComparer.Ordinal);
