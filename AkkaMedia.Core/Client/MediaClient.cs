@@ -22,10 +22,11 @@ public sealed class MediaClient : IAsyncDisposable
     private readonly MediaClientOptions _options;
     private int _left;
 
-    private MediaClient(ActorSystem system, MediaClientOptions options, IReadOnlyList<ExecutorInfo> executors)
+    private MediaClient(ActorSystem system, MediaClientOptions options, IReadOnlyList<string> seeds, IReadOnlyList<ExecutorInfo> executors)
     {
         System = system;
         _options = options;
+        Seeds = seeds;
         Executors = executors;
     }
 
@@ -36,7 +37,7 @@ public sealed class MediaClient : IAsyncDisposable
     public IReadOnlyList<ExecutorInfo> Executors { get; }
 
     /// <summary>The seeds as joined (full addresses).</summary>
-    public IReadOnlyList<string> Seeds => _options.Seeds.Select(s => ClusterSeeds.Normalize(s, _options.SystemName)).ToList();
+    public IReadOnlyList<string> Seeds { get; }
 
     /// <summary>
     /// Joins the cluster at <see cref="MediaClientOptions.Seeds"/> and waits until an executor is up and reachable.
@@ -48,6 +49,7 @@ public sealed class MediaClient : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         var config = options.ToConfig();
+        var seeds = config.GetStringList("akka.cluster.seed-nodes").ToList();
         var system = MediaActorSystem.Create(options.SystemName, config);
         try
         {
@@ -61,10 +63,10 @@ public sealed class MediaClient : IAsyncDisposable
                     : $"This client could not join: check that a node runs at the seeds, that they are reachable from here, and that they use the actor system name '{options.SystemName}'.";
                 throw new TimeoutException(string.Create(
                     CultureInfo.InvariantCulture,
-                    $"No node with role '{options.ExecutorRole}' was up in the cluster at {string.Join(", ", options.Seeds.Select(seed => ClusterSeeds.Normalize(seed, options.SystemName)))} within {options.ExecutorTimeout.TotalSeconds:0.#} s. {advice}"));
+                    $"No node with role '{options.ExecutorRole}' was up in the cluster at {string.Join(", ", seeds)} within {options.ExecutorTimeout.TotalSeconds:0.#} s. {advice}"));
             }
 
-            return new MediaClient(system, options, executors);
+            return new MediaClient(system, options, seeds, executors);
         }
         catch
         {

@@ -21,7 +21,6 @@ internal sealed class SharedModels<TModel>
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _loadsByPath = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
-    private long _loads;
     private long _queued;
     private long _queuedTicks;
 
@@ -32,7 +31,16 @@ internal sealed class SharedModels<TModel>
     }
 
     /// <summary>How many times a model was loaded since the process started (a second session of the same file does not load it again).</summary>
-    public long Loads => Interlocked.Read(ref _loads);
+    public long Loads
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _loadsByPath.Values.Sum(n => (long)n);
+            }
+        }
+    }
 
     /// <summary>How many inferences had to wait for a slot because the model's concurrency limit was reached.</summary>
     public long Queued => Interlocked.Read(ref _queued);
@@ -96,7 +104,6 @@ internal sealed class SharedModels<TModel>
         // Load outside the lock: a model takes a while, and other files must not wait for it. Two sessions that race
         // on the same new file may both load it; the loser disposes its copy.
         var model = _load(key);
-        Interlocked.Increment(ref _loads);
         lock (_gate)
         {
             _loadsByPath[key] = _loadsByPath.GetValueOrDefault(key) + 1;
