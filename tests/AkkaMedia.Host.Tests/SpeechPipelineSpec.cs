@@ -72,8 +72,8 @@ public sealed class SpeechPipelineSpec : Akka.TestKit.Xunit2.TestKit, IClassFixt
         // Each line is its sentence, at least half of its words (the recognizer's exact output is the engine's business).
         for (var i = 0; i < truth.Count; i++)
         {
-            var said = Words(sentences[i]);
-            var heard = Words(lines[i].GetProperty("text").GetString()!);
+            var said = SpokenWords.Of(sentences[i]);
+            var heard = SpokenWords.Of(lines[i].GetProperty("text").GetString()!);
             Assert.True(said.Count(heard.Contains) * 2 >= said.Length, $"line {i + 1}: '{lines[i].GetProperty("text").GetString()}' for '{sentences[i]}'");
         }
 
@@ -100,9 +100,6 @@ public sealed class SpeechPipelineSpec : Akka.TestKit.Xunit2.TestKit, IClassFixt
         Assert.Contains($"{_folder}/nowhere.onnx", stderr);
         Assert.Contains("scripts/fetch-models.sh", stderr);
     }
-
-    private static string[] Words(string text) =>
-        text.ToLowerInvariant().Split([' ', ',', '.', '?', '!'], StringSplitOptions.RemoveEmptyEntries);
 
     private static string Shipped(string name) => Path.Combine(TestRepository.Root, "hocon", "pipelines", name);
 

@@ -105,8 +105,8 @@ public sealed class VoiceLoopSpec(SpeechExecutor executor, ITestOutputHelper out
         string Type(JsonElement e) => e.GetProperty("type").GetString()!;
         var transcript = events.First(e => Type(e.Json) == "transcript").Json.GetProperty("text").GetString()!;
         // What was heard is the question, give or take a word (Moonshine tiny hears espeak-ng's "weather" as "whether" at times).
-        var asked = Words("What is the weather like in Paris today?");
-        var understood = Words(transcript);
+        var asked = SpokenWords.Of("What is the weather like in Paris today?");
+        var understood = SpokenWords.Of(transcript);
         Assert.True(asked.Count(understood.Contains) * 2 >= asked.Length, $"heard '{transcript}'");
         var reply = events.First(e => Type(e.Json) == "reply").Json.GetProperty("text").GetString()!;
         Assert.Equal("You said: " + transcript, reply);
@@ -133,9 +133,6 @@ public sealed class VoiceLoopSpec(SpeechExecutor executor, ITestOutputHelper out
         Assert.True(count is not null, "no akkamedia_speech_voice_turn_first_audio_seconds histogram in /metrics:\n" + string.Join("\n", metrics.Split('\n').Where(l => l.Contains("speech", StringComparison.Ordinal) || l.Contains("turn", StringComparison.Ordinal))));
         Assert.True(double.Parse(count.Split(' ')[^1], System.Globalization.CultureInfo.InvariantCulture) >= 2, count);
     }
-
-    private static string[] Words(string text) =>
-        text.ToLowerInvariant().Split([' ', ',', '.', '?', '!'], StringSplitOptions.RemoveEmptyEntries);
 
     private static short[] Say(string text)
     {
