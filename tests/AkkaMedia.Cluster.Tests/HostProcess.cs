@@ -6,7 +6,7 @@ using AkkaMedia.Host.Tests.Operations;
 namespace AkkaMedia.Cluster.Tests;
 
 /// <summary>
-/// One <c>akkamedia</c> process (<c>dotnet akkamedia.dll ARGS</c>) with its standard output and error
+/// One <c>akkamedia</c> process (<c>dotnet akkamedia.dll ARGS</c>, or a program that execs it) with its standard output and error
 /// captured line by line. Waits fail with the process's whole output in their message. Disposing kills
 /// the process and its children (SIGKILL) if it still runs; every process still running when the test
 /// process exits is killed too, so no outcome leaves one behind.
@@ -35,30 +35,15 @@ public sealed class HostProcess : IAsyncDisposable
         };
     }
 
-    private HostProcess(IReadOnlyList<string> args, string workingDirectory)
+    private HostProcess(ProcessStartInfo start, string commandLine)
     {
-        CommandLine = "akkamedia " + string.Join(' ', args);
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory,
-        };
-        start.ArgumentList.Add(TestPaths.HostDll);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
+        CommandLine = commandLine;
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.UseShellExecute = false;
         _process = new Process { StartInfo = start };
         _process.OutputDataReceived += (_, e) => OnLine(e.Data, isError: false);
         _process.ErrorDataReceived += (_, e) => OnLine(e.Data, isError: true);
-        if (!File.Exists(TestPaths.HostDll))
-        {
-            throw new FileNotFoundException($"The akkamedia binary is not built at {TestPaths.HostDll}.", TestPaths.HostDll);
-        }
-
         _process.Start();
         _pid = _process.Id;
         Running[_pid] = _process;
@@ -85,8 +70,50 @@ public sealed class HostProcess : IAsyncDisposable
     }
 
     /// <summary>Starts <c>akkamedia ARGS</c> in <paramref name="workingDirectory"/> (default: the repository root).</summary>
-    public static HostProcess Start(IReadOnlyList<string> args, string? workingDirectory = null) =>
-        new(args, workingDirectory ?? TestPaths.RepositoryRoot);
+    public static HostProcess Start(IReadOnlyList<string> args, string? workingDirectory = null)
+    {
+        if (!File.Exists(TestPaths.HostDll))
+        {
+            throw new FileNotFoundException($"The akkamedia binary is not built at {TestPaths.HostDll}.", TestPaths.HostDll);
+        }
+
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory ?? TestPaths.RepositoryRoot };
+        start.ArgumentList.Add(TestPaths.HostDll);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        return new HostProcess(start, "akkamedia " + string.Join(' ', args));
+    }
+
+    /// <summary>
+    /// Starts <paramref name="program"/> (a script that runs <c>akkamedia</c>, for example) in the repository root with
+    /// <paramref name="environment"/> added to this process's environment; a null value removes that variable.
+    /// </summary>
+    public static HostProcess StartProgram(string program, IReadOnlyList<string> args, IReadOnlyDictionary<string, string?> environment)
+    {
+        var start = new ProcessStartInfo(program) { WorkingDirectory = TestPaths.RepositoryRoot };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            if (value is null)
+            {
+                start.Environment.Remove(name);
+            }
+            else
+            {
+                start.Environment[name] = value;
+            }
+        }
+
+        var settings = environment.Where(e => e.Value is not null).Select(e => $"{e.Key}={e.Value}");
+        return new HostProcess(start, string.Join(' ', [.. settings, program, .. args]));
+    }
 
     /// <summary>
     /// Completes with the first line of standard output that <paramref name="match"/> accepts (also one
