@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using AkkaMedia.Cluster.Tests.Edge;
 
@@ -51,6 +53,59 @@ public sealed partial class EntrypointProcessSpec
         node.Terminate();
         Assert.Equal(0, await node.WaitForExitAsync(Patience));
         await node.WaitForLineAsync(l => l.StartsWith("node: drained: ", StringComparison.Ordinal), Patience, "drained line");
+    }
+
+    [Fact]
+    public async Task Entrypoint_must_join_an_executor_and_a_serve_by_config_discovery_as_compose_does()
+    {
+        var management = FreePort();
+        var endpoints = $"127.0.0.1:{management}";
+        await using var node = Start(new()
+        {
+            ["AKKAMEDIA_COMMAND"] = "node",
+            ["AKKAMEDIA_HOSTNAME"] = "127.0.0.1",
+            ["AKKAMEDIA_PORT"] = "0",
+            ["AKKAMEDIA_DISCOVERY"] = "config",
+            ["AKKAMEDIA_DISCOVERY_ENDPOINTS"] = endpoints,
+            ["AKKAMEDIA_MANAGEMENT_PORT"] = management,
+            ["AKKAMEDIA_HTTP_HOSTNAME"] = "127.0.0.1",
+            ["AKKAMEDIA_HTTP_PORT"] = "0",
+            ["AKKAMEDIA_ADMIN_PORT"] = "0",
+        });
+        await node.WaitForLineAsync(l => l.StartsWith("READY ", StringComparison.Ordinal), Patience, "READY line");
+
+        // serve never forms a cluster: its only way in is the executor's contact point on AKKAMEDIA_MANAGEMENT_PORT, which
+        // names the cluster the executor formed. Ready means it joined.
+        await using var serve = Start(new()
+        {
+            ["AKKAMEDIA_COMMAND"] = "serve",
+            ["AKKAMEDIA_PIPELINE"] = TestPaths.Hocon("pipelines/live-loopback.conf"),
+            ["AKKAMEDIA_HOSTNAME"] = "127.0.0.1",
+            ["AKKAMEDIA_DISCOVERY"] = "config",
+            ["AKKAMEDIA_DISCOVERY_ENDPOINTS"] = endpoints,
+            ["AKKAMEDIA_MANAGEMENT_PORT"] = FreePort(),
+            ["AKKAMEDIA_HTTP_HOSTNAME"] = "127.0.0.1",
+            ["AKKAMEDIA_HTTP_PORT"] = "0",
+        });
+        var ready = await serve.WaitForLineAsync(l => l.StartsWith("READY ", StringComparison.Ordinal) && Url().IsMatch(l), Patience, "READY line with the URL");
+
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        await Eventually.AssertAsync(async () => Assert.Equal(HttpStatusCode.OK, (await http.GetAsync($"{Url().Match(ready).Value}/readyz")).StatusCode), Patience);
+    }
+
+    /// <summary>A TCP port nothing listens on at the moment (the management port takes no 0).</summary>
+    private static string FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        try
+        {
+            return ((IPEndPoint)listener.LocalEndpoint).Port.ToString(CultureInfo.InvariantCulture);
+        }
+        finally
+        {
+            listener.Stop();
+        }
     }
 
     /// <summary>The entrypoint with <paramref name="variables"/> and no AKKAMEDIA_* variable of this process.</summary>
