@@ -10,9 +10,6 @@ public sealed class EntrypointSpec
 {
     private const string Pipeline = "/app/pipelines/live-echo.conf";
 
-    /// <summary>The flags of cluster bootstrap: the host has all of them or, before it forms clusters by discovery, none.</summary>
-    private static readonly string[] BootstrapFlags = ["--discovery", "--discovery-endpoints", "--service-name", "--management-port", "--required-contacts"];
-
     public static TheoryData<string, string> VariablesOfEachCommand => Pairs(EntrypointVariable.Flags.SelectMany(v => v.Commands.Select(c => (v.Name, c))));
 
     public static TheoryData<string, string> VariablesOfTheOtherCommand =>
@@ -129,8 +126,7 @@ public sealed class EntrypointSpec
         var mapped = EntrypointVariable.Flags.Where(v => v.Commands.Contains(command)).Select(v => v.Flag).ToList();
 
         Assert.NotEmpty(flags);
-        var bootstrap = flags.Contains("--discovery");
-        Assert.All(mapped.Where(f => bootstrap || !BootstrapFlags.Contains(f)), flag => Assert.True(flags.Contains(flag), $"akkamedia {command} has no {flag}; its flags: {string.Join(' ', flags)}"));
+        Assert.All(mapped, flag => Assert.True(flags.Contains(flag), $"akkamedia {command} has no {flag}; its flags: {string.Join(' ', flags)}"));
     }
 
     private static TheoryData<string, string> Pairs(IEnumerable<(string Name, string Command)> pairs)
