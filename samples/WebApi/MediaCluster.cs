@@ -40,7 +40,7 @@ internal sealed class MediaCluster(ActorSystem system, IOptions<ProcessingOption
         var seed = Seeds.Count > 0 ? Seeds[0][(Seeds[0].IndexOf('@', StringComparison.Ordinal) + 1)..] : "HOST:PORT";
         return Status is MemberStatus.Joining or MemberStatus.WeaklyUp or MemberStatus.Up
             ? $"This app joined the cluster at {seeds}, but no node with role '{_options.ExecutorRole}' is up. Start one that joins the same seeds: `akkamedia node --hostname HOST --port PORT --seeds {seed} --roles {_options.ExecutorRole}`."
-            : $"This app has not joined the cluster at {seeds}. Check that a node runs there (`akkamedia node --hostname HOST --port PORT --seeds {seed} --roles {_options.ExecutorRole}`), "
+            : $"This app has not joined the cluster at {seeds}. Check that a node runs there (`akkamedia node --hostname {seed[..seed.LastIndexOf(':')]} --port {seed[(seed.LastIndexOf(':') + 1)..]} --seeds {seed} --roles {_options.ExecutorRole}` starts the first one), "
               + $"that it is reachable from here, that it reaches this app at {Self}, and that every member names the actor system '{system.Name}'.";
     }
 }

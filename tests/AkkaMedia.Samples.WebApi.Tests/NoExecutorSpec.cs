@@ -37,6 +37,7 @@ public sealed class NoExecutorSpec
         var detail = await AnswerOf503(client);
 
         Assert.Contains($"has not joined the cluster at akka.tcp://media@{seed}", detail, StringComparison.Ordinal);
+        Assert.Contains($"akkamedia node --hostname 127.0.0.1 --port {seed[10..]} --seeds {seed} --roles executor", detail, StringComparison.Ordinal);
         Assert.Contains("reachable", detail, StringComparison.Ordinal);
     }
 
