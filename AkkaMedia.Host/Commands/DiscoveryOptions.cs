@@ -5,11 +5,14 @@ namespace AkkaMedia.Host.Commands;
 
 /// <summary>
 /// The flags of cluster formation without fixed seeds, shared by <c>node</c>, <c>serve</c> and <c>run</c>:
-/// <c>--discovery config|kubernetes</c>, <c>--discovery-endpoints</c>, <c>--service-name</c>, <c>--management-port</c>,
-/// <c>--required-contacts</c>.
+/// <c>--discovery config|kubernetes</c>, <c>--discovery-endpoints</c>, <c>--service-name</c>, and for nodes that may form
+/// the cluster (<c>node</c>) <c>--management-port</c> and <c>--required-contacts</c>. Clients only join a cluster that
+/// executors formed: they serve no contact point and wait for no quorum.
 /// </summary>
 internal sealed class DiscoveryOptions
 {
+    private readonly bool _formsCluster;
+
     private readonly Option<DiscoveryMethod?> _method = new("--discovery")
     {
         Description = "Find the cluster's nodes instead of naming --seeds: config (the endpoints of --discovery-endpoints) or kubernetes (pods labelled app=<service-name> in this pod's namespace). Nodes form the cluster through Akka.Management Cluster Bootstrap.",
@@ -53,8 +56,10 @@ internal sealed class DiscoveryOptions
         Description = "With --discovery: how many contact points must be found before a new cluster forms. Default: every endpoint (config), 2 (kubernetes).",
     };
 
-    public DiscoveryOptions()
+    /// <param name="formsCluster">Whether the command's node may form a new cluster (and so serves a contact point).</param>
+    public DiscoveryOptions(bool formsCluster)
     {
+        _formsCluster = formsCluster;
         CommonOptions.Require(_managementPort, port => port is >= 1 and <= 65535, "--management-port must be between 1 and 65535.");
         CommonOptions.Require(_requiredContacts, n => n is null or >= 1, "--required-contacts must be at least 1.");
     }
@@ -65,23 +70,27 @@ internal sealed class DiscoveryOptions
         command.Options.Add(_method);
         command.Options.Add(_endpoints);
         command.Options.Add(_serviceName);
-        command.Options.Add(_managementPort);
-        command.Options.Add(_requiredContacts);
+        if (_formsCluster)
+        {
+            command.Options.Add(_managementPort);
+            command.Options.Add(_requiredContacts);
+        }
+
         command.Validators.Add(result =>
         {
             if (result.GetResult(_method) is null
-                && (result.GetResult(_endpoints) is { Implicit: false } || result.GetResult(_requiredContacts) is { Implicit: false }
-                    || result.GetResult(_serviceName) is { Implicit: false } || result.GetResult(_managementPort) is { Implicit: false }))
+                && (result.GetResult(_endpoints) is { Implicit: false } || result.GetResult(_serviceName) is { Implicit: false }
+                    || (_formsCluster && (result.GetResult(_requiredContacts) is { Implicit: false } || result.GetResult(_managementPort) is { Implicit: false }))))
             {
-                result.AddError("--discovery-endpoints, --service-name, --management-port and --required-contacts need --discovery config|kubernetes.");
+                result.AddError(_formsCluster
+                    ? "--discovery-endpoints, --service-name, --management-port and --required-contacts need --discovery config|kubernetes."
+                    : "--discovery-endpoints and --service-name need --discovery config|kubernetes.");
             }
         });
     }
 
     /// <summary>The discovery asked for, or null without <c>--discovery</c> (the command validated the rest).</summary>
-    /// <param name="parse">The parsed command line.</param>
-    /// <param name="newClusterEnabled">Whether this kind of node may form a new cluster (executor nodes may; clients join one).</param>
-    public ClusterDiscoveryOptions? Read(ParseResult parse, bool newClusterEnabled)
+    public ClusterDiscoveryOptions? Read(ParseResult parse)
     {
         if (parse.GetValue(_method) is not { } method)
         {
@@ -91,9 +100,9 @@ internal sealed class DiscoveryOptions
         return new ClusterDiscoveryOptions(method, CommonOptions.Split(parse.GetValue(_endpoints)))
         {
             ServiceName = parse.GetValue(_serviceName)!,
-            ManagementPort = parse.GetValue(_managementPort),
-            RequiredContacts = parse.GetValue(_requiredContacts),
-            NewClusterEnabled = newClusterEnabled,
+            ManagementPort = _formsCluster ? parse.GetValue(_managementPort) : ClusterDiscoveryOptions.DefaultManagementPort,
+            RequiredContacts = _formsCluster ? parse.GetValue(_requiredContacts) : null,
+            NewClusterEnabled = _formsCluster,
         };
     }
 }

@@ -51,7 +51,7 @@ internal static class NodeCommand
         };
         CommonOptions.Require(drainTimeout, seconds => seconds is null or (>= 0 and <= 86400), "--drain-timeout must be a number of seconds between 0 and 86400, e.g. --drain-timeout 30.");
         var logFormat = CommonOptions.LogFormat();
-        var discovery = new DiscoveryOptions();
+        var discovery = new DiscoveryOptions(formsCluster: true);
         var command = new Command(Name, "Start an AkkaMedia cluster node; with the 'executor' role it runs remote stages for clients. It serves admin commands (akkamedia cmd) on --admin-port.")
         {
             hostname, port, seeds, roles, config, adminPort, adminHostname, httpPort, httpHostname, drainTimeout, logFormat,
@@ -76,7 +76,7 @@ internal static class NodeCommand
                 HttpHostname = parse.GetValue(httpHostname),
                 DrainTimeout = parse.GetValue(drainTimeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
                 LogFormat = parse.GetValue(logFormat),
-                Discovery = discovery.Read(parse, newClusterEnabled: true),
+                Discovery = discovery.Read(parse),
             },
             parse.InvocationConfiguration.Output,
             parse.InvocationConfiguration.Error,

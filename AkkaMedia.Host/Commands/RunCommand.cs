@@ -39,7 +39,7 @@ internal static class RunCommand
         var transport = new Option<RemoteTransport?>("--transport") { Description = "How remote stages carry frames: StreamRefs or MediaLink (default from configuration)." };
         var config = CommonOptions.ConfigFile();
         var logFormat = CommonOptions.LogFormat();
-        var discovery = new DiscoveryOptions();
+        var discovery = new DiscoveryOptions(formsCluster: false);
         var httpPort = CommonOptions.HttpPort("While the pipeline runs, for a pipeline with a remote stage: /metrics then shows this client's remote round trips and frames. Default: off.");
         var httpHostname = CommonOptions.HttpHostname("Default: 127.0.0.1.");
         var command = new Command("run", "Run a pipeline described in a HOCON file; stages marked remote = true run on executors of the cluster at --seeds.")
@@ -54,7 +54,7 @@ internal static class RunCommand
                 LogFormat = parse.GetValue(logFormat),
                 HttpPort = parse.GetValue(httpPort),
                 HttpHostname = parse.GetValue(httpHostname),
-                Discovery = discovery.Read(parse, newClusterEnabled: false),
+                Discovery = discovery.Read(parse),
             },
             parse.GetValue(input),
             parse.GetValue(output),

@@ -34,7 +34,7 @@ internal static class ServeCommand
         CommonOptions.Require(maxSessions, n => n is null or > 0, "--max-sessions must be a positive number of sessions.");
         var config = CommonOptions.ConfigFile();
         var logFormat = CommonOptions.LogFormat();
-        var discovery = new DiscoveryOptions();
+        var discovery = new DiscoveryOptions(formsCluster: false);
         var command = new Command("serve", "Serve a pipeline to live clients over WebSocket: browsers (the page at /), apps (/media) and phone calls (/twilio).")
         {
             file, seeds, hostname, httpPort, httpHostname, maxSessions, config, logFormat,
@@ -47,7 +47,7 @@ internal static class ServeCommand
                 LogFormat = parse.GetValue(logFormat),
                 HttpPort = parse.GetValue(httpPort),
                 HttpHostname = parse.GetValue(httpHostname),
-                Discovery = discovery.Read(parse, newClusterEnabled: false),
+                Discovery = discovery.Read(parse),
             },
             parse.GetValue(maxSessions),
             parse.InvocationConfiguration.Output,

@@ -8,9 +8,9 @@ namespace AkkaMedia.Host.Hosting;
 internal static class ClusterFormation
 {
     /// <summary>
-    /// Starts joining. With <see cref="ClusterNodeOptions.Discovery"/>: serves this node's contact point
-    /// (<see cref="ManagementEndpoint"/>, stopped when the actor system terminates) and starts Cluster Bootstrap, which
-    /// joins or forms the cluster in the background. Without seeds or discovery and when <paramref name="selfJoin"/>:
+    /// Starts joining. With <see cref="ClusterNodeOptions.Discovery"/>: a node that may form the cluster serves its contact
+    /// point (<see cref="ManagementEndpoint"/>, stopped when the actor system terminates); then Cluster Bootstrap joins or
+    /// forms the cluster in the background. Without seeds or discovery and when <paramref name="selfJoin"/>:
     /// joins its own address, a new cluster of one. With seeds: nothing to do, the configuration's seed nodes are
     /// joined as the system starts.
     /// </summary>
@@ -19,18 +19,24 @@ internal static class ClusterFormation
     {
         if (options.Discovery is { } discovery)
         {
-            var endpoint = await ManagementEndpoint.StartAsync(system, options.Hostname, discovery.ManagementPort).ConfigureAwait(false);
-            CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate, "stop-management-endpoint", async () =>
+            var self = new Uri($"http://{options.Hostname}:{discovery.ManagementPort.ToString(System.Globalization.CultureInfo.InvariantCulture)}/");
+            if (discovery.NewClusterEnabled)
             {
-                await endpoint.DisposeAsync().ConfigureAwait(false);
-                return Akka.Done.Instance;
-            });
+                // A node that may form the cluster is one of the contact points the others probe. A client only ever
+                // joins: nobody probes it (it is not among the discovered endpoints), so it serves nothing.
+                var endpoint = await ManagementEndpoint.StartAsync(system, options.Hostname, discovery.ManagementPort).ConfigureAwait(false);
+                CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate, "stop-management-endpoint", async () =>
+                {
+                    await endpoint.DisposeAsync().ConfigureAwait(false);
+                    return Akka.Done.Instance;
+                });
+                self = endpoint.BaseUri;
+            }
 
+            // Hands bootstrap its own contact point, as for routes bound by the application (the endpoint above
+            // answers them); bootstrap waits for it before it starts probing.
             var bootstrap = ClusterBootstrap.Get(system);
-
-            // Hands bootstrap its own contact point, as for routes bound by the application; the routes it returns
-            // are served by the endpoint above.
-            _ = bootstrap.Routes(ManagementRouteProviderSettings.Create(endpoint.BaseUri, readOnly: true));
+            _ = bootstrap.Routes(ManagementRouteProviderSettings.Create(self, readOnly: true));
             await bootstrap.Start().ConfigureAwait(false);
             return;
         }

@@ -98,7 +98,7 @@ public sealed class ClusterDiscoverySpec
     [InlineData("node", "--discovery", "dns")]
     [InlineData("node", "--discovery-endpoints", "127.0.0.1:8558")]
     [InlineData("node", "--management-port", "9000")]
-    [InlineData("serve", "--required-contacts", "2")]
+    [InlineData("serve", "--discovery-endpoints", "127.0.0.1:8558")]
     [InlineData("run", "--service-name", "media")]
     public async Task The_command_line_must_refuse_discovery_flags_that_cannot_be_used_with_exit_code_2(string command, string flag, string value)
     {
@@ -112,6 +112,17 @@ public sealed class ClusterDiscoverySpec
 
         Assert.Equal(2, exitCode);
         Assert.Contains("--discovery", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Clients_must_not_take_the_flags_of_nodes_that_form_the_cluster()
+    {
+        var pipeline = Path.Combine(TestRepository.Root, "hocon", "pipelines", "echo.conf");
+
+        var (exitCode, _, stderr) = await HostInvocation.InvokeAsync("run", pipeline, "--discovery", "config", "--discovery-endpoints", "127.0.0.1:8558", "--management-port", "8559");
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("--management-port", stderr, StringComparison.Ordinal);
     }
 
     [Fact]
