@@ -87,8 +87,8 @@ option AKKAMEDIA_SEEDS --seeds node serve
 option AKKAMEDIA_DISCOVERY --discovery node serve
 option AKKAMEDIA_DISCOVERY_ENDPOINTS --discovery-endpoints node serve
 option AKKAMEDIA_SERVICE_NAME --service-name node serve
-option AKKAMEDIA_MANAGEMENT_PORT --management-port node serve
-option AKKAMEDIA_REQUIRED_CONTACTS --required-contacts node serve
+option AKKAMEDIA_MANAGEMENT_PORT --management-port node
+option AKKAMEDIA_REQUIRED_CONTACTS --required-contacts node
 option AKKAMEDIA_HTTP_PORT --http-port node serve
 option AKKAMEDIA_HTTP_HOSTNAME --http-hostname node serve
 option AKKAMEDIA_ADMIN_PORT --admin-port node

@@ -83,7 +83,6 @@ public sealed partial class EntrypointProcessSpec
             ["AKKAMEDIA_HOSTNAME"] = "127.0.0.1",
             ["AKKAMEDIA_DISCOVERY"] = "config",
             ["AKKAMEDIA_DISCOVERY_ENDPOINTS"] = endpoints,
-            ["AKKAMEDIA_MANAGEMENT_PORT"] = FreePort(),
             ["AKKAMEDIA_HTTP_HOSTNAME"] = "127.0.0.1",
             ["AKKAMEDIA_HTTP_PORT"] = "0",
         });
