@@ -6,10 +6,11 @@ using AkkaMedia.Host.Tests.Operations;
 namespace AkkaMedia.Cluster.Tests;
 
 /// <summary>
-/// One <c>akkamedia</c> process (<c>dotnet akkamedia.dll ARGS</c>) with its standard output and error
-/// captured line by line. Waits fail with the process's whole output in their message. Disposing kills
-/// the process and its children (SIGKILL) if it still runs; every process still running when the test
-/// process exits is killed too, so no outcome leaves one behind.
+/// One <c>akkamedia</c> process (<c>dotnet akkamedia.dll ARGS</c>, or another command such as an installed
+/// <c>akkamedia</c> tool or <c>dotnet pack</c>) with its standard output and error captured line by line.
+/// Waits fail with the process's whole output in their message. Disposing kills the process and its
+/// children (SIGKILL) if it still runs; every process still running when the test process exits is
+/// killed too, so no outcome leaves one behind.
 /// </summary>
 public sealed class HostProcess : IAsyncDisposable
 {
@@ -35,30 +36,29 @@ public sealed class HostProcess : IAsyncDisposable
         };
     }
 
-    private HostProcess(IReadOnlyList<string> args, string workingDirectory)
+    private HostProcess(string commandLine, string fileName, IReadOnlyList<string> args, string workingDirectory, IReadOnlyDictionary<string, string>? environment)
     {
-        CommandLine = "akkamedia " + string.Join(' ', args);
-        var start = new ProcessStartInfo("dotnet")
+        CommandLine = commandLine;
+        var start = new ProcessStartInfo(fileName)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = workingDirectory,
         };
-        start.ArgumentList.Add(TestPaths.HostDll);
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
         }
 
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         _process = new Process { StartInfo = start };
         _process.OutputDataReceived += (_, e) => OnLine(e.Data, isError: false);
         _process.ErrorDataReceived += (_, e) => OnLine(e.Data, isError: true);
-        if (!File.Exists(TestPaths.HostDll))
-        {
-            throw new FileNotFoundException($"The akkamedia binary is not built at {TestPaths.HostDll}.", TestPaths.HostDll);
-        }
-
         _process.Start();
         _pid = _process.Id;
         Running[_pid] = _process;
@@ -85,8 +85,22 @@ public sealed class HostProcess : IAsyncDisposable
     }
 
     /// <summary>Starts <c>akkamedia ARGS</c> in <paramref name="workingDirectory"/> (default: the repository root).</summary>
-    public static HostProcess Start(IReadOnlyList<string> args, string? workingDirectory = null) =>
-        new(args, workingDirectory ?? TestPaths.RepositoryRoot);
+    public static HostProcess Start(IReadOnlyList<string> args, string? workingDirectory = null)
+    {
+        if (!File.Exists(TestPaths.HostDll))
+        {
+            throw new FileNotFoundException($"The akkamedia binary is not built at {TestPaths.HostDll}.", TestPaths.HostDll);
+        }
+
+        return new("akkamedia " + string.Join(' ', args), "dotnet", [TestPaths.HostDll, .. args], workingDirectory ?? TestPaths.RepositoryRoot, null);
+    }
+
+    /// <summary>
+    /// Starts <paramref name="fileName"/> ARGS (a path, or a command on the PATH) in <paramref name="workingDirectory"/>,
+    /// with <paramref name="environment"/> set over this process's environment.
+    /// </summary>
+    public static HostProcess StartCommand(string fileName, IReadOnlyList<string> args, string workingDirectory, IReadOnlyDictionary<string, string>? environment = null) =>
+        new(Path.GetFileName(fileName) + " " + string.Join(' ', args), fileName, args, workingDirectory, environment);
 
     /// <summary>
     /// Completes with the first line of standard output that <paramref name="match"/> accepts (also one
