@@ -6,10 +6,11 @@ using AkkaMedia.Host.Tests.Operations;
 namespace AkkaMedia.Cluster.Tests;
 
 /// <summary>
-/// One <c>akkamedia</c> process (<c>dotnet akkamedia.dll ARGS</c>, or a program that execs it) with its standard output and error
-/// captured line by line. Waits fail with the process's whole output in their message. Disposing kills
-/// the process and its children (SIGKILL) if it still runs; every process still running when the test
-/// process exits is killed too, so no outcome leaves one behind.
+/// One <c>akkamedia</c> process (<c>dotnet akkamedia.dll ARGS</c>, or another command such as an installed
+/// <c>akkamedia</c> tool or <c>dotnet pack</c>) with its standard output and error captured line by line.
+/// Waits fail with the process's whole output in their message. Disposing kills the process and its
+/// children (SIGKILL) if it still runs; every process still running when the test process exits is
+/// killed too, so no outcome leaves one behind.
 /// </summary>
 public sealed class HostProcess : IAsyncDisposable
 {
@@ -88,17 +89,19 @@ public sealed class HostProcess : IAsyncDisposable
     }
 
     /// <summary>
-    /// Starts <paramref name="program"/> (a script that runs <c>akkamedia</c>, for example) in the repository root with
-    /// <paramref name="environment"/> added to this process's environment; a null value removes that variable.
+    /// Starts <paramref name="fileName"/> ARGS (a path, or a command on the PATH, such as an installed <c>akkamedia</c> tool, a
+    /// script that runs it, or <c>dotnet</c>) in <paramref name="workingDirectory"/> (default: the repository root), with
+    /// <paramref name="environment"/> set over this process's environment; a null value removes that variable.
     /// </summary>
-    public static HostProcess StartProgram(string program, IReadOnlyList<string> args, IReadOnlyDictionary<string, string?> environment)
+    public static HostProcess StartCommand(string fileName, IReadOnlyList<string> args, string? workingDirectory = null, IReadOnlyDictionary<string, string?>? environment = null)
     {
-        var start = new ProcessStartInfo(program) { WorkingDirectory = TestPaths.RepositoryRoot };
+        var start = new ProcessStartInfo(fileName) { WorkingDirectory = workingDirectory ?? TestPaths.RepositoryRoot };
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
         }
 
+        environment ??= new Dictionary<string, string?>();
         foreach (var (name, value) in environment)
         {
             if (value is null)
@@ -112,7 +115,7 @@ public sealed class HostProcess : IAsyncDisposable
         }
 
         var settings = environment.Where(e => e.Value is not null).Select(e => $"{e.Key}={e.Value}");
-        return new HostProcess(start, string.Join(' ', [.. settings, program, .. args]));
+        return new HostProcess(start, string.Join(' ', [.. settings, Path.GetFileName(fileName), .. args]));
     }
 
     /// <summary>

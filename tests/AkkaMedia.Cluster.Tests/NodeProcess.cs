@@ -22,9 +22,17 @@ public sealed class NodeProcess : IAsyncDisposable
     public string Address { get; }
 
     /// <summary>Starts <c>akkamedia node ARGS</c> and completes once it prints <c>READY</c>; kills it if it does not.</summary>
-    public static async Task<NodeProcess> StartAsync(params string[] args)
+    public static Task<NodeProcess> StartAsync(params string[] args) => WhenReadyAsync(HostProcess.Start(["node", .. args]));
+
+    /// <summary>
+    /// Starts <c><paramref name="command"/> node ARGS</c>, an <c>akkamedia</c> other than the one built beside the
+    /// specs (an installed tool), in <paramref name="workingDirectory"/>; completes once it prints <c>READY</c>.
+    /// </summary>
+    public static Task<NodeProcess> StartCommandAsync(string command, string workingDirectory, params string[] args) =>
+        WhenReadyAsync(HostProcess.StartCommand(command, ["node", .. args], workingDirectory));
+
+    private static async Task<NodeProcess> WhenReadyAsync(HostProcess process)
     {
-        var process = HostProcess.Start(["node", .. args]);
         try
         {
             var ready = await process.WaitForLineAsync(l => l.StartsWith("READY ", StringComparison.Ordinal), StartTimeout, "READY line").ConfigureAwait(false);

@@ -16,6 +16,9 @@ internal static class TestPaths
     /// <summary>The repository root (holds <c>hocon/</c>).</summary>
     public static string RepositoryRoot { get; } = Metadata("RepositoryRoot");
 
+    /// <summary>The build configuration of these specs and of everything built beside them (<c>Release</c>, <c>Debug</c>).</summary>
+    public static string Configuration { get; } = Metadata("Configuration");
+
     /// <summary>A file under the repository's <c>hocon/</c> folder.</summary>
     public static string Hocon(string relativePath) => Path.Combine(RepositoryRoot, "hocon", relativePath);
 

@@ -118,7 +118,7 @@ public sealed partial class EntrypointProcessSpec
         }
 
         variables["AKKAMEDIA_EXEC"] = $"dotnet {TestPaths.HostDll}";
-        return HostProcess.StartProgram(DeployFiles.Entrypoint, [], variables);
+        return HostProcess.StartCommand(DeployFiles.Entrypoint, [], environment: variables);
     }
 
     [GeneratedRegex(@"http://[^\s""']+")]
