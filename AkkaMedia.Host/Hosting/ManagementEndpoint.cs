@@ -5,11 +5,7 @@ using Akka.Cluster;
 using Akka.Management.Cluster.Bootstrap.ContactPoint;
 using AkkaMedia.Host.Http;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Newtonsoft.Json;
 
 namespace AkkaMedia.Host.Hosting;
@@ -48,18 +44,7 @@ internal sealed class ManagementEndpoint : IAsyncDisposable
     /// <exception cref="InvalidOperationException">The address cannot be listened on; the message says which flag to change.</exception>
     public static async Task<ManagementEndpoint> StartAsync(ActorSystem system, string hostname, int port)
     {
-        var endpoint = new IPEndPoint(HttpServer.Resolve(hostname, "--hostname"), port);
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
-        {
-            Args = [],
-            ApplicationName = typeof(ManagementEndpoint).Assembly.GetName().Name,
-            ContentRootPath = AppContext.BaseDirectory,
-            EnvironmentName = Environments.Production,
-        });
-        builder.Logging.ClearProviders();
-        builder.Services.AddSingleton<IHostLifetime, HostedLifetime>();
-        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(endpoint));
-        var app = builder.Build();
+        var app = HttpServer.CreateBuilder(new IPEndPoint(HttpServer.Resolve(hostname, "--hostname"), port)).Build();
         app.MapGet(SeedNodesPath, () => SeedNodes(Cluster.Get(system)));
         try
         {

@@ -46,17 +46,7 @@ internal sealed class HttpServer : IAsyncDisposable
     /// <exception cref="InvalidOperationException">The address cannot be listened on (port in use, unknown host); the message names it and how to choose another.</exception>
     public static async Task<HttpServer> StartAsync(ActorSystem system, HttpSettings settings, CancellationToken cancellationToken = default, Action<WebApplication>? configure = null)
     {
-        var endpoint = new IPEndPoint(Resolve(settings.Hostname, "akka-media.http.hostname / --http-hostname"), settings.Port);
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
-        {
-            Args = [],
-            ApplicationName = typeof(HttpServer).Assembly.GetName().Name,
-            ContentRootPath = AppContext.BaseDirectory,
-            EnvironmentName = Environments.Production,
-        });
-        builder.Logging.ClearProviders();
-        builder.Services.AddSingleton<IHostLifetime, HostedLifetime>();
-        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(endpoint));
+        var builder = CreateBuilder(new IPEndPoint(Resolve(settings.Hostname, "akka-media.http.hostname / --http-hostname"), settings.Port));
 
         var metrics = new MetricsExport();
         var readiness = new NodeReadiness(system, settings.AskTimeout);
@@ -101,6 +91,25 @@ internal sealed class HttpServer : IAsyncDisposable
 
         await _app.DisposeAsync().ConfigureAwait(false);
         _metrics.Dispose();
+    }
+
+    /// <summary>
+    /// A Kestrel app of the node's own on <paramref name="endpoint"/>: no console logging, no configuration files, and
+    /// no reaction to Ctrl-C or SIGTERM (the node stops it after its own orderly stop).
+    /// </summary>
+    internal static WebApplicationBuilder CreateBuilder(IPEndPoint endpoint)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = [],
+            ApplicationName = typeof(HttpServer).Assembly.GetName().Name,
+            ContentRootPath = AppContext.BaseDirectory,
+            EnvironmentName = Environments.Production,
+        });
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton<IHostLifetime, HostedLifetime>();
+        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(endpoint));
+        return builder;
     }
 
     /// <summary>The address to listen on for <paramref name="hostname"/>: a literal, loopback for localhost, else the first DNS answer.</summary>

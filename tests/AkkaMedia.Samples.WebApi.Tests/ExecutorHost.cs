@@ -1,6 +1,7 @@
 using System.Globalization;
 using Akka.Hosting;
 using AkkaMedia.Hosting;
+using AkkaMedia.Samples.Tests.Processes;
 using Microsoft.Extensions.Hosting;
 
 namespace AkkaMedia.Samples.WebApi.Tests;

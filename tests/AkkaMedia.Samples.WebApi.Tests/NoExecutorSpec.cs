@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using AkkaMedia.Samples.Tests.Processes;
 
 namespace AkkaMedia.Samples.WebApi.Tests;
 
