@@ -77,6 +77,7 @@ internal sealed class VoiceResponderStage : GraphStage<FlowShape<object, object>
         private Action<(int Turn, float[] Audio)>? _synthesized;
         private Action<(int Turn, Exception Error)>? _failed;
         private int _turn;
+        private int _answered;
         private bool _synthesizing;
         private long _replyStartedAt;
         private int _replyFramesSent;
@@ -165,7 +166,7 @@ internal sealed class VoiceResponderStage : GraphStage<FlowShape<object, object>
             var text = _stage._template.Replace("{text}", transcript.Text, StringComparison.Ordinal);
             _events.Enqueue(new VoiceReply(text));
             var turn = ++_turn;
-            StartTurn(turn, text);
+            StartTurn(++_answered, text);
             _synthesizing = true;
             var (voice, rate, sampleRate) = (_stage._voice, _stage._wordsPerMinute, _stage._sampleRate);
             _ = Task.Run(() =>
@@ -214,7 +215,7 @@ internal sealed class VoiceResponderStage : GraphStage<FlowShape<object, object>
             _events.Enqueue(new ReplyInterrupted(played, dropped, ahead));
         }
 
-        /// <summary>Starts turn <paramref name="turn"/>'s span, back-dated to when the user's speech ended when that is known.</summary>
+        /// <summary>Starts the span of the <paramref name="turn"/>th transcript answered, back-dated to when the user's speech ended when that is known.</summary>
         private void StartTurn(int turn, string reply)
         {
             var span = MediaTracing.Start(MediaTracing.VoiceTurn, ActivityKind.Internal, _trace);

@@ -6,6 +6,7 @@ using Akka.Streams.Dsl;
 using AkkaMedia.Diagnostics;
 using AkkaMedia.Protocol;
 using AkkaMedia.Remote;
+using AkkaMedia.Tests.Tracing;
 using Xunit.Abstractions;
 
 namespace AkkaMedia.Core.Tests.Diagnostics;

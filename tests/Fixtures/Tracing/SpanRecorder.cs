@@ -2,9 +2,13 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using AkkaMedia.Diagnostics;
 
-namespace AkkaMedia.Core.Tests.Diagnostics;
+namespace AkkaMedia.Tests.Tracing;
 
-/// <summary>Listens to AkkaMedia's activity source while it lives, recording every span when it stops.</summary>
+/// <summary>
+/// Listens to AkkaMedia's activity source while it lives, recording every span when it stops. Listeners are
+/// process-wide: specs that use one, or that need nobody to listen, belong to <see cref="TracingCollection"/>.
+/// Compiled into each test project that traces (linked, not referenced).
+/// </summary>
 internal sealed class SpanRecorder : IDisposable
 {
     private readonly ActivityListener _listener;
