@@ -52,10 +52,12 @@ internal static class NodeCommand
         };
         CommonOptions.Require(drainTimeout, seconds => seconds is null or (>= 0 and <= 86400), "--drain-timeout must be a number of seconds between 0 and 86400, e.g. --drain-timeout 30.");
         var logFormat = CommonOptions.LogFormat();
+        var discovery = new DiscoveryOptions(formsCluster: true);
         var command = new Command(Name, "Start an AkkaMedia cluster node; with the 'executor' role it runs remote stages for clients. It serves admin commands (akkamedia cmd) on --admin-port.")
         {
             hostname, port, seeds, roles, config, adminPort, adminHostname, httpPort, httpHostname, drainTimeout, logFormat,
         };
+        discovery.AddTo(command);
         CommonOptions.Require(port, p => p is >= 0 and <= 65535, "--port must be between 0 and 65535.");
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -75,6 +77,7 @@ internal static class NodeCommand
                 HttpHostname = parse.GetValue(httpHostname),
                 DrainTimeout = parse.GetValue(drainTimeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
                 LogFormat = parse.GetValue(logFormat),
+                Discovery = discovery.Read(parse),
             },
             parse.InvocationConfiguration.Output,
             parse.InvocationConfiguration.Error,
@@ -170,10 +173,15 @@ internal static class NodeCommand
                 }
             }
 
-            if (options.Seeds.Count == 0)
+            // Without seeds or discovery, a new cluster of its own: the bound address is known only now when --port is 0.
+            try
             {
-                // A new cluster of its own: join the bound address (known only now when --port is 0).
-                Akka.Cluster.Cluster.Get(system).Join(address);
+                await ClusterFormation.StartAsync(system, options, selfJoin: true);
+            }
+            catch (InvalidOperationException e)
+            {
+                await stderr.WriteLineAsync($"node: {e.Message}");
+                return 1;
             }
 
             if (executorSettings is not null)
@@ -182,8 +190,8 @@ internal static class NodeCommand
                 AddDrainTask(system, executor, executorSettings.DrainTimeout, stdout);
             }
 
-            await stdout.WriteLineAsync($"node: {address} roles [{string.Join(", ", options.Roles)}], joining {(options.Seeds.Count == 0 ? address.ToString() : string.Join(", ", options.Seeds.Select(ClusterNodeOptions.NormalizeSeed)))}");
-            await ClusterNode.WaitUpAsync(system, TimeSpan.FromSeconds(60), cancellationToken);
+            await stdout.WriteLineAsync($"node: {address} roles [{string.Join(", ", options.Roles)}], joining {(options.JoinsCluster ? options.DescribeJoin() : address.ToString())}");
+            await ClusterNode.WaitUpAsync(system, TimeSpan.FromSeconds(60), options.DescribeJoin(), cancellationToken);
             await stdout.WriteLineAsync($"READY {address}");
             if (admin is not null)
             {

@@ -40,12 +40,14 @@ internal static class RunCommand
         var transport = new Option<RemoteTransport?>("--transport") { Description = "How remote stages carry frames: StreamRefs or MediaLink (default from configuration)." };
         var config = CommonOptions.ConfigFile();
         var logFormat = CommonOptions.LogFormat();
+        var discovery = new DiscoveryOptions(formsCluster: false);
         var httpPort = CommonOptions.HttpPort("While the pipeline runs, for a pipeline with a remote stage: /metrics then shows this client's remote round trips and frames. Default: off.");
         var httpHostname = CommonOptions.HttpHostname("Default: 127.0.0.1.");
         var command = new Command("run", "Run a pipeline described in a HOCON file; stages marked remote = true run on executors of the cluster at --seeds.")
         {
             file, seeds, input, output, hostname, transport, config, logFormat, httpPort, httpHostname,
         };
+        discovery.AddTo(command);
         command.SetAction((parse, cancellationToken) => RunAsync(
             parse.GetValue(file)!,
             new ClusterNodeOptions(parse.GetValue(hostname)!, 0, CommonOptions.Split(parse.GetValue(seeds)), ["client"], parse.GetValue(config))
@@ -53,6 +55,7 @@ internal static class RunCommand
                 LogFormat = parse.GetValue(logFormat),
                 HttpPort = parse.GetValue(httpPort),
                 HttpHostname = parse.GetValue(httpHostname),
+                Discovery = discovery.Read(parse),
             },
             parse.GetValue(input),
             parse.GetValue(output),
@@ -88,9 +91,9 @@ internal static class RunCommand
             }
 
             var remote = pipeline.Stages.Where(s => s.Remote).ToList();
-            if (remote.Count > 0 && node.Seeds.Count == 0)
+            if (remote.Count > 0 && !node.JoinsCluster)
             {
-                await stderr.WriteLineAsync($"run: stage {remote[0].Index + 1} ({remote[0].Descriptor.TypeName}) of {file} is remote = true; give --seeds of a running executor cluster (akkamedia node).");
+                await stderr.WriteLineAsync($"run: stage {remote[0].Index + 1} ({remote[0].Descriptor.TypeName}) of {file} is remote = true; give --seeds of a running executor cluster (akkamedia node), or --discovery.");
                 return 2;
             }
 
@@ -132,6 +135,19 @@ internal static class RunCommand
         HttpServer? endpoints = null;
         try
         {
+            if (hasRemote)
+            {
+                try
+                {
+                    await ClusterFormation.StartAsync(system, node, selfJoin: false);
+                }
+                catch (InvalidOperationException e)
+                {
+                    await stderr.WriteLineAsync($"run: {e.Message}");
+                    return 1;
+                }
+            }
+
             if (http is { Enabled: true })
             {
                 try

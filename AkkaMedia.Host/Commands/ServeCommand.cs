@@ -35,10 +35,12 @@ internal static class ServeCommand
         CommonOptions.Require(maxSessions, n => n is null or > 0, "--max-sessions must be a positive number of sessions.");
         var config = CommonOptions.ConfigFile();
         var logFormat = CommonOptions.LogFormat();
+        var discovery = new DiscoveryOptions(formsCluster: false);
         var command = new Command("serve", "Serve a pipeline to live clients over WebSocket: browsers (the page at /), apps (/media) and phone calls (/twilio).")
         {
             file, seeds, hostname, httpPort, httpHostname, maxSessions, config, logFormat,
         };
+        discovery.AddTo(command);
         command.SetAction((parse, cancellationToken) => RunAsync(
             parse.GetValue(file)!,
             new ClusterNodeOptions(parse.GetValue(hostname)!, 0, CommonOptions.Split(parse.GetValue(seeds)), ["client"], parse.GetValue(config))
@@ -46,6 +48,7 @@ internal static class ServeCommand
                 LogFormat = parse.GetValue(logFormat),
                 HttpPort = parse.GetValue(httpPort),
                 HttpHostname = parse.GetValue(httpHostname),
+                Discovery = discovery.Read(parse),
             },
             parse.GetValue(maxSessions),
             parse.InvocationConfiguration.Output,
@@ -71,9 +74,9 @@ internal static class ServeCommand
         try
         {
             pipeline = EdgePipeline.From(PipelineDefinition.Load(file, HostNodes.CreateRegistry()));
-            if (pipeline.HasRemoteStage && node.Seeds.Count == 0)
+            if (pipeline.HasRemoteStage && !node.JoinsCluster)
             {
-                await stderr.WriteLineAsync($"serve: a stage of {file} is remote = true; give --seeds of a running executor cluster (akkamedia node).");
+                await stderr.WriteLineAsync($"serve: a stage of {file} is remote = true; give --seeds of a running executor cluster (akkamedia node), or --discovery.");
                 return 2;
             }
 
@@ -126,7 +129,20 @@ internal static class ServeCommand
                 return 1;
             }
 
-            var remote = pipeline.HasRemoteStage ? $"; remote stages on the cluster at {string.Join(", ", node.Seeds)}" : string.Empty;
+            if (pipeline.HasRemoteStage)
+            {
+                try
+                {
+                    await ClusterFormation.StartAsync(system, node, selfJoin: false);
+                }
+                catch (InvalidOperationException e)
+                {
+                    await stderr.WriteLineAsync($"serve: {e.Message}");
+                    return 1;
+                }
+            }
+
+            var remote = pipeline.HasRemoteStage ? $"; remote stages on the cluster at {node.DescribeJoin()}" : string.Empty;
             await stdout.WriteLineAsync($"READY {server.Url} (pipeline {pipeline.Describe()}{remote}; page {server.Url}/, WebSocket {server.Url.Replace("http", "ws", StringComparison.Ordinal)}/media and /twilio)");
             try
             {

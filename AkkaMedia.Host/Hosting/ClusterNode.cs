@@ -15,8 +15,12 @@ internal static class ClusterNode
     public static ActorSystem Start(Config config, HostLog log) => log.CreateSystem(ClusterNodeOptions.SystemName, config);
 
     /// <summary>Completes when <paramref name="system"/> is an up member of its cluster.</summary>
-    /// <exception cref="TimeoutException">It did not join within <paramref name="timeout"/>; the message names the seeds tried.</exception>
-    public static async Task WaitUpAsync(ActorSystem system, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <param name="system">The node.</param>
+    /// <param name="timeout">How long joining may take.</param>
+    /// <param name="joining">Whom it joins (the seeds, or the discovery that finds them), for the timeout's message.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <exception cref="TimeoutException">It did not join within <paramref name="timeout"/>; the message names whom it tried.</exception>
+    public static async Task WaitUpAsync(ActorSystem system, TimeSpan timeout, string joining, CancellationToken cancellationToken)
     {
         var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Cluster.Get(system).RegisterOnMemberUp(() => up.TrySetResult());
@@ -26,8 +30,7 @@ internal static class ClusterNode
         }
         catch (TimeoutException)
         {
-            var seeds = string.Join(", ", system.Settings.Config.GetStringList("akka.cluster.seed-nodes"));
-            throw new TimeoutException($"This node did not join the cluster within {timeout.TotalSeconds:0} s. Is a node running at the seeds ({seeds})?");
+            throw new TimeoutException($"This node did not join the cluster within {timeout.TotalSeconds:0} s. Is a node running at {joining}?");
         }
     }
 }

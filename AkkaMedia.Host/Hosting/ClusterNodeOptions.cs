@@ -34,6 +34,15 @@ internal sealed record ClusterNodeOptions(string Hostname, int Port, IReadOnlyLi
     /// <summary>The log format (<c>--log-format</c>); null = <c>akka-media.log.format</c>.</summary>
     public LogFormat? LogFormat { get; init; }
 
+    /// <summary>Cluster formation through Akka.Management and Cluster Bootstrap (<c>--discovery</c>); null = by <see cref="Seeds"/>.</summary>
+    public ClusterDiscoveryOptions? Discovery { get; init; }
+
+    /// <summary>Whether this node joins a cluster of others: it has seeds or discovers them.</summary>
+    public bool JoinsCluster => Seeds.Count > 0 || Discovery is not null;
+
+    /// <summary>Whom this node joins, for its log lines and messages: the seeds, or the discovery that finds them.</summary>
+    public string DescribeJoin() => Discovery?.Describe() ?? string.Join(", ", Seeds.Select(NormalizeSeed));
+
     /// <summary>This node's own address.</summary>
     public string SelfAddress => $"akka.tcp://{SystemName}@{Hostname}:{Port}";
 
@@ -44,9 +53,14 @@ internal sealed record ClusterNodeOptions(string Hostname, int Port, IReadOnlyLi
     public static string NormalizeSeed(string seed) => ClusterSeeds.Normalize(seed, SystemName);
 
     /// <summary>The full configuration of the node.</summary>
-    /// <exception cref="ArgumentException">A seed or the --config file is not valid; the message says which.</exception>
+    /// <exception cref="ArgumentException">A seed, the discovery settings or the --config file is not valid; the message says which.</exception>
     public Config ToConfig(string roleFile)
     {
+        if (Discovery is not null && Seeds.Count > 0)
+        {
+            throw new ArgumentException("give either --seeds or --discovery, not both: with discovery the nodes find each other.");
+        }
+
         var seeds = Seeds.Select(NormalizeSeed).ToList();
         var flags = ConfigurationFactory.ParseString(string.Join('\n',
             $"akka.remote.dot-netty.tcp.hostname = \"{Hostname}\"",
@@ -57,7 +71,8 @@ internal sealed record ClusterNodeOptions(string Hostname, int Port, IReadOnlyLi
             AdminHostname is { } adminHost ? $"akka-media.admin.hostname = \"{adminHost}\"" : string.Empty,
             HttpPort is { } httpPort ? $"akka-media.http {{ enabled = on, port = {httpPort.ToString(CultureInfo.InvariantCulture)} }}" : string.Empty,
             HttpHostname is { } httpHost ? $"akka-media.http.hostname = \"{httpHost}\"" : string.Empty,
-            DrainTimeout is { } drain ? $"akka-media.executor.drain-timeout = {((long)drain.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)}ms" : string.Empty));
+            DrainTimeout is { } drain ? $"akka-media.executor.drain-timeout = {((long)drain.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)}ms" : string.Empty,
+            Discovery?.ToHocon(Hostname) ?? string.Empty));
         var config = flags;
         if (ConfigFile is not null)
         {

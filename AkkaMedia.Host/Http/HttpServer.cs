@@ -46,7 +46,7 @@ internal sealed class HttpServer : IAsyncDisposable
     /// <exception cref="InvalidOperationException">The address cannot be listened on (port in use, unknown host); the message names it and how to choose another.</exception>
     public static async Task<HttpServer> StartAsync(ActorSystem system, HttpSettings settings, CancellationToken cancellationToken = default, Action<WebApplication>? configure = null)
     {
-        var endpoint = new IPEndPoint(Resolve(settings.Hostname), settings.Port);
+        var endpoint = new IPEndPoint(Resolve(settings.Hostname, "akka-media.http.hostname / --http-hostname"), settings.Port);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             Args = [],
@@ -103,7 +103,9 @@ internal sealed class HttpServer : IAsyncDisposable
         _metrics.Dispose();
     }
 
-    private static IPAddress Resolve(string hostname)
+    /// <summary>The address to listen on for <paramref name="hostname"/>: a literal, loopback for localhost, else the first DNS answer.</summary>
+    /// <exception cref="InvalidOperationException">It does not resolve; the message names <paramref name="setting"/>, the setting to fix.</exception>
+    internal static IPAddress Resolve(string hostname, string setting)
     {
         if (IPAddress.TryParse(hostname, out var address))
         {
@@ -121,7 +123,7 @@ internal sealed class HttpServer : IAsyncDisposable
         }
         catch (Exception e) when (e is SocketException or IndexOutOfRangeException or ArgumentException)
         {
-            throw new InvalidOperationException($"HTTP server: cannot resolve '{hostname}' (akka-media.http.hostname / --http-hostname).", e);
+            throw new InvalidOperationException($"cannot resolve '{hostname}' ({setting}).", e);
         }
     }
 }

@@ -46,7 +46,11 @@ internal sealed class NodeReadiness(ActorSystem system, TimeSpan askTimeout)
         if (self is null)
         {
             var seeds = system.Settings.Config.GetStringList("akka.cluster.seed-nodes");
-            return (false, $"not a member of the cluster yet (joining {(seeds.Count == 0 ? "itself" : string.Join(", ", seeds))})");
+            var discovery = system.Settings.Config.GetString("akka.discovery.method", string.Empty);
+            var joining = seeds.Count > 0 ? string.Join(", ", seeds)
+                : discovery is "config" or "kubernetes-api" ? $"through Cluster Bootstrap, {discovery} discovery"
+                : "itself";
+            return (false, $"not a member of the cluster yet (joining {joining})");
         }
 
         if (self.Status != MemberStatus.Up)

@@ -56,7 +56,7 @@ public sealed class HttpEndpointsSpec : IAsyncLifetime
         Assert.Single(beforeBody.Trim().Split('\n'));
 
         Akka.Cluster.Cluster.Get(_node).Join(Akka.Cluster.Cluster.Get(_node).SelfAddress);
-        await ClusterNode.WaitUpAsync(_node, Timeout, CancellationToken.None);
+        await ClusterNode.WaitUpAsync(_node, Timeout, "itself", CancellationToken.None);
 
         // The member-up callback can run before Cluster.State (which /readyz reads) shows this node Up: poll until it does.
         var (up, upBody) = await GetAsync("/readyz");
