@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
 using AkkaMedia.Deployment;
 using AkkaMedia.Deployment.Objects;
+using AkkaMedia.Diagnostics;
 using AkkaMedia.Executor.Deployment;
 using AkkaMedia.Executor.Diagnostics;
 using AkkaMedia.Executor.Link;
@@ -18,7 +20,9 @@ namespace AkkaMedia.Executor;
 /// <see cref="ListSessions"/>, its cached packages with <see cref="ListPackages"/>, and stop a session with
 /// <see cref="KillSession"/>; these three are local messages with no wire format. A stopping node drains it with
 /// <see cref="Drain"/>: no new sessions, running ones finish or are failed when the drain timeout passes. Reports its
-/// sessions, refusals and package cache through the system's <c>AkkaMedia.Executor</c> meter.
+/// sessions, refusals and package cache through the system's <c>AkkaMedia.Executor</c> meter. Each session request is
+/// an <c>akkamedia.session.start</c> span, child of the trace context the request carries, which the session's actor
+/// ends once the session is open (a refusal here ends it at once, with status Error).
 /// </summary>
 public sealed class ExecutorActor : ReceiveActor, IWithTimers
 {
@@ -268,28 +272,55 @@ public sealed class ExecutorActor : ReceiveActor, IWithTimers
         new(((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString(), _sessions.Count, _settings.MaxSessions, _accepting);
 
     /// <summary>Refuses (and returns false) when the executor is draining or full.</summary>
-    private bool Admit(string sessionId)
+    private bool Admit(string sessionId, Activity? span)
     {
         if (!_accepting)
         {
             Refuse(sessionId, RefusalReason.ShuttingDown,
-                $"Executor {Status().Address} is draining before it shuts down and accepts no new sessions; use another executor.");
+                $"Executor {Status().Address} is draining before it shuts down and accepts no new sessions; use another executor.", span);
             return false;
         }
 
         if (_sessions.Count >= _settings.MaxSessions)
         {
-            Refuse(sessionId, RefusalReason.AtCapacity, $"Executor {Status().Address} is at capacity ({_settings.MaxSessions} sessions).");
+            Refuse(sessionId, RefusalReason.AtCapacity, $"Executor {Status().Address} is at capacity ({_settings.MaxSessions} sessions).", span);
             return false;
         }
 
         return true;
     }
 
-    private void Refuse(string sessionId, RefusalReason reason, string message)
+    private void Refuse(string sessionId, RefusalReason reason, string message, Activity? span)
     {
         _metrics.Refused(reason);
         Sender.Tell(new SessionRefused(sessionId, reason, message));
+        if (span is not null)
+        {
+            span.SetTag(MediaTracing.RefusalTag, reason.ToString());
+            span.Fail(reason.ToString(), message);
+            span.Stop();
+        }
+    }
+
+    /// <summary>The span of a session request: child of the client's trace, tagged with what is known on arrival. Null while nobody listens.</summary>
+    private static Activity? StartSpan(string sessionId, string kind, string transport, TraceContext trace)
+    {
+        var span = MediaTracing.Start(MediaTracing.SessionStart, ActivityKind.Server, trace);
+        if (span is not null)
+        {
+            span.SetTag(MediaTracing.SessionIdTag, sessionId);
+            span.SetTag(MediaTracing.SessionKindTag, kind);
+            span.SetTag(MediaTracing.TransportTag, transport);
+        }
+
+        return span;
+    }
+
+    /// <summary>A request that repeats a session already running: ignored, its span closed as such.</summary>
+    private static void Duplicate(Activity? span)
+    {
+        span?.SetTag(MediaTracing.OutcomeTag, "duplicate");
+        span?.Stop();
     }
 
     /// <summary>Starts the session's actor from <paramref name="props"/>; <paramref name="kind"/> is a <see cref="SessionKind"/>, <paramref name="description"/> what operators see.</summary>
@@ -303,25 +334,41 @@ public sealed class ExecutorActor : ReceiveActor, IWithTimers
 
     private void OpenObject(OpenObjectSession request)
     {
-        if (_sessions.ContainsKey(request.SessionId) || !Admit(request.SessionId))
+        var span = StartSpan(request.SessionId, SessionKind.Object, "calls", request.Trace);
+        span?.SetTag(MediaTracing.EntryAssemblyTag, request.EntryAssembly);
+        if (_sessions.ContainsKey(request.SessionId))
+        {
+            Duplicate(span);
+            return;
+        }
+
+        if (!Admit(request.SessionId, span))
         {
             return;
         }
 
         if (_code.CallTimeout(request.CallTimeout, out var error) is not { } callTimeout)
         {
-            Refuse(request.SessionId, RefusalReason.BadSettings, error!);
+            Refuse(request.SessionId, RefusalReason.BadSettings, error!, span);
             return;
         }
 
         var code = _code;
-        StartSession(request.SessionId, metrics => Akka.Actor.Props.Create(() => new ObjectSessionActor(request, code, callTimeout, metrics)),
+        StartSession(request.SessionId, metrics => Akka.Actor.Props.Create(() => new ObjectSessionActor(request, code, callTimeout, metrics, span)),
             request.Client, SessionKind.Object, request.EntryAssembly, $"object of {request.EntryAssembly}", "calls");
     }
 
     private void OpenNode(OpenNodeSession request)
     {
-        if (_sessions.ContainsKey(request.SessionId) || !Admit(request.SessionId))
+        var span = StartSpan(request.SessionId, SessionKind.ShippedNode, request.Input is null ? "link" : "streamrefs", request.Trace);
+        span?.SetTag(MediaTracing.EntryAssemblyTag, request.EntryAssembly);
+        if (_sessions.ContainsKey(request.SessionId))
+        {
+            Duplicate(span);
+            return;
+        }
+
+        if (!Admit(request.SessionId, span))
         {
             return;
         }
@@ -329,25 +376,27 @@ public sealed class ExecutorActor : ReceiveActor, IWithTimers
         if (request.Input is null && _linkServer is null)
         {
             Refuse(request.SessionId, RefusalReason.TransportUnavailable,
-                $"Executor {Status().Address} has its media link turned off (akka-media.executor.link.enabled); use the StreamRefs transport.");
+                $"Executor {Status().Address} has its media link turned off (akka-media.executor.link.enabled); use the StreamRefs transport.", span);
             return;
         }
 
         var (code, settings, link) = (_code, _settings, _linkServer);
-        StartSession(request.SessionId, metrics => Akka.Actor.Props.Create(() => new ShippedNodeSessionActor(request, code, settings, link, metrics)),
+        StartSession(request.SessionId, metrics => Akka.Actor.Props.Create(() => new ShippedNodeSessionActor(request, code, settings, link, metrics, span)),
             request.Client, SessionKind.ShippedNode, request.EntryAssembly, $"node of {request.EntryAssembly}", request.Input is null ? "link" : "streamrefs");
     }
 
     private void Open(OpenSession request)
     {
-        if (!Admit(request.SessionId))
+        var span = StartSpan(request.SessionId, SessionKind.Node, request.Input is null ? "link" : "streamrefs", request.Trace);
+        span?.SetTag(MediaTracing.NodeTypeTag, request.NodeType);
+        if (!Admit(request.SessionId, span))
         {
             return;
         }
 
         if (!_registry.TryGet(request.NodeType, out var descriptor))
         {
-            Refuse(request.SessionId, RefusalReason.UnknownNodeType, $"Unknown node type '{request.NodeType}'. Known types: {_registry.KnownTypes}.");
+            Refuse(request.SessionId, RefusalReason.UnknownNodeType, $"Unknown node type '{request.NodeType}'. Known types: {_registry.KnownTypes}.", span);
             return;
         }
 
@@ -360,24 +409,25 @@ public sealed class ExecutorActor : ReceiveActor, IWithTimers
         catch (Exception e)
         {
             var message = e is FormatException ? e.Message : $"Bad settings for node type '{descriptor.TypeName}': {e.Message}";
-            Refuse(request.SessionId, RefusalReason.BadSettings, message);
+            Refuse(request.SessionId, RefusalReason.BadSettings, message, span);
             return;
         }
 
         if (_sessions.ContainsKey(request.SessionId))
         {
+            Duplicate(span);
             return;
         }
 
         if (request.Input is null && _linkServer is null)
         {
             Refuse(request.SessionId, RefusalReason.TransportUnavailable,
-                $"Executor {Status().Address} has its media link turned off (akka-media.executor.link.enabled); use the StreamRefs transport.");
+                $"Executor {Status().Address} has its media link turned off (akka-media.executor.link.enabled); use the StreamRefs transport.", span);
             return;
         }
 
         var (executorSettings, link, flow) = (_settings, _linkServer, descriptor.CreateUntypedFlow(factory));
-        StartSession(request.SessionId, metrics => Akka.Actor.Props.Create(() => new SessionActor(request, flow, executorSettings, link, metrics)),
+        StartSession(request.SessionId, metrics => Akka.Actor.Props.Create(() => new SessionActor(request, flow, executorSettings, link, metrics, span)),
             request.Client, SessionKind.Node, descriptor.TypeName, descriptor.TypeName, request.Input is null ? "link" : "streamrefs");
     }
 

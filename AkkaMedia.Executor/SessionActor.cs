@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using Akka;
 using Akka.Actor;
 using Akka.Event;
 using Akka.Streams;
 using Akka.Streams.Dsl;
+using AkkaMedia.Diagnostics;
 using AkkaMedia.Executor.Diagnostics;
 using AkkaMedia.Executor.Link;
 using AkkaMedia.Protocol;
@@ -19,6 +21,8 @@ namespace AkkaMedia.Executor;
 /// counts a failed stream as one error: of the node (or user code, for a shipped node) when the failure came out of the
 /// node, otherwise lost client, operator kill or failed start.
 /// Logs its start and end (info), and why it failed (warning), with the session id as property <c>SessionId</c>.
+/// Ends the request's <c>akkamedia.session.start</c> span when it answers <see cref="SessionOpened"/> (or fails first);
+/// the session's stream is materialized inside that span, so spans its nodes start (voice turns) join the client's trace.
 /// </summary>
 internal sealed class SessionActor : ReceiveActor, IWithTimers
 {
@@ -31,10 +35,12 @@ internal sealed class SessionActor : ReceiveActor, IWithTimers
     private readonly SessionMetrics _metrics;
     private readonly FailureOrigin _origin = new();
     private string? _stopKind;
+    private Activity? _span;
 
-    public SessionActor(OpenSession request, Flow<object, object, NotUsed> node, ExecutorSettings settings, LinkServer? linkServer, SessionMetrics metrics)
+    public SessionActor(OpenSession request, Flow<object, object, NotUsed> node, ExecutorSettings settings, LinkServer? linkServer, SessionMetrics metrics, Activity? span)
     {
         _request = request;
+        _span = span;
         _log = SessionLog.For(Context, request.SessionId);
         _metrics = metrics;
         var counters = metrics.Counters!;
@@ -65,12 +71,21 @@ internal sealed class SessionActor : ReceiveActor, IWithTimers
         _linkServer = linkServer;
         _killSwitch = KillSwitches.Shared("session-" + request.SessionId);
 
-        Receive<ISourceRef<object>>(output => _request.Client.Tell(new SessionOpened(_request.SessionId, output, Self)));
-        Receive<LinkExpected>(_ => _request.Client.Tell(new SessionOpened(_request.SessionId, null, Self, _linkServer!.Endpoint)));
+        Receive<ISourceRef<object>>(output =>
+        {
+            _request.Client.Tell(new SessionOpened(_request.SessionId, output, Self));
+            EndSpan();
+        });
+        Receive<LinkExpected>(_ =>
+        {
+            _request.Client.Tell(new SessionOpened(_request.SessionId, null, Self, _linkServer!.Endpoint));
+            EndSpan();
+        });
         Receive<StreamDone>(done =>
         {
             if (done.Failure is { } failure)
             {
+                _span.Fail(failure.GetBaseException());
                 _log.Warning("Session of {NodeType} failed: {Reason}", _request.NodeType, failure.GetBaseException().Message);
                 _metrics.Error(_stopKind ?? (_origin.Node
                     ? _metrics.IsShipped ? ExecutorErrorKind.UserCode : ExecutorErrorKind.NodeFailure
@@ -120,6 +135,7 @@ internal sealed class SessionActor : ReceiveActor, IWithTimers
         Receive<Status.Failure>(f =>
         {
             _log.Warning("Session of {NodeType} could not start: {Reason}", _request.NodeType, f.Cause.Message);
+            _span.Fail(f.Cause);
             _metrics.Error(_stopKind ??= ExecutorErrorKind.StartFailed);
             Context.Stop(Self);
         });
@@ -131,18 +147,22 @@ internal sealed class SessionActor : ReceiveActor, IWithTimers
     {
         Context.Watch(_request.Client);
         _log.Info("Session of {NodeType} started over {Transport} for client {Client}", _request.NodeType, _request.Input is null ? "link" : "streamrefs", _request.Client.Path);
-        if (_request.Input is null)
+        using (MediaTracing.Enter(_span))
         {
-            RunOverLink();
-        }
-        else
-        {
-            RunOverStreamRefs(_request.Input);
+            if (_request.Input is null)
+            {
+                RunOverLink();
+            }
+            else
+            {
+                RunOverStreamRefs(_request.Input);
+            }
         }
     }
 
     protected override void PostStop()
     {
+        EndSpan();
         _linkServer?.Retire(_request.SessionId);
         _killSwitch.Abort(new InvalidOperationException($"Session {_request.SessionId} stopped."));
     }
@@ -193,6 +213,12 @@ internal sealed class SessionActor : ReceiveActor, IWithTimers
             .Run(Context.System.Materializer());
         output.PipeTo(Self, failure: e => new Status.Failure(e));
         NotifyWhenDone(done);
+    }
+
+    private void EndSpan()
+    {
+        _span?.Stop();
+        _span = null;
     }
 
     private void NotifyWhenDone(Task done)

@@ -12,6 +12,16 @@ namespace AkkaMedia.Hosting;
 /// then inject <c>ActorSystem</c> and run pipelines with <c>RemoteNode.Flow</c> on it. The actor system name given to
 /// <c>AddAkka</c> must be the cluster's (<c>media</c> unless every member says otherwise).
 /// </summary>
+/// <remarks>
+/// Traces and metrics need no option here: subscribe to AkkaMedia's names with OpenTelemetry.Extensions.Hosting,
+/// <code>
+/// builder.Services.AddOpenTelemetry()
+///     .WithTracing(t => t.AddSource(AkkaMediaTelemetry.ActivitySourceName).AddOtlpExporter())
+///     .WithMetrics(m => m.AddMeter(AkkaMediaTelemetry.MeterNamePattern).AddOtlpExporter());
+/// </code>
+/// (<c>AkkaMedia.Diagnostics.AkkaMediaTelemetry</c>; docs/telemetry.md lists the spans). A pipeline materialized inside
+/// a request's trace opens its remote sessions in that trace, and executors that export join it.
+/// </remarks>
 public static class AkkaMediaHostingExtensions
 {
     /// <summary>

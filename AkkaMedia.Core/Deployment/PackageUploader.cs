@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using Akka.Actor;
 using Akka.Streams;
 using Akka.Streams.Dsl;
+using AkkaMedia.Diagnostics;
 
 namespace AkkaMedia.Deployment;
 
@@ -15,6 +17,8 @@ namespace AkkaMedia.Deployment;
 /// its <c>max-package-bytes</c> before anything is sent); the missing bytes stream in manifest order; the store
 /// verifies each entry's length and SHA-256 and caches all of them or none, then answers.</para>
 /// <para>Thread-safe; concurrent uploads of the same package to one store are safe (each entry is cached once).</para>
+/// <para>An upload that contacts the store is one <c>akkamedia.package.upload</c> span, child of the caller's
+/// <see cref="Activity.Current"/>.</para>
 /// </remarks>
 public static class PackageUploader
 {
@@ -45,6 +49,25 @@ public static class PackageUploader
             return new PackageUploadResult(0, 0);
         }
 
+        using var span = MediaTracing.Source.StartActivity(MediaTracing.PackageUpload);
+        span?.SetTag(MediaTracing.EntryAssemblyTag, package.EntryAssembly);
+        span?.SetTag(MediaTracing.PackageEntriesTag, package.Entries.Count);
+        try
+        {
+            var result = await OfferAndSendAsync(system, executor, package, timeout, cancellationToken).ConfigureAwait(false);
+            span?.SetTag(MediaTracing.EntriesSentTag, result.EntriesSent);
+            span?.SetTag(MediaTracing.BytesSentTag, result.BytesSent);
+            return result;
+        }
+        catch (Exception e)
+        {
+            span.Fail(e);
+            throw;
+        }
+    }
+
+    private static async Task<PackageUploadResult> OfferAndSendAsync(ActorSystem system, IActorRef executor, CodePackage package, TimeSpan timeout, CancellationToken cancellationToken)
+    {
         var uploadId = Guid.NewGuid().ToString("N");
         var deadline = DateTime.UtcNow + timeout;
         var needs = Expect<PackageNeeds>(

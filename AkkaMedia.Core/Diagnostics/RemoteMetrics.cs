@@ -4,7 +4,7 @@ using Akka.Actor;
 namespace AkkaMedia.Diagnostics;
 
 /// <summary>
-/// The client's instruments (meter <see cref="MediaMeters.Remote"/>, one per actor system, scoped to it): frames
+/// The client's instruments (meter <see cref="AkkaMediaTelemetry.RemoteMeterName"/>, one per actor system, scoped to it): frames
 /// and payload bytes through remote stages, tagged <c>node_type</c>, and the round-trip time of frames through them.
 /// Frame and byte totals are observable counters fed by per-stage <see cref="StreamCounters"/>; the round trip is a
 /// histogram that each stage records for its first frame back and then one frame in <see cref="RoundTripSampling"/>:
@@ -29,7 +29,7 @@ internal sealed class RemoteMetrics : IExtension
 
     public RemoteMetrics(ActorSystem system)
     {
-        Meter = new Meter(new MeterOptions(MediaMeters.Remote) { Version = typeof(RemoteMetrics).Assembly.GetName().Version?.ToString(), Scope = system });
+        Meter = new Meter(new MeterOptions(AkkaMediaTelemetry.RemoteMeterName) { Version = typeof(RemoteMetrics).Assembly.GetName().Version?.ToString(), Scope = system });
         Meter.CreateObservableCounter("frames.sent", () => _streams.Observe(StreamCounter.FramesIn), "{frame}",
             "Frames remote stages sent to their executors.");
         Meter.CreateObservableCounter("frames.received", () => _streams.Observe(StreamCounter.FramesOut), "{frame}",

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Streams;
+using AkkaMedia.Diagnostics;
 
 namespace AkkaMedia.Protocol;
 
@@ -10,7 +11,21 @@ namespace AkkaMedia.Protocol;
 /// With a StreamRef transport the executor subscribes to <paramref name="Input"/>; when
 /// <paramref name="Input"/> is null the elements travel over the executor's media link instead.
 /// </summary>
-public sealed record OpenSession(string SessionId, string NodeType, string Settings, ISourceRef<object>? Input, IActorRef Client);
+/// <param name="SessionId">Identifies the session in replies, logs and admin commands; unique across clients.</param>
+/// <param name="NodeType">A node type of the executor's registry.</param>
+/// <param name="Settings">The node's settings as HOCON; empty for none.</param>
+/// <param name="Input">The client's elements (StreamRef transport), or null for the media link.</param>
+/// <param name="Client">Receives the answer; the session stops when it terminates.</param>
+/// <param name="TraceParent">
+/// The W3C <c>traceparent</c> of the client's span that opens the session (docs/telemetry.md), or null when the client
+/// is not in a trace: the executor's span for the session becomes its child.
+/// </param>
+/// <param name="TraceState">The W3C <c>tracestate</c> that goes with <paramref name="TraceParent"/>; null when none.</param>
+public sealed record OpenSession(string SessionId, string NodeType, string Settings, ISourceRef<object>? Input, IActorRef Client, string? TraceParent = null, string? TraceState = null)
+{
+    /// <summary>The trace context as one value.</summary>
+    internal TraceContext Trace => new(TraceParent, TraceState);
+}
 
 /// <summary>
 /// The executor runs the session. With a StreamRef transport the results stream from

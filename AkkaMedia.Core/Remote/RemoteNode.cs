@@ -57,12 +57,12 @@ public static class RemoteNode
     internal static string NewSessionId() => $"{Environment.ProcessId:x}-{Interlocked.Increment(ref _counter):x}-{Guid.NewGuid():N}"[..32];
 
     /// <summary>The StreamRef transport: a SourceRef out, the results back through the session's SourceRef, a kill switch over both.</summary>
-    internal static Flow<TIn, TOut, NotUsed> OverStreamRefs<TIn, TOut>(ActorSystem system, string sessionId, RemoteStageTarget target, RemoteStageSettings settings)
+    internal static Flow<TIn, TOut, NotUsed> OverStreamRefs<TIn, TOut>(ActorSystem system, string sessionId, RemoteStageTarget target, RemoteStageSettings settings, RemoteStageActor.Tracing trace)
     {
         var killSwitch = KillSwitches.Shared("remote-" + target.Name);
         var output = new TaskCompletionSource<Source<object, NotUsed>>(TaskCreationOptions.RunContinuationsAsynchronously);
         var stage = system.ActorOf(
-            Props.Create(() => new RemoteStageActor(sessionId, target, settings, killSwitch, output)),
+            Props.Create(() => new RemoteStageActor(sessionId, target, settings, killSwitch, output, trace)),
             "akka-media-stage-" + sessionId);
 
         var input = Akka.Streams.Dsl.Flow.Create<TIn>()

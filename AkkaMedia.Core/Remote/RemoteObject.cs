@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using Akka;
 using Akka.Actor;
 using Akka.Streams.Dsl;
 using AkkaMedia.Deployment;
 using AkkaMedia.Deployment.Objects;
+using AkkaMedia.Diagnostics;
 using AkkaMedia.Nodes;
 using AkkaMedia.Protocol;
 
@@ -25,6 +27,8 @@ namespace AkkaMedia.Remote;
 /// (<c>100,000</c> bytes), and every dependency resolves (<see cref="UnresolvedDependencyException"/>).</para>
 /// <para>Checked at the executor before anything loads: the executor's sandbox policy; a violation fails
 /// the deploy with its message naming type, member and assembly.</para>
+/// <para>Tracing: <see cref="DeployAsync{TInterface}"/> is one <c>akkamedia.object.deploy</c> span, child of the
+/// caller's <see cref="Activity.Current"/>, whose trace context travels to the executor (docs/telemetry.md).</para>
 /// </remarks>
 public static class RemoteObject
 {
@@ -50,9 +54,50 @@ public static class RemoteObject
         }
 
         MethodKey.CheckRemotable(typeof(TInterface), nameof(TInterface));
+        using var span = MediaTracing.Source.StartActivity(MediaTracing.ObjectDeploy, ActivityKind.Client);
+        try
+        {
+            return await PlaceAsync(system, obj, options, span, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            span.Fail(e);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// A flow that runs a copy of <paramref name="node"/> on an executor, with the same contract and the
+    /// same liveness rules as <see cref="RemoteNode.Flow{TIn,TOut}"/>: each materialization opens its own
+    /// session on the least-loaded executor and deserializes a fresh copy of the node there, so the flow
+    /// can be materialized any number of times.
+    /// </summary>
+    /// <param name="node">The node; it is serialized now (its state at this moment is what every copy starts with), and is neither initialized nor disposed here.</param>
+    /// <param name="options">Overrides of <c>akka-media.remote</c>; null for the configured values.</param>
+    /// <typeparam name="TIn">Element type sent to the node; must be serializable by Akka (frames are).</typeparam>
+    /// <typeparam name="TOut">Element type the node emits.</typeparam>
+    /// <exception cref="ArgumentException">A field of the node cannot be shipped, or it serializes to more than one message.</exception>
+    /// <exception cref="UnresolvedDependencyException">A dependency of the node's assembly cannot be found.</exception>
+    /// <remarks>Failures of the executor, the sandbox or the node itself fail the stream with <see cref="RemoteStageException"/>.</remarks>
+    public static Flow<TIn, TOut, NotUsed> Flow<TIn, TOut>(Node<TIn, TOut> node, RemoteStageOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        var (package, bytes) = Prepare(node, nameof(node));
+        return RemoteNode.Create<TIn, TOut>(new ShippedNodeTarget(node.Name, package, bytes, uploadTimeout: null), options);
+    }
+
+    /// <summary>The deploy inside its span (null when nobody listens), which is the current activity here.</summary>
+    private static async Task<RemoteObject<TInterface>> PlaceAsync<TInterface>(ActorSystem system, TInterface obj, RemoteObjectOptions? options, Activity? span, CancellationToken cancellationToken)
+        where TInterface : class
+    {
         var (package, bytes) = Prepare(obj, nameof(obj));
+        span?.SetTag(MediaTracing.SessionKindTag, "object");
+        span?.SetTag(MediaTracing.EntryAssemblyTag, package.EntryAssembly);
+        span?.SetTag(MediaTracing.PackageEntriesTag, package.Entries.Count);
+        var trace = TraceContext.Of(span, Activity.Current?.Context ?? default);
         var settings = RemoteObjectSettings.Create(system.Settings.Config, options);
         var client = system.ActorOf(Props.Create(() => new RemoteObjectClientActor()), "akka-media-object-" + RemoteNode.NewSessionId());
+        var attempts = 0;
         try
         {
             var refusals = new List<string>();
@@ -79,7 +124,8 @@ public static class RemoteObject
                 }
 
                 var sessionId = RemoteNode.NewSessionId();
-                var request = new OpenObjectSession(sessionId, package.EntryAssembly, package.Entries, bytes, settings.CallTimeout ?? TimeSpan.Zero, client);
+                attempts++;
+                var request = new OpenObjectSession(sessionId, package.EntryAssembly, package.Entries, bytes, settings.CallTimeout ?? TimeSpan.Zero, client, trace);
                 object reply;
                 try
                 {
@@ -95,8 +141,16 @@ public static class RemoteObject
                 {
                     case ObjectSessionOpened opened:
                         ExecutorDirectory.Get(system).SessionPlaced(address);
+                        span?.SetTag(MediaTracing.SessionIdTag, opened.SessionId);
+                        span?.SetTag(MediaTracing.ExecutorTag, address);
+                        span?.SetTag(MediaTracing.AttemptsTag, attempts);
                         return new RemoteObject<TInterface>(client, ObjectCodec.For(obj.GetType().Assembly), opened.SessionId, address, opened.CallTimeout);
                     case SessionRefused { Reason: RefusalReason.AtCapacity or RefusalReason.ShuttingDown } refused:
+                        span?.AddEvent(new ActivityEvent("akkamedia.refused", tags: new ActivityTagsCollection
+                        {
+                            [MediaTracing.ExecutorTag] = address,
+                            [MediaTracing.RefusalTag] = refused.Reason.ToString(),
+                        }));
                         refusals.Add($"{address}: {refused.Message}");
                         continue;
                     case SessionRefused refused:
@@ -112,26 +166,6 @@ public static class RemoteObject
             system.Stop(client);
             throw;
         }
-    }
-
-    /// <summary>
-    /// A flow that runs a copy of <paramref name="node"/> on an executor, with the same contract and the
-    /// same liveness rules as <see cref="RemoteNode.Flow{TIn,TOut}"/>: each materialization opens its own
-    /// session on the least-loaded executor and deserializes a fresh copy of the node there, so the flow
-    /// can be materialized any number of times.
-    /// </summary>
-    /// <param name="node">The node; it is serialized now (its state at this moment is what every copy starts with), and is neither initialized nor disposed here.</param>
-    /// <param name="options">Overrides of <c>akka-media.remote</c>; null for the configured values.</param>
-    /// <typeparam name="TIn">Element type sent to the node; must be serializable by Akka (frames are).</typeparam>
-    /// <typeparam name="TOut">Element type the node emits.</typeparam>
-    /// <exception cref="ArgumentException">A field of the node cannot be shipped, or it serializes to more than one message.</exception>
-    /// <exception cref="UnresolvedDependencyException">A dependency of the node's assembly cannot be found.</exception>
-    /// <remarks>Failures of the executor, the sandbox or the node itself fail the stream with <see cref="RemoteStageException"/>.</remarks>
-    public static Flow<TIn, TOut, NotUsed> Flow<TIn, TOut>(Node<TIn, TOut> node, RemoteStageOptions? options = null)
-    {
-        ArgumentNullException.ThrowIfNull(node);
-        var (package, bytes) = Prepare(node, nameof(node));
-        return RemoteNode.Create<TIn, TOut>(new ShippedNodeTarget(node.Name, package, bytes, uploadTimeout: null), options);
     }
 
     private static (CodePackage Package, byte[] Bytes) Prepare(object obj, string parameterName)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Akka.Actor;
 using Akka.Streams;
 using Akka.Streams.Dsl;
@@ -18,6 +19,9 @@ namespace AkkaMedia.Remote;
 /// and a sub-sink (what <c>Flow.Setup</c> would do, without its cost on the link path).</para>
 /// <para>On both transports the stage counts the frames and bytes it sends and receives and times each frame's
 /// round trip (<see cref="RemoteMetrics"/>, one frame in 16), with no allocation per frame.</para>
+/// <para>Tracing: the trace the materializing code was in (<see cref="Activity.Current"/> when the stage's logic is
+/// created, on the thread that materializes the graph) is the parent of the stage's
+/// <see cref="MediaTracing.RemoteStageOpen"/> span, which the stage actor ends once the session is open.</para>
 /// </remarks>
 internal sealed class RemoteStage<TIn, TOut> : GraphStage<FlowShape<TIn, TOut>>
 {
@@ -41,6 +45,9 @@ internal sealed class RemoteStage<TIn, TOut> : GraphStage<FlowShape<TIn, TOut>>
         : LinkChannelLogic<TIn, TOut>(stage.Shape, stage.Shape.Inlet, stage.Shape.Outlet, window: 1, isClient: true)
     {
         private readonly RoundTripClock _clock = new();
+
+        /// <summary>The caller's trace, read while the graph is materialized (OnStart runs on the stream's own actor, outside it).</summary>
+        private readonly ActivityContext _caller = Activity.Current?.Context ?? default;
         private IActorRef? _stageActor;
         private RemoteMetrics? _metrics;
         private StreamCounters? _counters;
@@ -57,16 +64,25 @@ internal sealed class RemoteStage<TIn, TOut> : GraphStage<FlowShape<TIn, TOut>>
             _nodeTypeTag = new KeyValuePair<string, object?>("node_type", stage._target.Name);
             var settings = RemoteStageSettings.Create(system.Settings.Config, stage._options);
             var sessionId = RemoteNode.NewSessionId();
+            var span = MediaTracing.Start(MediaTracing.RemoteStageOpen, ActivityKind.Client, _caller);
+            if (span is not null)
+            {
+                span.SetTag(MediaTracing.NodeTypeTag, stage._target.Name);
+                span.SetTag(MediaTracing.SessionIdTag, sessionId);
+                span.SetTag(MediaTracing.TransportTag, settings.Transport == RemoteTransport.StreamRefs ? "streamrefs" : "link");
+            }
+
+            var trace = new RemoteStageActor.Tracing(span, _caller);
             if (settings.Transport == RemoteTransport.StreamRefs)
             {
-                RunOverStreamRefs(RemoteNode.OverStreamRefs<TIn, TOut>(system, sessionId, stage._target, settings));
+                RunOverStreamRefs(RemoteNode.OverStreamRefs<TIn, TOut>(system, sessionId, stage._target, settings, trace));
                 return;
             }
 
             Window = settings.LinkWindow;
             var target = stage._target;
             _stageActor = system.ActorOf(
-                Props.Create(() => new RemoteStageActor(sessionId, target, settings, null, null)),
+                Props.Create(() => new RemoteStageActor(sessionId, target, settings, null, null, trace)),
                 "akka-media-stage-" + sessionId);
             _stageActor.Tell(new RemoteStageActor.LinkStageReady(this));
         }

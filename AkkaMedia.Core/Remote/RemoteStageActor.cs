@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using Akka;
 using Akka.Actor;
 using Akka.Streams;
 using Akka.Streams.Dsl;
+using AkkaMedia.Diagnostics;
 using AkkaMedia.Protocol;
 using AkkaMedia.Remote.Link;
 
@@ -11,7 +13,9 @@ namespace AkkaMedia.Remote;
 /// The client half of one materialized remote stage: places the session on an executor (trying the
 /// next when one is at capacity), connects the stage's data path (StreamRefs or the media link),
 /// watches the session and fails the stage when its executor's node is gone, and closes the session
-/// when the stream ends.
+/// when the stream ends. Owns the stage's <see cref="MediaTracing.RemoteStageOpen"/> span: sends its trace context
+/// with every request, records refusals as events, and ends it when the session is open (StreamRefs: on
+/// <see cref="SessionOpened"/>; media link: when the executor answers the channel) or failed.
 /// </summary>
 internal sealed class RemoteStageActor : ReceiveActor
 {
@@ -23,6 +27,7 @@ internal sealed class RemoteStageActor : ReceiveActor
     private readonly TaskCompletionSource<Source<object, NotUsed>>? _output;
     private readonly Queue<string> _candidates = new();
     private readonly List<string> _refusals = [];
+    private readonly TraceContext _trace;
     private ISourceRef<object>? _input;
     private ILinkStageControl? _link;
     private string? _executor;
@@ -32,14 +37,18 @@ internal sealed class RemoteStageActor : ReceiveActor
     private ICancelable? _channelTimeout;
     private ICancelable? _sessionGone;
     private bool _channelAnswered;
+    private Activity? _span;
+    private int _attempts;
 
     /// <summary>
     /// For the StreamRef transport: the return stream is handed out through <paramref name="output"/> and
     /// <paramref name="killSwitch"/> stops both directions. Both are null for the media link, whose stage
     /// fails through its <see cref="ILinkStageControl"/>.
     /// </summary>
-    public RemoteStageActor(string sessionId, RemoteStageTarget target, RemoteStageSettings settings, SharedKillSwitch? killSwitch, TaskCompletionSource<Source<object, NotUsed>>? output)
+    public RemoteStageActor(string sessionId, RemoteStageTarget target, RemoteStageSettings settings, SharedKillSwitch? killSwitch, TaskCompletionSource<Source<object, NotUsed>>? output, Tracing trace)
     {
+        _span = trace.Span;
+        _trace = TraceContext.Of(trace.Span, trace.Caller);
         _sessionId = sessionId;
         _target = target;
         _nodeType = target.Name;
@@ -48,6 +57,12 @@ internal sealed class RemoteStageActor : ReceiveActor
         _output = output;
         Placing();
     }
+
+    /// <summary>
+    /// The stage's <see cref="MediaTracing.RemoteStageOpen"/> span (null when nobody listens), which the actor ends, and
+    /// the trace of the code that materialized the stage, sent to executors when there is no span.
+    /// </summary>
+    public readonly record struct Tracing(Activity? Span, ActivityContext Caller);
 
     /// <summary>StreamRef transport: the stage's input is offered as <paramref name="Input"/>; start placing.</summary>
     public sealed record InputReady(ISourceRef<object> Input);
@@ -125,6 +140,12 @@ internal sealed class RemoteStageActor : ReceiveActor
             _attemptTimeout?.Cancel();
             _session = opened.Session;
             Context.Watch(_session);
+            if (_span is not null)
+            {
+                _span.SetTag(MediaTracing.ExecutorTag, _executor);
+                _span.SetTag(MediaTracing.AttemptsTag, _attempts);
+            }
+
             if (_executor != _reserved)
             {
                 ExecutorDirectory.Get(Context.System).SessionPlaced(_executor!);
@@ -154,11 +175,17 @@ internal sealed class RemoteStageActor : ReceiveActor
                     ? new RemoteStageException($"Remote stage '{nodeType}' on executor {executor} sent nothing for {idle.TotalMilliseconds:0} ms; the executor is presumed dead.", executor, e)
                     : e is RemoteStageException ? e : new RemoteStageException($"Remote stage '{nodeType}' on executor {executor} failed: {e.Message}", executor, e))
                 .Where(static e => e is not StreamHeartbeat));
+            EndSpan();
             Become(Running);
         });
         Receive<SessionRefused>(refused =>
         {
             _attemptTimeout?.Cancel();
+            _span?.AddEvent(new ActivityEvent("akkamedia.refused", tags: new ActivityTagsCollection
+            {
+                [MediaTracing.ExecutorTag] = _executor,
+                [MediaTracing.RefusalTag] = refused.Reason.ToString(),
+            }));
             if (refused.Reason is RefusalReason.AtCapacity or RefusalReason.ShuttingDown)
             {
                 _refusals.Add($"{_executor}: {refused.Message}");
@@ -203,7 +230,11 @@ internal sealed class RemoteStageActor : ReceiveActor
         });
         Receive<Status.Failure>(failure => Fail(failure.Cause as RemoteStageException
             ?? new RemoteStageException($"Remote stage '{_nodeType}' could not be placed: {failure.Cause.Message}", _executor, failure.Cause)));
-        Receive<StreamEnded>(_ => Context.Stop(Self));
+        Receive<StreamEnded>(_ =>
+        {
+            _span?.SetTag(MediaTracing.OutcomeTag, "stream_ended");
+            Context.Stop(Self);
+        });
     }
 
     private void Running()
@@ -221,6 +252,7 @@ internal sealed class RemoteStageActor : ReceiveActor
         {
             _channelAnswered = true;
             _channelTimeout?.Cancel();
+            EndSpan();
         });
         Receive<ChannelUnanswered>(_ =>
         {
@@ -290,12 +322,26 @@ internal sealed class RemoteStageActor : ReceiveActor
         }
 
         _executor = next;
-        _target.PrepareOpenAsync(Context.System, next, _sessionId, _input, Self, _settings.OpenTimeout)
-            .PipeTo(Self, success: request => new OpenPrepared(next, request), failure: e => new OpenNotPrepared(next, e is AggregateException { InnerExceptions.Count: 1 } a ? a.InnerExceptions[0] : e));
+        _attempts++;
+
+        // Inside the span, so that what preparing does (uploading shipped code) is traced as its child.
+        using (MediaTracing.Enter(_span))
+        {
+            _target.PrepareOpenAsync(Context.System, next, _sessionId, _input, Self, _settings.OpenTimeout, _trace)
+                .PipeTo(Self, success: request => new OpenPrepared(next, request), failure: e => new OpenNotPrepared(next, e is AggregateException { InnerExceptions.Count: 1 } a ? a.InnerExceptions[0] : e));
+        }
+    }
+
+    private void EndSpan()
+    {
+        _span?.Stop();
+        _span = null;
     }
 
     private void Abort(RemoteStageException error)
     {
+        _span.Fail(error);
+        EndSpan();
         _output?.TrySetResult(Source.Failed<object>(error));
         _link?.Fail(error);
         _killSwitch?.Abort(error);
@@ -313,6 +359,7 @@ internal sealed class RemoteStageActor : ReceiveActor
         _attemptTimeout?.Cancel();
         _channelTimeout?.Cancel();
         _sessionGone?.Cancel();
+        EndSpan();
         _output?.TrySetResult(Source.Failed<object>(new RemoteStageException($"Remote stage '{_nodeType}' stopped before its session opened.", _executor)));
     }
 }

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Streams;
+using AkkaMedia.Diagnostics;
 
 namespace AkkaMedia.Remote;
 
@@ -11,7 +12,8 @@ internal abstract class RemoteStageTarget
 
     /// <summary>
     /// Readies executor <paramref name="executorAddress"/> (for shipped code: uploads what it lacks) and
-    /// returns the request that opens the session there, answered to <paramref name="client"/>.
+    /// returns the request that opens the session there, answered to <paramref name="client"/> and carrying
+    /// <paramref name="trace"/> to the executor.
     /// </summary>
-    public abstract Task<object> PrepareOpenAsync(ActorSystem system, string executorAddress, string sessionId, ISourceRef<object>? input, IActorRef client, TimeSpan openTimeout);
+    public abstract Task<object> PrepareOpenAsync(ActorSystem system, string executorAddress, string sessionId, ISourceRef<object>? input, IActorRef client, TimeSpan openTimeout, TraceContext trace);
 }

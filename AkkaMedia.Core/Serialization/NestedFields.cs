@@ -1,11 +1,13 @@
 using System.Runtime.Serialization;
 using Akka.Actor;
+using AkkaMedia.Diagnostics;
 
 namespace AkkaMedia.Serialization;
 
 /// <summary>
 /// Fields the protocol, deployment and object session serializers share: a value serialized by whatever
-/// serializer Akka binds to it (stream refs), and actor references as serialized paths.
+/// serializer Akka binds to it (stream refs), actor references as serialized paths, and the optional trace context
+/// that ends a session request.
 /// </summary>
 internal static class NestedFields
 {
@@ -34,6 +36,35 @@ internal static class NestedFields
 
         var value = system.Serialization.Deserialize(reader.ReadBytes(length), id, manifest);
         return value is T typed ? typed : throw new SerializationException($"Expected {typeof(T).Name} in {messageKind} but found {value?.GetType().Name ?? "null"}.");
+    }
+
+    /// <summary>
+    /// The trace context as the last field of a message: <c>traceparent</c> then <c>tracestate</c> (empty for none),
+    /// written only when there is one, so that a message outside any trace keeps the layout it had before this field
+    /// existed and older readers still accept it.
+    /// </summary>
+    public static void WriteTrace(BinaryWriter writer, TraceContext trace)
+    {
+        if (trace.Parent is null)
+        {
+            return;
+        }
+
+        writer.Write(trace.Parent);
+        writer.Write(trace.State ?? string.Empty);
+    }
+
+    /// <summary>Reads what <see cref="WriteTrace"/> wrote: <see cref="TraceContext.None"/> when the message ends here.</summary>
+    public static TraceContext ReadTrace(BinaryReader reader)
+    {
+        if (reader.BaseStream.Position == reader.BaseStream.Length)
+        {
+            return TraceContext.None;
+        }
+
+        var parent = reader.ReadString();
+        var state = reader.ReadString();
+        return new TraceContext(parent, state.Length == 0 ? null : state);
     }
 
     public static void WriteActorRef(BinaryWriter writer, IActorRef actorRef) =>

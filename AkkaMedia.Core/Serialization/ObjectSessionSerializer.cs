@@ -12,7 +12,8 @@ namespace AkkaMedia.Serialization;
 /// Writes the messages of object sessions and shipped node sessions as compact binary: strings
 /// length-prefixed UTF-8, user payloads (the object, call arguments and results, already serialized by
 /// the session's own serializer) as length-prefixed opaque bytes, actor refs as serialized paths and
-/// stream refs through Akka.Streams' own serializer.
+/// stream refs through Akka.Streams' own serializer. The requests that open a session end with the client's trace
+/// context when it has one, and otherwise keep the layout they had before they carried it.
 /// </summary>
 /// <remarks>
 /// Akka.Remote drops messages over <c>maximum-frame-size</c> (128,000 bytes by default), so the senders
@@ -68,6 +69,7 @@ public sealed class ObjectSessionSerializer : SerializerWithStringManifest
                     WriteBytes(writer, m.Object);
                     writer.Write(m.CallTimeout.Ticks);
                     WriteActorRef(writer, m.Client);
+                    NestedFields.WriteTrace(writer, m.Trace);
                     break;
                 case ObjectSessionOpened m:
                     writer.Write(m.SessionId);
@@ -85,6 +87,7 @@ public sealed class ObjectSessionSerializer : SerializerWithStringManifest
                     }
 
                     WriteActorRef(writer, m.Client);
+                    NestedFields.WriteTrace(writer, m.Trace);
                     break;
                 case InvokeObject m:
                     writer.Write(m.CallId);
@@ -148,7 +151,7 @@ public sealed class ObjectSessionSerializer : SerializerWithStringManifest
     {
         var id = reader.ReadString();
         var (entry, entries) = ReadCode(reader);
-        return new OpenObjectSession(id, entry, entries, ReadBytes(reader), ReadDuration(reader), ReadActorRef(reader));
+        return new OpenObjectSession(id, entry, entries, ReadBytes(reader), ReadDuration(reader), ReadActorRef(reader), NestedFields.ReadTrace(reader));
     }
 
     private OpenNodeSession ReadOpenNode(BinaryReader reader)
@@ -157,7 +160,7 @@ public sealed class ObjectSessionSerializer : SerializerWithStringManifest
         var (entry, entries) = ReadCode(reader);
         var node = ReadBytes(reader);
         var input = reader.ReadBoolean() ? ReadNested<ISourceRef<object>>(reader) : null;
-        return new OpenNodeSession(id, entry, entries, node, input, ReadActorRef(reader));
+        return new OpenNodeSession(id, entry, entries, node, input, ReadActorRef(reader), NestedFields.ReadTrace(reader));
     }
 
     private static void WriteCode(BinaryWriter writer, string entryAssembly, IReadOnlyList<PackageEntry> entries)

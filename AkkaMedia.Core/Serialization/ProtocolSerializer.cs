@@ -10,7 +10,8 @@ namespace AkkaMedia.Serialization;
 /// <summary>
 /// Writes the messages between clients and executors (<see cref="OpenSession"/> and its replies,
 /// status queries, stream heartbeats) as compact binary: strings length-prefixed UTF-8, actor refs
-/// as serialized paths, stream refs through Akka.Streams' own serializer. Never JSON.
+/// as serialized paths, stream refs through Akka.Streams' own serializer. Never JSON. An <see cref="OpenSession"/>
+/// outside any trace has the layout it had before it carried a trace context; one in a trace ends with it.
 /// </summary>
 /// <remarks>A truncated or corrupt payload, or an unknown manifest, raises <see cref="SerializationException"/>.</remarks>
 public sealed class ProtocolSerializer : SerializerWithStringManifest
@@ -71,6 +72,7 @@ public sealed class ProtocolSerializer : SerializerWithStringManifest
                     writer.Write(m.Settings);
                     WriteOptionalNested(writer, m.Input);
                     WriteActorRef(writer, m.Client);
+                    NestedFields.WriteTrace(writer, m.Trace);
                     break;
                 case SessionOpened m:
                     writer.Write(m.SessionId);
@@ -109,7 +111,7 @@ public sealed class ProtocolSerializer : SerializerWithStringManifest
             using var reader = new BinaryReader(new MemoryStream(bytes, writable: false), Encoding.UTF8);
             object result = manifest switch
             {
-                OpenSessionManifest => new OpenSession(reader.ReadString(), reader.ReadString(), reader.ReadString(), ReadOptionalNested<ISourceRef<object>>(reader), ReadActorRef(reader)),
+                OpenSessionManifest => ReadOpenSession(reader),
                 SessionOpenedManifest => new SessionOpened(reader.ReadString(), ReadOptionalNested<ISourceRef<object>>(reader), ReadActorRef(reader), EmptyAsNull(reader.ReadString())),
                 SessionRefusedManifest => new SessionRefused(reader.ReadString(), ReadReason(reader), reader.ReadString()),
                 CloseSessionManifest => new CloseSession(reader.ReadString()),
@@ -129,6 +131,13 @@ public sealed class ProtocolSerializer : SerializerWithStringManifest
         {
             throw new SerializationException($"Corrupt protocol message '{manifest}' ({bytes.Length} bytes): {e.Message}", e);
         }
+    }
+
+    private OpenSession ReadOpenSession(BinaryReader reader)
+    {
+        var open = new OpenSession(reader.ReadString(), reader.ReadString(), reader.ReadString(), ReadOptionalNested<ISourceRef<object>>(reader), ReadActorRef(reader));
+        var trace = NestedFields.ReadTrace(reader);
+        return trace.Parent is null ? open : open with { TraceParent = trace.Parent, TraceState = trace.State };
     }
 
     private static RefusalReason ReadReason(BinaryReader reader)

@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using System.Reflection;
 using Akka.Actor;
 using Akka.Event;
 using AkkaMedia.Deployment;
 using AkkaMedia.Deployment.Objects;
+using AkkaMedia.Diagnostics;
 using AkkaMedia.Executor.Diagnostics;
 using AkkaMedia.Protocol;
 
@@ -20,6 +22,8 @@ namespace AkkaMedia.Executor.Deployment;
 /// <para>The session stops when the client closes it, when the client's actor terminates (DeathWatch:
 /// its process died or left), or after a timeout. In every case the object is dropped, the load context
 /// unloaded and the package lease released.</para>
+/// <para>Tracing: the load is an <c>akkamedia.code.load</c> span under the request's <c>akkamedia.session.start</c>
+/// span; both end when the object is live (or failed, when it is refused). Calls are not traced.</para>
 /// </remarks>
 internal sealed class ObjectSessionActor : ReceiveActor, IWithTimers
 {
@@ -34,10 +38,13 @@ internal sealed class ObjectSessionActor : ReceiveActor, IWithTimers
     private LoadedObject? _loaded;
     private (long CallId, IActorRef Caller)? _running;
     private bool _closing;
+    private Activity? _span;
+    private Activity? _load;
 
-    public ObjectSessionActor(OpenObjectSession request, UserCodeHost host, TimeSpan callTimeout, SessionMetrics metrics)
+    public ObjectSessionActor(OpenObjectSession request, UserCodeHost host, TimeSpan callTimeout, SessionMetrics metrics, Activity? span)
     {
         _request = request;
+        _span = span;
         _metrics = metrics;
         _host = host;
         _callTimeout = callTimeout;
@@ -51,6 +58,7 @@ internal sealed class ObjectSessionActor : ReceiveActor, IWithTimers
     {
         Context.Watch(_request.Client);
         var request = _request;
+        _load = CodeLoadSpan.Start(_span, request.EntryAssembly, request.Entries.Count);
         LoadedObject.LoadAsync(_host, request.SessionId, request.EntryAssembly, request.Entries, request.Object, _slot)
             .PipeTo(Self, success: () => Loaded.Instance, failure: e => new Status.Failure(e));
         Timers.StartSingleTimer(LoadTimedOut.Instance, LoadTimedOut.Instance, _callTimeout);
@@ -60,6 +68,8 @@ internal sealed class ObjectSessionActor : ReceiveActor, IWithTimers
     {
         _slot.Abandon();
         _loaded?.Dispose();
+        _load?.Stop();
+        _span?.Stop();
         foreach (var (request, caller) in _queue)
         {
             caller.Tell(Rejected(request, "The session has ended."));
@@ -91,6 +101,10 @@ internal sealed class ObjectSessionActor : ReceiveActor, IWithTimers
             _log.Info("Object session of {EntryAssembly} started for client {Client}", _request.EntryAssembly, _request.Client.Path);
             _metrics.CodeLoaded();
             _request.Client.Tell(new ObjectSessionOpened(_request.SessionId, Self, _callTimeout));
+            _load?.Stop();
+            _load = null;
+            _span?.Stop();
+            _span = null;
             Become(Ready);
         });
         Receive<Status.Failure>(failure => Refuse(
@@ -197,6 +211,7 @@ internal sealed class ObjectSessionActor : ReceiveActor, IWithTimers
     {
         _log.Warning("Object session of {EntryAssembly} refused: {Reason}", _request.EntryAssembly, message);
         _metrics.CodeRefused(cause);
+        CodeLoadSpan.Refused(ref _load, ref _span, message, cause);
         _request.Client.Tell(new SessionRefused(_request.SessionId, RefusalReason.CodeRejected, message));
         Context.Stop(Self);
     }

@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
 using AkkaMedia.Deployment;
 using AkkaMedia.Deployment.Objects;
+using AkkaMedia.Diagnostics;
 using AkkaMedia.Executor.Diagnostics;
 using AkkaMedia.Executor.Link;
 using AkkaMedia.Protocol;
@@ -14,6 +16,8 @@ namespace AkkaMedia.Executor.Deployment;
 /// registered node, in a <see cref="SessionActor"/> child that answers the client. When that child
 /// stops (stream ended, client closed or gone, killed by an operator), this actor stops and unloads the code.
 /// The child counts its frames in the session's <see cref="SessionMetrics"/>; the load counts as a deploy.
+/// The load is an <c>akkamedia.code.load</c> span under the request's <c>akkamedia.session.start</c> span, which
+/// passes to the child once the node is loaded (or ends here, failed, when it is refused).
 /// </summary>
 internal sealed class ShippedNodeSessionActor : ReceiveActor, IWithTimers
 {
@@ -24,10 +28,13 @@ internal sealed class ShippedNodeSessionActor : ReceiveActor, IWithTimers
     private readonly SessionMetrics _metrics;
     private LoadedObject? _loaded;
     private IActorRef? _stream;
+    private Activity? _span;
+    private Activity? _load;
 
-    public ShippedNodeSessionActor(OpenNodeSession request, UserCodeHost host, ExecutorSettings settings, LinkServer? linkServer, SessionMetrics metrics)
+    public ShippedNodeSessionActor(OpenNodeSession request, UserCodeHost host, ExecutorSettings settings, LinkServer? linkServer, SessionMetrics metrics, Activity? span)
     {
         _request = request;
+        _span = span;
         _host = host;
         _log = SessionLog.For(Context, request.SessionId);
         _metrics = metrics;
@@ -46,9 +53,14 @@ internal sealed class ShippedNodeSessionActor : ReceiveActor, IWithTimers
             {
                 var (flow, name) = ShippedNodeFlow.Create(_loaded.Holder);
                 _log.Info("Shipped node {NodeName} of {EntryAssembly} loaded", name, _request.EntryAssembly);
-                var open = new OpenSession(_request.SessionId, name, string.Empty, _request.Input, _request.Client);
+                var open = new OpenSession(_request.SessionId, name, string.Empty, _request.Input, _request.Client, _request.Trace.Parent, _request.Trace.State);
                 _metrics.CodeLoaded();
-                _stream = Context.ActorOf(Props.Create(() => new SessionActor(open, flow, settings, linkServer, metrics)), "stream");
+                _load?.Stop();
+                _load = null;
+                var span = _span;
+                _span = null;
+                span?.SetTag(MediaTracing.NodeTypeTag, name);
+                _stream = Context.ActorOf(Props.Create(() => new SessionActor(open, flow, settings, linkServer, metrics, span)), "stream");
                 Context.Watch(_stream);
             }
             catch (CodeRejectedException e)
@@ -114,6 +126,7 @@ internal sealed class ShippedNodeSessionActor : ReceiveActor, IWithTimers
     {
         Context.Watch(_request.Client);
         var request = _request;
+        _load = CodeLoadSpan.Start(_span, request.EntryAssembly, request.Entries.Count);
         LoadedObject.LoadAsync(_host, request.SessionId, request.EntryAssembly, request.Entries, request.Node, _slot)
             .PipeTo(Self, success: () => Loaded.Instance, failure: e => new Status.Failure(e));
         Timers.StartSingleTimer(LoadTimedOut.Instance, LoadTimedOut.Instance, _host.Settings.CallTimeout);
@@ -124,12 +137,15 @@ internal sealed class ShippedNodeSessionActor : ReceiveActor, IWithTimers
         // Children (the stream's session) have stopped before this runs: nothing uses the code any more.
         _slot.Abandon();
         _loaded?.Dispose();
+        _load?.Stop();
+        _span?.Stop();
     }
 
     private void Refuse(string message, Exception? cause)
     {
         _log.Warning("Shipped node of {EntryAssembly} refused: {Reason}", _request.EntryAssembly, message);
         _metrics.CodeRefused(cause);
+        CodeLoadSpan.Refused(ref _load, ref _span, message, cause);
         _request.Client.Tell(new SessionRefused(_request.SessionId, RefusalReason.CodeRejected, message));
         Context.Stop(Self);
     }

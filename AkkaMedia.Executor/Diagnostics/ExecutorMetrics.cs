@@ -7,7 +7,7 @@ using AkkaMedia.Protocol;
 namespace AkkaMedia.Executor.Diagnostics;
 
 /// <summary>
-/// The executor's instruments (meter <see cref="MediaMeters.Executor"/>, one per actor system, scoped to it).
+/// The executor's instruments (meter <see cref="AkkaMediaTelemetry.ExecutorMeterName"/>, one per actor system, scoped to it).
 /// Every counter is observable: per-frame totals (frames and payload bytes per node type) are fed by each session's
 /// <see cref="StreamCounters"/>, so a frame costs two interlocked adds whether anyone listens or not; events (sessions
 /// started, errors, refusals, deploys, package offers and uploads) add to <see cref="EventTotals"/> when they happen.
@@ -29,7 +29,7 @@ internal sealed class ExecutorMetrics : IExtension
 
     public ExecutorMetrics(ActorSystem system)
     {
-        Meter = new Meter(new MeterOptions(MediaMeters.Executor) { Version = typeof(ExecutorMetrics).Assembly.GetName().Version?.ToString(), Scope = system });
+        Meter = new Meter(new MeterOptions(AkkaMediaTelemetry.ExecutorMeterName) { Version = typeof(ExecutorMetrics).Assembly.GetName().Version?.ToString(), Scope = system });
         Meter.CreateObservableUpDownCounter("sessions.active", ObserveActive, "{session}",
             "Sessions running now, by kind (node, shipped-node, object) and node type.");
         Meter.CreateObservableCounter("sessions.started", _sessionsStarted.Observe, "{session}",

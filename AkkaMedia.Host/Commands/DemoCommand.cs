@@ -8,6 +8,7 @@ using AkkaMedia.Host.Demo;
 using AkkaMedia.Host.Hosting;
 using AkkaMedia.Host.Http;
 using AkkaMedia.Host.Logs;
+using AkkaMedia.Host.Telemetry;
 
 namespace AkkaMedia.Host.Commands;
 
@@ -95,6 +96,7 @@ internal static class DemoCommand
         AdminServer? admin = null;
         HttpServer? http = null;
         using var log = HostLog.Create(options.LogFormat, stderr);
+        using var export = OtlpExport.Start(TelemetrySettings.Create(Config.Empty), "demo", stderr);
         try
         {
             ActorSystem system;

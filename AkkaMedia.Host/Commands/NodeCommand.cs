@@ -6,6 +6,7 @@ using AkkaMedia.Host.Admin;
 using AkkaMedia.Host.Hosting;
 using AkkaMedia.Host.Http;
 using AkkaMedia.Host.Logs;
+using AkkaMedia.Host.Telemetry;
 using AkkaMedia.Nodes;
 
 namespace AkkaMedia.Host.Commands;
@@ -92,6 +93,7 @@ internal static class NodeCommand
         AdminSettings adminSettings;
         HttpSettings httpSettings;
         LogFormat logFormat;
+        TelemetrySettings telemetry;
         try
         {
             // The node handles Ctrl-C and SIGTERM itself (StopSignals) and then runs coordinated shutdown once, with the
@@ -107,6 +109,7 @@ internal static class NodeCommand
             adminSettings = AdminSettings.Create(config);
             httpSettings = HttpSettings.Create(config);
             logFormat = HostLog.FormatOf(options.LogFormat, config);
+            telemetry = TelemetrySettings.Create(config);
         }
         catch (ArgumentException e)
         {
@@ -115,6 +118,7 @@ internal static class NodeCommand
         }
 
         using var log = HostLog.Create(logFormat, stderr);
+        using var export = OtlpExport.Start(telemetry, Name, stderr);
         ActorSystem system;
         try
         {

@@ -11,6 +11,7 @@ using AkkaMedia.Host.Http;
 using AkkaMedia.Host.Logs;
 using AkkaMedia.Host.Pipelines;
 using AkkaMedia.Host.Progress;
+using AkkaMedia.Host.Telemetry;
 using AkkaMedia.Nodes;
 using AkkaMedia.Remote;
 using Spectre.Console;
@@ -79,6 +80,7 @@ internal static class RunCommand
         Akka.Configuration.Config config;
         LogFormat logFormat;
         HttpSettings? http = null;
+        TelemetrySettings telemetry;
         try
         {
             pipeline = PipelineDefinition.Load(file, HostNodes.CreateRegistry(), input, output);
@@ -99,6 +101,7 @@ internal static class RunCommand
                 ? node.ToConfig("client.conf")
                 : HostConfig.Embedded("demo.conf").WithFallback(AkkaMediaConfig.Default);
             logFormat = HostLog.FormatOf(node.LogFormat, config);
+            telemetry = TelemetrySettings.Create(config);
             if (remote.Count > 0)
             {
                 http = HttpSettings.Create(config);
@@ -116,6 +119,7 @@ internal static class RunCommand
 
         var hasRemote = pipeline.Stages.Any(s => s.Remote);
         using var log = HostLog.Create(logFormat, stderr);
+        using var export = OtlpExport.Start(telemetry, "run", stderr);
         ActorSystem system;
         try
         {

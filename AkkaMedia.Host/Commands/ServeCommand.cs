@@ -5,6 +5,7 @@ using AkkaMedia.Host.Hosting;
 using AkkaMedia.Host.Http;
 using AkkaMedia.Host.Logs;
 using AkkaMedia.Host.Pipelines;
+using AkkaMedia.Host.Telemetry;
 using AkkaMedia.Nodes;
 
 namespace AkkaMedia.Host.Commands;
@@ -69,6 +70,7 @@ internal static class ServeCommand
         EdgeSettings edge;
         HttpSettings http;
         LogFormat logFormat;
+        TelemetrySettings telemetry;
         try
         {
             pipeline = EdgePipeline.From(PipelineDefinition.Load(file, HostNodes.CreateRegistry()));
@@ -92,6 +94,7 @@ internal static class ServeCommand
             var defaults = HttpSettings.Create(config);
             http = defaults with { Enabled = true, Port = node.HttpPort ?? DefaultPort, Hostname = node.HttpHostname ?? "127.0.0.1" };
             logFormat = HostLog.FormatOf(node.LogFormat, config);
+            telemetry = TelemetrySettings.Create(config);
         }
         catch (Exception e) when (e is PipelineFileException or ArgumentException)
         {
@@ -100,6 +103,7 @@ internal static class ServeCommand
         }
 
         using var log = HostLog.Create(logFormat, stderr);
+        using var export = OtlpExport.Start(telemetry, "serve", stderr);
         ActorSystem system;
         try
         {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Akka.Streams;
 using Akka.Streams.Stage;
+using AkkaMedia.Diagnostics;
 using AkkaMedia.Frames;
 using AkkaMedia.Nodes;
 using AkkaMedia.Speech.Tts;
@@ -24,10 +25,15 @@ namespace AkkaMedia.Speech.Voice;
 /// completes. Per-turn latencies are also recorded in the <c>AkkaMedia.Speech</c> meter
 /// (<c>voice.turn.transcript_seconds</c>, <c>voice.turn.first_audio_seconds</c>), which <c>/metrics</c> exports as
 /// <c>akkamedia_speech_voice_turn_*_seconds</c> histograms.</para>
+/// <para>Each turn is one <c>akkamedia.voice.turn</c> span (docs/telemetry.md), child of the trace the stream was
+/// materialized in (on an executor: the session's span, so turns join the client's trace). It starts when the user's
+/// speech ended (or at the transcript, without a speech segment before it) and ends when the reply has been sent,
+/// was cut by a barge-in (<c>akkamedia.voice.interrupted</c> = true) or replaced by the next transcript, with the turn's
+/// latencies as attributes. Nothing is created while nobody listens.</para>
 /// </remarks>
 internal sealed class VoiceResponderStage : GraphStage<FlowShape<object, object>>
 {
-    private static readonly Meter Meter = new("AkkaMedia.Speech");
+    private static readonly Meter Meter = new(AkkaMediaTelemetry.SpeechMeterName);
     private static readonly Histogram<double> ToTranscript = Meter.CreateHistogram<double>(
         "voice.turn.transcript_seconds", "s", "Voice loop: end of the user's speech (as VAD declared it) to the transcript.");
     private static readonly Histogram<double> ToFirstAudio = Meter.CreateHistogram<double>(
@@ -64,9 +70,14 @@ internal sealed class VoiceResponderStage : GraphStage<FlowShape<object, object>
         private readonly Queue<object> _events = new();
         private readonly Queue<AudioFrame> _reply = new();
         private readonly SpeechFrames _frames;
+
+        /// <summary>The trace the stream was materialized in: parent of the turns' spans.</summary>
+        private readonly ActivityContext _trace = Activity.Current?.Context ?? default;
+        private Activity? _turnSpan;
         private Action<(int Turn, float[] Audio)>? _synthesized;
         private Action<(int Turn, Exception Error)>? _failed;
         private int _turn;
+        private int _answered;
         private bool _synthesizing;
         private long _replyStartedAt;
         private int _replyFramesSent;
@@ -88,10 +99,17 @@ internal sealed class VoiceResponderStage : GraphStage<FlowShape<object, object>
         public override void PreStart()
         {
             _synthesized = GetAsyncCallback<(int Turn, float[] Audio)>(OnSynthesized);
-            _failed = GetAsyncCallback<(int Turn, Exception Error)>(r => FailStage(new NodeException("VoiceResponder", $"speak (turn {r.Turn})", r.Error)));
+            _failed = GetAsyncCallback<(int Turn, Exception Error)>(r =>
+            {
+                var error = new NodeException("VoiceResponder", $"speak (turn {r.Turn})", r.Error);
+                _turnSpan.Fail(error);
+                FailStage(error);
+            });
             ESpeakSynthesizer.CheckVoice(_stage._voice);
             Pull(_stage.Shape.Inlet);
         }
+
+        public override void PostStop() => EndTurn(interrupted: false, "stream_ended");
 
         protected override void OnTimer(object timerKey) => Drain();
 
@@ -148,6 +166,7 @@ internal sealed class VoiceResponderStage : GraphStage<FlowShape<object, object>
             var text = _stage._template.Replace("{text}", transcript.Text, StringComparison.Ordinal);
             _events.Enqueue(new VoiceReply(text));
             var turn = ++_turn;
+            StartTurn(++_answered, text);
             _synthesizing = true;
             var (voice, rate, sampleRate) = (_stage._voice, _stage._wordsPerMinute, _stage._sampleRate);
             _ = Task.Run(() =>
@@ -189,12 +208,53 @@ internal sealed class VoiceResponderStage : GraphStage<FlowShape<object, object>
             var dropped = frame * _reply.Count;
             var due = _replyFramesSent == 0 ? played : Stopwatch.GetElapsedTime(_replyStartedAt);
             var ahead = played > due ? played - due : TimeSpan.Zero;
+            _turnSpan?.SetTag("akkamedia.voice.played_ms", played.TotalMilliseconds);
+            _turnSpan?.SetTag("akkamedia.voice.dropped_ms", dropped.TotalMilliseconds);
+            EndTurn(interrupted: true, null);
             Drop();
             _events.Enqueue(new ReplyInterrupted(played, dropped, ahead));
         }
 
+        /// <summary>Starts the span of the <paramref name="turn"/>th transcript answered, back-dated to when the user's speech ended when that is known.</summary>
+        private void StartTurn(int turn, string reply)
+        {
+            var span = MediaTracing.Start(MediaTracing.VoiceTurn, ActivityKind.Internal, _trace);
+            if (span is null)
+            {
+                return;
+            }
+
+            if (_speechEndedAt > 0)
+            {
+                span.SetStartTime(DateTime.UtcNow - Stopwatch.GetElapsedTime(_speechEndedAt));
+            }
+
+            span.SetTag("akkamedia.voice.turn", turn);
+            span.SetTag("akkamedia.voice.reply_chars", reply.Length);
+            _turnSpan = span;
+        }
+
+        /// <summary>Ends the current turn's span: the reply was sent, cut (<paramref name="interrupted"/>) or ended another way (<paramref name="outcome"/>).</summary>
+        private void EndTurn(bool interrupted, string? outcome)
+        {
+            if (_turnSpan is not { } span)
+            {
+                return;
+            }
+
+            span.SetTag("akkamedia.voice.interrupted", interrupted);
+            if (outcome is not null)
+            {
+                span.SetTag(MediaTracing.OutcomeTag, outcome);
+            }
+
+            span.Stop();
+            _turnSpan = null;
+        }
+
         private void Drop()
         {
+            EndTurn(interrupted: false, "replaced");
             _reply.Clear();
             _synthesizing = false;
             _turn++;
@@ -217,6 +277,8 @@ internal sealed class VoiceResponderStage : GraphStage<FlowShape<object, object>
                         var latency = new TurnLatency(Stopwatch.GetElapsedTime(_speechEndedAt, _transcriptAt), Stopwatch.GetElapsedTime(_speechEndedAt, now));
                         ToTranscript.Record(latency.ToTranscript.TotalSeconds);
                         ToFirstAudio.Record(latency.ToFirstAudio.TotalSeconds);
+                        _turnSpan?.SetTag("akkamedia.voice.transcript_ms", latency.ToTranscript.TotalMilliseconds);
+                        _turnSpan?.SetTag("akkamedia.voice.first_audio_ms", latency.ToFirstAudio.TotalMilliseconds);
                         _speechEndedAt = 0;
                         Push(outlet, latency);
                         return;
@@ -230,6 +292,10 @@ internal sealed class VoiceResponderStage : GraphStage<FlowShape<object, object>
             if (_reply.Count == 0)
             {
                 CancelTimer(PaceTimer); // the clock ticks only while a reply plays
+                if (!_synthesizing)
+                {
+                    EndTurn(interrupted: false, null);
+                }
             }
 
             if (_upstreamDone && _events.Count == 0 && !Playing)

@@ -57,6 +57,34 @@ public sealed class ProtocolSerializerSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public async Task An_open_session_request_must_carry_its_trace_context_and_keep_its_old_layout_without_one()
+    {
+        var input = await Source.Empty<object>().RunWith(StreamRefs.SourceRef<object>(), Sys.Materializer());
+        var untraced = new OpenSession("s-1", "Echo", "delay = 250ms", input, TestActor);
+        var traced = untraced with { TraceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", TraceState = "vendor=1,other=x" };
+        var serializer = (ProtocolSerializer)Sys.Serialization.FindSerializerFor(traced);
+        var manifest = serializer.Manifest(traced);
+
+        var tracedBytes = serializer.ToBinary(traced);
+        var back = (OpenSession)serializer.FromBinary(tracedBytes, manifest);
+        Assert.Equal((traced.TraceParent, traced.TraceState), (back.TraceParent, back.TraceState));
+        Assert.Equal((traced.SessionId, traced.NodeType, traced.Settings, traced.Client), (back.SessionId, back.NodeType, back.Settings, back.Client));
+
+        var noState = (OpenSession)serializer.FromBinary(serializer.ToBinary(traced with { TraceState = null }), manifest);
+        Assert.Equal((traced.TraceParent, (string?)null), (noState.TraceParent, noState.TraceState));
+
+        // Outside a trace the request is what it was before it could carry one: a prefix of the traced bytes, which
+        // the reader takes as a request without a trace context.
+        var untracedBytes = serializer.ToBinary(untraced);
+        Assert.True(untracedBytes.Length < tracedBytes.Length);
+        Assert.Equal(untracedBytes, tracedBytes[..untracedBytes.Length]);
+        var old = (OpenSession)serializer.FromBinary(untracedBytes, manifest);
+        Assert.Null(old.TraceParent);
+        Assert.Null(old.TraceState);
+        Assert.Throws<SerializationException>(() => serializer.FromBinary(tracedBytes[..^1], manifest));
+    }
+
+    [Fact]
     public void Protocol_serializer_must_reject_truncated_payloads_and_unknown_manifests()
     {
         var serializer = (ProtocolSerializer)Sys.Serialization.FindSerializerForType(typeof(SessionRefused));

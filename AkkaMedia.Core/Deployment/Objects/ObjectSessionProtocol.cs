@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Streams;
+using AkkaMedia.Diagnostics;
 
 namespace AkkaMedia.Deployment.Objects;
 
@@ -33,8 +34,9 @@ internal enum CallFailure
 /// the session watches <paramref name="Client"/> and stops when it is gone.
 /// </summary>
 /// The call timeout is the longest a call may run; <see cref="TimeSpan.Zero"/> asks for the executor's default.
+/// <paramref name="Trace"/> is the client's deploy span, parent of the executor's spans for the session.
 internal sealed record OpenObjectSession(
-    string SessionId, string EntryAssembly, IReadOnlyList<PackageEntry> Entries, byte[] Object, TimeSpan CallTimeout, IActorRef Client) : IObjectSessionMessage;
+    string SessionId, string EntryAssembly, IReadOnlyList<PackageEntry> Entries, byte[] Object, TimeSpan CallTimeout, IActorRef Client, TraceContext Trace = default) : IObjectSessionMessage;
 
 /// <summary>The object is live in <paramref name="Session"/>; calls go there and time out after <paramref name="CallTimeout"/>.</summary>
 internal sealed record ObjectSessionOpened(string SessionId, IActorRef Session, TimeSpan CallTimeout) : IObjectSessionMessage;
@@ -42,10 +44,11 @@ internal sealed record ObjectSessionOpened(string SessionId, IActorRef Session, 
 /// <summary>
 /// Asks an executor to run a shipped node object as one remote stage: like <see cref="Protocol.OpenSession"/>
 /// (answered with <see cref="Protocol.SessionOpened"/> or <see cref="Protocol.SessionRefused"/>), but the node
-/// comes from <paramref name="Node"/>, deserialized in the session's own load context.
+/// comes from <paramref name="Node"/>, deserialized in the session's own load context. <paramref name="Trace"/> is the
+/// client's span that opens the stage, parent of the executor's spans for the session.
 /// </summary>
 internal sealed record OpenNodeSession(
-    string SessionId, string EntryAssembly, IReadOnlyList<PackageEntry> Entries, byte[] Node, ISourceRef<object>? Input, IActorRef Client) : IObjectSessionMessage;
+    string SessionId, string EntryAssembly, IReadOnlyList<PackageEntry> Entries, byte[] Node, ISourceRef<object>? Input, IActorRef Client, TraceContext Trace = default) : IObjectSessionMessage;
 
 /// <summary>Calls the interface method named <paramref name="Method"/> (see <see cref="MethodKey"/>) with serialized <paramref name="Arguments"/> (an <c>object?[]</c>).</summary>
 internal sealed record InvokeObject(long CallId, string Method, byte[] Arguments) : IObjectSessionMessage;

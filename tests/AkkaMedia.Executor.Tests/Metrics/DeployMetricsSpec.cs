@@ -14,7 +14,7 @@ namespace AkkaMedia.Executor.Tests.Metrics;
 [Collection(UserCodeCollection.Name)]
 public sealed class DeployMetricsSpec : Akka.TestKit.Xunit2.TestKit, IClassFixture<ObjectExecutor>
 {
-    private const string Executor = MediaMeters.Executor;
+    private const string Executor = AkkaMediaTelemetry.ExecutorMeterName;
 
     /// <summary>A user node that passes frames through and throws on frame 2.</summary>
     private const string ThrowingNode = """

@@ -17,12 +17,12 @@ public sealed class ErrorSeriesSpec : Akka.TestKit.Xunit2.TestKit
             "node_failure", "user_code", "call_timeout", "sandbox_violation", "code_rejected", "upload_rejected",
             "refused", "session_lost", "killed", "drain_timeout", "start_failed",
         };
-        Assert.All(kinds, kind => Assert.Equal(0, metrics.Value(MediaMeters.Executor, "errors", ("kind", kind))));
-        Assert.Equal(kinds.Length, metrics.Series(MediaMeters.Executor, "errors"));
+        Assert.All(kinds, kind => Assert.Equal(0, metrics.Value(AkkaMediaTelemetry.ExecutorMeterName, "errors", ("kind", kind))));
+        Assert.Equal(kinds.Length, metrics.Series(AkkaMediaTelemetry.ExecutorMeterName, "errors"));
 
         executor.Error(ExecutorErrorKind.Killed);
 
-        Assert.Equal(1, metrics.Value(MediaMeters.Executor, "errors", ("kind", "killed")));
-        Assert.Equal(0, metrics.Value(MediaMeters.Executor, "errors", ("kind", "node_failure")));
+        Assert.Equal(1, metrics.Value(AkkaMediaTelemetry.ExecutorMeterName, "errors", ("kind", "killed")));
+        Assert.Equal(0, metrics.Value(AkkaMediaTelemetry.ExecutorMeterName, "errors", ("kind", "node_failure")));
     }
 }

@@ -15,8 +15,8 @@ namespace AkkaMedia.Executor.Tests.Metrics;
 /// </summary>
 public sealed class ExecutorMetricsSpec : Akka.TestKit.Xunit2.TestKit, IClassFixture<MetricsExecutor>
 {
-    private const string Executor = MediaMeters.Executor;
-    private const string Client = MediaMeters.Remote;
+    private const string Executor = AkkaMediaTelemetry.ExecutorMeterName;
+    private const string Client = AkkaMediaTelemetry.RemoteMeterName;
 
     private readonly MetricsExecutor _executor;
     private readonly IMaterializer _materializer;

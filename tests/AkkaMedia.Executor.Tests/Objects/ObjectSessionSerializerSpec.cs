@@ -4,6 +4,7 @@ using Akka.Streams;
 using Akka.Streams.Dsl;
 using AkkaMedia.Deployment;
 using AkkaMedia.Deployment.Objects;
+using AkkaMedia.Diagnostics;
 using AkkaMedia.Serialization;
 
 namespace AkkaMedia.Executor.Tests.Objects;
@@ -11,6 +12,7 @@ namespace AkkaMedia.Executor.Tests.Objects;
 public sealed class ObjectSessionSerializerSpec() : Akka.TestKit.Xunit2.TestKit(AkkaMediaConfig.Default)
 {
     private static readonly PackageEntry Entry = new("UserCalc", "1.2.3.4", new string('a', 64), 4096);
+    private static readonly TraceContext Trace = new("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", "vendor=1");
 
     [Fact]
     public async Task Every_object_session_message_must_use_the_object_session_serializer_and_round_trip()
@@ -24,6 +26,9 @@ public sealed class ObjectSessionSerializerSpec() : Akka.TestKit.Xunit2.TestKit(
             new ObjectSessionOpened("s-1", probe.Ref, TimeSpan.FromSeconds(30)),
             new OpenNodeSession("s-2", "UserNodes", [Entry], payload, input, probe.Ref),
             new OpenNodeSession("s-3", "UserNodes", [], [], null, probe.Ref),
+            new OpenObjectSession("s-4", "UserCalc", [Entry], payload, TimeSpan.Zero, probe.Ref, Trace),
+            new OpenNodeSession("s-5", "UserNodes", [Entry], payload, input, probe.Ref, Trace),
+            new OpenNodeSession("s-6", "UserNodes", [], [], null, probe.Ref, Trace with { State = null }),
             new InvokeObject(7, "UserCalc.ICalculator::Add(System.Int32)", payload),
             new GetObjectState(8),
             new CallSucceeded(9, payload),
@@ -48,6 +53,20 @@ public sealed class ObjectSessionSerializerSpec() : Akka.TestKit.Xunit2.TestKit(
     }
 
     [Fact]
+    public void A_session_request_outside_any_trace_must_keep_the_layout_it_had_before_trace_contexts()
+    {
+        var probe = CreateTestProbe();
+        var untraced = new OpenObjectSession("s-1", "UserCalc", [Entry], [1, 2, 3], TimeSpan.FromSeconds(3), probe.Ref);
+        var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerFor(untraced);
+        var untracedBytes = serializer.ToBinary(untraced);
+        var tracedBytes = serializer.ToBinary(untraced with { Trace = Trace });
+
+        Assert.Equal(untracedBytes, tracedBytes[..untracedBytes.Length]);
+        Assert.Equal(TraceContext.None, ((OpenObjectSession)serializer.FromBinary(untracedBytes, serializer.Manifest(untraced))).Trace);
+        Assert.Throws<System.Runtime.Serialization.SerializationException>(() => serializer.FromBinary(tracedBytes[..^1], serializer.Manifest(untraced)));
+    }
+
+    [Fact]
     public void A_truncated_message_must_fail_with_a_serialization_exception()
     {
         var message = new InvokeObject(7, "UserCalc.ICalculator::Add(System.Int32)", [1, 2, 3]);
@@ -66,12 +85,14 @@ public sealed class ObjectSessionSerializerSpec() : Akka.TestKit.Xunit2.TestKit(
                 Assert.Equal((e.SessionId, e.EntryAssembly, e.CallTimeout, e.Client), (a.SessionId, a.EntryAssembly, a.CallTimeout, a.Client));
                 Assert.Equal(e.Entries, a.Entries);
                 Assert.Equal(e.Object, a.Object);
+                Assert.Equal(e.Trace, a.Trace);
                 break;
             case (OpenNodeSession e, OpenNodeSession a):
                 Assert.Equal((e.SessionId, e.EntryAssembly, e.Client), (a.SessionId, a.EntryAssembly, a.Client));
                 Assert.Equal(e.Entries, a.Entries);
                 Assert.Equal(e.Node, a.Node);
                 Assert.Equal(e.Input is null, a.Input is null);
+                Assert.Equal(e.Trace, a.Trace);
                 break;
             case (InvokeObject e, InvokeObject a):
                 Assert.Equal((e.CallId, e.Method), (a.CallId, a.Method));
