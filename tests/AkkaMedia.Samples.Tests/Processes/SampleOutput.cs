@@ -36,19 +36,23 @@ internal static partial class SampleOutput
 
     /// <summary>
     /// Asserts that the sample shipped exactly <paramref name="expected"/> (in any order), none of them an
-    /// AkkaMedia assembly, and that none of them is in <paramref name="executorFolder"/>: the executor can only
-    /// have run the code from the package.
+    /// AkkaMedia assembly, and that <paramref name="executorFolder"/> holds none of them at the version shipped (a
+    /// dependency of the executor's own may be there at another version, as Fractions is for the Kubernetes client):
+    /// the executor can only have run the code from the package.
     /// </summary>
     public static void AssertShippedAndAbsentFrom(string stdout, string executorFolder, params string[] expected)
     {
-        var shipped = ShippedFiles(stdout);
-        Assert.Equal(expected.Order(StringComparer.Ordinal), shipped.Order(StringComparer.Ordinal));
-        foreach (var file in shipped)
+        var shipped = ShippedEntry().Matches(stdout).ToDictionary(static m => m.Groups[1].Value, static m => Version.Parse(m.Groups[2].Value), StringComparer.Ordinal);
+        Assert.Equal(expected.Order(StringComparer.Ordinal), shipped.Keys.Order(StringComparer.Ordinal));
+        foreach (var (file, version) in shipped)
         {
-            Assert.False(File.Exists(Path.Combine(executorFolder, file)), $"{file} is in the executor's folder {executorFolder}: the run proves nothing about shipping.");
+            var local = Path.Combine(executorFolder, file);
+            Assert.False(
+                File.Exists(local) && System.Reflection.AssemblyName.GetAssemblyName(local).Version == version,
+                $"{file} {version} is in the executor's folder {executorFolder}: the run proves nothing about shipping.");
         }
     }
 
-    [GeneratedRegex(@"^\s+- (\S+\.dll) \d+(\.\d+)*, [\d,]+ bytes, sha256 [0-9a-f]{12}…", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^\s+- (\S+\.dll) (\d+(?:\.\d+)*), [\d,]+ bytes, sha256 [0-9a-f]{12}…", RegexOptions.Multiline)]
     private static partial Regex ShippedEntry();
 }
