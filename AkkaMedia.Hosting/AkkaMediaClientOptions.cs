@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using AkkaMedia.Client;
 
 namespace AkkaMedia.Hosting;
 
@@ -9,12 +10,31 @@ public sealed class AkkaMediaClientOptions : AkkaMediaNodeOptions
     /// <summary>How long opening a remote stage waits for an executor (<c>akka-media.remote.open-timeout</c>); null keeps 5 s.</summary>
     public TimeSpan? OpenTimeout { get; init; }
 
+    /// <summary>
+    /// For a cluster that formed through discovery (<c>akkamedia node --discovery</c>): management endpoints
+    /// (<c>host:port</c>) of its nodes, for example a Kubernetes headless Service (<c>akkamedia-executor:8558</c>).
+    /// Instead of <see cref="AkkaMediaNodeOptions.Seeds"/>: once the actor system has started, the client asks them for the
+    /// cluster's members and joins those (<see cref="ClusterContactPoints"/>), asking again, with a warning in the log,
+    /// until one answers.
+    /// </summary>
+    public IList<string> ContactPoints { get; init; } = [];
+
     /// <inheritdoc />
     private protected override string OwnRole => "client";
 
     /// <inheritdoc />
     private protected override void AppendOwn(StringBuilder hocon)
     {
+        if (ContactPoints.Count > 0 && Seeds.Count > 0)
+        {
+            throw new ArgumentException("Give either Seeds or ContactPoints, not both: contact points tell the client the members to join.", nameof(ContactPoints));
+        }
+
+        foreach (var contactPoint in ContactPoints)
+        {
+            ClusterContactPoints.Normalize(contactPoint);
+        }
+
         if (OpenTimeout is { } timeout)
         {
             if (timeout <= TimeSpan.Zero)

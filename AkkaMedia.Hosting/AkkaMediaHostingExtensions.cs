@@ -26,16 +26,24 @@ public static class AkkaMediaHostingExtensions
 {
     /// <summary>
     /// Makes this actor system an AkkaMedia cluster client: AkkaMedia's serializers and defaults, the cluster provider,
-    /// the client role, and what <paramref name="options"/> sets (over your other HOCON).
+    /// the client role, and what <paramref name="options"/> sets (over your other HOCON). With
+    /// <see cref="AkkaMediaClientOptions.ContactPoints"/>, joins the cluster they report once the system has started.
     /// </summary>
     /// <exception cref="ArgumentException">An option is not valid (a bad seed, a port out of range); the message says which.</exception>
     public static AkkaConfigurationBuilder WithAkkaMediaClient(this AkkaConfigurationBuilder builder, AkkaMediaClientOptions options)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(options);
-        return builder
+        builder
             .AddHocon(options.ToHocon(), HoconAddMode.Prepend)
             .AddHocon(AkkaMediaConfig.Default, HoconAddMode.Append);
+        if (options.ContactPoints.Count > 0)
+        {
+            var contactPoints = options.ContactPoints.ToList();
+            builder.AddStartup((system, _) => ContactPointJoin.Start(system, contactPoints));
+        }
+
+        return builder;
     }
 
     /// <summary>

@@ -36,14 +36,18 @@ public sealed class MediaClient : IAsyncDisposable
     /// <summary>The executors seen when the client connected, least loaded first.</summary>
     public IReadOnlyList<ExecutorInfo> Executors { get; }
 
-    /// <summary>The seeds as joined (full addresses).</summary>
+    /// <summary>The seeds as joined (full addresses): the configured ones, or the members the contact points reported.</summary>
     public IReadOnlyList<string> Seeds { get; }
 
     /// <summary>
-    /// Joins the cluster at <see cref="MediaClientOptions.Seeds"/> and waits until an executor is up and reachable.
+    /// Joins the cluster at <see cref="MediaClientOptions.Seeds"/> (or the one <see cref="MediaClientOptions.ContactPoints"/>
+    /// report) and waits until an executor is up and reachable.
     /// </summary>
     /// <exception cref="ArgumentException">The options are not valid (a bad seed, a seed naming another actor system, no seed); nothing was started.</exception>
-    /// <exception cref="TimeoutException">No executor within <see cref="MediaClientOptions.ExecutorTimeout"/>; the message names the seeds and the role. The actor system was terminated.</exception>
+    /// <exception cref="TimeoutException">
+    /// No executor within <see cref="MediaClientOptions.ExecutorTimeout"/> (the message names the seeds and the role), or no
+    /// contact point answered with members within it (the message names each and its last answer). The actor system was terminated.
+    /// </exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired; the actor system was terminated.</exception>
     public static async Task<MediaClient> ConnectAsync(MediaClientOptions options, CancellationToken cancellationToken = default)
     {
@@ -53,6 +57,12 @@ public sealed class MediaClient : IAsyncDisposable
         var system = MediaActorSystem.Create(options.SystemName, config);
         try
         {
+            if (options.ContactPoints.Count > 0)
+            {
+                var members = await ClusterContactPoints.JoinAsync(system, options.ContactPoints, options.ExecutorTimeout, cancellationToken).ConfigureAwait(false);
+                seeds = members.Select(m => m.ToString()).ToList();
+            }
+
             var executors = await ExecutorDirectory.Get(system)
                 .GetExecutorsAsync(options.ExecutorRole, options.ExecutorTimeout, cancellationToken)
                 .ConfigureAwait(false);

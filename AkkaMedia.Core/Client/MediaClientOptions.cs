@@ -5,8 +5,15 @@ namespace AkkaMedia.Client;
 /// <summary>How <see cref="MediaClient.ConnectAsync"/> joins a cluster. Only what is set here becomes configuration.</summary>
 public sealed class MediaClientOptions
 {
-    /// <summary>Seed nodes of the cluster, as <c>host:port</c> or <c>akka.tcp://media@host:port</c>; at least one.</summary>
+    /// <summary>Seed nodes of the cluster, as <c>host:port</c> or <c>akka.tcp://media@host:port</c>; these or <see cref="ContactPoints"/>.</summary>
     public IReadOnlyList<string> Seeds { get; init; } = [];
+
+    /// <summary>
+    /// For a cluster that formed through discovery (<c>akkamedia node --discovery</c>): management endpoints
+    /// (<c>host:port</c>) of its nodes, asked for the members to join (<see cref="ClusterContactPoints"/>); these or
+    /// <see cref="Seeds"/>.
+    /// </summary>
+    public IReadOnlyList<string> ContactPoints { get; init; } = [];
 
     /// <summary>The address this client binds and advertises; executors must be able to reach it. Default <c>127.0.0.1</c>.</summary>
     public string Hostname { get; init; } = "127.0.0.1";
@@ -30,12 +37,24 @@ public sealed class MediaClientOptions
     public Config? Config { get; init; }
 
     /// <summary>The configuration these options make: the seeds normalized, cluster provider, this member's address and roles.</summary>
-    /// <exception cref="ArgumentException">No seed, a bad seed, a bad port or an empty hostname; the message says which.</exception>
+    /// <exception cref="ArgumentException">
+    /// Neither seeds nor contact points, or both; a bad seed or contact point, a bad port or an empty hostname; the message says which.
+    /// </exception>
     public Config ToConfig()
     {
-        if (Seeds.Count == 0)
+        if (Seeds.Count == 0 && ContactPoints.Count == 0)
         {
-            throw new ArgumentException("No seed nodes: give the address of at least one cluster member, as host:port (127.0.0.1:4053).", nameof(Seeds));
+            throw new ArgumentException("No seed nodes: give the address of at least one cluster member, as host:port (127.0.0.1:4053), or ContactPoints of a cluster that formed through discovery.", nameof(Seeds));
+        }
+
+        if (Seeds.Count > 0 && ContactPoints.Count > 0)
+        {
+            throw new ArgumentException("Give either Seeds or ContactPoints, not both: contact points tell the client the members to join.", nameof(ContactPoints));
+        }
+
+        foreach (var contactPoint in ContactPoints)
+        {
+            ClusterContactPoints.Normalize(contactPoint);
         }
 
         ArgumentException.ThrowIfNullOrWhiteSpace(Hostname, nameof(Hostname));

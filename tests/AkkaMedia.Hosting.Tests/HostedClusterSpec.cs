@@ -1,11 +1,10 @@
-using System.Net;
-using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Hosting;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using AkkaMedia.Frames;
 using AkkaMedia.Remote;
+using AkkaMedia.Samples.Tests.Processes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -23,7 +22,7 @@ public sealed class HostedClusterSpec
     [Fact]
     public async Task A_hosted_client_must_run_a_remote_stage_on_a_hosted_executor()
     {
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         using var executorHost = Host.CreateDefaultBuilder()
             .ConfigureServices(services => services.AddAkka("media", akka => akka.WithAkkaMediaExecutor(
                 new AkkaMediaExecutorOptions { Hostname = "127.0.0.1", Port = port, Seeds = [$"127.0.0.1:{port}"], MaxSessions = 4 })))
@@ -64,12 +63,5 @@ public sealed class HostedClusterSpec
         {
             await executorHost.StopAsync();
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
