@@ -22,6 +22,7 @@ internal abstract class EdgeConnection(EdgeHost host, EdgeSocket socket, EdgeSes
     private volatile bool _stopRequested;
     private volatile bool _waitingForRoom;
     private volatile bool _receiving = true;
+    private readonly InputLag _lag = new(host.Settings.MaxInputLag);
     private long _lastMessage = Environment.TickCount64;
     private int _idleReported;
 
@@ -98,11 +99,25 @@ internal abstract class EdgeConnection(EdgeHost host, EdgeSocket socket, EdgeSes
         session.CompleteInput();
     }
 
-    /// <summary>Hands audio to the session, not counting the time spent waiting for room as the client's silence.</summary>
+    /// <summary>
+    /// Hands audio to the session, not counting the time spent waiting for room as the client's silence; or drops it when
+    /// the server has fallen more than <c>max-input-lag</c> behind the client (<see cref="InputLag"/>).
+    /// </summary>
     protected async ValueTask WriteAudioAsync(float[] samples, CancellationToken aborted)
     {
         _frames.Received();
+        var duration = TimeSpan.FromSeconds((double)samples.Length / session.Format.Channels / session.Format.SampleRate);
+        if (_lag.ShouldDrop(duration))
+        {
+            session.CountIn();
+            _frames.DroppedIncoming();
+            session.Outbox.ReportIncomingDropped(1);
+            Volatile.Write(ref _lastMessage, Environment.TickCount64);
+            return;
+        }
+
         _waitingForRoom = true;
+        var waitStarted = Environment.TickCount64;
         try
         {
             await session.WriteAsync(samples, aborted).ConfigureAwait(false);
@@ -110,7 +125,9 @@ internal abstract class EdgeConnection(EdgeHost host, EdgeSocket socket, EdgeSes
         finally
         {
             _waitingForRoom = false;
-            Volatile.Write(ref _lastMessage, Environment.TickCount64);
+            var now = Environment.TickCount64;
+            _lag.Waited(TimeSpan.FromMilliseconds(now - waitStarted));
+            Volatile.Write(ref _lastMessage, now);
         }
     }
 

@@ -28,7 +28,7 @@ internal sealed class EdgeMetrics : IDisposable
         Meter = new Meter(new MeterOptions(MeterName) { Version = typeof(EdgeMetrics).Assembly.GetName().Version?.ToString(), Scope = scope });
         foreach (var protocol in Protocols)
         {
-            _perProtocol[protocol] = new long[4];
+            _perProtocol[protocol] = new long[5];
             foreach (var reason in EndReasons)
             {
                 _ended[(protocol, reason)] = new long[1];
@@ -54,6 +54,8 @@ internal sealed class EdgeMetrics : IDisposable
             "Audio packets (20 ms) sent to clients, by protocol.");
         Meter.CreateObservableCounter("frames.dropped", () => Observe(3), "{frame}",
             "Audio packets (20 ms) dropped because a client read slower than real time (each also reported to the client), by protocol.");
+        Meter.CreateObservableCounter("frames.dropped.incoming", () => Observe(4), "{frame}",
+            "Audio messages from clients dropped because the server fell more than max-input-lag behind real time (each also reported to the client), by protocol.");
     }
 
     /// <summary>The meter, disposed with this object.</summary>
@@ -79,7 +81,7 @@ internal sealed class EdgeMetrics : IDisposable
     /// <inheritdoc />
     public void Dispose() => Meter.Dispose();
 
-    /// <summary>One protocol's running totals of audio frames received, sent and dropped.</summary>
+    /// <summary>One protocol's running totals of audio frames received, sent and dropped (on the way out and on the way in).</summary>
     public sealed class FrameCounters(long[] totals)
     {
         public void Received() => Interlocked.Increment(ref totals[1]);
@@ -87,9 +89,11 @@ internal sealed class EdgeMetrics : IDisposable
         public void Sent() => Interlocked.Increment(ref totals[2]);
 
         public void Dropped(int count) => Interlocked.Add(ref totals[3], count);
+
+        public void DroppedIncoming() => Interlocked.Increment(ref totals[4]);
     }
 
-    private long[] Totals(string protocol) => _perProtocol.GetOrAdd(protocol, static _ => new long[4]);
+    private long[] Totals(string protocol) => _perProtocol.GetOrAdd(protocol, static _ => new long[5]);
 
     private IEnumerable<Measurement<long>> Observe(int index) =>
         _perProtocol.Select(kv => new Measurement<long>(Interlocked.Read(ref kv.Value[index]), new KeyValuePair<string, object?>("protocol", kv.Key))).ToList();

@@ -28,6 +28,7 @@ internal sealed class EdgeOutbox : IDisposable
     private long _order;
     private int _droppedPackets;
     private int _droppedElements;
+    private int _droppedIncoming;
     private int _elements;
     private bool _ended;
     private TaskCompletionSource? _waiter;
@@ -65,6 +66,19 @@ internal sealed class EdgeOutbox : IDisposable
                 _ordered.Enqueue((_order++, new EdgeOutgoing.Control(message)));
             }
 
+            Wake();
+        }
+    }
+
+    /// <summary>
+    /// Counts <paramref name="messages"/> of the client's audio dropped on the way in (the server fell behind real time),
+    /// reported to the client with the next <see cref="EdgeOutgoing.Dropped"/> notice, ahead of the next item.
+    /// </summary>
+    public void ReportIncomingDropped(int messages)
+    {
+        lock (_gate)
+        {
+            _droppedIncoming += messages;
             Wake();
         }
     }
@@ -126,11 +140,12 @@ internal sealed class EdgeOutbox : IDisposable
                 return true;
             }
 
-            if (_droppedPackets > 0 || _droppedElements > 0)
+            if (_droppedPackets > 0 || _droppedElements > 0 || _droppedIncoming > 0)
             {
-                item = new EdgeOutgoing.Dropped(_droppedPackets, _droppedElements);
+                item = new EdgeOutgoing.Dropped(_droppedPackets, _droppedElements, _droppedIncoming);
                 _droppedPackets = 0;
                 _droppedElements = 0;
+                _droppedIncoming = 0;
                 return true;
             }
 

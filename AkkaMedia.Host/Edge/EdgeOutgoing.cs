@@ -14,8 +14,12 @@ internal abstract record EdgeOutgoing
     /// <summary>A message of the endpoint's own protocol (a pong, a Twilio mark), never dropped, in order with the audio.</summary>
     public sealed record Control(object Message) : EdgeOutgoing;
 
-    /// <summary><paramref name="Packets"/> audio packets and <paramref name="Elements"/> elements were dropped since the last notice because the client read too slowly.</summary>
-    public sealed record Dropped(int Packets, int Elements) : EdgeOutgoing;
+    /// <summary>
+    /// Since the last notice: <paramref name="Packets"/> audio packets and <paramref name="Elements"/> elements were dropped
+    /// because the client read too slowly, and <paramref name="Incoming"/> of the client's audio messages because the server
+    /// fell more than <c>max-input-lag</c> behind real time.
+    /// </summary>
+    public sealed record Dropped(int Packets, int Elements, int Incoming = 0) : EdgeOutgoing;
 
     /// <summary>The pipeline has finished: everything it produced was handed out before this. <paramref name="Failure"/> is null when it completed normally.</summary>
     public sealed record End(Exception? Failure) : EdgeOutgoing;

@@ -126,7 +126,7 @@ internal sealed class EdgeSession : IAsyncDisposable
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled while waiting for room.</exception>
     public async ValueTask<bool> WriteAsync(float[] samples, CancellationToken cancellationToken)
     {
-        Interlocked.Increment(ref _framesIn);
+        CountIn();
         if (samples.Length == 0)
         {
             return true;
@@ -147,6 +147,9 @@ internal sealed class EdgeSession : IAsyncDisposable
 
     /// <summary>Ends the input: the pipeline flushes and then completes (the outbox's <see cref="EdgeOutgoing.End"/>).</summary>
     public void CompleteInput() => _input.Writer.TryComplete();
+
+    /// <summary>Counts one audio message received from the client (<see cref="WriteAsync"/> counts those it is given).</summary>
+    public void CountIn() => Interlocked.Increment(ref _framesIn);
 
     /// <summary>Counts one audio packet sent to the client.</summary>
     public void CountSent() => Interlocked.Increment(ref _framesOut);

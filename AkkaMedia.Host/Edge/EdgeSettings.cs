@@ -15,7 +15,8 @@ internal sealed record EdgeSettings(
     TimeSpan IdleTimeout,
     TimeSpan OutgoingBuffer,
     int IncomingBuffer,
-    TimeSpan CloseTimeout)
+    TimeSpan CloseTimeout,
+    TimeSpan MaxInputLag)
 {
     /// <summary>The defaults of <c>reference.conf</c>.</summary>
     public static EdgeSettings Default { get; } = Create(ConfigurationFactory.Empty);
@@ -33,13 +34,15 @@ internal sealed record EdgeSettings(
             edge.GetTimeSpan("idle-timeout"),
             edge.GetTimeSpan("outgoing-buffer"),
             edge.GetInt("incoming-buffer"),
-            edge.GetTimeSpan("close-timeout"));
+            edge.GetTimeSpan("close-timeout"),
+            edge.GetTimeSpan("max-input-lag"));
         Require(settings.MaxSessions > 0, "max-sessions", settings.MaxSessions, "a positive number of sessions (--max-sessions)");
         Require(settings.MaxMessageBytes >= 1024, "max-message-bytes", settings.MaxMessageBytes, "at least 1024 bytes");
         Require(settings.IdleTimeout > TimeSpan.Zero, "idle-timeout", settings.IdleTimeout, "a positive duration, e.g. 10s");
         Require(settings.OutgoingBuffer >= TimeSpan.FromMilliseconds(20), "outgoing-buffer", settings.OutgoingBuffer, "at least one 20 ms packet, e.g. 1s");
         Require(settings.IncomingBuffer > 0, "incoming-buffer", settings.IncomingBuffer, "a positive number of messages");
         Require(settings.CloseTimeout > TimeSpan.Zero, "close-timeout", settings.CloseTimeout, "a positive duration, e.g. 2s");
+        Require(settings.MaxInputLag >= TimeSpan.Zero, "max-input-lag", settings.MaxInputLag, "a duration, e.g. 1s (0s = never drop incoming audio)");
         return settings;
     }
 

@@ -167,6 +167,11 @@ internal sealed class MediaEndpoint(EdgeHost host) : EdgeEndpoint<MediaEndpoint.
                         notice["events"] = dropped.Elements;
                     }
 
+                    if (dropped.Incoming > 0)
+                    {
+                        notice["incoming"] = dropped.Incoming;
+                    }
+
                     await Socket.SendTextAsync(notice.ToJsonString(EdgeJson.Options), aborted).ConfigureAwait(false);
                     break;
                 case EdgeOutgoing.Control { Message: string text }:

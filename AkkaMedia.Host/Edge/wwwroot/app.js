@@ -43,7 +43,7 @@ window.akkaMedia = {
     get framesReceived() { return status.framesReceived; },
     /** The last ping's round trip in milliseconds; null before the first pong. */
     get lastRttMs() { return status.lastRttMs; },
-    /** 20 ms packets the server reported dropped for this page ('dropped' events): gaps in the returned audio. */
+    /** 20 ms packets the server reported dropped for this page, either way ('dropped' events): gaps in the returned audio. */
     get droppedFrames() { return status.droppedFrames; },
     /** { message, code } when state is 'error', otherwise null. */
     get error() { return status.error; },
@@ -132,7 +132,7 @@ async function start() {
                 switch (event.type) {
                     case 'dropped':
                         // The server dropped packets this page did not read in time: the returned audio has a gap there.
-                        status.droppedFrames += event.frames;
+                        status.droppedFrames += event.frames + (event.incoming ?? 0);
                         break;
                     case 'interrupted':
                         // Barge-in: the user spoke over the reply; what the jitter buffer still holds of it must not play.

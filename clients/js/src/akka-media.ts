@@ -84,10 +84,17 @@ export interface TextEvent extends ServerEvent {
     readonly text: string;
 }
 
-/** The server dropped outgoing 20 ms packets because this client did not read them in time. */
+/**
+ * The server dropped audio: `frames` outgoing 20 ms packets because this client did not read them in time, and
+ * `incoming` of this client's audio messages because the server fell behind real time (`max-input-lag`).
+ */
 export interface DroppedEvent extends ServerEvent {
     readonly type: 'dropped';
     readonly frames: number;
+    /** This client's audio messages dropped on the way in; absent when none were. */
+    readonly incoming?: number;
+    /** Events other than audio dropped for a slow reader; absent when none were. */
+    readonly events?: number;
 }
 
 /** The server's counts of a session that ended with `stop`. */

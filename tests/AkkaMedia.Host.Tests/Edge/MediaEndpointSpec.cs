@@ -307,6 +307,44 @@ public sealed class MediaEndpointSpec
     }
 
     [Fact]
+    public async Task A_server_behind_a_live_client_by_more_than_max_input_lag_must_drop_incoming_audio_and_report_every_drop()
+    {
+        // A stage that takes 30 ms for every 20 ms packet: the server cannot keep up with a client speaking in real time.
+        var registry = BuiltInNodes.CreateRegistry().Register(NodeDescriptor.Create<AudioFrame, AudioFrame>(
+            "Slow", "Takes 30 ms a frame.", _ => new SlowNode(TimeSpan.FromMilliseconds(30))));
+        await using var server = await EdgeServer.StartAsync(stagesHocon: "{ type = Slow }", edgeHocon: "akka-media.edge.max-input-lag = 200ms", registry: registry);
+        var (client, _) = await EdgeClient.StartAsync(server.WebSocketUri(), 48000);
+        await using var __ = client;
+
+        // 3 s of audio at a live client's pace: one 20 ms packet every 20 ms.
+        const int packets = 150;
+        using (var pace = new PeriodicTimer(TimeSpan.FromMilliseconds(20)))
+        {
+            for (var i = 0; i < packets; i++)
+            {
+                await client.SendBinaryAsync(TestPcm.Tone(48000, 1, 960, i * 960L));
+                await pace.WaitForNextTickAsync();
+            }
+        }
+
+        await client.SendTextAsync("""{"type":"stop"}""");
+        var (before, close) = await client.ReceiveUntilCloseAsync();
+
+        var notices = before.Where(m => m.Type == WebSocketMessageType.Text && m.Json.GetProperty("type").GetString() == "dropped").Select(m => m.Json).ToList();
+        var incoming = notices.Sum(n => n.TryGetProperty("incoming", out var count) ? count.GetInt32() : 0);
+        var outgoing = notices.Sum(n => n.GetProperty("frames").GetInt32());
+        var received = before.Count(m => m.Type == WebSocketMessageType.Binary);
+        Assert.Equal(WebSocketCloseStatus.NormalClosure, close.Status);
+        Assert.True(incoming > 0, $"The server fell behind a live client and dropped nothing ({received} packets came back of {packets}).");
+        Assert.Equal(packets, received + outgoing + incoming);
+        Assert.Equal(packets, before.Last().Json.GetProperty("framesIn").GetInt64());
+
+        using var http = new HttpClient();
+        var metrics = await http.GetStringAsync(new Uri($"http://127.0.0.1:{server.Http.Port}/metrics"));
+        Assert.Contains($"akkamedia_edge_frames_dropped_incoming{{protocol=\"media\"}} {incoming}", metrics, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_stopping_server_must_close_its_sessions_with_1001()
     {
         var server = await EdgeServer.StartAsync();
@@ -331,6 +369,16 @@ public sealed class MediaEndpointSpec
         }
 
         Assert.Equal(0, server.Host.Sessions);
+    }
+
+    private sealed class SlowNode(TimeSpan perFrame) : Node<AudioFrame, AudioFrame>
+    {
+        public override void Process(AudioFrame input, INodeOutput<AudioFrame> output)
+        {
+            // Stands for a stage doing more work than real time allows.
+            Thread.Sleep(perFrame);
+            output.Emit(input);
+        }
     }
 
     private sealed class FaultyNode : Node<AudioFrame, AudioFrame>
