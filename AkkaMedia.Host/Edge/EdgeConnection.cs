@@ -117,7 +117,6 @@ internal abstract class EdgeConnection(EdgeHost host, EdgeSocket socket, EdgeSes
         }
 
         _waitingForRoom = true;
-        var waitStarted = Environment.TickCount64;
         try
         {
             await session.WriteAsync(samples, aborted).ConfigureAwait(false);
@@ -125,9 +124,7 @@ internal abstract class EdgeConnection(EdgeHost host, EdgeSocket socket, EdgeSes
         finally
         {
             _waitingForRoom = false;
-            var now = Environment.TickCount64;
-            _lag.Waited(TimeSpan.FromMilliseconds(now - waitStarted));
-            Volatile.Write(ref _lastMessage, now);
+            Volatile.Write(ref _lastMessage, Environment.TickCount64);
         }
     }
 
@@ -144,6 +141,7 @@ internal abstract class EdgeConnection(EdgeHost host, EdgeSocket socket, EdgeSes
         {
             while (true)
             {
+                _lag.ReadingNext();
                 if (await socket.ReceiveAsync(aborted).ConfigureAwait(false) is not { } message)
                 {
                     break;

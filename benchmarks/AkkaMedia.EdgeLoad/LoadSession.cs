@@ -85,7 +85,7 @@ internal sealed class LoadSession : IDisposable
     /// <summary>Packets received twice.</summary>
     public int Duplicates { get; private set; }
 
-    /// <summary>Packets the server reported dropped (<c>dropped</c> events).</summary>
+    /// <summary>Packets the server reported dropped (<c>dropped</c> events), on the way out or (<c>incoming</c>) on the way in.</summary>
     public long Dropped { get; private set; }
 
     /// <summary>Events other than started, dropped, pong and stopped.</summary>
@@ -357,7 +357,11 @@ internal sealed class LoadSession : IDisposable
                         type = reader.GetString();
                         break;
                     case "frames" when reader.TokenType == JsonTokenType.Number:
-                        frames = reader.GetInt64();
+                        frames += reader.GetInt64();
+                        break;
+                    case "incoming" when reader.TokenType == JsonTokenType.Number:
+                        // Dropped on the way in (max-input-lag): as much a reported drop as one on the way out.
+                        frames += reader.GetInt64();
                         break;
                     case "framesIn" when reader.TokenType == JsonTokenType.Number:
                         framesIn = reader.GetInt64();

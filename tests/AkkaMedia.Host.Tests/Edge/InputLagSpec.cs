@@ -84,18 +84,14 @@ public sealed class InputLagSpec
     }
 
     /// <summary>
-    /// One message <paramref name="after"/> the previous one; when it is let through, the pipeline takes it after
-    /// <paramref name="waited"/> (a dropped message costs no wait, and the next one follows at once).
+    /// One message <paramref name="after"/> the previous one; when it is let through, the server is busy with it for
+    /// <paramref name="waited"/> before it reads again (a dropped message costs nothing, and the next one follows at once).
     /// </summary>
     private static bool Receive(InputLag lag, FakeClock clock, TimeSpan after, TimeSpan waited, bool dropped = false)
     {
         clock.Advance(dropped ? TimeSpan.Zero : after);
         var drop = lag.ShouldDrop(Packet, clock.Now);
-        if (!drop)
-        {
-            lag.Waited(waited);
-        }
-
+        lag.ReadingNext(clock.Now + (drop ? 0 : FakeClock.Ticks(waited)));
         return drop;
     }
 
@@ -103,6 +99,8 @@ public sealed class InputLagSpec
     {
         public long Now { get; private set; } = 1;
 
-        public void Advance(TimeSpan by) => Now += (long)(by.TotalSeconds * Stopwatch.Frequency);
+        public static long Ticks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
+
+        public void Advance(TimeSpan by) => Now += Ticks(by);
     }
 }
