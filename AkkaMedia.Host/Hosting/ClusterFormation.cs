@@ -14,11 +14,24 @@ internal static class ClusterFormation
     /// joins its own address, a new cluster of one. With seeds: nothing to do, the configuration's seed nodes are
     /// joined as the system starts.
     /// </summary>
-    /// <exception cref="InvalidOperationException">The contact point could not listen (e.g. its port is taken).</exception>
+    /// <exception cref="InvalidOperationException">
+    /// The contact point could not listen (e.g. its port is taken), Kubernetes discovery outside a pod, or a discovery
+    /// that could not start; the message says what to change.
+    /// </exception>
     public static async Task StartAsync(ActorSystem system, ClusterNodeOptions options, bool selfJoin)
     {
         if (options.Discovery is { } discovery)
         {
+            if (discovery.Method == DiscoveryMethod.Kubernetes)
+            {
+                var hostVariable = system.Settings.Config.GetString("akka.discovery.kubernetes-api.api-service-host-env-name", "KUBERNETES_SERVICE_HOST");
+                if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable(hostVariable)))
+                {
+                    throw new InvalidOperationException(
+                        $"--discovery kubernetes reads the cluster's pods from the Kubernetes API, and {hostVariable} is not set: this process is not in a pod. Outside Kubernetes, use --discovery config or --seeds.");
+                }
+            }
+
             var self = new Uri($"http://{options.Hostname}:{discovery.ManagementPort.ToString(System.Globalization.CultureInfo.InvariantCulture)}/");
             if (discovery.NewClusterEnabled)
             {
@@ -37,7 +50,15 @@ internal static class ClusterFormation
             // answers them); bootstrap waits for it before it starts probing.
             var bootstrap = ClusterBootstrap.Get(system);
             _ = bootstrap.Routes(ManagementRouteProviderSettings.Create(self, readOnly: true));
-            await bootstrap.Start().ConfigureAwait(false);
+            try
+            {
+                await bootstrap.Start().ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is ArgumentException or Akka.Configuration.ConfigurationException or TypeLoadException)
+            {
+                throw new InvalidOperationException($"Cluster Bootstrap could not start its {discovery.Describe()}: {e.GetBaseException().Message}", e);
+            }
+
             return;
         }
 

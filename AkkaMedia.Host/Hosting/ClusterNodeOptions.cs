@@ -79,6 +79,12 @@ internal sealed record ClusterNodeOptions(string Hostname, int Port, IReadOnlyLi
             config = config.WithFallback(HostConfig.LoadFile(ConfigFile));
         }
 
+        if (Discovery?.Method == DiscoveryMethod.Kubernetes)
+        {
+            // Its defaults (API paths, label selector) load with its extension, which bootstrap never starts.
+            config = config.WithFallback(Akka.Discovery.KubernetesApi.KubernetesDiscovery.DefaultConfiguration());
+        }
+
         return config
             .WithFallback(HostConfig.Embedded(roleFile))
             .WithFallback(HostConfig.Embedded("base.conf"))

@@ -1,4 +1,5 @@
 using AkkaMedia.Host.Hosting;
+using AkkaMedia.Samples.Tests.Processes;
 
 namespace AkkaMedia.Host.Tests.Hosting;
 
@@ -123,6 +124,33 @@ public sealed class ClusterDiscoverySpec
 
         Assert.Equal(2, exitCode);
         Assert.Contains("--management-port", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Kubernetes_discovery_outside_a_pod_must_say_so_and_exit_1()
+    {
+        Assert.True(string.IsNullOrEmpty(Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_HOST")), "these specs run outside Kubernetes");
+
+        var (exitCode, _, stderr) = await HostInvocation.InvokeAsync(
+            "node", "--port", "0", "--admin-port", "0", "--discovery", "kubernetes", "--management-port", LoopbackPort.Free().ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("KUBERNETES_SERVICE_HOST is not set", stderr, StringComparison.Ordinal);
+        Assert.Contains("--discovery config or --seeds", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Kubernetes_discovery_must_carry_the_defaults_of_its_module()
+    {
+        var options = new ClusterNodeOptions("10.1.2.3", 4053, [], Executor, null)
+        {
+            Discovery = new ClusterDiscoveryOptions(DiscoveryMethod.Kubernetes, []),
+        };
+
+        var config = options.ToConfig("executor.conf");
+
+        Assert.Equal("app={0}", config.GetString("akka.discovery.kubernetes-api.pod-label-selector"));
+        Assert.Equal("KUBERNETES_SERVICE_HOST", config.GetString("akka.discovery.kubernetes-api.api-service-host-env-name"));
     }
 
     [Fact]
