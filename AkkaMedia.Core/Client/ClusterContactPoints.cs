@@ -80,7 +80,7 @@ public static class ClusterContactPoints
 
                         last[uri] = "no cluster yet";
                     }
-                    catch (Exception e) when (e is HttpRequestException or JsonException or KeyNotFoundException or InvalidOperationException
+                    catch (Exception e) when (e is HttpRequestException or JsonException or KeyNotFoundException or InvalidOperationException or FormatException
                                               || (e is TaskCanceledException && !deadline.IsCancellationRequested))
                     {
                         last[uri] = e is TaskCanceledException ? $"no answer within {RequestTimeout.TotalSeconds:0} s" : e.GetBaseException().Message;
