@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -26,7 +27,8 @@ public sealed class ContactPointsSpec
         using var contactPoint = new HttpListener();
         contactPoint.Prefixes.Add($"http://127.0.0.1:{contactPort}/");
         contactPoint.Start();
-        var answering = AnswerAsync(contactPoint, port);
+        var asked = new ConcurrentQueue<string?>();
+        var answering = AnswerAsync(contactPoint, port, asked);
 
         using var executorHost = Host.CreateDefaultBuilder()
             .ConfigureServices(services => services.AddAkka("media", akka => akka.WithAkkaMediaExecutor(
@@ -59,6 +61,9 @@ public sealed class ContactPointsSpec
             contactPoint.Stop();
             await Assert.ThrowsAnyAsync<Exception>(() => answering);
         }
+
+        Assert.NotEmpty(asked);
+        Assert.All(asked, path => Assert.Equal("/bootstrap/seed-nodes", path));
     }
 
     [Fact]
@@ -68,15 +73,18 @@ public sealed class ContactPointsSpec
         Assert.Contains("either Seeds or ContactPoints", Assert.Throws<ArgumentException>(() => new AkkaMediaClientOptions { Seeds = ["10.0.0.5:4053"], ContactPoints = ["10.0.0.5:8558"] }.ToHocon()).Message, StringComparison.Ordinal);
     }
 
-    /// <summary>Answers every request as a contact point of a cluster whose one Up member is the executor at <paramref name="port"/>.</summary>
-    private static async Task AnswerAsync(HttpListener listener, int port)
+    /// <summary>
+    /// Answers every request as a contact point of a cluster whose one Up member is the executor at <paramref name="port"/>,
+    /// recording the paths asked in <paramref name="asked"/>; ends (faulted) when the listener stops.
+    /// </summary>
+    private static async Task AnswerAsync(HttpListener listener, int port, ConcurrentQueue<string?> asked)
     {
         var body = Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture,
             $$"""{"SelfNode":{"Protocol":"akka.tcp","System":"media","Host":"127.0.0.1","Port":{{port}}},"Nodes":[{"Node":{"Protocol":"akka.tcp","System":"media","Host":"127.0.0.1","Port":{{port}}},"NodeUid":1,"Status":1,"Roles":["executor"]}]}"""));
         while (true)
         {
             var context = await listener.GetContextAsync();
-            Assert.Equal("/bootstrap/seed-nodes", context.Request.Url?.AbsolutePath);
+            asked.Enqueue(context.Request.Url?.AbsolutePath);
             context.Response.ContentType = "application/json";
             await context.Response.OutputStream.WriteAsync(body);
             context.Response.Close();
