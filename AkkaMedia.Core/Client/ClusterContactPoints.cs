@@ -32,7 +32,8 @@ public static class ClusterContactPoints
         var colon = text.LastIndexOf(':');
         if (colon <= 0 || text.Contains("://", StringComparison.Ordinal)
             || !int.TryParse(text.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535
-            || !Uri.TryCreate($"http://{text}/", UriKind.Absolute, out var uri))
+            || !Uri.TryCreate($"http://{text}/", UriKind.Absolute, out var uri)
+            || uri.Port != port || uri.AbsolutePath != "/" || uri.Query.Length > 0 || uri.Fragment.Length > 0)
         {
             throw new ArgumentException($"Contact point '{contactPoint}' is not valid: give a node's management endpoint as host:port, e.g. 10.0.0.5:8558.", nameof(contactPoint));
         }

@@ -30,7 +30,10 @@ public sealed class MediaClientOptions
     /// <summary>The role executors have. Default <c>executor</c>.</summary>
     public string ExecutorRole { get; init; } = "executor";
 
-    /// <summary>How long <see cref="MediaClient.ConnectAsync"/> waits for at least one executor to be up and reachable. Default 15 s.</summary>
+    /// <summary>
+    /// How long <see cref="MediaClient.ConnectAsync"/> waits for at least one executor to be up and reachable; with
+    /// <see cref="ContactPoints"/>, first as long for a contact point to report the members. Default 15 s.
+    /// </summary>
     public TimeSpan ExecutorTimeout { get; init; } = TimeSpan.FromSeconds(15);
 
     /// <summary>More HOCON, over this client's own settings and AkkaMedia's defaults (for example <c>akka.loglevel = WARNING</c>).</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using AkkaMedia.Client;
 
 namespace AkkaMedia.Host.Hosting;
 
@@ -111,16 +112,16 @@ internal sealed record ClusterDiscoveryOptions(DiscoveryMethod Method, IReadOnly
 
     private static string ParseEndpoint(string endpoint)
     {
-        var text = endpoint.Trim();
-        var colon = text.LastIndexOf(':');
-        if (colon <= 0 || colon == text.Length - 1
-            || !int.TryParse(text.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port)
-            || port is < 1 or > 65535
-            || text[..colon].Any(c => char.IsWhiteSpace(c) || c is '"' or '/' or ','))
+        try
+        {
+            // The same rule an application's contact points follow: host:port, nothing more.
+            ClusterContactPoints.Normalize(endpoint);
+        }
+        catch (ArgumentException)
         {
             throw new ArgumentException($"'{endpoint}' is not a management endpoint: give host:port, e.g. executor-1:{DefaultManagementPort}.");
         }
 
-        return text;
+        return endpoint.Trim();
     }
 }

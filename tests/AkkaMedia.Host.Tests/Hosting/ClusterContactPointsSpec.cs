@@ -63,6 +63,7 @@ public sealed class ClusterContactPointsSpec
     [Theory]
     [InlineData("executor-1", "is not valid: give a node's management endpoint as host:port")]
     [InlineData("http://executor-1:8558", "is not valid")]
+    [InlineData("executor-1/bootstrap:8558", "is not valid")]
     public async Task A_bad_contact_point_must_be_refused_before_anything_starts(string contactPoint, string message)
     {
         var error = await Assert.ThrowsAsync<ArgumentException>(() => MediaClient.ConnectAsync(new MediaClientOptions { ContactPoints = [contactPoint] }));

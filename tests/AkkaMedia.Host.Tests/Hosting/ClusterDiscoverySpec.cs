@@ -68,6 +68,7 @@ public sealed class ClusterDiscoverySpec
     [InlineData("config", new[] { "executor-1" }, null, "'executor-1' is not a management endpoint: give host:port")]
     [InlineData("config", new[] { "executor-1:http" }, null, "is not a management endpoint")]
     [InlineData("config", new[] { "executor-1:70000" }, null, "is not a management endpoint")]
+    [InlineData("config", new[] { "executor-1/status:8558" }, null, "is not a management endpoint")]
     [InlineData("config", new[] { "a:8558", "b:8558" }, 3, "--required-contacts must be between 1 and the 2 endpoint(s)")]
     [InlineData("kubernetes", new[] { "a:8558" }, null, "--discovery-endpoints is for --discovery config")]
     public void Discovery_must_refuse_settings_that_could_never_form_a_cluster_and_say_what_to_fix(string method, string[] endpoints, int? required, string message)
