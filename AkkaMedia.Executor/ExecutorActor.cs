@@ -6,9 +6,11 @@ using AkkaMedia.Deployment.Objects;
 using AkkaMedia.Diagnostics;
 using AkkaMedia.Executor.Deployment;
 using AkkaMedia.Executor.Diagnostics;
-using AkkaMedia.Executor.Link;
+using AkkaMedia.Executor.Sessions;
+using AkkaMedia.Executor.Sessions.Transports;
 using AkkaMedia.Nodes;
 using AkkaMedia.Protocol;
+using AkkaMedia.Remote;
 
 namespace AkkaMedia.Executor;
 
@@ -24,14 +26,14 @@ namespace AkkaMedia.Executor;
 /// an <c>akkamedia.session.start</c> span, child of the trace context the request carries, which the session's actor
 /// ends once the session is open (a refusal here ends it at once, with status Error).
 /// </summary>
-public sealed class ExecutorActor : ReceiveActor, IWithTimers
+internal sealed class ExecutorActor : ReceiveActor, IWithTimers
 {
     /// <summary>The name under <c>/user</c> that clients address.</summary>
     public const string Name = "akka-media-executor";
 
     private readonly ExecutorSettings _settings;
     private readonly NodeRegistry _registry;
-    private readonly LinkServer? _linkServer;
+    private readonly SessionTransports _transports;
     private readonly PackageStore _packages;
     private readonly SandboxPolicy _sandbox;
     private readonly IActorRef _packageStore;
@@ -45,13 +47,13 @@ public sealed class ExecutorActor : ReceiveActor, IWithTimers
     private int _drainFailed;
 
     /// <summary>Creates the actor; use <see cref="Props"/>.</summary>
-    public ExecutorActor(ExecutorSettings settings, NodeRegistry registry, PackageStore packages, SandboxPolicy sandbox)
+    public ExecutorActor(ExecutorSettings settings, NodeRegistry registry, PackageStore packages, SandboxPolicy sandbox, SessionTransports transports)
     {
         _settings = settings;
         _registry = registry;
         _packages = packages;
         _sandbox = sandbox;
-        _linkServer = settings.LinkEnabled ? LinkServer.Start((ExtendedActorSystem)Context.System, settings) : null;
+        _transports = transports;
         _packageStore = Context.ActorOf(PackageStoreActor.Props(packages, PackageStoreSettings.Create(Context.System.Settings.Config).UploadIdleTimeout), PackageStoreActor.Name);
         _code = UserCodeHost.Create(Context.System.Settings.Config, packages, sandbox);
         _metrics.Observe(packages);
@@ -92,7 +94,6 @@ public sealed class ExecutorActor : ReceiveActor, IWithTimers
         });
         Receive<GetExecutorStatus>(_ => Sender.Tell(Status()));
         Receive<IPackageStoreRequest>(request => _packageStore.Forward(request));
-        Receive<StopAccepting>(_ => _accepting = false);
         Receive<Drain>(StartDrain);
         Receive<DrainTimedOut>(FailRemaining);
         Receive<DrainAbandoned>(_ =>
@@ -116,22 +117,12 @@ public sealed class ExecutorActor : ReceiveActor, IWithTimers
     }
 
     /// <summary>
-    /// Props for the executor of a node, whose shipped code is cached in <paramref name="packages"/> (owned by the caller)
-    /// and checked against <paramref name="sandbox"/> before it loads.
+    /// Props for the executor of a node, whose shipped code is cached in <paramref name="packages"/> and whose sessions
+    /// travel by <paramref name="transports"/> (both owned by the caller), checked against <paramref name="sandbox"/> before
+    /// shipped code loads.
     /// </summary>
-    public static Props Props(ExecutorSettings settings, NodeRegistry registry, PackageStore packages, SandboxPolicy sandbox) =>
-        Akka.Actor.Props.Create(() => new ExecutorActor(settings, registry, packages, sandbox));
-
-    /// <summary>Tells the executor to refuse new sessions (node draining); running sessions continue.</summary>
-    public sealed class StopAccepting
-    {
-        /// <summary>The single instance.</summary>
-        public static readonly StopAccepting Instance = new();
-
-        private StopAccepting()
-        {
-        }
-    }
+    internal static Props Props(ExecutorSettings settings, NodeRegistry registry, PackageStore packages, SandboxPolicy sandbox, SessionTransports transports) =>
+        Akka.Actor.Props.Create(() => new ExecutorActor(settings, registry, packages, sandbox, transports));
 
     /// <summary>
     /// Drains the executor before its node stops: from now on it refuses new sessions (<see cref="RefusalReason.ShuttingDown"/>,
@@ -194,10 +185,12 @@ public sealed class ExecutorActor : ReceiveActor, IWithTimers
     /// <summary>How long sessions failed at the drain timeout get to stop before the drain is answered anyway.</summary>
     internal static readonly TimeSpan AbortGrace = TimeSpan.FromSeconds(5);
 
+    /// <summary>A session actor that throws is stopped, never restarted: see <see cref="SessionSupervision"/>.</summary>
+    protected override SupervisorStrategy SupervisorStrategy() => SessionSupervision.Strategy;
+
     /// <inheritdoc />
     protected override void PostStop()
     {
-        _linkServer?.Dispose();
         foreach (var session in _sessions.Values)
         {
             _metrics.SessionEnded(session.Metrics);
@@ -360,7 +353,7 @@ public sealed class ExecutorActor : ReceiveActor, IWithTimers
 
     private void OpenNode(OpenNodeSession request)
     {
-        var span = StartSpan(request.SessionId, SessionKind.ShippedNode, request.Input is null ? "link" : "streamrefs", request.Trace);
+        var span = StartSpan(request.SessionId, SessionKind.ShippedNode, SessionTransports.NameOf(request.Transport), request.Trace);
         span?.SetTag(MediaTracing.EntryAssemblyTag, request.EntryAssembly);
         if (_sessions.ContainsKey(request.SessionId))
         {
@@ -368,26 +361,19 @@ public sealed class ExecutorActor : ReceiveActor, IWithTimers
             return;
         }
 
-        if (!Admit(request.SessionId, span))
+        if (!Admit(request.SessionId, span) || FindTransport(request.SessionId, request.Transport, span) is not { } transport)
         {
             return;
         }
 
-        if (request.Input is null && _linkServer is null)
-        {
-            Refuse(request.SessionId, RefusalReason.TransportUnavailable,
-                $"Executor {Status().Address} has its media link turned off (akka-media.executor.link.enabled); use the StreamRefs transport.", span);
-            return;
-        }
-
-        var (code, settings, link) = (_code, _settings, _linkServer);
-        StartSession(request.SessionId, metrics => Akka.Actor.Props.Create(() => new ShippedNodeSessionActor(request, code, settings, link, metrics, span)),
-            request.Client, SessionKind.ShippedNode, request.EntryAssembly, $"node of {request.EntryAssembly}", request.Input is null ? "link" : "streamrefs");
+        var code = _code;
+        StartSession(request.SessionId, metrics => Akka.Actor.Props.Create(() => new ShippedNodeSessionActor(request, code, transport, metrics, span)),
+            request.Client, SessionKind.ShippedNode, request.EntryAssembly, $"node of {request.EntryAssembly}", transport.Name);
     }
 
     private void Open(OpenSession request)
     {
-        var span = StartSpan(request.SessionId, SessionKind.Node, request.Input is null ? "link" : "streamrefs", request.Trace);
+        var span = StartSpan(request.SessionId, SessionKind.Node, SessionTransports.NameOf(request.Transport), request.Trace);
         span?.SetTag(MediaTracing.NodeTypeTag, request.NodeType);
         if (!Admit(request.SessionId, span))
         {
@@ -419,16 +405,26 @@ public sealed class ExecutorActor : ReceiveActor, IWithTimers
             return;
         }
 
-        if (request.Input is null && _linkServer is null)
+        if (FindTransport(request.SessionId, request.Transport, span) is not { } transport)
         {
-            Refuse(request.SessionId, RefusalReason.TransportUnavailable,
-                $"Executor {Status().Address} has its media link turned off (akka-media.executor.link.enabled); use the StreamRefs transport.", span);
             return;
         }
 
-        var (executorSettings, link, flow) = (_settings, _linkServer, descriptor.CreateUntypedFlow(factory));
-        StartSession(request.SessionId, metrics => Akka.Actor.Props.Create(() => new SessionActor(request, flow, executorSettings, link, metrics, span)),
-            request.Client, SessionKind.Node, descriptor.TypeName, descriptor.TypeName, request.Input is null ? "link" : "streamrefs");
+        var flow = descriptor.CreateUntypedFlow(factory);
+        StartSession(request.SessionId, metrics => Akka.Actor.Props.Create(() => new SessionActor(request, flow, transport, metrics, span)),
+            request.Client, SessionKind.Node, descriptor.TypeName, descriptor.TypeName, transport.Name);
+    }
+
+    /// <summary>The transport the request names, or null after refusing it when this executor does not offer it.</summary>
+    private ISessionTransport? FindTransport(string sessionId, RemoteTransport kind, Activity? span)
+    {
+        var transport = _transports.Find(kind, Status().Address, out var refusal);
+        if (transport is null)
+        {
+            Refuse(sessionId, RefusalReason.TransportUnavailable, refusal!, span);
+        }
+
+        return transport;
     }
 
     private sealed record DrainTimedOut(TimeSpan Timeout)

@@ -1,5 +1,7 @@
 using Akka.Actor;
 using AkkaMedia.Executor.Deployment;
+using AkkaMedia.Executor.Link;
+using AkkaMedia.Executor.Sessions.Transports;
 using AkkaMedia.Nodes;
 
 namespace AkkaMedia.Executor;
@@ -25,6 +27,19 @@ public static class MediaExecutor
         var sandbox = SandboxPolicy.Create(system.Settings.Config);
         var packages = PackageStore.Create(PackageStoreSettings.Create(system.Settings.Config), system);
         system.RegisterOnTermination(packages.Dispose);
-        return system.ActorOf(ExecutorActor.Props(settings, registry, packages, sandbox), ExecutorActor.Name);
+        return system.ActorOf(ExecutorActor.Props(settings, registry, packages, sandbox, StartTransports(system, settings)), ExecutorActor.Name);
+    }
+
+    /// <summary>
+    /// The session transports of the executor: StreamRefs always, the media link when enabled. The link's server
+    /// listens from now until the actor system terminates, whatever happens to the executor's actor.
+    /// </summary>
+    /// <exception cref="System.Net.Sockets.SocketException">The link port is taken.</exception>
+    private static SessionTransports StartTransports(ActorSystem system, ExecutorSettings settings)
+    {
+        var link = settings.LinkEnabled ? LinkServer.Start((ExtendedActorSystem)system, settings) : null;
+        return new SessionTransports(
+            new StreamRefsSessionTransport(settings),
+            link is null ? null : new LinkSessionTransport(link, settings, system.Scheduler));
     }
 }

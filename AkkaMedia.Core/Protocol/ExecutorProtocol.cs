@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Streams;
 using AkkaMedia.Diagnostics;
+using AkkaMedia.Remote;
 
 namespace AkkaMedia.Protocol;
 
@@ -8,21 +9,26 @@ namespace AkkaMedia.Protocol;
 /// Asks an executor to run node type <paramref name="NodeType"/> with HOCON <paramref name="Settings"/>
 /// for one remote stage, and answer <see cref="SessionOpened"/> or <see cref="SessionRefused"/> to
 /// <paramref name="Client"/>, which it also watches: when the client is gone, the session stops.
-/// With a StreamRef transport the executor subscribes to <paramref name="Input"/>; when
-/// <paramref name="Input"/> is null the elements travel over the executor's media link instead.
+/// <paramref name="Transport"/> names how the elements travel: over StreamRefs the executor subscribes to
+/// <paramref name="Input"/>; over the media link <paramref name="Input"/> is null and the client opens a channel.
 /// </summary>
 /// <param name="SessionId">Identifies the session in replies, logs and admin commands; unique across clients.</param>
 /// <param name="NodeType">A node type of the executor's registry.</param>
 /// <param name="Settings">The node's settings as HOCON; empty for none.</param>
-/// <param name="Input">The client's elements (StreamRef transport), or null for the media link.</param>
+/// <param name="Transport">How the session's elements travel; an executor that does not offer it refuses with <see cref="RefusalReason.TransportUnavailable"/>.</param>
+/// <param name="Input">The client's elements with <see cref="RemoteTransport.StreamRefs"/>; null with <see cref="RemoteTransport.MediaLink"/>.</param>
 /// <param name="Client">Receives the answer; the session stops when it terminates.</param>
 /// <param name="TraceParent">
 /// The W3C <c>traceparent</c> of the client's span that opens the session (docs/telemetry.md), or null when the client
 /// is not in a trace: the executor's span for the session becomes its child.
 /// </param>
 /// <param name="TraceState">The W3C <c>tracestate</c> that goes with <paramref name="TraceParent"/>; null when none.</param>
-public sealed record OpenSession(string SessionId, string NodeType, string Settings, ISourceRef<object>? Input, IActorRef Client, string? TraceParent = null, string? TraceState = null)
+/// <exception cref="ArgumentException"><paramref name="Input"/> does not match <paramref name="Transport"/>.</exception>
+public sealed record OpenSession(string SessionId, string NodeType, string Settings, RemoteTransport Transport, ISourceRef<object>? Input, IActorRef Client, string? TraceParent = null, string? TraceState = null)
 {
+    /// <summary>The client's elements, checked against <see cref="Transport"/>.</summary>
+    public ISourceRef<object>? Input { get; init; } = TransportInput.Check(Transport, Input);
+
     /// <summary>The trace context as one value.</summary>
     internal TraceContext Trace => new(TraceParent, TraceState);
 }

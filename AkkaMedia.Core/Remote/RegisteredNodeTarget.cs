@@ -10,6 +10,6 @@ internal sealed class RegisteredNodeTarget(string nodeType, string settings) : R
 {
     public override string Name => nodeType;
 
-    public override Task<object> PrepareOpenAsync(ActorSystem system, string executorAddress, string sessionId, ISourceRef<object>? input, IActorRef client, TimeSpan openTimeout, TraceContext trace) =>
-        Task.FromResult<object>(new OpenSession(sessionId, nodeType, settings, input, client, trace.Parent, trace.State));
+    public override Task<object> PrepareOpenAsync(ActorSystem system, string executorAddress, string sessionId, RemoteTransport transport, ISourceRef<object>? input, IActorRef client, TimeSpan openTimeout, TraceContext trace) =>
+        Task.FromResult<object>(new OpenSession(sessionId, nodeType, settings, transport, input, client, trace.Parent, trace.State));
 }

@@ -5,6 +5,7 @@ using Akka.Streams.Dsl;
 using Akka.Streams.Stage;
 using AkkaMedia.Diagnostics;
 using AkkaMedia.Remote.Link;
+using AkkaMedia.Remote.Transport;
 
 namespace AkkaMedia.Remote;
 
@@ -13,10 +14,11 @@ namespace AkkaMedia.Remote;
 /// of the materializer's actor system and starts a <see cref="RemoteStageActor"/> to place the session.
 /// </summary>
 /// <remarks>
-/// <para>Over the media link the stage is itself the client end of the session's link channel: an
-/// element crosses one asynchronous boundary per direction (the link), none inside this process.</para>
-/// <para>Over StreamRefs it materializes the StreamRef graph inside the same stream, behind a sub-source
-/// and a sub-sink (what <c>Flow.Setup</c> would do, without its cost on the link path).</para>
+/// <para>The transport is chosen here, once, by building the stage's <see cref="IRemoteDataPath"/>; the stage actor
+/// only talks to that. Over the media link the stage is itself the client end of the session's link channel
+/// (<see cref="LinkDataPath"/>): an element crosses one asynchronous boundary per direction (the link), none inside this
+/// process. Over StreamRefs it materializes <see cref="StreamRefsDataPath"/>'s graph inside the same stream, behind a
+/// sub-source and a sub-sink (what <c>Flow.Setup</c> would do, without its cost on the link path).</para>
 /// <para>On both transports the stage counts the frames and bytes it sends and receives and times each frame's
 /// round trip (<see cref="RemoteMetrics"/>, one frame in 16), with no allocation per frame.</para>
 /// <para>Tracing: the trace the materializing code was in (<see cref="Activity.Current"/> when the stage's logic is
@@ -73,25 +75,25 @@ internal sealed class RemoteStage<TIn, TOut> : GraphStage<FlowShape<TIn, TOut>>
             }
 
             var trace = new RemoteStageActor.Tracing(span, _caller);
+            var target = stage._target;
+            _stageActor = system.ActorOf(
+                Props.Create(() => new RemoteStageActor(sessionId, target, settings, trace)),
+                "akka-media-stage-" + sessionId);
             if (settings.Transport == RemoteTransport.StreamRefs)
             {
-                RunOverStreamRefs(RemoteNode.OverStreamRefs<TIn, TOut>(system, sessionId, stage._target, settings, trace));
+                RunOverStreamRefs(new StreamRefsDataPath(target.Name, settings).Flow<TIn, TOut>(_stageActor));
                 return;
             }
 
             Window = settings.LinkWindow;
-            var target = stage._target;
-            _stageActor = system.ActorOf(
-                Props.Create(() => new RemoteStageActor(sessionId, target, settings, null, null, trace)),
-                "akka-media-stage-" + sessionId);
-            _stageActor.Tell(new RemoteStageActor.LinkStageReady(this));
+            _stageActor.Tell(new DataPathReady(new LinkDataPath(this, system, sessionId, target.Name, settings)));
         }
 
         /// <summary>A broken link fails the stream naming this stage as well as the executor (the link's message names only the executor).</summary>
         protected override Exception LinkLost(string message, string? peer, Exception? cause) =>
             new RemoteStageException($"Remote stage '{stage._target.Name}' failed: {message}", peer, cause);
 
-        /// <summary>Link transport: the stage actor closes the session (or stops placing it).</summary>
+        /// <summary>The stage actor closes the session (or stops placing it).</summary>
         protected override void OnStopped()
         {
             _stageActor?.Tell(new RemoteStageActor.StreamEnded(Failure));
@@ -101,7 +103,7 @@ internal sealed class RemoteStage<TIn, TOut> : GraphStage<FlowShape<TIn, TOut>>
             }
         }
 
-        protected override void OnPeerAnswered() => _stageActor?.Tell(RemoteStageActor.ChannelAnswered.Instance);
+        protected override void OnPeerAnswered() => _stageActor?.Tell(DataPathOpen.Instance);
 
         protected override void OnElementSent(TIn element)
         {

@@ -6,46 +6,43 @@ using Akka.Streams.Dsl;
 using AkkaMedia.Diagnostics;
 using AkkaMedia.Protocol;
 using AkkaMedia.Remote.Link;
+using AkkaMedia.Remote.Transport;
 
 namespace AkkaMedia.Remote;
 
 /// <summary>
 /// The client half of one materialized remote stage: places the session on an executor (trying the
-/// next when one is at capacity), connects the stage's data path (StreamRefs or the media link),
+/// next when one is at capacity), connects the stage's data path (<see cref="IRemoteDataPath"/>, whatever the transport),
 /// watches the session and fails the stage when its executor's node is gone, and closes the session
 /// when the stream ends. Owns the stage's <see cref="MediaTracing.RemoteStageOpen"/> span: sends its trace context
-/// with every request, records refusals as events, and ends it when the session is open (StreamRefs: on
-/// <see cref="SessionOpened"/>; media link: when the executor answers the channel) or failed.
+/// with every request, records refusals as events, and ends it when the data path is open or the stage failed.
 /// </summary>
+/// <remarks>
+/// Created under the user guardian, which restarts what throws: a restarted stage actor fails its stage and stops
+/// (<see cref="PostRestart"/>), so a session is never placed twice.
+/// </remarks>
 internal sealed class RemoteStageActor : ReceiveActor
 {
     private readonly string _sessionId;
     private readonly RemoteStageTarget _target;
     private readonly string _nodeType;
     private readonly RemoteStageSettings _settings;
-    private readonly SharedKillSwitch? _killSwitch;
-    private readonly TaskCompletionSource<Source<object, NotUsed>>? _output;
     private readonly Queue<string> _candidates = new();
     private readonly List<string> _refusals = [];
     private readonly TraceContext _trace;
-    private ISourceRef<object>? _input;
-    private ILinkStageControl? _link;
+    private IRemoteDataPath? _path;
     private string? _executor;
     private string? _reserved;
     private IActorRef? _session;
     private ICancelable? _attemptTimeout;
-    private ICancelable? _channelTimeout;
+    private ICancelable? _connectTimeout;
     private ICancelable? _sessionGone;
-    private bool _channelAnswered;
+    private bool _open;
     private Activity? _span;
     private int _attempts;
 
-    /// <summary>
-    /// For the StreamRef transport: the return stream is handed out through <paramref name="output"/> and
-    /// <paramref name="killSwitch"/> stops both directions. Both are null for the media link, whose stage
-    /// fails through its <see cref="ILinkStageControl"/>.
-    /// </summary>
-    public RemoteStageActor(string sessionId, RemoteStageTarget target, RemoteStageSettings settings, SharedKillSwitch? killSwitch, TaskCompletionSource<Source<object, NotUsed>>? output, Tracing trace)
+    /// <summary>Waits for the stage's <see cref="DataPathReady"/> (or <see cref="StreamEnded"/>) before it places the session.</summary>
+    public RemoteStageActor(string sessionId, RemoteStageTarget target, RemoteStageSettings settings, Tracing trace)
     {
         _span = trace.Span;
         _trace = TraceContext.Of(trace.Span, trace.Caller);
@@ -53,8 +50,6 @@ internal sealed class RemoteStageActor : ReceiveActor
         _target = target;
         _nodeType = target.Name;
         _settings = settings;
-        _killSwitch = killSwitch;
-        _output = output;
         Placing();
     }
 
@@ -64,28 +59,13 @@ internal sealed class RemoteStageActor : ReceiveActor
     /// </summary>
     public readonly record struct Tracing(Activity? Span, ActivityContext Caller);
 
-    /// <summary>StreamRef transport: the stage's input is offered as <paramref name="Input"/>; start placing.</summary>
-    public sealed record InputReady(ISourceRef<object> Input);
-
-    /// <summary>Media link transport: the stage is ready to be bound through <paramref name="Control"/>; start placing.</summary>
-    public sealed record LinkStageReady(ILinkStageControl Control);
-
+    /// <summary>The stage's stream stopped (<paramref name="Error"/> says why when it failed): close the session or stop placing it.</summary>
     public sealed record StreamEnded(Exception? Error);
 
-    /// <summary>Media link transport: the first credit arrived on the stage's channel, so the executor bound it.</summary>
-    public sealed class ChannelAnswered
+    /// <summary>The data path has not opened within its connect timeout.</summary>
+    private sealed class ConnectTimedOut
     {
-        public static readonly ChannelAnswered Instance = new();
-
-        private ChannelAnswered()
-        {
-        }
-    }
-
-    /// <summary>The executor has not answered the channel's Open in time.</summary>
-    private sealed class ChannelUnanswered
-    {
-        public static readonly ChannelUnanswered Instance = new();
+        public static readonly ConnectTimedOut Instance = new();
     }
 
     /// <summary>The session's actor stopped this long ago and the stage has still not ended.</summary>
@@ -99,24 +79,18 @@ internal sealed class RemoteStageActor : ReceiveActor
 
     private sealed record AttemptTimedOut(string Executor);
 
-    private sealed record LinkConnected(MediaLink Link);
-
     private sealed record OpenPrepared(string Executor, object Request);
 
     private sealed record OpenNotPrepared(string Executor, Exception Error);
 
     private void Placing()
     {
-        Receive<InputReady>(ready =>
+        Receive<DataPathReady>(ready =>
         {
-            _input = ready.Input;
+            _path = ready.Path;
             FindExecutors();
         });
-        Receive<LinkStageReady>(ready =>
-        {
-            _link = ready.Control;
-            FindExecutors();
-        });
+        Receive<DataPathFailed>(failed => Fail(failed.Error));
         Receive<Candidates>(found =>
         {
             if (found.Items.Count == 0)
@@ -151,32 +125,15 @@ internal sealed class RemoteStageActor : ReceiveActor
                 ExecutorDirectory.Get(Context.System).SessionPlaced(_executor!);
             }
 
-            if (_link is not null)
-            {
-                if (opened.LinkEndpoint is null)
-                {
-                    Fail(new RemoteStageException($"Executor {_executor} does not offer a media link; use the StreamRefs transport with it.", _executor));
-                    return;
-                }
-
-                LinkClient.Get(Context.System)
-                    .GetAsync(opened.LinkEndpoint, _executor!, _settings.HeartbeatInterval, _settings.IdleTimeout, _settings.OpenTimeout)
-                    .PipeTo(Self, success: link => new LinkConnected(link), failure: e => new Status.Failure(e));
-                Become(Running);
-                return;
-            }
-
-            var executor = _executor!;
-            var nodeType = _nodeType;
-            var idle = _settings.IdleTimeout;
-            _output!.TrySetResult(opened.Output!.Source
-                .IdleTimeout(idle)
-                .SelectError(e => e is TimeoutException
-                    ? new RemoteStageException($"Remote stage '{nodeType}' on executor {executor} sent nothing for {idle.TotalMilliseconds:0} ms; the executor is presumed dead.", executor, e)
-                    : e is RemoteStageException ? e : new RemoteStageException($"Remote stage '{nodeType}' on executor {executor} failed: {e.Message}", executor, e))
-                .Where(static e => e is not StreamHeartbeat));
-            EndSpan();
             Become(Running);
+            if (_path!.Connect(opened, _executor!, Self))
+            {
+                Opened();
+            }
+            else
+            {
+                _connectTimeout = Context.System.Scheduler.ScheduleTellOnceCancelable(_path.ConnectTimeout, Self, ConnectTimedOut.Instance, Self);
+            }
         });
         Receive<SessionRefused>(refused =>
         {
@@ -239,37 +196,22 @@ internal sealed class RemoteStageActor : ReceiveActor
 
     private void Running()
     {
-        Receive<LinkConnected>(connected =>
+        Receive<DataPathOpen>(_ => Opened());
+        Receive<ConnectTimedOut>(_ =>
         {
-            var channel = LinkClient.Get(Context.System).NextChannel();
-            if (_link!.Open(connected.Link, channel, _sessionId) && !_channelAnswered)
+            if (!_open)
             {
-                // Bounded: an executor that never answers the Open (no credit, no failure) must not leave the stage waiting forever.
-                _channelTimeout = Context.System.Scheduler.ScheduleTellOnceCancelable(ChannelAnswerTimeout, Self, ChannelUnanswered.Instance, Self);
+                Fail(_path!.NotConnected(_executor!));
             }
         });
-        Receive<ChannelAnswered>(_ =>
-        {
-            _channelAnswered = true;
-            _channelTimeout?.Cancel();
-            EndSpan();
-        });
-        Receive<ChannelUnanswered>(_ =>
-        {
-            if (!_channelAnswered)
-            {
-                Fail(new RemoteStageException(
-                    $"Executor {_executor} did not answer the media link channel of session {_sessionId} (remote stage '{_nodeType}') within {ChannelAnswerTimeout.TotalSeconds:0.#} s.",
-                    _executor));
-            }
-        });
+        Receive<DataPathFailed>(failed => Fail(failed.Error));
         Receive<SessionGone>(_ =>
         {
             // A stage that heard its peer's end is only draining to a slow downstream: it ends by itself.
-            if (!_link!.PeerEnded)
+            if (!_path!.PeerEnded)
             {
                 Fail(new RemoteStageException(
-                    $"Session {_sessionId} of remote stage '{_nodeType}' on executor {_executor} ended, but its media link channel carried no end within {_settings.OpenTimeout.TotalSeconds:0.#} s.",
+                    $"Session {_sessionId} of remote stage '{_nodeType}' on executor {_executor} ended, but its {(_path.Transport == RemoteTransport.MediaLink ? "media link channel" : "results stream")} carried no end within {_settings.OpenTimeout.TotalSeconds:0.#} s.",
                     _executor));
             }
         });
@@ -282,9 +224,9 @@ internal sealed class RemoteStageActor : ReceiveActor
                 Abort(new RemoteStageException(
                     $"Executor {_executor} running remote stage '{_nodeType}' is unreachable (its node left or died).", _executor));
             }
-            else if (_link is not null && terminated.ActorRef.Equals(_session))
+            else if (terminated.ActorRef.Equals(_session))
             {
-                // The session's own end (complete or failure) travels on the link and normally ends the stage
+                // The session's own end (complete or failure) travels on the data path and normally ends the stage
                 // first; if it has not come within the grace period, it never will.
                 _sessionGone = Context.System.Scheduler.ScheduleTellOnceCancelable(_settings.OpenTimeout, Self, SessionGone.Instance, Self);
             }
@@ -295,8 +237,6 @@ internal sealed class RemoteStageActor : ReceiveActor
             Context.Stop(Self);
         });
     }
-
-    private TimeSpan ChannelAnswerTimeout => _settings.OpenTimeout * 2;
 
     private void FindExecutors()
     {
@@ -327,9 +267,17 @@ internal sealed class RemoteStageActor : ReceiveActor
         // Inside the span, so that what preparing does (uploading shipped code) is traced as its child.
         using (MediaTracing.Enter(_span))
         {
-            _target.PrepareOpenAsync(Context.System, next, _sessionId, _input, Self, _settings.OpenTimeout, _trace)
+            _target.PrepareOpenAsync(Context.System, next, _sessionId, _path!.Transport, _path.Input, Self, _settings.OpenTimeout, _trace)
                 .PipeTo(Self, success: request => new OpenPrepared(next, request), failure: e => new OpenNotPrepared(next, e is AggregateException { InnerExceptions.Count: 1 } a ? a.InnerExceptions[0] : e));
         }
+    }
+
+    /// <summary>The data path is open: elements flow.</summary>
+    private void Opened()
+    {
+        _open = true;
+        _connectTimeout?.Cancel();
+        EndSpan();
     }
 
     private void EndSpan()
@@ -342,9 +290,7 @@ internal sealed class RemoteStageActor : ReceiveActor
     {
         _span.Fail(error);
         EndSpan();
-        _output?.TrySetResult(Source.Failed<object>(error));
-        _link?.Fail(error);
-        _killSwitch?.Abort(error);
+        _path?.Fail(error);
     }
 
     private void Fail(RemoteStageException error)
@@ -357,9 +303,20 @@ internal sealed class RemoteStageActor : ReceiveActor
     protected override void PostStop()
     {
         _attemptTimeout?.Cancel();
-        _channelTimeout?.Cancel();
+        _connectTimeout?.Cancel();
         _sessionGone?.Cancel();
         EndSpan();
-        _output?.TrySetResult(Source.Failed<object>(new RemoteStageException($"Remote stage '{_nodeType}' stopped before its session opened.", _executor)));
+        _path?.Stopped(_executor);
     }
+
+    /// <summary>A restart would place the session a second time: the failure that caused it fails the stage instead.</summary>
+    protected override void PreRestart(Exception reason, object message)
+    {
+        Abort(reason as RemoteStageException ?? new RemoteStageException($"Remote stage '{_nodeType}' failed on its client: {reason.Message}", _executor, reason));
+        _session?.Tell(new CloseSession(_sessionId));
+        base.PreRestart(reason, message);
+    }
+
+    /// <summary>The restarted instance stops at once (<see cref="PreRestart"/> has failed the stage).</summary>
+    protected override void PostRestart(Exception reason) => Context.Stop(Self);
 }

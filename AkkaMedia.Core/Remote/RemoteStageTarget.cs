@@ -15,5 +15,5 @@ internal abstract class RemoteStageTarget
     /// returns the request that opens the session there, answered to <paramref name="client"/> and carrying
     /// <paramref name="trace"/> to the executor.
     /// </summary>
-    public abstract Task<object> PrepareOpenAsync(ActorSystem system, string executorAddress, string sessionId, ISourceRef<object>? input, IActorRef client, TimeSpan openTimeout, TraceContext trace);
+    public abstract Task<object> PrepareOpenAsync(ActorSystem system, string executorAddress, string sessionId, RemoteTransport transport, ISourceRef<object>? input, IActorRef client, TimeSpan openTimeout, TraceContext trace);
 }

@@ -15,7 +15,7 @@ internal sealed class ShippedNodeTarget(string name, CodePackage package, byte[]
 {
     public override string Name => name;
 
-    public override async Task<object> PrepareOpenAsync(ActorSystem system, string executorAddress, string sessionId, ISourceRef<object>? input, IActorRef client, TimeSpan openTimeout, TraceContext trace)
+    public override async Task<object> PrepareOpenAsync(ActorSystem system, string executorAddress, string sessionId, RemoteTransport transport, ISourceRef<object>? input, IActorRef client, TimeSpan openTimeout, TraceContext trace)
     {
         var executor = await system.ActorSelection(executorAddress + ExecutorDirectoryActor.ExecutorPath).ResolveOne(openTimeout).ConfigureAwait(false);
         try
@@ -28,6 +28,6 @@ internal sealed class ShippedNodeTarget(string name, CodePackage package, byte[]
             throw new RemoteStageException($"Executor {executorAddress} rejected the code of node '{name}': {e.Message}", executorAddress, e);
         }
 
-        return new OpenNodeSession(sessionId, package.EntryAssembly, package.Entries, node, input, client, trace);
+        return new OpenNodeSession(sessionId, package.EntryAssembly, package.Entries, node, transport, input, client, trace);
     }
 }

@@ -6,6 +6,10 @@ using Akka.Streams;
 using AkkaMedia.Deployment;
 using AkkaMedia.Deployment.Objects;
 
+using AkkaMedia.Protocol;
+
+using AkkaMedia.Remote;
+
 namespace AkkaMedia.Serialization;
 
 /// <summary>
@@ -80,7 +84,7 @@ public sealed class ObjectSessionSerializer : SerializerWithStringManifest
                     writer.Write(m.SessionId);
                     WriteCode(writer, m.EntryAssembly, m.Entries);
                     WriteBytes(writer, m.Node);
-                    writer.Write(m.Input is not null);
+                    writer.Write(TransportInput.ToWire(m.Transport));
                     if (m.Input is not null)
                     {
                         WriteNested(writer, m.Input);
@@ -159,8 +163,9 @@ public sealed class ObjectSessionSerializer : SerializerWithStringManifest
         var id = reader.ReadString();
         var (entry, entries) = ReadCode(reader);
         var node = ReadBytes(reader);
-        var input = reader.ReadBoolean() ? ReadNested<ISourceRef<object>>(reader) : null;
-        return new OpenNodeSession(id, entry, entries, node, input, ReadActorRef(reader), NestedFields.ReadTrace(reader));
+        var transport = TransportInput.FromWire(reader.ReadByte());
+        var input = transport == RemoteTransport.StreamRefs ? ReadNested<ISourceRef<object>>(reader) : null;
+        return new OpenNodeSession(id, entry, entries, node, transport, input, ReadActorRef(reader), NestedFields.ReadTrace(reader));
     }
 
     private static void WriteCode(BinaryWriter writer, string entryAssembly, IReadOnlyList<PackageEntry> entries)

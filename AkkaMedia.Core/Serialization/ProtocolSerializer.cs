@@ -5,6 +5,8 @@ using Akka.Serialization;
 using Akka.Streams;
 using AkkaMedia.Protocol;
 
+using AkkaMedia.Remote;
+
 namespace AkkaMedia.Serialization;
 
 /// <summary>
@@ -70,7 +72,12 @@ public sealed class ProtocolSerializer : SerializerWithStringManifest
                     writer.Write(m.SessionId);
                     writer.Write(m.NodeType);
                     writer.Write(m.Settings);
-                    WriteOptionalNested(writer, m.Input);
+                    writer.Write(TransportInput.ToWire(m.Transport));
+                    if (m.Input is not null)
+                    {
+                        WriteNested(writer, m.Input);
+                    }
+
                     WriteActorRef(writer, m.Client);
                     NestedFields.WriteTrace(writer, m.Trace);
                     break;
@@ -135,7 +142,10 @@ public sealed class ProtocolSerializer : SerializerWithStringManifest
 
     private OpenSession ReadOpenSession(BinaryReader reader)
     {
-        var open = new OpenSession(reader.ReadString(), reader.ReadString(), reader.ReadString(), ReadOptionalNested<ISourceRef<object>>(reader), ReadActorRef(reader));
+        var (sessionId, nodeType, settings) = (reader.ReadString(), reader.ReadString(), reader.ReadString());
+        var transport = TransportInput.FromWire(reader.ReadByte());
+        var input = transport == RemoteTransport.StreamRefs ? ReadNested<ISourceRef<object>>(reader) : null;
+        var open = new OpenSession(sessionId, nodeType, settings, transport, input, ReadActorRef(reader));
         var trace = NestedFields.ReadTrace(reader);
         return trace.Parent is null ? open : open with { TraceParent = trace.Parent, TraceState = trace.State };
     }

@@ -5,7 +5,8 @@ using AkkaMedia.Deployment;
 using AkkaMedia.Deployment.Objects;
 using AkkaMedia.Diagnostics;
 using AkkaMedia.Executor.Diagnostics;
-using AkkaMedia.Executor.Link;
+using AkkaMedia.Executor.Sessions;
+using AkkaMedia.Executor.Sessions.Transports;
 using AkkaMedia.Protocol;
 
 namespace AkkaMedia.Executor.Deployment;
@@ -31,7 +32,7 @@ internal sealed class ShippedNodeSessionActor : ReceiveActor, IWithTimers
     private Activity? _span;
     private Activity? _load;
 
-    public ShippedNodeSessionActor(OpenNodeSession request, UserCodeHost host, ExecutorSettings settings, LinkServer? linkServer, SessionMetrics metrics, Activity? span)
+    public ShippedNodeSessionActor(OpenNodeSession request, UserCodeHost host, ISessionTransport transport, SessionMetrics metrics, Activity? span)
     {
         _request = request;
         _span = span;
@@ -53,14 +54,14 @@ internal sealed class ShippedNodeSessionActor : ReceiveActor, IWithTimers
             {
                 var (flow, name) = ShippedNodeFlow.Create(_loaded.Holder);
                 _log.Info("Shipped node {NodeName} of {EntryAssembly} loaded", name, _request.EntryAssembly);
-                var open = new OpenSession(_request.SessionId, name, string.Empty, _request.Input, _request.Client, _request.Trace.Parent, _request.Trace.State);
+                var open = new OpenSession(_request.SessionId, name, string.Empty, _request.Transport, _request.Input, _request.Client, _request.Trace.Parent, _request.Trace.State);
                 _metrics.CodeLoaded();
                 _load?.Stop();
                 _load = null;
                 var span = _span;
                 _span = null;
                 span?.SetTag(MediaTracing.NodeTypeTag, name);
-                _stream = Context.ActorOf(Props.Create(() => new SessionActor(open, flow, settings, linkServer, metrics, span)), "stream");
+                _stream = Context.ActorOf(Props.Create(() => new SessionActor(open, flow, transport, metrics, span)), "stream");
                 Context.Watch(_stream);
             }
             catch (CodeRejectedException e)
@@ -121,6 +122,9 @@ internal sealed class ShippedNodeSessionActor : ReceiveActor, IWithTimers
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <summary>The session's stream actor is stopped when it throws, never restarted (<see cref="SessionSupervision"/>).</summary>
+    protected override SupervisorStrategy SupervisorStrategy() => SessionSupervision.Strategy;
 
     protected override void PreStart()
     {

@@ -2,6 +2,7 @@ using System.Runtime.Serialization;
 using Akka.Actor;
 using Akka.Streams;
 using Akka.Streams.Dsl;
+using AkkaMedia.Remote;
 using AkkaMedia.Frames;
 using AkkaMedia.Protocol;
 using AkkaMedia.Serialization;
@@ -60,7 +61,7 @@ public sealed class ProtocolSerializerSpec : Akka.TestKit.Xunit2.TestKit
     public async Task An_open_session_request_must_carry_its_trace_context_and_keep_its_old_layout_without_one()
     {
         var input = await Source.Empty<object>().RunWith(StreamRefs.SourceRef<object>(), Sys.Materializer());
-        var untraced = new OpenSession("s-1", "Echo", "delay = 250ms", input, TestActor);
+        var untraced = new OpenSession("s-1", "Echo", "delay = 250ms", RemoteTransport.StreamRefs, input, TestActor);
         var traced = untraced with { TraceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", TraceState = "vendor=1,other=x" };
         var serializer = (ProtocolSerializer)Sys.Serialization.FindSerializerFor(traced);
         var manifest = serializer.Manifest(traced);
@@ -85,6 +86,31 @@ public sealed class ProtocolSerializerSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public async Task An_open_session_request_must_name_its_transport_in_the_byte_older_requests_used_for_has_input()
+    {
+        var input = await Source.Empty<object>().RunWith(StreamRefs.SourceRef<object>(), Sys.Materializer());
+        var overRefs = new OpenSession("s-1", "Echo", string.Empty, RemoteTransport.StreamRefs, input, TestActor);
+        var overLink = new OpenSession("s-1", "Echo", string.Empty, RemoteTransport.MediaLink, null, TestActor);
+        var serializer = (ProtocolSerializer)Sys.Serialization.FindSerializerFor(overLink);
+        var manifest = serializer.Manifest(overLink);
+
+        Assert.Equal(RemoteTransport.StreamRefs, ((OpenSession)serializer.FromBinary(serializer.ToBinary(overRefs), manifest)).Transport);
+        var linkBytes = serializer.ToBinary(overLink);
+        var back = (OpenSession)serializer.FromBinary(linkBytes, manifest);
+        Assert.Equal((RemoteTransport.MediaLink, (object?)null), (back.Transport, (object?)back.Input));
+
+        // Three length-prefixed strings ("s-1", "Echo", ""), then the transport: 0 is the media link, as "no input" was.
+        var transportAt = 1 + 3 + 1 + 4 + 1;
+        Assert.Equal(0, linkBytes[transportAt]);
+        linkBytes[transportAt] = 7;
+        var unknown = Assert.Throws<SerializationException>(() => serializer.FromBinary(linkBytes, manifest));
+        Assert.Contains("Unknown transport 7", unknown.Message);
+
+        Assert.Throws<ArgumentException>(() => new OpenSession("s-1", "Echo", string.Empty, RemoteTransport.StreamRefs, null, TestActor));
+        Assert.Throws<ArgumentException>(() => new OpenSession("s-1", "Echo", string.Empty, RemoteTransport.MediaLink, input, TestActor));
+    }
+
+    [Fact]
     public void Protocol_serializer_must_reject_truncated_payloads_and_unknown_manifests()
     {
         var serializer = (ProtocolSerializer)Sys.Serialization.FindSerializerForType(typeof(SessionRefused));
@@ -104,7 +130,7 @@ public sealed class ProtocolSerializerSpec : Akka.TestKit.Xunit2.TestKit
         {
             case nameof(OpenSession):
                 var input = await Source.Empty<object>().RunWith(StreamRefs.SourceRef<object>(), Sys.Materializer());
-                return new OpenSession("s-1", "Echo", "delay = 250ms", input, TestActor);
+                return new OpenSession("s-1", "Echo", "delay = 250ms", RemoteTransport.StreamRefs, input, TestActor);
             case nameof(SessionOpened):
                 return new SessionOpened("s-1", null, TestActor, "127.0.0.1:4100");
             case nameof(SessionRefused):

@@ -1,6 +1,7 @@
 using Akka.Event;
 using Akka.Streams;
 using Akka.Streams.Dsl;
+using AkkaMedia.Executor.Sessions;
 using AkkaMedia.Frames;
 using AkkaMedia.Remote;
 using Xunit.Abstractions;

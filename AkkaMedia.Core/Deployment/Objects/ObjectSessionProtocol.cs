@@ -2,6 +2,8 @@ using Akka.Actor;
 using Akka.Streams;
 using AkkaMedia.Diagnostics;
 
+using AkkaMedia.Remote;
+
 namespace AkkaMedia.Deployment.Objects;
 
 /// <summary>
@@ -48,7 +50,11 @@ internal sealed record ObjectSessionOpened(string SessionId, IActorRef Session, 
 /// client's span that opens the stage, parent of the executor's spans for the session.
 /// </summary>
 internal sealed record OpenNodeSession(
-    string SessionId, string EntryAssembly, IReadOnlyList<PackageEntry> Entries, byte[] Node, ISourceRef<object>? Input, IActorRef Client, TraceContext Trace = default) : IObjectSessionMessage;
+    string SessionId, string EntryAssembly, IReadOnlyList<PackageEntry> Entries, byte[] Node, RemoteTransport Transport, ISourceRef<object>? Input, IActorRef Client, TraceContext Trace = default) : IObjectSessionMessage
+{
+    /// <summary>The client's elements, checked against <see cref="Transport"/> as in <see cref="Protocol.OpenSession"/>.</summary>
+    public ISourceRef<object>? Input { get; init; } = Protocol.TransportInput.Check(Transport, Input);
+}
 
 /// <summary>Calls the interface method named <paramref name="Method"/> (see <see cref="MethodKey"/>) with serialized <paramref name="Arguments"/> (an <c>object?[]</c>).</summary>
 internal sealed record InvokeObject(long CallId, string Method, byte[] Arguments) : IObjectSessionMessage;

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Serialization;
 using Akka.Streams;
 using Akka.Streams.Dsl;
+using AkkaMedia.Remote;
 using AkkaMedia.Deployment;
 using AkkaMedia.Deployment.Objects;
 using AkkaMedia.Diagnostics;
@@ -24,11 +25,11 @@ public sealed class ObjectSessionSerializerSpec() : Akka.TestKit.Xunit2.TestKit(
         {
             new OpenObjectSession("s-1", "UserCalc", [Entry, new PackageEntry("Dep", "0.0.0.0", new string('b', 64), 1)], payload, TimeSpan.FromSeconds(3), probe.Ref),
             new ObjectSessionOpened("s-1", probe.Ref, TimeSpan.FromSeconds(30)),
-            new OpenNodeSession("s-2", "UserNodes", [Entry], payload, input, probe.Ref),
-            new OpenNodeSession("s-3", "UserNodes", [], [], null, probe.Ref),
+            new OpenNodeSession("s-2", "UserNodes", [Entry], payload, RemoteTransport.StreamRefs, input, probe.Ref),
+            new OpenNodeSession("s-3", "UserNodes", [], [], RemoteTransport.MediaLink, null, probe.Ref),
             new OpenObjectSession("s-4", "UserCalc", [Entry], payload, TimeSpan.Zero, probe.Ref, Trace),
-            new OpenNodeSession("s-5", "UserNodes", [Entry], payload, input, probe.Ref, Trace),
-            new OpenNodeSession("s-6", "UserNodes", [], [], null, probe.Ref, Trace with { State = null }),
+            new OpenNodeSession("s-5", "UserNodes", [Entry], payload, RemoteTransport.StreamRefs, input, probe.Ref, Trace),
+            new OpenNodeSession("s-6", "UserNodes", [], [], RemoteTransport.MediaLink, null, probe.Ref, Trace with { State = null }),
             new InvokeObject(7, "UserCalc.ICalculator::Add(System.Int32)", payload),
             new GetObjectState(8),
             new CallSucceeded(9, payload),
@@ -91,7 +92,7 @@ public sealed class ObjectSessionSerializerSpec() : Akka.TestKit.Xunit2.TestKit(
                 Assert.Equal((e.SessionId, e.EntryAssembly, e.Client), (a.SessionId, a.EntryAssembly, a.Client));
                 Assert.Equal(e.Entries, a.Entries);
                 Assert.Equal(e.Node, a.Node);
-                Assert.Equal(e.Input is null, a.Input is null);
+                Assert.Equal((e.Transport, e.Input is null), (a.Transport, a.Input is null));
                 Assert.Equal(e.Trace, a.Trace);
                 break;
             case (InvokeObject e, InvokeObject a):

@@ -47,7 +47,7 @@ public sealed class ExecutorDrainSpec : Akka.TestKit.Xunit2.TestKit
         await AwaitAssertAsync(async () => Assert.False((await StatusAsync()).Accepting), Timeout);
 
         var client = CreateTestProbe();
-        _executor.Executor.Tell(new OpenSession("late-session", "Scale", "factor = 2", null, client.Ref), client.Ref);
+        _executor.Executor.Tell(new OpenSession("late-session", "Scale", "factor = 2", RemoteTransport.MediaLink, null, client.Ref), client.Ref);
         var refused = await client.ExpectMsgAsync<SessionRefused>(Timeout);
         Assert.Equal(RefusalReason.ShuttingDown, refused.Reason);
         Assert.Contains($"Executor {_executor.Address} is draining", refused.Message);

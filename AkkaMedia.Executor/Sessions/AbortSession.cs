@@ -1,4 +1,4 @@
-namespace AkkaMedia.Executor;
+namespace AkkaMedia.Executor.Sessions;
 
 /// <summary>
 /// Tells a session's actor to fail its stream now with <paramref name="Message"/> (the client's stage fails with it);
