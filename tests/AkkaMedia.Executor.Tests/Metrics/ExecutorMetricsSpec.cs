@@ -122,6 +122,31 @@ public sealed class ExecutorMetricsSpec : Akka.TestKit.Xunit2.TestKit, IClassFix
         Assert.Equal(lostBefore, _metrics.Value(Executor, "errors", ("kind", "session_lost")));
     }
 
+    [Theory]
+    [InlineData(RemoteTransport.StreamRefs)]
+    [InlineData(RemoteTransport.MediaLink)]
+    public async Task Executor_must_count_a_failure_that_comes_from_the_client_as_a_lost_session_not_a_node_failure(RemoteTransport transport)
+    {
+        var before = _metrics.Value(Executor, "errors", ("kind", "node_failure"));
+        var lostBefore = _metrics.Value(Executor, "errors", ("kind", "session_lost"));
+        var sentBefore = _metrics.Value(Executor, "frames.sent", ("node_type", "Scale"));
+
+        var (queue, done) = Source.Queue<AudioFrame>(8, OverflowStrategy.Backpressure)
+            .Via(RemoteNode.Flow<AudioFrame, AudioFrame>("Scale", "factor = 1", new RemoteStageOptions { Transport = transport }))
+            .ToMaterialized(Sink.Ignore<AudioFrame>(), Keep.Both)
+            .Run(_materializer);
+        await queue.OfferAsync(TestRegistry.Frame(0));
+        await AwaitAssertAsync(() => Assert.True(_metrics.Value(Executor, "frames.sent", ("node_type", "Scale")) > sentBefore), TimeSpan.FromSeconds(10));
+
+        // The client's own source fails while the session runs: the failure enters the session from the client's side.
+        queue.Fail(new InvalidOperationException("the microphone went away"));
+        await Assert.ThrowsAnyAsync<Exception>(() => done.WaitAsync(TimeSpan.FromSeconds(10)));
+
+        await AwaitAssertAsync(() => Assert.Equal(1, _metrics.Value(Executor, "errors", ("kind", "session_lost")) - lostBefore), TimeSpan.FromSeconds(10));
+        await AwaitAssertAsync(async () => Assert.Equal(0, await _executor.ActiveSessionsAsync()), TimeSpan.FromSeconds(10));
+        Assert.Equal(before, _metrics.Value(Executor, "errors", ("kind", "node_failure")));
+    }
+
     [Fact]
     public async Task Executor_must_count_a_refused_session_as_a_refusal_error_with_its_reason()
     {
