@@ -52,7 +52,7 @@ public sealed class LinkChannelOpenSpec : Akka.TestKit.Xunit2.TestKit
         using (client)
         using (server)
         {
-            var channel = new RecordingChannel();
+            var channel = new RecordingLinkChannel();
             client.Register(7, channel);
             stage.Bind(server, 7);
 
@@ -106,29 +106,6 @@ public sealed class LinkChannelOpenSpec : Akka.TestKit.Xunit2.TestKit
         client.Start();
         server.Start();
         return (client, server);
-    }
-
-    private sealed class RecordingChannel : ILinkChannel
-    {
-        public TaskCompletionSource<string> Failure { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public void OnData(List<object> elements)
-        {
-        }
-
-        public void OnDemand(int count)
-        {
-        }
-
-        public void OnComplete() => Failure.TrySetException(new InvalidOperationException("The channel completed instead of failing."));
-
-        public void OnFailure(string message) => Failure.TrySetResult(message);
-
-        public void OnCancel()
-        {
-        }
-
-        public void OnLinkLost(Exception cause) => Failure.TrySetException(cause);
     }
 
     /// <summary>
