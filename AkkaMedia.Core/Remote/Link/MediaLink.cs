@@ -452,11 +452,6 @@ internal sealed class MediaLink : IDisposable
         var kind = (LinkMessageKind)message[0];
         var channel = BinaryPrimitives.ReadInt32LittleEndian(message[1..]);
         var payload = message[5..];
-        if (kind == LinkMessageKind.Ping)
-        {
-            return;
-        }
-
         if (kind == LinkMessageKind.Probe)
         {
             Append(LinkMessageKind.ProbeReply, 0, payload, default, default);
