@@ -13,32 +13,56 @@ namespace AkkaMedia.Executor.Link;
 /// binds each channel a client opens to the session that expects it. Sessions register with
 /// <see cref="Expect"/> before they tell the client where to connect.
 /// </summary>
+/// <remarks>
+/// Whoever calls <see cref="Start(ExtendedActorSystem, ExecutorSettings)"/> owns the server (and its port) until
+/// <see cref="Dispose"/>, which is also registered to run when the actor system terminates; it should be called from
+/// a lifetime that outlives actor restarts, not from an actor's constructor. Accepting goes on until disposal whatever
+/// fails: a failed accept is logged and retried after <see cref="AcceptBackoff"/>.
+/// </remarks>
 internal sealed class LinkServer : IDisposable
 {
+    /// <summary>The pause after a failed accept, so that a lasting fault (no file descriptors left) cannot spin.</summary>
+    internal static readonly TimeSpan AcceptBackoff = TimeSpan.FromMilliseconds(100);
+
     private readonly ExtendedActorSystem _system;
     private readonly TcpListener _listener;
     private readonly ExecutorSettings _settings;
+    private readonly Func<TcpListener, CancellationToken, ValueTask<Socket>> _accept;
     private readonly ConcurrentDictionary<string, ILinkStageControl> _expected = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<MediaLink, byte> _links = new();
     private readonly CancellationTokenSource _stopping = new();
+    private int _disposed;
 
-    private LinkServer(ExtendedActorSystem system, ExecutorSettings settings, IPAddress address, int port, string advertisedHost)
+    /// <summary>Binds the port; accepts nothing until <see cref="AcceptLoopAsync"/> runs.</summary>
+    private LinkServer(
+        ExtendedActorSystem system,
+        ExecutorSettings settings,
+        IPAddress address,
+        int port,
+        string advertisedHost,
+        Func<TcpListener, CancellationToken, ValueTask<Socket>> accept)
     {
         _system = system;
         _settings = settings;
+        _accept = accept;
         _listener = new TcpListener(address, port);
         _listener.Start(512);
         Endpoint = $"{advertisedHost}:{((IPEndPoint)_listener.LocalEndpoint).Port}";
-        _ = AcceptLoopAsync();
     }
 
     /// <summary>Where clients connect, <c>host:port</c>.</summary>
     public string Endpoint { get; }
 
-    /// <summary>Open links, for status reporting.</summary>
-    public int LinkCount => _links.Count;
+    /// <summary>Binds the link port of <paramref name="settings"/> and accepts links until disposed or the system terminates.</summary>
+    /// <exception cref="SocketException">The port could not be bound (taken, or the host is not this machine's).</exception>
+    public static LinkServer Start(ExtendedActorSystem system, ExecutorSettings settings) =>
+        Start(system, settings, static (listener, stopping) => listener.AcceptSocketAsync(stopping));
 
-    public static LinkServer Start(ExtendedActorSystem system, ExecutorSettings settings)
+    /// <summary>
+    /// As <see cref="Start(ExtendedActorSystem, ExecutorSettings)"/>, each connection being taken by
+    /// <paramref name="accept"/>. Test seam: lets a spec make accepting fail; production passes the listener's accept.
+    /// </summary>
+    internal static LinkServer Start(ExtendedActorSystem system, ExecutorSettings settings, Func<TcpListener, CancellationToken, ValueTask<Socket>> accept)
     {
         var host = settings.LinkHostname;
         if (string.IsNullOrEmpty(host))
@@ -47,8 +71,19 @@ internal sealed class LinkServer : IDisposable
         }
 
         var bindAddress = IPAddress.TryParse(host, out var parsed) ? parsed : IPAddress.Any;
-        var server = new LinkServer(system, settings, bindAddress, settings.LinkPort, host);
-        system.RegisterOnTermination(server.Dispose);
+        var server = new LinkServer(system, settings, bindAddress, settings.LinkPort, host, accept);
+        try
+        {
+            system.RegisterOnTermination(server.Dispose);
+        }
+        catch
+        {
+            server.Dispose();
+            throw;
+        }
+
+        // Never faults: every failure inside is logged and accepting goes on until disposal.
+        _ = server.AcceptLoopAsync();
         return server;
     }
 
@@ -73,8 +108,17 @@ internal sealed class LinkServer : IDisposable
         }
     }
 
+    /// <summary>
+    /// Stops accepting, releases the port and closes every open link, telling its client why. Idempotent and
+    /// thread-safe: the owner and the actor system's termination may both call it.
+    /// </summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         _stopping.Cancel();
         _listener.Stop();
         if (!_links.IsEmpty)
@@ -82,40 +126,74 @@ internal sealed class LinkServer : IDisposable
             _system.Log.Warning("Media link server {0} stopping: closing {1} link(s)", Endpoint, _links.Count);
         }
 
-        var address = _system.Provider.DefaultAddress;
         foreach (var link in _links.Keys)
         {
-            link.Close(new ObjectDisposedException(nameof(LinkServer), $"Executor {address} stopped its media link (its executor or actor system stopped)."));
+            link.Close(Stopped());
         }
     }
+
+    private ObjectDisposedException Stopped() =>
+        new(nameof(LinkServer), $"Executor {_system.Provider.DefaultAddress} stopped its media link (its executor or actor system stopped).");
 
     private async Task AcceptLoopAsync()
     {
         while (!_stopping.IsCancellationRequested)
         {
-            Socket socket;
+            Socket? socket = null;
             try
             {
-                socket = await _listener.AcceptSocketAsync(_stopping.Token).ConfigureAwait(false);
+                socket = await _accept(_listener, _stopping.Token).ConfigureAwait(false);
+                Open(socket);
             }
             catch (Exception) when (_stopping.IsCancellationRequested)
             {
+                socket?.Dispose();
                 return;
             }
-            catch (SocketException)
+            catch (Exception e)
             {
-                continue;
-            }
+                socket?.Dispose();
+                if (e is SocketException)
+                {
+                    // A connection reset before it was taken, or a lack of resources that may pass.
+                    _system.Log.Warning("Media link server {0}: accepting a connection failed ({1}); accepting again in {2} ms", Endpoint, e.Message, AcceptBackoff.TotalMilliseconds);
+                }
+                else
+                {
+                    _system.Log.Error(e, "Media link server {0}: accepting a connection failed unexpectedly; accepting again in {1} ms", Endpoint, AcceptBackoff.TotalMilliseconds);
+                }
 
-            var link = new MediaLink(socket, _system, socket.RemoteEndPoint?.ToString() ?? "client", _settings.HeartbeatInterval, _settings.IdleTimeout)
-            {
-                OnOpen = Bind,
-                OnRoundTrip = ExecutorMetrics.Get(_system).LinkRoundTrip.Record,
-            };
-            _links[link] = 0;
-            _ = link.Closed.Task.ContinueWith(_ => _links.TryRemove(link, out var _), TaskScheduler.Default);
-            link.Start();
+                try
+                {
+                    await Task.Delay(AcceptBackoff, _stopping.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
         }
+    }
+
+    /// <summary>Makes a link of an accepted connection, which it owns from then on.</summary>
+    private void Open(Socket socket)
+    {
+        var link = new MediaLink(socket, _system, socket.RemoteEndPoint?.ToString() ?? "client", _settings.HeartbeatInterval, _settings.IdleTimeout)
+        {
+            OnOpen = Bind,
+            OnRoundTrip = ExecutorMetrics.Get(_system).LinkRoundTrip.Record,
+        };
+        _links[link] = 0;
+        _ = link.Closed.Task.ContinueWith(_ => _links.TryRemove(link, out var _), TaskScheduler.Default);
+
+        // Disposed meanwhile: the disposal may have gone over the links before this one was added.
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            link.Close(Stopped());
+            return;
+        }
+
+        link.Start();
     }
 
     private void Bind(MediaLink link, int channel, string sessionId)

@@ -52,7 +52,7 @@ public sealed class LinkChannelOpenSpec : Akka.TestKit.Xunit2.TestKit
         using (client)
         using (server)
         {
-            var channel = new RecordingChannel();
+            var channel = new RecordingLinkChannel();
             client.Register(7, channel);
             stage.Bind(server, 7);
 
@@ -84,6 +84,29 @@ public sealed class LinkChannelOpenSpec : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(executor.Address, error.ExecutorAddress);
     }
 
+    [Fact]
+    public async Task A_client_stage_whose_link_is_lost_before_it_processed_its_binding_must_fail_naming_the_peer()
+    {
+        var control = new TaskCompletionSource<ILinkStageControl>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var run = Source.Never<object>()
+            .Via(Flow.FromGraph(new LinkChannelStage(control.SetResult, window: 4, isClient: true, "client-stage")))
+            .RunWith(Sink.Ignore<object>(), Sys.Materializer());
+        var stage = await control.Task;
+        var (client, server) = await ConnectedPairAsync();
+        using (client)
+        using (server)
+        {
+            client.Close(new IOException("the executor's node went away"), peerGone: true);
+
+            // The closed link tells the channel at once, inside Open: the loss reaches the stage before its binding does.
+            Assert.True(stage.Open(client, 7, "s-1"));
+
+            var error = await Assert.ThrowsAsync<RemoteStageException>(() => run.WaitAsync(Timeout));
+            Assert.Contains("The link to server-end was lost", error.Message);
+            Assert.Equal("server-end", error.ExecutorAddress);
+        }
+    }
+
     private Task RunThrough(FakeExecutor executor) => Source.Never<AudioFrame>()
         .Via(RemoteNode.Flow<AudioFrame, AudioFrame>("Scale", "factor = 1", new RemoteStageOptions
         {
@@ -106,29 +129,6 @@ public sealed class LinkChannelOpenSpec : Akka.TestKit.Xunit2.TestKit
         client.Start();
         server.Start();
         return (client, server);
-    }
-
-    private sealed class RecordingChannel : ILinkChannel
-    {
-        public TaskCompletionSource<string> Failure { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public void OnData(List<object> elements)
-        {
-        }
-
-        public void OnDemand(int count)
-        {
-        }
-
-        public void OnComplete() => Failure.TrySetException(new InvalidOperationException("The channel completed instead of failing."));
-
-        public void OnFailure(string message) => Failure.TrySetResult(message);
-
-        public void OnCancel()
-        {
-        }
-
-        public void OnLinkLost(Exception cause) => Failure.TrySetException(cause);
     }
 
     /// <summary>

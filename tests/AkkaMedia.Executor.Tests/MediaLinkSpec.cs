@@ -2,6 +2,8 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using Akka.Actor;
+using Akka.Event;
+using AkkaMedia.Frames;
 using AkkaMedia.Remote.Link;
 using Xunit.Abstractions;
 
@@ -99,6 +101,62 @@ public sealed class MediaLinkSpec(ITestOutputHelper output) : Akka.TestKit.Xunit
         Assert.All(measured, ms => Assert.InRange(ms, 0, 10_000));
         Assert.False(client.IsClosed);
         Assert.False(server.IsClosed);
+    }
+
+    [Fact]
+    public async Task MediaLink_must_log_an_unexpected_fault_in_sending_and_close_with_it_telling_its_channels_and_the_peer()
+    {
+        var errors = CreateTestProbe();
+        Sys.EventStream.Subscribe(errors.Ref, typeof(Error));
+        var (clientSocket, serverSocket) = await SocketPairAsync();
+        var system = (ExtendedActorSystem)Sys;
+        var fault = new InvalidOperationException("the send buffer was mangled");
+        var writes = 0;
+        using var client = new MediaLink(clientSocket, system, "server-end", Heartbeat, Idle)
+        {
+            // The first write fails as no socket would; the next ones (the close reason) reach the socket.
+            WriteOverride = bytes => Interlocked.Increment(ref writes) == 1 ? throw fault : clientSocket.SendAsync(bytes, SocketFlags.None),
+        };
+        using var server = new MediaLink(serverSocket, system, "client-end", Heartbeat, Idle);
+        var channel = new RecordingLinkChannel();
+        client.Register(1, channel);
+        client.Start();
+        server.Start();
+
+        client.SendDemand(1, 4);
+
+        var cause = await client.Closed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Same(fault, cause.InnerException);
+        Assert.Contains("Sending to server-end failed: the send buffer was mangled", cause.Message);
+        Assert.Same(cause, await Assert.ThrowsAsync<IOException>(() => channel.Failure.Task.WaitAsync(TimeSpan.FromSeconds(10))));
+        var logged = await errors.FishForMessageAsync<Error>(e => ReferenceEquals(e.Cause, fault), TimeSpan.FromSeconds(10));
+        Assert.Contains("server-end", logged.Message.ToString());
+        var told = await server.Closed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Contains("client-end closed the link: Sending to server-end failed: the send buffer was mangled", told.Message);
+    }
+
+    [Fact]
+    public async Task MediaLink_must_close_without_waiting_on_a_socket_that_takes_no_more_and_still_tell_a_peer_that_reads_later_why()
+    {
+        var (linkSocket, raw) = await SocketPairAsync();
+        using (raw)
+        {
+            // Small buffers at both ends: a frame of 1 MB cannot leave while the peer reads nothing.
+            linkSocket.SendBufferSize = 64 * 1024;
+            raw.ReceiveBufferSize = 64 * 1024;
+            using var link = new MediaLink(linkSocket, (ExtendedActorSystem)Sys, "raw-end", TimeSpan.FromHours(1), TimeSpan.FromHours(2));
+            link.Start();
+            link.SendData(1, new AudioFrame(new float[256 * 1024], 48_000, 1));
+
+            link.Close(new TimeoutException("the peer fell behind"));
+
+            // Only now does the peer read. A close that waited on the socket could not have returned with its reason
+            // written (no byte moves while nobody reads); this one leaves it to follow the frame once there is room.
+            var received = await ReadToEndAsync(raw);
+            var last = LastMessageOffset(received);
+            Assert.Equal(8, received[last + 4]);
+            Assert.Equal("the peer fell behind", System.Text.Encoding.UTF8.GetString(received, last + 9, received.Length - last - 9));
+        }
     }
 
     private async Task<(MediaLink Client, MediaLink Server)> ConnectedPairAsync()

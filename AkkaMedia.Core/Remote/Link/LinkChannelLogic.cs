@@ -91,7 +91,7 @@ internal abstract class LinkChannelLogic<TIn, TOut> : GraphStageLogic, ILinkStag
             {
                 _boundLink = link;
                 _boundChannel = channel;
-                link.Register(channel, new Handler(this));
+                link.Register(channel, new Handler(this, link));
                 _bind!((link, channel));
                 return;
             }
@@ -112,7 +112,7 @@ internal abstract class LinkChannelLogic<TIn, TOut> : GraphStageLogic, ILinkStag
 
             _boundLink = link;
             _boundChannel = channel;
-            link.Register(channel, new Handler(this));
+            link.Register(channel, new Handler(this, link));
             link.SendOpen(channel, sessionId);
             _bind!((link, channel));
             return true;
@@ -342,11 +342,11 @@ internal abstract class LinkChannelLogic<TIn, TOut> : GraphStageLogic, ILinkStag
                 break;
             case LinkEventKind.Failure:
                 _done = true;
-                Fail(new RemoteStageException(e.Message!, _link?.Peer));
+                Fail(new RemoteStageException(e.Message!, e.Peer));
                 break;
             case LinkEventKind.Lost:
                 _done = true;
-                Fail(LinkLost(e.Message!, _link?.Peer, e.Cause));
+                Fail(LinkLost(e.Message!, e.Peer, e.Cause));
                 break;
         }
     }
@@ -366,22 +366,28 @@ internal abstract class LinkChannelLogic<TIn, TOut> : GraphStageLogic, ILinkStag
         }
     }
 
-    private sealed record LinkEvent(LinkEventKind Kind, string? Message = null, Exception? Cause = null);
+    /// <summary>An end of the channel, from the link it was registered on: <paramref name="Peer"/> names that link's other end.</summary>
+    private sealed record LinkEvent(LinkEventKind Kind, string Peer, string? Message = null, Exception? Cause = null);
 
-    private sealed class Handler(LinkChannelLogic<TIn, TOut> logic) : ILinkChannel
+    /// <summary>
+    /// Receives the channel's events on the link's receive thread. It knows the link it was registered on from its
+    /// construction and reads no mutable field of the stage (whose binding may not be processed yet): it only
+    /// invokes the stage's async callbacks, set once before any handler exists, and raises <see cref="_peerEnded"/>.
+    /// </summary>
+    private sealed class Handler(LinkChannelLogic<TIn, TOut> logic, MediaLink link) : ILinkChannel
     {
         public void OnData(List<object> elements) => logic._data!(elements);
 
         public void OnDemand(int count) => logic._demand!(count);
 
-        public void OnComplete() => Ended(new LinkEvent(LinkEventKind.Complete));
+        public void OnComplete() => Ended(new LinkEvent(LinkEventKind.Complete, link.Peer));
 
-        public void OnFailure(string message) => Ended(new LinkEvent(LinkEventKind.Failure, message));
+        public void OnFailure(string message) => Ended(new LinkEvent(LinkEventKind.Failure, link.Peer, message));
 
-        public void OnCancel() => Ended(new LinkEvent(LinkEventKind.Cancel));
+        public void OnCancel() => Ended(new LinkEvent(LinkEventKind.Cancel, link.Peer));
 
         public void OnLinkLost(Exception cause) =>
-            Ended(new LinkEvent(LinkEventKind.Lost, $"The link to {logic._link?.Peer} was lost: {cause.Message}", cause));
+            Ended(new LinkEvent(LinkEventKind.Lost, link.Peer, $"The link to {link.Peer} was lost: {cause.Message}", cause));
 
         private void Ended(LinkEvent e)
         {

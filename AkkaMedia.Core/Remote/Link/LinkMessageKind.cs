@@ -1,6 +1,11 @@
 namespace AkkaMedia.Remote.Link;
 
 /// <summary>What one message on a media link carries. Every message is <c>[int32 length][byte kind][int32 channel][payload]</c>, little-endian.</summary>
+/// <remarks>
+/// A kind this end does not know is a protocol error (the link closes) when it names a registered channel, and is
+/// dropped otherwise. Value 7 is retired: it named a keep-alive that no version sends (<see cref="Probe"/> keeps links
+/// alive); it must not be given a new meaning, so that no peer ever reads it as something else.
+/// </remarks>
 internal enum LinkMessageKind : byte
 {
     /// <summary>
@@ -25,9 +30,6 @@ internal enum LinkMessageKind : byte
     /// <summary>The receiver wants no more elements on this channel.</summary>
     Cancel = 6,
 
-    /// <summary>Keeps an otherwise quiet link alive; channel is 0.</summary>
-    Ping = 7,
-
     /// <summary>
     /// The sender closes the whole link (idle peer, unreadable message, node stopping); the payload is the
     /// UTF-8 reason. Channel is 0 and nothing follows: the receiver closes the link with that reason.
@@ -37,7 +39,7 @@ internal enum LinkMessageKind : byte
     /// <summary>
     /// Sent by each end every heartbeat interval, busy or not: the payload is the sender's 8-byte
     /// <see cref="System.Diagnostics.Stopwatch"/> timestamp, which the receiver sends back unchanged in a
-    /// <see cref="ProbeReply"/>. Keeps the link alive like <see cref="Ping"/> and measures its round trip. Channel is 0.
+    /// <see cref="ProbeReply"/>. Keeps the link alive and measures its round trip. Channel is 0.
     /// </summary>
     Probe = 9,
 

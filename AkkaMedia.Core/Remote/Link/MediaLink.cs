@@ -1,12 +1,11 @@
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.Net.Sockets;
 using System.Text;
 using Akka.Actor;
 using Akka.Event;
-using AkkaMedia.Frames;
-using AkkaMedia.Serialization;
 
 namespace AkkaMedia.Remote.Link;
 
@@ -15,65 +14,57 @@ namespace AkkaMedia.Remote.Link;
 /// remote stages at once, each on its own channel with credit-based backpressure.
 /// </summary>
 /// <remarks>
-/// <para>Sending: messages from all channels are appended to one buffer. On a quiet link the first
-/// append writes at once, on the appending thread. On a busy one it queues one flush on the thread
-/// pool behind the work already queued there; whatever has accumulated by the time it runs (the rest
-/// of a stage's burst, frames of other sessions processed in the meantime) goes out in one socket
-/// call. A lone frame is never delayed, and frames of many sessions coalesce into few writes. Audio frames are written
-/// straight into the buffer and read straight from the receive buffer, without intermediate arrays.</para>
-/// <para>Receiving: one loop reads, decodes and hands each channel the elements of one read in one
-/// call. Each end sends a probe every heartbeat interval (answered, so it also measures the round trip); nothing received for the idle timeout,
-/// a closed socket or a protocol error closes the link and every channel learns it.</para>
+/// <para>The link keeps the registry of its channels, its liveness and its closing; a <see cref="LinkWriter"/> sends
+/// (coalescing the messages of all channels into few socket writes), a <see cref="LinkReader"/> receives (handing each
+/// channel the elements of one read in one call) and a <see cref="LinkElementCodec"/> encodes elements, audio frames
+/// without intermediate arrays.</para>
+/// <para>Each end sends a probe every heartbeat interval (answered, so it also measures the round trip). Nothing
+/// received for the idle timeout, a closed socket, a protocol error or a fault in sending or receiving closes the
+/// link: every channel learns the cause, <see cref="Closed"/> completes with it, and the peer, unless it is already
+/// gone, is sent the reason.</para>
 /// </remarks>
 internal sealed class MediaLink : IDisposable
 {
-    private const int HeaderLength = 4 + 1 + 4;
-    private const int MaxMessageLength = 64 * 1024 * 1024;
-
-    /// <summary>A link with nothing appended for this long (1 ms) is quiet: the next message is written at once.</summary>
-    private static readonly long QuietTicks = Stopwatch.Frequency / 1000;
-
-    /// <summary>The frame serializer's manifest of audio frames, as it travels.</summary>
-    private static ReadOnlySpan<byte> AudioManifest => "A1"u8;
-
+    private readonly ILoggingAdapter _log;
     private readonly Socket _socket;
-    private readonly ExtendedActorSystem _system;
     private readonly TimeSpan _idleTimeout;
-    private readonly ConcurrentDictionary<int, ILinkChannel> _channels = new();
-    private readonly object _sendGate = new();
-    private readonly Timer _heartbeat;
     private readonly TimeSpan _heartbeatInterval;
-    private byte[] _pending = new byte[64 * 1024];
-    private byte[] _inflight = new byte[64 * 1024];
-    private int _pendingLength;
-    private bool _sending;
-    private bool _sendInline;
-    private long _lastAppend;
-    private long _lastReceive;
+    private readonly ConcurrentDictionary<int, ILinkChannel> _channels = new();
+    private readonly LinkElementCodec _codec;
+    private readonly LinkWriter _writer;
+    private readonly LinkReader _reader;
+    private readonly Timer _heartbeat;
     private readonly PeerSilence _silence;
     private int _ticking;
     private int _closed;
 
+    /// <param name="socket">A connected socket; the link owns it from now on and releases it when it closes.</param>
+    /// <param name="system">Whose serializers encode elements and whose log the link writes to.</param>
+    /// <param name="peer">Who is at the other end, for messages.</param>
+    /// <param name="heartbeatInterval">How often a probe is sent and the peer's silence checked.</param>
+    /// <param name="idleTimeout">Silence (of this node's running time) after which the peer is presumed dead.</param>
     public MediaLink(Socket socket, ExtendedActorSystem system, string peer, TimeSpan heartbeatInterval, TimeSpan idleTimeout)
     {
         _socket = socket;
         _socket.NoDelay = true;
-        _system = system;
+        _log = system.Log;
         Peer = peer;
         _heartbeatInterval = heartbeatInterval;
         _idleTimeout = idleTimeout;
-        _lastReceive = Environment.TickCount64;
-        _silence = new PeerSilence(heartbeatInterval, idleTimeout, _lastReceive);
+        _codec = new LinkElementCodec(system.Serialization);
+        _writer = new LinkWriter(socket, OnSendFailed);
+        _reader = new LinkReader(this, socket, _codec, _log);
+        _silence = new PeerSilence(heartbeatInterval, idleTimeout, _reader.LastReceive);
         _heartbeat = new Timer(static s => ((MediaLink)s!).Tick(), this, Timeout.Infinite, Timeout.Infinite);
     }
 
     /// <summary>Who is at the other end, for error messages (an executor address or a client endpoint).</summary>
     public string Peer { get; }
 
-    /// <summary>Completes when the link is closed, with the cause.</summary>
+    /// <summary>Completes when the link is closed, with the cause, after every channel was told.</summary>
     public TaskCompletionSource<Exception> Closed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>Called for <see cref="LinkMessageKind.Open"/> on a channel nobody registered (executor side).</summary>
+    /// <summary>Called on the receive thread for <see cref="LinkMessageKind.Open"/> on a channel nobody registered (executor side).</summary>
     public Action<MediaLink, int, string>? OnOpen { get; init; }
 
     /// <summary>
@@ -83,14 +74,26 @@ internal sealed class MediaLink : IDisposable
     /// </summary>
     public Action<double>? OnRoundTrip { get; init; }
 
+    /// <summary>Test seam, see <see cref="LinkWriter.WriteOverride"/>: replaces the socket in the send loop. Null in production.</summary>
+    public Func<ReadOnlyMemory<byte>, ValueTask<int>>? WriteOverride
+    {
+        get => _writer.WriteOverride;
+        init => _writer.WriteOverride = value;
+    }
+
     public bool IsClosed => Volatile.Read(ref _closed) != 0;
 
+    /// <summary>Starts receiving and probing. Sending works before.</summary>
     public void Start()
     {
-        new Thread(ReceiveLoop) { IsBackground = true, Name = "akka-media-link-receive" }.Start();
+        _reader.Start();
         _heartbeat.Change(_heartbeatInterval, _heartbeatInterval);
     }
 
+    /// <summary>
+    /// Routes the events of <paramref name="channel"/> to <paramref name="handler"/>. On a closed link the handler is
+    /// told at once, on this thread, that the link is lost; it is never left registered on a closed link.
+    /// </summary>
     public void Register(int channel, ILinkChannel handler)
     {
         if (IsClosed)
@@ -116,37 +119,23 @@ internal sealed class MediaLink : IDisposable
     {
         Span<byte> payload = stackalloc byte[4];
         BinaryPrimitives.WriteInt32LittleEndian(payload, count);
-        Append(LinkMessageKind.Demand, channel, payload, default, default);
+        _writer.Append(LinkMessageKind.Demand, channel, payload);
     }
 
-    public void SendComplete(int channel) => Append(LinkMessageKind.Complete, channel, default, default, default);
+    public void SendComplete(int channel) => _writer.Append(LinkMessageKind.Complete, channel, default);
 
-    public void SendCancel(int channel) => Append(LinkMessageKind.Cancel, channel, default, default, default);
+    public void SendCancel(int channel) => _writer.Append(LinkMessageKind.Cancel, channel, default);
 
     public void SendFailure(int channel, string message) => SendText(LinkMessageKind.Failure, channel, message);
 
-    /// <summary>Serializes <paramref name="element"/> with the actor system's serializer for its type and queues it.</summary>
-    public void SendData(int channel, object element)
-    {
-        if (element is AudioFrame audio)
-        {
-            AppendAudio(channel, audio);
-            return;
-        }
-
-        var serializer = _system.Serialization.FindSerializerFor(element);
-        var manifest = Akka.Serialization.Serialization.ManifestFor(serializer, element);
-        var bytes = serializer.ToBinary(element);
-        Span<byte> prefix = stackalloc byte[4 + 1 + 255];
-        BinaryPrimitives.WriteInt32LittleEndian(prefix, serializer.Identifier);
-        var manifestLength = Encoding.ASCII.GetBytes(manifest, prefix[5..]);
-        prefix[4] = (byte)manifestLength;
-        Append(LinkMessageKind.Data, channel, prefix[..(5 + manifestLength)], bytes, default);
-    }
+    /// <summary>Serializes <paramref name="element"/> with the actor system's serializer for its type and queues it; dropped once the link is closed.</summary>
+    public void SendData(int channel, object element) => _writer.AppendData(channel, _codec.Encode(element));
 
     /// <summary>
-    /// Closes the link and fails every channel with <paramref name="cause"/>. Unless the peer is already gone
-    /// (<paramref name="peerGone"/>), it is told the reason first, so its channels fail saying why.
+    /// Closes the link and fails every channel with <paramref name="cause"/>; later calls do nothing. Unless the peer
+    /// is already gone (<paramref name="peerGone"/>), it is sent the reason, so its channels fail saying why. Returns
+    /// without waiting for the socket: the reason is written in the background, and the socket released once it is
+    /// out or after <see cref="LinkWriter.CloseFlushTimeout"/>.
     /// </summary>
     public void Close(Exception cause, bool peerGone = false)
     {
@@ -158,36 +147,21 @@ internal sealed class MediaLink : IDisposable
         _heartbeat.Dispose();
         if (peerGone)
         {
-            _system.Log.Info("Media link to {0} closed: {1}", Peer, cause.Message);
+            _log.Info("Media link to {0} closed: {1}", Peer, cause.Message);
         }
         else if (cause is not ObjectDisposedException)
         {
-            _system.Log.Warning("Media link to {0} closed by this node: {1}", Peer, cause.Message);
+            _log.Warning("Media link to {0} closed by this node: {1}", Peer, cause.Message);
         }
 
-        if (!peerGone)
-        {
-            SendCloseReason(cause.Message);
-        }
+        _writer.Finish(peerGone ? null : cause.Message);
 
-        try
-        {
-            _socket.Shutdown(SocketShutdown.Both);
-        }
-        catch (SocketException)
-        {
-        }
-        catch (ObjectDisposedException)
-        {
-        }
-
-        _socket.Dispose();
         // Each channel removed is told once, here or by a Register racing with this close.
         foreach (var channel in _channels.Keys)
         {
             if (_channels.TryRemove(channel, out var handler))
             {
-                handler.OnLinkLost(cause);
+                TellLost(handler, cause);
             }
         }
 
@@ -197,361 +171,51 @@ internal sealed class MediaLink : IDisposable
     /// <summary>Closes the link because the node that owns it is stopping; the peer is told so.</summary>
     public void Dispose() => Close(new ObjectDisposedException(nameof(MediaLink), $"The client node of the link to {Peer} is stopping."));
 
-    /// <summary>
-    /// Best effort: writes a <see cref="LinkMessageKind.Close"/> with <paramref name="reason"/> when no send is in
-    /// flight (the stream is then at a message boundary; <see cref="_closed"/> is set, so nothing else is appended).
-    /// </summary>
-    private void SendCloseReason(string reason)
+    /// <summary>The handler of <paramref name="channel"/>, for the reader; false for a channel not (or no longer) registered.</summary>
+    internal bool TryGetChannel(int channel, [MaybeNullWhen(false)] out ILinkChannel handler) => _channels.TryGetValue(channel, out handler);
+
+    /// <summary>The peer probed: its stamp goes back unchanged. Called by the reader.</summary>
+    internal void AnswerProbe(ReadOnlySpan<byte> stamp) => _writer.Append(LinkMessageKind.ProbeReply, 0, stamp);
+
+    /// <summary>The peer answered one of this end's probes: its round trip is reported. Called by the reader.</summary>
+    internal void ProbeAnswered(ReadOnlySpan<byte> stamp)
     {
-        lock (_sendGate)
+        if (stamp.Length == 8 && OnRoundTrip is { } report)
         {
-            if (_sending)
-            {
-                return;
-            }
-
-            _pendingLength = 0;
-            var text = Encoding.UTF8.GetBytes(reason);
-            var span = Reserve(LinkMessageKind.Close, 0, 1 + 4 + text.Length);
-            text.CopyTo(span);
-            try
-            {
-                _socket.SendTimeout = 200;
-                _socket.Send(_pending, 0, _pendingLength, SocketFlags.None);
-            }
-            catch (Exception e) when (e is SocketException or ObjectDisposedException)
-            {
-                // The peer learns of the close from the connection alone.
-            }
-
-            _pendingLength = 0;
+            report(Stopwatch.GetElapsedTime(BinaryPrimitives.ReadInt64LittleEndian(stamp)).TotalMilliseconds);
         }
     }
 
-    private void SendText(LinkMessageKind kind, int channel, string text)
-    {
-        var bytes = Encoding.UTF8.GetBytes(text);
-        Append(kind, channel, bytes, default, default);
-    }
+    private void SendText(LinkMessageKind kind, int channel, string text) => _writer.Append(kind, channel, Encoding.UTF8.GetBytes(text));
 
-    private void Append(LinkMessageKind kind, int channel, ReadOnlySpan<byte> part1, ReadOnlySpan<byte> part2, ReadOnlySpan<byte> part3)
-    {
-        var bodyLength = 1 + 4 + part1.Length + part2.Length + part3.Length;
-        bool startSender;
-        lock (_sendGate)
-        {
-            if (_closed != 0)
-            {
-                return;
-            }
-
-            var span = Reserve(kind, channel, bodyLength);
-            part1.CopyTo(span);
-            span = span[part1.Length..];
-            part2.CopyTo(span);
-            part3.CopyTo(span[part2.Length..]);
-            startSender = StartSender();
-        }
-
-        if (startSender)
-        {
-            Send();
-        }
-    }
-
-    /// <summary>A data message whose element is an audio frame: serializer id, manifest and samples written in place.</summary>
-    private void AppendAudio(int channel, AudioFrame frame)
-    {
-        var frameLength = FrameSerializer.AudioLength(frame);
-        var prefixLength = 4 + 1 + AudioManifest.Length;
-        bool startSender;
-        lock (_sendGate)
-        {
-            if (_closed != 0)
-            {
-                return;
-            }
-
-            var span = Reserve(LinkMessageKind.Data, channel, 1 + 4 + prefixLength + frameLength);
-            BinaryPrimitives.WriteInt32LittleEndian(span, FrameSerializer.SerializerIdentifier);
-            span[4] = (byte)AudioManifest.Length;
-            AudioManifest.CopyTo(span[5..]);
-            FrameSerializer.WriteAudio(frame, span[prefixLength..]);
-            startSender = StartSender();
-        }
-
-        if (startSender)
-        {
-            Send();
-        }
-    }
-
-    /// <summary>Appends a message header to the pending buffer and returns the room for its payload. Caller holds <see cref="_sendGate"/>.</summary>
-    private Span<byte> Reserve(LinkMessageKind kind, int channel, int bodyLength)
-    {
-        var needed = _pendingLength + 4 + bodyLength;
-        if (needed > _pending.Length)
-        {
-            Array.Resize(ref _pending, Math.Max(needed, _pending.Length * 2));
-        }
-
-        var span = _pending.AsSpan(_pendingLength, 4 + bodyLength);
-        BinaryPrimitives.WriteInt32LittleEndian(span, bodyLength);
-        span[4] = (byte)kind;
-        BinaryPrimitives.WriteInt32LittleEndian(span[5..], channel);
-        _pendingLength = needed;
-        return span[HeaderLength..];
-    }
-
-    /// <summary>
-    /// Caller holds <see cref="_sendGate"/>, has just appended. True when no send loop runs, so the caller
-    /// must start one; decides how: inline when the link had been quiet (nothing appended for
-    /// <see cref="QuietTicks"/>), from the thread pool when it is busy.
-    /// </summary>
-    private bool StartSender()
-    {
-        var now = Stopwatch.GetTimestamp();
-        var quiet = now - _lastAppend > QuietTicks;
-        _lastAppend = now;
-        if (_sending)
-        {
-            return false;
-        }
-
-        _sending = true;
-        _sendInline = quiet;
-        return true;
-    }
-
-    /// <summary>
-    /// Starts the send loop. After a quiet spell the appending thread writes at once: a lone frame is
-    /// not delayed by a thread hop. On a busy link the loop runs from the thread pool's global queue,
-    /// behind the work already queued there: the stage that appended finishes its burst (and other
-    /// sessions theirs) before the bytes go out, in one write.
-    /// </summary>
-    private void Send()
-    {
-        if (Volatile.Read(ref _sendInline))
-        {
-            _ = SendLoopAsync();
-        }
-        else
-        {
-            ThreadPool.UnsafeQueueUserWorkItem(static link => _ = link.SendLoopAsync(), this, preferLocal: false);
-        }
-    }
-
-    private async Task SendLoopAsync()
+    private void TellLost(ILinkChannel handler, Exception cause)
     {
         try
         {
-            while (true)
-            {
-                int length;
-                lock (_sendGate)
-                {
-                    if (_pendingLength == 0 || _closed != 0)
-                    {
-                        _sending = false;
-                        return;
-                    }
-
-                    (_pending, _inflight) = (_inflight, _pending);
-                    length = _pendingLength;
-                    _pendingLength = 0;
-                    if (_pending.Length < _inflight.Length / 4)
-                    {
-                        _pending = new byte[_inflight.Length];
-                    }
-                }
-
-                var sent = 0;
-                while (sent < length)
-                {
-                    sent += await _socket.SendAsync(_inflight.AsMemory(sent, length - sent), SocketFlags.None).ConfigureAwait(false);
-                }
-            }
-        }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException)
-        {
-            lock (_sendGate)
-            {
-                _sending = false;
-            }
-
-            Close(new IOException($"Sending to {Peer} failed: {e.Message}", e), peerGone: true);
-        }
-    }
-
-    /// <summary>
-    /// Runs on a thread of its own, blocked in the socket's receive: the operating system wakes it when
-    /// bytes arrive, without a hop through the thread pool, and a thread pool busy with stages cannot
-    /// delay reading (which would also look like a silent peer).
-    /// </summary>
-    private void ReceiveLoop()
-    {
-        var buffer = new byte[256 * 1024];
-        var filled = 0;
-        var batches = new Dictionary<int, List<object>>();
-        try
-        {
-            while (!IsClosed)
-            {
-                var read = _socket.Receive(buffer, filled, buffer.Length - filled, SocketFlags.None);
-                if (read == 0)
-                {
-                    Close(new IOException($"{Peer} closed the link without saying why (its process ended or its connection was reset)."), peerGone: true);
-                    return;
-                }
-
-                Volatile.Write(ref _lastReceive, Environment.TickCount64);
-                filled += read;
-                var offset = 0;
-                while (filled - offset >= 4)
-                {
-                    var length = BinaryPrimitives.ReadInt32LittleEndian(buffer.AsSpan(offset));
-                    if (length < 5 || length > MaxMessageLength)
-                    {
-                        throw new InvalidDataException($"Corrupt link message length {length} from {Peer}.");
-                    }
-
-                    if (filled - offset - 4 < length)
-                    {
-                        if (4 + length > buffer.Length)
-                        {
-                            Array.Resize(ref buffer, Math.Max(4 + length, buffer.Length * 2));
-                        }
-
-                        break;
-                    }
-
-                    Dispatch(buffer.AsSpan(offset + 4, length), batches);
-                    offset += 4 + length;
-                }
-
-                FlushBatches(batches);
-                if (offset > 0)
-                {
-                    Buffer.BlockCopy(buffer, offset, buffer, 0, filled - offset);
-                    filled -= offset;
-                }
-            }
-        }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException)
-        {
-            Close(new IOException($"The link to {Peer} broke: {e.Message}", e), peerGone: true);
+            handler.OnLinkLost(cause);
         }
         catch (Exception e)
         {
-            Close(new InvalidDataException($"The link to {Peer} carried a message this node cannot read: {e.Message}", e));
+            // The other channels must still learn of the close.
+            _log.Error(e, "Media link to {0}: a channel failed to take the news that the link closed", Peer);
         }
     }
 
-    private void Dispatch(ReadOnlySpan<byte> message, Dictionary<int, List<object>> batches)
+    /// <summary>
+    /// The send loop ended on <paramref name="failure"/>. A broken connection closes the link as gone; anything else is
+    /// a fault of this node, logged, and closes the link telling the peer why (when the stream can still carry it).
+    /// </summary>
+    private void OnSendFailed(Exception failure)
     {
-        var kind = (LinkMessageKind)message[0];
-        var channel = BinaryPrimitives.ReadInt32LittleEndian(message[1..]);
-        var payload = message[5..];
-        if (kind == LinkMessageKind.Ping)
+        var cause = new IOException($"Sending to {Peer} failed: {failure.Message}", failure);
+        if (failure is SocketException or ObjectDisposedException or IOException)
         {
+            Close(cause, peerGone: true);
             return;
         }
 
-        if (kind == LinkMessageKind.Probe)
-        {
-            Append(LinkMessageKind.ProbeReply, 0, payload, default, default);
-            return;
-        }
-
-        if (kind == LinkMessageKind.ProbeReply)
-        {
-            if (payload.Length == 8 && OnRoundTrip is { } report)
-            {
-                report(Stopwatch.GetElapsedTime(BinaryPrimitives.ReadInt64LittleEndian(payload)).TotalMilliseconds);
-            }
-
-            return;
-        }
-
-        if (kind == LinkMessageKind.Close)
-        {
-            Close(new IOException($"{Peer} closed the link: {Encoding.UTF8.GetString(payload)}"), peerGone: true);
-            return;
-        }
-
-        if (kind == LinkMessageKind.Open)
-        {
-            OnOpen?.Invoke(this, channel, Encoding.UTF8.GetString(payload));
-            return;
-        }
-
-        if (!_channels.TryGetValue(channel, out var handler))
-        {
-            return;
-        }
-
-        if (kind == LinkMessageKind.Data)
-        {
-            var serializerId = BinaryPrimitives.ReadInt32LittleEndian(payload);
-            var manifestLength = payload[4];
-            var manifestBytes = payload.Slice(5, manifestLength);
-            var bytes = payload[(5 + manifestLength)..];
-            var element = serializerId == FrameSerializer.SerializerIdentifier && manifestBytes.SequenceEqual(AudioManifest)
-                ? FrameSerializer.ReadAudio(bytes)
-                : _system.Serialization.Deserialize(bytes.ToArray(), serializerId, Encoding.ASCII.GetString(manifestBytes));
-            if (!batches.TryGetValue(channel, out var batch))
-            {
-                batches[channel] = batch = [];
-            }
-
-            batch.Add(element);
-            return;
-        }
-
-        FlushBatch(channel, handler, batches);
-        switch (kind)
-        {
-            case LinkMessageKind.Demand:
-                handler.OnDemand(BinaryPrimitives.ReadInt32LittleEndian(payload));
-                break;
-            case LinkMessageKind.Complete:
-                handler.OnComplete();
-                break;
-            case LinkMessageKind.Failure:
-                handler.OnFailure(Encoding.UTF8.GetString(payload));
-                break;
-            case LinkMessageKind.Cancel:
-                handler.OnCancel();
-                break;
-            default:
-                throw new InvalidDataException($"Unknown link message kind {(byte)kind} from {Peer}.");
-        }
-    }
-
-    private void FlushBatch(int channel, ILinkChannel handler, Dictionary<int, List<object>> batches)
-    {
-        if (batches.Remove(channel, out var batch) && batch.Count > 0)
-        {
-            handler.OnData(batch);
-        }
-    }
-
-    private void FlushBatches(Dictionary<int, List<object>> batches)
-    {
-        if (batches.Count == 0)
-        {
-            return;
-        }
-
-        foreach (var (channel, batch) in batches)
-        {
-            if (_channels.TryGetValue(channel, out var handler))
-            {
-                handler.OnData(batch);
-            }
-        }
-
-        batches.Clear();
+        _log.Error(failure, "Media link to {0}: sending failed unexpectedly", Peer);
+        Close(cause);
     }
 
     /// <summary>Bytes wait in the socket that this side has not read yet: the peer is alive, this side is behind.</summary>
@@ -588,7 +252,7 @@ internal sealed class MediaLink : IDisposable
     private void TickOnce()
     {
         var now = Environment.TickCount64;
-        if (_silence.PeerPresumedDead(now, Volatile.Read(ref _lastReceive)) && !HasUnreadBytes())
+        if (_silence.PeerPresumedDead(now, _reader.LastReceive) && !HasUnreadBytes())
         {
             Close(new TimeoutException($"{Peer} sent nothing for {_idleTimeout.TotalMilliseconds:0} ms; it is presumed dead."));
             return;
@@ -597,6 +261,6 @@ internal sealed class MediaLink : IDisposable
         // A probe every tick, busy or quiet: it keeps the link alive and measures its round trip.
         Span<byte> stamp = stackalloc byte[8];
         BinaryPrimitives.WriteInt64LittleEndian(stamp, Stopwatch.GetTimestamp());
-        Append(LinkMessageKind.Probe, 0, stamp, default, default);
+        _writer.Append(LinkMessageKind.Probe, 0, stamp);
     }
 }

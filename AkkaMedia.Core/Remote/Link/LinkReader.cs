@@ -1,0 +1,198 @@
+using System.Buffers.Binary;
+using System.Net.Sockets;
+using System.Text;
+using Akka.Event;
+
+namespace AkkaMedia.Remote.Link;
+
+/// <summary>
+/// The receiving half of a <see cref="MediaLink"/>: reads the socket on a thread of its own, cuts the bytes into
+/// messages and dispatches them. Channel events go to the channel's <see cref="ILinkChannel"/>; the elements of one
+/// read are handed to each channel in one <see cref="ILinkChannel.OnData"/> call (earlier than that when a control
+/// message of the same channel follows them, so order is kept). Link-level messages (probes, open, close) go to the
+/// link.
+/// </summary>
+/// <remarks>
+/// Elements are decoded straight from the receive buffer; the lists handed to <see cref="ILinkChannel.OnData"/>
+/// belong to the channel from then on. Reading ends when the link is closed. It never ends silently: a broken
+/// connection closes the link as gone, anything else (an unreadable message, a fault while dispatching) closes it
+/// telling the peer why, and a fault that is not a malformed message is also logged as an error with its exception.
+/// </remarks>
+internal sealed class LinkReader
+{
+    private const int MaxMessageLength = 64 * 1024 * 1024;
+
+    private readonly MediaLink _link;
+    private readonly Socket _socket;
+    private readonly LinkElementCodec _codec;
+    private readonly ILoggingAdapter _log;
+    private readonly Dictionary<int, List<object>> _batches = [];
+    private long _lastReceive;
+
+    public LinkReader(MediaLink link, Socket socket, LinkElementCodec codec, ILoggingAdapter log)
+    {
+        _link = link;
+        _socket = socket;
+        _codec = codec;
+        _log = log;
+        _lastReceive = Environment.TickCount64;
+    }
+
+    /// <summary>When bytes last arrived (<see cref="Environment.TickCount64"/>); creation time until then. Read from any thread.</summary>
+    public long LastReceive => Volatile.Read(ref _lastReceive);
+
+    /// <summary>
+    /// Starts reading on a thread of its own, blocked in the socket's receive: the operating system wakes it when
+    /// bytes arrive, without a hop through the thread pool, and a thread pool busy with stages cannot delay reading
+    /// (which would also look like a silent peer).
+    /// </summary>
+    public void Start() => new Thread(Run) { IsBackground = true, Name = "akka-media-link-receive" }.Start();
+
+    private void Run()
+    {
+        try
+        {
+            ReadUntilClosed();
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException)
+        {
+            _link.Close(new IOException($"The link to {_link.Peer} broke: {e.Message}", e), peerGone: true);
+        }
+        catch (Exception e)
+        {
+            if (e is not InvalidDataException)
+            {
+                _log.Error(e, "Media link to {0}: receiving failed unexpectedly", _link.Peer);
+            }
+
+            _link.Close(new InvalidDataException($"The link to {_link.Peer} carried a message this node cannot read: {e.Message}", e));
+        }
+    }
+
+    private void ReadUntilClosed()
+    {
+        var buffer = new byte[256 * 1024];
+        var filled = 0;
+        while (!_link.IsClosed)
+        {
+            var read = _socket.Receive(buffer, filled, buffer.Length - filled, SocketFlags.None);
+            if (read == 0)
+            {
+                _link.Close(new IOException($"{_link.Peer} closed the link without saying why (its process ended or its connection was reset)."), peerGone: true);
+                return;
+            }
+
+            Volatile.Write(ref _lastReceive, Environment.TickCount64);
+            filled += read;
+            var offset = 0;
+            while (filled - offset >= 4 && !_link.IsClosed)
+            {
+                var length = BinaryPrimitives.ReadInt32LittleEndian(buffer.AsSpan(offset));
+                if (length < 5 || length > MaxMessageLength)
+                {
+                    throw new InvalidDataException($"Corrupt link message length {length} from {_link.Peer}.");
+                }
+
+                if (filled - offset - 4 < length)
+                {
+                    if (4 + length > buffer.Length)
+                    {
+                        Array.Resize(ref buffer, Math.Max(4 + length, buffer.Length * 2));
+                    }
+
+                    break;
+                }
+
+                Dispatch(buffer.AsSpan(offset + 4, length));
+                offset += 4 + length;
+            }
+
+            FlushBatches();
+            if (offset > 0)
+            {
+                Buffer.BlockCopy(buffer, offset, buffer, 0, filled - offset);
+                filled -= offset;
+            }
+        }
+    }
+
+    private void Dispatch(ReadOnlySpan<byte> message)
+    {
+        var kind = (LinkMessageKind)message[0];
+        var channel = BinaryPrimitives.ReadInt32LittleEndian(message[1..]);
+        var payload = message[5..];
+        switch (kind)
+        {
+            case LinkMessageKind.Probe:
+                _link.AnswerProbe(payload);
+                return;
+            case LinkMessageKind.ProbeReply:
+                _link.ProbeAnswered(payload);
+                return;
+            case LinkMessageKind.Close:
+                _link.Close(new IOException($"{_link.Peer} closed the link: {Encoding.UTF8.GetString(payload)}"), peerGone: true);
+                return;
+            case LinkMessageKind.Open:
+                _link.OnOpen?.Invoke(_link, channel, Encoding.UTF8.GetString(payload));
+                return;
+        }
+
+        // Anything for a channel this end does not know (any more) is dropped, whatever its kind.
+        if (!_link.TryGetChannel(channel, out var handler))
+        {
+            return;
+        }
+
+        if (kind == LinkMessageKind.Data)
+        {
+            if (!_batches.TryGetValue(channel, out var batch))
+            {
+                _batches[channel] = batch = [];
+            }
+
+            batch.Add(_codec.Decode(payload));
+            return;
+        }
+
+        if (_batches.Remove(channel, out var pending) && pending.Count > 0)
+        {
+            handler.OnData(pending);
+        }
+
+        switch (kind)
+        {
+            case LinkMessageKind.Demand:
+                handler.OnDemand(BinaryPrimitives.ReadInt32LittleEndian(payload));
+                break;
+            case LinkMessageKind.Complete:
+                handler.OnComplete();
+                break;
+            case LinkMessageKind.Failure:
+                handler.OnFailure(Encoding.UTF8.GetString(payload));
+                break;
+            case LinkMessageKind.Cancel:
+                handler.OnCancel();
+                break;
+            default:
+                throw new InvalidDataException($"Unknown link message kind {(byte)kind} from {_link.Peer}.");
+        }
+    }
+
+    private void FlushBatches()
+    {
+        if (_batches.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var (channel, batch) in _batches)
+        {
+            if (_link.TryGetChannel(channel, out var handler))
+            {
+                handler.OnData(batch);
+            }
+        }
+
+        _batches.Clear();
+    }
+}

@@ -1,0 +1,299 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Text;
+
+namespace AkkaMedia.Remote.Link;
+
+/// <summary>
+/// The sending half of a <see cref="MediaLink"/>: frames messages into one pending buffer and writes them to the
+/// socket, coalesced. Thread-safe; any thread may append.
+/// </summary>
+/// <remarks>
+/// <para>On a quiet link the first append writes at once, on the appending thread. On a busy one it queues one
+/// flush on the thread pool behind the work already queued there; whatever has accumulated by the time it runs (the
+/// rest of a stage's burst, frames of other sessions processed in the meantime) goes out in one socket call. A lone
+/// message is never delayed, and messages of many sessions coalesce into few writes. Payloads are copied (or, for
+/// elements, encoded) into the pending buffer under its lock; nothing is kept of the caller's spans.</para>
+/// <para>The writer owns the end of the socket: <see cref="Finish"/> either releases it at once (the peer is gone)
+/// or queues a <see cref="LinkMessageKind.Close"/> with the reason and releases the socket once it is written, or
+/// after <see cref="CloseFlushTimeout"/> at the latest. No thread waits for that write.</para>
+/// <para>A write that fails (for any reason, the socket's or not) ends the send loop, which hands the exception to the
+/// failure callback; nothing more is appended after it but the close reason, which is sent only when the failed write
+/// left the stream at a message boundary.</para>
+/// </remarks>
+internal sealed class LinkWriter
+{
+    /// <summary>Length prefix, kind and channel.</summary>
+    private const int HeaderLength = 4 + 1 + 4;
+
+    /// <summary>A link with nothing appended for this long (1 ms) is quiet: the next message is written at once.</summary>
+    private static readonly long QuietTicks = Stopwatch.Frequency / 1000;
+
+    private readonly Socket _socket;
+    private readonly Action<Exception> _onFailure;
+    private readonly object _gate = new();
+    private byte[] _pending = new byte[64 * 1024];
+    private byte[] _inflight = new byte[64 * 1024];
+    private int _pendingLength;
+    private bool _sending;
+    private bool _sendInline;
+    private long _lastAppend;
+
+    // Guarded by _gate.
+    private bool _refusing;
+    private bool _finishing;
+    private bool _framingBroken;
+    private Timer? _releaseTimer;
+
+    private int _released;
+
+    /// <param name="socket">The link's connected socket; released (shut down and disposed) by <see cref="Finish"/>.</param>
+    /// <param name="onFailure">Told, from the send loop, of the exception that ended a write; it must close the link.</param>
+    public LinkWriter(Socket socket, Action<Exception> onFailure)
+    {
+        _socket = socket;
+        _onFailure = onFailure;
+    }
+
+    /// <summary>How long a closing link waits for its close reason to be written before it releases the socket regardless.</summary>
+    public static TimeSpan CloseFlushTimeout { get; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Test seam: when set, the send loop writes through this instead of the socket (it returns how many bytes it
+    /// wrote). Lets a spec make a write fail in ways a socket does not. Null in production.
+    /// </summary>
+    public Func<ReadOnlyMemory<byte>, ValueTask<int>>? WriteOverride { get; set; }
+
+    /// <summary>Queues a message with <paramref name="payload"/>; dropped once the writer is finishing or a write failed.</summary>
+    public void Append(LinkMessageKind kind, int channel, ReadOnlySpan<byte> payload)
+    {
+        lock (_gate)
+        {
+            if (_refusing)
+            {
+                return;
+            }
+
+            payload.CopyTo(Reserve(kind, channel, payload.Length));
+            if (!StartSender())
+            {
+                return;
+            }
+        }
+
+        Send();
+    }
+
+    /// <summary>Queues a <see cref="LinkMessageKind.Data"/> message, encoding <paramref name="element"/> straight into the pending buffer.</summary>
+    public void AppendData(int channel, in LinkElementCodec.Encoded element)
+    {
+        lock (_gate)
+        {
+            if (_refusing)
+            {
+                return;
+            }
+
+            element.WriteTo(Reserve(LinkMessageKind.Data, channel, element.Length));
+            if (!StartSender())
+            {
+                return;
+            }
+        }
+
+        Send();
+    }
+
+    /// <summary>
+    /// Ends sending; later calls do nothing. Messages not yet written are dropped. With a <paramref name="reason"/>, a
+    /// <see cref="LinkMessageKind.Close"/> carrying it is written after any write in flight, from the thread pool, and
+    /// the socket is released once it is out, or after <see cref="CloseFlushTimeout"/>. Without one (the peer is gone),
+    /// or when a failed write left the stream mid-message, the socket is released at once. Never blocks.
+    /// </summary>
+    public void Finish(string? reason)
+    {
+        bool release;
+        var startLoop = false;
+        lock (_gate)
+        {
+            if (_finishing)
+            {
+                return;
+            }
+
+            _finishing = true;
+            _refusing = true;
+            _pendingLength = 0;
+            release = reason is null || _framingBroken;
+            if (!release)
+            {
+                Encoding.UTF8.GetBytes(reason, Reserve(LinkMessageKind.Close, 0, Encoding.UTF8.GetByteCount(reason!)));
+                _releaseTimer = new Timer(static w => ((LinkWriter)w!).Release(), this, CloseFlushTimeout, Timeout.InfiniteTimeSpan);
+
+                // A loop in flight writes the reason after its current write; otherwise one is started.
+                startLoop = !_sending;
+                _sending = true;
+            }
+        }
+
+        if (release)
+        {
+            Release();
+        }
+        else if (startLoop)
+        {
+            QueueSendLoop();
+        }
+    }
+
+    /// <summary>Appends a message header to the pending buffer and returns the room for its payload. Caller holds <see cref="_gate"/>.</summary>
+    private Span<byte> Reserve(LinkMessageKind kind, int channel, int payloadLength)
+    {
+        var bodyLength = 1 + 4 + payloadLength;
+        var needed = _pendingLength + 4 + bodyLength;
+        if (needed > _pending.Length)
+        {
+            Array.Resize(ref _pending, Math.Max(needed, _pending.Length * 2));
+        }
+
+        var span = _pending.AsSpan(_pendingLength, 4 + bodyLength);
+        BinaryPrimitives.WriteInt32LittleEndian(span, bodyLength);
+        span[4] = (byte)kind;
+        BinaryPrimitives.WriteInt32LittleEndian(span[5..], channel);
+        _pendingLength = needed;
+        return span[HeaderLength..];
+    }
+
+    /// <summary>
+    /// Caller holds <see cref="_gate"/>, has just appended. True when no send loop runs, so the caller
+    /// must start one; decides how: inline when the link had been quiet (nothing appended for
+    /// <see cref="QuietTicks"/>), from the thread pool when it is busy.
+    /// </summary>
+    private bool StartSender()
+    {
+        var now = Stopwatch.GetTimestamp();
+        var quiet = now - _lastAppend > QuietTicks;
+        _lastAppend = now;
+        if (_sending)
+        {
+            return false;
+        }
+
+        _sending = true;
+        _sendInline = quiet;
+        return true;
+    }
+
+    /// <summary>
+    /// Starts the send loop. After a quiet spell the appending thread writes at once: a lone message is
+    /// not delayed by a thread hop. On a busy link the loop runs from the thread pool's global queue,
+    /// behind the work already queued there: the stage that appended finishes its burst (and other
+    /// sessions theirs) before the bytes go out, in one write.
+    /// </summary>
+    private void Send()
+    {
+        if (Volatile.Read(ref _sendInline))
+        {
+            _ = SendLoopAsync();
+        }
+        else
+        {
+            QueueSendLoop();
+        }
+    }
+
+    private void QueueSendLoop() => ThreadPool.UnsafeQueueUserWorkItem(static w => _ = w.SendLoopAsync(), this, preferLocal: false);
+
+    /// <summary>
+    /// Writes the pending buffer until it is empty, then ends (releasing the socket when finishing). Never faults: an
+    /// exception ends the loop, stops appends and goes to the failure callback.
+    /// </summary>
+    private async Task SendLoopAsync()
+    {
+        var length = 0;
+        var sent = 0;
+        try
+        {
+            while (true)
+            {
+                lock (_gate)
+                {
+                    if (_pendingLength == 0)
+                    {
+                        _sending = false;
+                        if (!_finishing)
+                        {
+                            return;
+                        }
+
+                        break;
+                    }
+
+                    (_pending, _inflight) = (_inflight, _pending);
+                    length = _pendingLength;
+                    _pendingLength = 0;
+                    if (_pending.Length < _inflight.Length / 4)
+                    {
+                        _pending = new byte[_inflight.Length];
+                    }
+                }
+
+                sent = 0;
+                while (sent < length)
+                {
+                    sent += await WriteAsync(_inflight.AsMemory(sent, length - sent)).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            bool finishing;
+            lock (_gate)
+            {
+                _sending = false;
+                _refusing = true;
+                _framingBroken |= sent > 0 && sent < length;
+                finishing = _finishing;
+            }
+
+            if (finishing)
+            {
+                Release();
+            }
+
+            _onFailure(e);
+            return;
+        }
+
+        Release();
+    }
+
+    private ValueTask<int> WriteAsync(ReadOnlyMemory<byte> bytes) =>
+        WriteOverride is { } write ? write(bytes) : _socket.SendAsync(bytes, SocketFlags.None);
+
+    /// <summary>Shuts the socket down and disposes it, once; a write still in flight then fails.</summary>
+    private void Release()
+    {
+        if (Interlocked.Exchange(ref _released, 1) != 0)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            _releaseTimer?.Dispose();
+        }
+
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // Already reset or disposed: nothing left to shut down.
+        }
+
+        _socket.Dispose();
+    }
+}
