@@ -6,6 +6,7 @@ using Akka.Streams.Dsl;
 using AkkaMedia.Diagnostics;
 using AkkaMedia.Protocol;
 using AkkaMedia.Remote.Link;
+using AkkaMedia.Remote.Placement;
 
 namespace AkkaMedia.Remote;
 
@@ -25,20 +26,16 @@ internal sealed class RemoteStageActor : ReceiveActor
     private readonly RemoteStageSettings _settings;
     private readonly SharedKillSwitch? _killSwitch;
     private readonly TaskCompletionSource<Source<object, NotUsed>>? _output;
-    private readonly Queue<string> _candidates = new();
-    private readonly List<string> _refusals = [];
+    private readonly ExecutorPlacement _placement;
     private readonly TraceContext _trace;
     private ISourceRef<object>? _input;
     private ILinkStageControl? _link;
     private string? _executor;
-    private string? _reserved;
     private IActorRef? _session;
-    private ICancelable? _attemptTimeout;
     private ICancelable? _channelTimeout;
     private ICancelable? _sessionGone;
     private bool _channelAnswered;
     private Activity? _span;
-    private int _attempts;
 
     /// <summary>
     /// For the StreamRef transport: the return stream is handed out through <paramref name="output"/> and
@@ -55,6 +52,8 @@ internal sealed class RemoteStageActor : ReceiveActor
         _settings = settings;
         _killSwitch = killSwitch;
         _output = output;
+        _placement = new ExecutorPlacement(Context.System, Self, $"remote stage '{_nodeType}'", settings.ExecutorRole, settings.OpenTimeout, settings.Executor, trace.Span,
+            static (message, executor) => new RemoteStageException(message, executor));
         Placing();
     }
 
@@ -94,11 +93,6 @@ internal sealed class RemoteStageActor : ReceiveActor
         public static readonly SessionGone Instance = new();
     }
 
-    /// <summary>Executors to try in order; <paramref name="Reserved"/>: the directory already counts this session on the first.</summary>
-    private sealed record Candidates(IReadOnlyList<ExecutorInfo> Items, bool Reserved = false);
-
-    private sealed record AttemptTimedOut(string Executor);
-
     private sealed record LinkConnected(MediaLink Link);
 
     private sealed record OpenPrepared(string Executor, object Request);
@@ -110,47 +104,19 @@ internal sealed class RemoteStageActor : ReceiveActor
         Receive<InputReady>(ready =>
         {
             _input = ready.Input;
-            FindExecutors();
+            _placement.FindCandidates();
         });
         Receive<LinkStageReady>(ready =>
         {
             _link = ready.Control;
-            FindExecutors();
+            _placement.FindCandidates();
         });
-        Receive<Candidates>(found =>
-        {
-            if (found.Items.Count == 0)
-            {
-                Fail(new RemoteStageException(
-                    $"No node with role '{_settings.ExecutorRole}' answered within {_settings.OpenTimeout.TotalSeconds:0.#} s, so remote stage '{_nodeType}' cannot start. " +
-                    "Start an executor (akkamedia node --roles executor) and check that this process joins its cluster (seeds)."));
-                return;
-            }
-
-            _reserved = found.Reserved ? found.Items[0].Address : null;
-            foreach (var candidate in found.Items)
-            {
-                _candidates.Enqueue(candidate.Address);
-            }
-
-            TryNext();
-        });
+        Receive<ExecutorPlacement.Candidates>(found => Follow(_placement.Start(found)));
         Receive<SessionOpened>(opened =>
         {
-            _attemptTimeout?.Cancel();
+            _placement.Placed();
             _session = opened.Session;
             Context.Watch(_session);
-            if (_span is not null)
-            {
-                _span.SetTag(MediaTracing.ExecutorTag, _executor);
-                _span.SetTag(MediaTracing.AttemptsTag, _attempts);
-            }
-
-            if (_executor != _reserved)
-            {
-                ExecutorDirectory.Get(Context.System).SessionPlaced(_executor!);
-            }
-
             if (_link is not null)
             {
                 if (opened.LinkEndpoint is null)
@@ -178,56 +144,17 @@ internal sealed class RemoteStageActor : ReceiveActor
             EndSpan();
             Become(Running);
         });
-        Receive<SessionRefused>(refused =>
-        {
-            _attemptTimeout?.Cancel();
-            _span?.AddEvent(new ActivityEvent("akkamedia.refused", tags: new ActivityTagsCollection
-            {
-                [MediaTracing.ExecutorTag] = _executor,
-                [MediaTracing.RefusalTag] = refused.Reason.ToString(),
-            }));
-            if (refused.Reason is RefusalReason.AtCapacity or RefusalReason.ShuttingDown)
-            {
-                _refusals.Add($"{_executor}: {refused.Message}");
-                TryNext();
-                return;
-            }
-
-            Fail(new RemoteStageException(refused.Message, _executor));
-        });
+        Receive<SessionRefused>(refused => Follow(_placement.Refused(refused)));
         Receive<OpenPrepared>(prepared =>
         {
-            if (prepared.Executor == _executor)
+            if (_placement.IsCurrent(prepared.Executor))
             {
                 Context.ActorSelection(prepared.Executor + ExecutorDirectoryActor.ExecutorPath).Tell(prepared.Request, Self);
-                _attemptTimeout = Context.System.Scheduler.ScheduleTellOnceCancelable(_settings.OpenTimeout, Self, new AttemptTimedOut(prepared.Executor), Self);
+                _placement.AwaitAnswer(_settings.OpenTimeout);
             }
         });
-        Receive<OpenNotPrepared>(failed =>
-        {
-            if (failed.Executor != _executor)
-            {
-                return;
-            }
-
-            if (failed.Error is ActorNotFoundException or AskTimeoutException)
-            {
-                _refusals.Add($"{_executor}: no executor answered");
-                TryNext();
-                return;
-            }
-
-            Fail(failed.Error as RemoteStageException ?? new RemoteStageException(
-                $"Remote stage '{_nodeType}' could not be prepared on executor {_executor}: {failed.Error.Message}", _executor, failed.Error));
-        });
-        Receive<AttemptTimedOut>(timedOut =>
-        {
-            if (timedOut.Executor == _executor)
-            {
-                _refusals.Add($"{_executor}: no answer within {_settings.OpenTimeout.TotalSeconds:0.#} s");
-                TryNext();
-            }
-        });
+        Receive<OpenNotPrepared>(failed => Follow(_placement.NotPrepared(failed.Executor, failed.Error)));
+        Receive<ExecutorPlacement.AttemptTimedOut>(timedOut => Follow(_placement.TimedOut(timedOut)));
         Receive<Status.Failure>(failure => Fail(failure.Cause as RemoteStageException
             ?? new RemoteStageException($"Remote stage '{_nodeType}' could not be placed: {failure.Cause.Message}", _executor, failure.Cause)));
         Receive<StreamEnded>(_ =>
@@ -298,37 +225,19 @@ internal sealed class RemoteStageActor : ReceiveActor
 
     private TimeSpan ChannelAnswerTimeout => _settings.OpenTimeout * 2;
 
-    private void FindExecutors()
+    /// <summary>Does what the placement decided: prepare the next executor, or fail (an error of preparing is worded here).</summary>
+    private void Follow(PlacementStep step) => step.Apply(TryExecutor, error => Fail(error as RemoteStageException ?? new RemoteStageException(
+        $"Remote stage '{_nodeType}' could not be prepared on executor {_executor}: {error.Message}", _executor, error)));
+
+    private void TryExecutor(string next)
     {
-        if (_settings.Executor is not null)
-        {
-            Self.Tell(new Candidates([new ExecutorInfo(_settings.Executor, _settings.ExecutorRole, 0, 0)]));
-            return;
-        }
-
-        ExecutorDirectory.Get(Context.System)
-            .ReserveAsync(_settings.ExecutorRole, _settings.OpenTimeout)
-            .PipeTo(Self, success: items => new Candidates(items, Reserved: true), failure: e => new Status.Failure(e));
-    }
-
-    private void TryNext()
-    {
-        if (!_candidates.TryDequeue(out var next))
-        {
-            Fail(new RemoteStageException(
-                $"Every executor refused remote stage '{_nodeType}': {string.Join("; ", _refusals.Select(r => r.TrimEnd('.')))}. Add executors or raise akka-media.executor.max-sessions.",
-                _executor));
-            return;
-        }
-
         _executor = next;
-        _attempts++;
 
         // Inside the span, so that what preparing does (uploading shipped code) is traced as its child.
         using (MediaTracing.Enter(_span))
         {
             _target.PrepareOpenAsync(Context.System, next, _sessionId, _input, Self, _settings.OpenTimeout, _trace)
-                .PipeTo(Self, success: request => new OpenPrepared(next, request), failure: e => new OpenNotPrepared(next, e is AggregateException { InnerExceptions.Count: 1 } a ? a.InnerExceptions[0] : e));
+                .PipeTo(Self, success: request => new OpenPrepared(next, request), failure: e => new OpenNotPrepared(next, e));
         }
     }
 
@@ -356,7 +265,7 @@ internal sealed class RemoteStageActor : ReceiveActor
 
     protected override void PostStop()
     {
-        _attemptTimeout?.Cancel();
+        _placement.Cancel();
         _channelTimeout?.Cancel();
         _sessionGone?.Cancel();
         EndSpan();
