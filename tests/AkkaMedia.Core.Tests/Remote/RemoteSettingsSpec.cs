@@ -9,6 +9,8 @@ namespace AkkaMedia.Core.Tests.Remote;
 /// </summary>
 public sealed class RemoteSettingsSpec
 {
+    private const string ForStage = "stage";
+    private const string ForObject = "object";
     private static readonly Config Reference = AkkaMediaConfig.Default.GetConfig("akka-media.remote");
 
     [Fact]
@@ -60,28 +62,21 @@ public sealed class RemoteSettingsSpec
     }
 
     [Theory]
-    [InlineData("open-timeout = soon", "akka-media.remote.open-timeout")]
-    [InlineData("open-timeout = 0s", "akka-media.remote.open-timeout")]
-    [InlineData("idle-timeout = \"\"", "akka-media.remote.idle-timeout")]
-    [InlineData("heartbeat-interval = 2s", "akka-media.remote.heartbeat-interval")]
-    [InlineData("link-window = many", "akka-media.remote.link-window")]
-    [InlineData("link-window = 0", "akka-media.remote.link-window")]
-    [InlineData("transport = pigeon", "akka-media.remote.transport")]
-    public void A_bad_remote_stage_value_must_fail_naming_its_key(string setting, string key)
+    [InlineData(ForStage, "open-timeout = soon", "akka-media.remote.open-timeout")]
+    [InlineData(ForStage, "open-timeout = 0s", "akka-media.remote.open-timeout")]
+    [InlineData(ForStage, "idle-timeout = \"\"", "akka-media.remote.idle-timeout")]
+    [InlineData(ForStage, "heartbeat-interval = 2s", "akka-media.remote.heartbeat-interval")]
+    [InlineData(ForStage, "link-window = many", "akka-media.remote.link-window")]
+    [InlineData(ForStage, "link-window = 0", "akka-media.remote.link-window")]
+    [InlineData(ForStage, "transport = pigeon", "akka-media.remote.transport")]
+    [InlineData(ForObject, "objects.upload-timeout = 1 fortnight", "akka-media.remote.objects.upload-timeout")]
+    [InlineData(ForObject, "objects.load-timeout = -1s", "akka-media.remote.objects.load-timeout")]
+    [InlineData(ForObject, "open-timeout = never", "akka-media.remote.open-timeout")]
+    public void A_bad_value_must_fail_naming_its_key(string reader, string setting, string key)
     {
-        var error = Assert.ThrowsAny<ArgumentException>(() => RemoteStageSettings.Create(ConfigurationFactory.ParseString("akka-media.remote." + setting), null));
+        var config = ConfigurationFactory.ParseString("akka-media.remote." + setting);
 
-        Assert.Equal(key, error.ParamName);
-        Assert.Contains(key, error.Message);
-    }
-
-    [Theory]
-    [InlineData("objects.upload-timeout = 1 fortnight", "akka-media.remote.objects.upload-timeout")]
-    [InlineData("objects.load-timeout = -1s", "akka-media.remote.objects.load-timeout")]
-    [InlineData("open-timeout = never", "akka-media.remote.open-timeout")]
-    public void A_bad_remote_object_value_must_fail_naming_its_key(string setting, string key)
-    {
-        var error = Assert.ThrowsAny<ArgumentException>(() => RemoteObjectSettings.Create(ConfigurationFactory.ParseString("akka-media.remote." + setting), null));
+        var error = Assert.ThrowsAny<ArgumentException>(() => reader == ForStage ? RemoteStageSettings.Create(config, null) : (object)RemoteObjectSettings.Create(config, null));
 
         Assert.Equal(key, error.ParamName);
         Assert.Contains(key, error.Message);
