@@ -5,8 +5,8 @@ namespace AkkaMedia.Remote;
 
 /// <summary>
 /// The client's view of the executors in its cluster: reachable members that are up with the
-/// executor role, least loaded first. One per actor system (an Akka extension); remote stages use it
-/// to place sessions.
+/// executor role, least loaded first. One per actor system (an Akka extension); remote stages and remote
+/// objects place their sessions with it.
 /// </summary>
 public sealed class ExecutorDirectory : IExtension
 {

@@ -6,7 +6,6 @@ using AkkaMedia.Deployment;
 using AkkaMedia.Deployment.Objects;
 using AkkaMedia.Diagnostics;
 using AkkaMedia.Nodes;
-using AkkaMedia.Protocol;
 
 namespace AkkaMedia.Remote;
 
@@ -97,69 +96,13 @@ public static class RemoteObject
         var trace = TraceContext.Of(span, Activity.Current?.Context ?? default);
         var settings = RemoteObjectSettings.Create(system.Settings.Config, options);
         var client = system.ActorOf(Props.Create(() => new RemoteObjectClientActor()), "akka-media-object-" + RemoteNode.NewSessionId());
-        var attempts = 0;
         try
         {
-            var refusals = new List<string>();
-            foreach (var address in await CandidatesAsync(system, settings, cancellationToken).ConfigureAwait(false))
-            {
-                IActorRef executor;
-                try
-                {
-                    executor = await system.ActorSelection(address + ExecutorDirectoryActor.ExecutorPath).ResolveOne(settings.OpenTimeout, cancellationToken).ConfigureAwait(false);
-                }
-                catch (ActorNotFoundException)
-                {
-                    refusals.Add($"{address}: no executor answered");
-                    continue;
-                }
-
-                try
-                {
-                    await PackageUploader.UploadAsync(system, executor, package, settings.UploadTimeout, cancellationToken).ConfigureAwait(false);
-                }
-                catch (PackageRejectedException e)
-                {
-                    throw new RemoteObjectException($"Executor {address} rejected the code of {obj.GetType().FullName}: {e.Message}", address, e);
-                }
-
-                var sessionId = RemoteNode.NewSessionId();
-                attempts++;
-                var request = new OpenObjectSession(sessionId, package.EntryAssembly, package.Entries, bytes, settings.CallTimeout ?? TimeSpan.Zero, client, trace);
-                object reply;
-                try
-                {
-                    reply = await client.Ask<object>(new RemoteObjectClientActor.Open(executor, request), settings.DeployAnswerTimeout, cancellationToken).ConfigureAwait(false);
-                }
-                catch (AskTimeoutException)
-                {
-                    refusals.Add($"{address}: no answer within {settings.DeployAnswerTimeout.TotalSeconds:0.#} s");
-                    continue;
-                }
-
-                switch (reply)
-                {
-                    case ObjectSessionOpened opened:
-                        ExecutorDirectory.Get(system).SessionPlaced(address);
-                        span?.SetTag(MediaTracing.SessionIdTag, opened.SessionId);
-                        span?.SetTag(MediaTracing.ExecutorTag, address);
-                        span?.SetTag(MediaTracing.AttemptsTag, attempts);
-                        return new RemoteObject<TInterface>(client, ObjectCodec.For(obj.GetType().Assembly), opened.SessionId, address, opened.CallTimeout);
-                    case SessionRefused { Reason: RefusalReason.AtCapacity or RefusalReason.ShuttingDown } refused:
-                        span?.AddEvent(new ActivityEvent("akkamedia.refused", tags: new ActivityTagsCollection
-                        {
-                            [MediaTracing.ExecutorTag] = address,
-                            [MediaTracing.RefusalTag] = refused.Reason.ToString(),
-                        }));
-                        refusals.Add($"{address}: {refused.Message}");
-                        continue;
-                    case SessionRefused refused:
-                        throw new RemoteObjectException(refused.Message, address);
-                }
-            }
-
-            throw new RemoteObjectException(
-                $"Every executor refused {obj.GetType().FullName}: {string.Join("; ", refusals)}. Add executors or raise akka-media.executor.max-sessions.");
+            // Unbounded here: every step of the placement is bounded by the settings' timeouts, and the client answers even when it stops.
+            var deployed = await client.Ask<RemoteObjectClientActor.Deployed>(
+                new RemoteObjectClientActor.Deploy(package, bytes, obj.GetType().FullName!, settings, trace, span), Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
+            span?.SetTag(MediaTracing.SessionIdTag, deployed.SessionId);
+            return new RemoteObject<TInterface>(client, ObjectCodec.For(obj.GetType().Assembly), deployed.SessionId, deployed.Executor, deployed.CallTimeout);
         }
         catch
         {
@@ -181,23 +124,5 @@ public static class RemoteObject
         }
 
         return (DependencyAnalyzer.Analyze(obj.GetType().Assembly), bytes);
-    }
-
-    private static async Task<IReadOnlyList<string>> CandidatesAsync(ActorSystem system, RemoteObjectSettings settings, CancellationToken cancellationToken)
-    {
-        if (settings.Executor is not null)
-        {
-            return [settings.Executor];
-        }
-
-        var found = await ExecutorDirectory.Get(system).GetExecutorsAsync(settings.ExecutorRole, settings.OpenTimeout, cancellationToken).ConfigureAwait(false);
-        if (found.Count == 0)
-        {
-            throw new RemoteObjectException(
-                $"No node with role '{settings.ExecutorRole}' answered within {settings.OpenTimeout.TotalSeconds:0.#} s, so the object cannot be deployed. " +
-                "Start an executor (akkamedia node --roles executor) and check that this process joins its cluster (seeds).");
-        }
-
-        return found.Select(static e => e.Address).ToList();
     }
 }

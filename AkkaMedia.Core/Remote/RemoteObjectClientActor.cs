@@ -1,14 +1,19 @@
+using System.Diagnostics;
 using Akka.Actor;
 using AkkaMedia.Deployment;
 using AkkaMedia.Deployment.Objects;
+using AkkaMedia.Diagnostics;
 using AkkaMedia.Protocol;
+using AkkaMedia.Remote.Placement;
 
 namespace AkkaMedia.Remote;
 
 /// <summary>
-/// The client end of one remote object: opens its session, numbers the calls, routes each reply to its
-/// caller, watches the session (a session that stops or whose executor dies fails every pending call at
-/// once), and closes the session when the remote object is disposed or this actor stops.
+/// The client end of one remote object: places its session on an executor (with <see cref="ExecutorPlacement"/>:
+/// uploads the code there, opens the session, tries the next executor when one is at capacity), numbers the
+/// calls, routes each reply to its caller, watches the session (a session that stops or whose executor dies
+/// fails every pending call at once), and closes the session when the remote object is disposed or this actor
+/// stops.
 /// </summary>
 /// <remarks>The executor watches this actor: when the client's process dies, the session stops.</remarks>
 internal sealed class RemoteObjectClientActor : ReceiveActor, IWithTimers
@@ -16,7 +21,11 @@ internal sealed class RemoteObjectClientActor : ReceiveActor, IWithTimers
     private static readonly TimeSpan CloseWait = TimeSpan.FromSeconds(10);
 
     private readonly Dictionary<long, IActorRef> _calls = [];
-    private (string SessionId, IActorRef Asker)? _opening;
+    private readonly CancellationTokenSource _stopped = new();
+    private Deploy? _deploy;
+    private IActorRef? _deployer;
+    private ExecutorPlacement? _placement;
+    private string? _opening;
     private string? _sessionId;
     private IActorRef? _session;
     private string? _executor;
@@ -26,21 +35,50 @@ internal sealed class RemoteObjectClientActor : ReceiveActor, IWithTimers
 
     public RemoteObjectClientActor()
     {
-        Receive<Open>(open =>
+        Receive<Deploy>(deploy =>
         {
-            _opening = (open.Request.SessionId, Sender);
-            open.Executor.Tell(open.Request, Self);
+            _deploy = deploy;
+            _deployer = Sender;
+            var settings = deploy.Settings;
+            _placement = new ExecutorPlacement(Context.System, Self, $"remote object of {deploy.TypeName}", settings.ExecutorRole, settings.OpenTimeout, settings.Executor, deploy.Span,
+                static (message, executor) => new RemoteObjectException(message, executor));
+            _placement.FindCandidates();
         });
+        Receive<ExecutorPlacement.Candidates>(found => Follow(_placement!.Start(found)));
+        Receive<Status.Failure>(failure =>
+        {
+            // Only the directory's failure to answer comes as one, while the deploy waits for its candidates.
+            if (_deployer is not null)
+            {
+                GiveUp(failure.Cause);
+            }
+        });
+        Receive<Prepared>(prepared =>
+        {
+            if (_placement!.IsCurrent(prepared.Address))
+            {
+                var deploy = _deploy!;
+                var request = new OpenObjectSession(
+                    RemoteNode.NewSessionId(), deploy.Package.EntryAssembly, deploy.Package.Entries, deploy.Object, deploy.Settings.CallTimeout ?? TimeSpan.Zero, Self, deploy.Trace);
+                _opening = request.SessionId;
+                prepared.Executor.Tell(request, Self);
+                _placement.AwaitAnswer(deploy.Settings.DeployAnswerTimeout);
+            }
+        });
+        Receive<NotPrepared>(failed => Follow(_placement!.NotPrepared(failed.Address, failed.Error)));
+        Receive<ExecutorPlacement.AttemptTimedOut>(timedOut => Follow(_placement!.TimedOut(timedOut)));
         Receive<ObjectSessionOpened>(opened =>
         {
-            if (_opening is { } pending && pending.SessionId == opened.SessionId && _session is null)
+            if (_opening == opened.SessionId && _session is null)
             {
                 _opening = null;
+                _placement!.Placed();
                 _sessionId = opened.SessionId;
                 _session = opened.Session;
                 _executor = opened.Session.Path.Address.ToString();
                 Context.Watch(_session);
-                pending.Asker.Tell(opened);
+                _deployer!.Tell(new Deployed(opened.SessionId, _placement.Executor!, opened.CallTimeout));
+                _deployer = null;
                 return;
             }
 
@@ -49,10 +87,10 @@ internal sealed class RemoteObjectClientActor : ReceiveActor, IWithTimers
         });
         Receive<SessionRefused>(refused =>
         {
-            if (_opening is { } pending && pending.SessionId == refused.SessionId)
+            if (_opening == refused.SessionId)
             {
                 _opening = null;
-                pending.Asker.Tell(refused);
+                Follow(_placement!.Refused(refused));
             }
         });
         Receive<Call>(call =>
@@ -123,8 +161,16 @@ internal sealed class RemoteObjectClientActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    /// <summary>Send <paramref name="Request"/> to <paramref name="Executor"/>; answer the asker with its reply.</summary>
-    public sealed record Open(IActorRef Executor, OpenObjectSession Request);
+    /// <summary>
+    /// Place the object: upload <paramref name="Package"/> to an executor and open a session there on
+    /// <paramref name="Object"/> (<paramref name="TypeName"/> in errors), tracing into <paramref name="Span"/> and sending
+    /// <paramref name="Trace"/>. Answered with <see cref="Deployed"/>, or with <see cref="Status.Failure"/> after which
+    /// this actor stops.
+    /// </summary>
+    public sealed record Deploy(CodePackage Package, byte[] Object, string TypeName, RemoteObjectSettings Settings, TraceContext Trace, Activity? Span);
+
+    /// <summary>The object is live in session <paramref name="SessionId"/> on <paramref name="Executor"/>; calls time out after <paramref name="CallTimeout"/>.</summary>
+    public sealed record Deployed(string SessionId, string Executor, TimeSpan CallTimeout);
 
     /// <summary>Run <paramref name="Request"/> (an <see cref="InvokeObject"/> or <see cref="GetObjectState"/>; its call id is assigned here); answer the asker with the reply.</summary>
     public sealed record Call(IObjectSessionMessage Request);
@@ -150,6 +196,9 @@ internal sealed class RemoteObjectClientActor : ReceiveActor, IWithTimers
 
     protected override void PostStop()
     {
+        _stopped.Cancel();
+        _placement?.Cancel();
+        _deployer?.Tell(new Status.Failure(new RemoteObjectException("The remote object's client was stopped before the object was deployed.", _placement?.Executor)));
         if (_session is not null)
         {
             _session.Tell(new CloseSession(_sessionId!));
@@ -161,6 +210,48 @@ internal sealed class RemoteObjectClientActor : ReceiveActor, IWithTimers
         }
     }
 
+    /// <summary>Does what the placement decided: upload to the next executor, or give up.</summary>
+    private void Follow(PlacementStep step) => step.Apply(TryExecutor, GiveUp);
+
+    private void TryExecutor(string address)
+    {
+        _opening = null;
+        var deploy = _deploy!;
+        var system = Context.System;
+        var cancel = _stopped.Token;
+
+        // Inside the deploy's span, so that the upload is traced as its child.
+        using (MediaTracing.Enter(deploy.Span))
+        {
+            PrepareAsync(system, address, deploy, cancel)
+                .PipeTo(Self, success: executor => new Prepared(address, executor), failure: e => new NotPrepared(address, e));
+        }
+    }
+
+    /// <summary>Finds the executor actor at <paramref name="address"/> and uploads what its package store lacks of the code.</summary>
+    private static async Task<IActorRef> PrepareAsync(ActorSystem system, string address, Deploy deploy, CancellationToken cancellationToken)
+    {
+        var executor = await system.ActorSelection(address + ExecutorDirectoryActor.ExecutorPath).ResolveOne(deploy.Settings.OpenTimeout, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await PackageUploader.UploadAsync(system, executor, deploy.Package, deploy.Settings.UploadTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PackageRejectedException e)
+        {
+            throw new RemoteObjectException($"Executor {address} rejected the code of {deploy.TypeName}: {e.Message}", address, e);
+        }
+
+        return executor;
+    }
+
+    private void GiveUp(Exception error)
+    {
+        _opening = null;
+        _deployer?.Tell(new Status.Failure(error));
+        _deployer = null;
+        Context.Stop(Self);
+    }
+
     private void Reply(long callId, object reply)
     {
         if (_calls.Remove(callId, out var caller))
@@ -168,6 +259,12 @@ internal sealed class RemoteObjectClientActor : ReceiveActor, IWithTimers
             caller.Tell(reply);
         }
     }
+
+    /// <summary>The code is on the executor at <paramref name="Address"/>, whose executor actor is <paramref name="Executor"/>.</summary>
+    private sealed record Prepared(string Address, IActorRef Executor);
+
+    /// <summary>Readying the executor at <paramref name="Address"/> failed with <paramref name="Error"/>.</summary>
+    private sealed record NotPrepared(string Address, Exception Error);
 
     private sealed class CloseTimedOut
     {

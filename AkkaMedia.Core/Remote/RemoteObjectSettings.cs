@@ -2,22 +2,25 @@ using Akka.Configuration;
 
 namespace AkkaMedia.Remote;
 
-/// <summary>The effective client settings of one deployment: <c>akka-media.remote</c> with <see cref="RemoteObjectOptions"/> applied.</summary>
+/// <summary>
+/// The effective client settings of one deployment: <c>akka-media.remote</c> with <see cref="RemoteObjectOptions"/> applied.
+/// A key the configuration does not set takes its value from AkkaMedia.Core's <c>reference.conf</c>.
+/// </summary>
 internal sealed record RemoteObjectSettings(string ExecutorRole, TimeSpan OpenTimeout, TimeSpan UploadTimeout, TimeSpan LoadTimeout, TimeSpan? CallTimeout, string? Executor)
 {
     public static RemoteObjectSettings Create(Config config, RemoteObjectOptions? options)
     {
-        var section = config.GetConfig("akka-media.remote") ?? AkkaMediaConfig.Default.GetConfig("akka-media.remote");
+        var remote = new SettingsSection(config, "akka-media.remote");
         var settings = new RemoteObjectSettings(
-            options?.ExecutorRole ?? section.GetString("executor-role", "executor"),
-            options?.OpenTimeout ?? section.GetTimeSpan("open-timeout", TimeSpan.FromSeconds(5)),
-            options?.UploadTimeout ?? section.GetTimeSpan("objects.upload-timeout", TimeSpan.FromSeconds(60)),
-            section.GetTimeSpan("objects.load-timeout", TimeSpan.FromSeconds(30)),
+            options?.ExecutorRole ?? remote.GetString("executor-role"),
+            options?.OpenTimeout ?? remote.GetTimeSpan("open-timeout"),
+            options?.UploadTimeout ?? remote.GetTimeSpan("objects.upload-timeout"),
+            remote.GetTimeSpan("objects.load-timeout"),
             options?.CallTimeout,
             options?.Executor);
-        Positive(settings.OpenTimeout, "akka-media.remote.open-timeout", "OpenTimeout");
-        Positive(settings.UploadTimeout, "akka-media.remote.objects.upload-timeout", "UploadTimeout");
-        Positive(settings.LoadTimeout, "akka-media.remote.objects.load-timeout", "load-timeout");
+        Positive(settings.OpenTimeout, remote.Key("open-timeout"), "OpenTimeout");
+        Positive(settings.UploadTimeout, remote.Key("objects.upload-timeout"), "UploadTimeout");
+        Positive(settings.LoadTimeout, remote.Key("objects.load-timeout"), "load-timeout");
         if (settings.CallTimeout is { } call)
         {
             Positive(call, "CallTimeout", "CallTimeout");

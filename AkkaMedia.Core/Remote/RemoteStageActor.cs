@@ -1,21 +1,18 @@
 using System.Diagnostics;
-using Akka;
 using Akka.Actor;
-using Akka.Streams;
-using Akka.Streams.Dsl;
 using AkkaMedia.Diagnostics;
 using AkkaMedia.Protocol;
-using AkkaMedia.Remote.Link;
+using AkkaMedia.Remote.Placement;
 using AkkaMedia.Remote.Transport;
 
 namespace AkkaMedia.Remote;
 
 /// <summary>
-/// The client half of one materialized remote stage: places the session on an executor (trying the
-/// next when one is at capacity), connects the stage's data path (<see cref="IRemoteDataPath"/>, whatever the transport),
-/// watches the session and fails the stage when its executor's node is gone, and closes the session
-/// when the stream ends. Owns the stage's <see cref="MediaTracing.RemoteStageOpen"/> span: sends its trace context
-/// with every request, records refusals as events, and ends it when the data path is open or the stage failed.
+/// The client half of one materialized remote stage: places the session on an executor (<see cref="ExecutorPlacement"/>:
+/// trying the next when one is at capacity), connects the stage's data path (<see cref="IRemoteDataPath"/>, whatever the
+/// transport), watches the session and fails the stage when its executor's node is gone, and closes the session when the
+/// stream ends. Owns the stage's <see cref="MediaTracing.RemoteStageOpen"/> span: sends its trace context with every
+/// request, records refusals as events, and ends it when the data path is open or the stage failed.
 /// </summary>
 /// <remarks>
 /// Created under the user guardian, which restarts what throws: a restarted stage actor fails its stage and stops
@@ -27,19 +24,15 @@ internal sealed class RemoteStageActor : ReceiveActor
     private readonly RemoteStageTarget _target;
     private readonly string _nodeType;
     private readonly RemoteStageSettings _settings;
-    private readonly Queue<string> _candidates = new();
-    private readonly List<string> _refusals = [];
+    private readonly ExecutorPlacement _placement;
     private readonly TraceContext _trace;
     private IRemoteDataPath? _path;
     private string? _executor;
-    private string? _reserved;
     private IActorRef? _session;
-    private ICancelable? _attemptTimeout;
     private ICancelable? _connectTimeout;
     private ICancelable? _sessionGone;
     private bool _open;
     private Activity? _span;
-    private int _attempts;
 
     /// <summary>Waits for the stage's <see cref="DataPathReady"/> (or <see cref="StreamEnded"/>) before it places the session.</summary>
     public RemoteStageActor(string sessionId, RemoteStageTarget target, RemoteStageSettings settings, Tracing trace)
@@ -50,6 +43,8 @@ internal sealed class RemoteStageActor : ReceiveActor
         _target = target;
         _nodeType = target.Name;
         _settings = settings;
+        _placement = new ExecutorPlacement(Context.System, Self, $"remote stage '{_nodeType}'", settings.ExecutorRole, settings.OpenTimeout, settings.Executor, trace.Span,
+            static (message, executor) => new RemoteStageException(message, executor));
         Placing();
     }
 
@@ -74,11 +69,6 @@ internal sealed class RemoteStageActor : ReceiveActor
         public static readonly SessionGone Instance = new();
     }
 
-    /// <summary>Executors to try in order; <paramref name="Reserved"/>: the directory already counts this session on the first.</summary>
-    private sealed record Candidates(IReadOnlyList<ExecutorInfo> Items, bool Reserved = false);
-
-    private sealed record AttemptTimedOut(string Executor);
-
     private sealed record OpenPrepared(string Executor, object Request);
 
     private sealed record OpenNotPrepared(string Executor, Exception Error);
@@ -88,43 +78,15 @@ internal sealed class RemoteStageActor : ReceiveActor
         Receive<DataPathReady>(ready =>
         {
             _path = ready.Path;
-            FindExecutors();
+            _placement.FindCandidates();
         });
         Receive<DataPathFailed>(failed => Fail(failed.Error));
-        Receive<Candidates>(found =>
-        {
-            if (found.Items.Count == 0)
-            {
-                Fail(new RemoteStageException(
-                    $"No node with role '{_settings.ExecutorRole}' answered within {_settings.OpenTimeout.TotalSeconds:0.#} s, so remote stage '{_nodeType}' cannot start. " +
-                    "Start an executor (akkamedia node --roles executor) and check that this process joins its cluster (seeds)."));
-                return;
-            }
-
-            _reserved = found.Reserved ? found.Items[0].Address : null;
-            foreach (var candidate in found.Items)
-            {
-                _candidates.Enqueue(candidate.Address);
-            }
-
-            TryNext();
-        });
+        Receive<ExecutorPlacement.Candidates>(found => Follow(_placement.Start(found)));
         Receive<SessionOpened>(opened =>
         {
-            _attemptTimeout?.Cancel();
+            _placement.Placed();
             _session = opened.Session;
             Context.Watch(_session);
-            if (_span is not null)
-            {
-                _span.SetTag(MediaTracing.ExecutorTag, _executor);
-                _span.SetTag(MediaTracing.AttemptsTag, _attempts);
-            }
-
-            if (_executor != _reserved)
-            {
-                ExecutorDirectory.Get(Context.System).SessionPlaced(_executor!);
-            }
-
             Become(Running);
             if (_path!.Connect(opened, _executor!, Self))
             {
@@ -135,56 +97,17 @@ internal sealed class RemoteStageActor : ReceiveActor
                 _connectTimeout = Context.System.Scheduler.ScheduleTellOnceCancelable(_path.ConnectTimeout, Self, ConnectTimedOut.Instance, Self);
             }
         });
-        Receive<SessionRefused>(refused =>
-        {
-            _attemptTimeout?.Cancel();
-            _span?.AddEvent(new ActivityEvent("akkamedia.refused", tags: new ActivityTagsCollection
-            {
-                [MediaTracing.ExecutorTag] = _executor,
-                [MediaTracing.RefusalTag] = refused.Reason.ToString(),
-            }));
-            if (refused.Reason is RefusalReason.AtCapacity or RefusalReason.ShuttingDown)
-            {
-                _refusals.Add($"{_executor}: {refused.Message}");
-                TryNext();
-                return;
-            }
-
-            Fail(new RemoteStageException(refused.Message, _executor));
-        });
+        Receive<SessionRefused>(refused => Follow(_placement.Refused(refused)));
         Receive<OpenPrepared>(prepared =>
         {
-            if (prepared.Executor == _executor)
+            if (_placement.IsCurrent(prepared.Executor))
             {
                 Context.ActorSelection(prepared.Executor + ExecutorDirectoryActor.ExecutorPath).Tell(prepared.Request, Self);
-                _attemptTimeout = Context.System.Scheduler.ScheduleTellOnceCancelable(_settings.OpenTimeout, Self, new AttemptTimedOut(prepared.Executor), Self);
+                _placement.AwaitAnswer(_settings.OpenTimeout);
             }
         });
-        Receive<OpenNotPrepared>(failed =>
-        {
-            if (failed.Executor != _executor)
-            {
-                return;
-            }
-
-            if (failed.Error is ActorNotFoundException or AskTimeoutException)
-            {
-                _refusals.Add($"{_executor}: no executor answered");
-                TryNext();
-                return;
-            }
-
-            Fail(failed.Error as RemoteStageException ?? new RemoteStageException(
-                $"Remote stage '{_nodeType}' could not be prepared on executor {_executor}: {failed.Error.Message}", _executor, failed.Error));
-        });
-        Receive<AttemptTimedOut>(timedOut =>
-        {
-            if (timedOut.Executor == _executor)
-            {
-                _refusals.Add($"{_executor}: no answer within {_settings.OpenTimeout.TotalSeconds:0.#} s");
-                TryNext();
-            }
-        });
+        Receive<OpenNotPrepared>(failed => Follow(_placement.NotPrepared(failed.Executor, failed.Error)));
+        Receive<ExecutorPlacement.AttemptTimedOut>(timedOut => Follow(_placement.TimedOut(timedOut)));
         Receive<Status.Failure>(failure => Fail(failure.Cause as RemoteStageException
             ?? new RemoteStageException($"Remote stage '{_nodeType}' could not be placed: {failure.Cause.Message}", _executor, failure.Cause)));
         Receive<StreamEnded>(_ =>
@@ -238,37 +161,19 @@ internal sealed class RemoteStageActor : ReceiveActor
         });
     }
 
-    private void FindExecutors()
+    /// <summary>Does what the placement decided: prepare the next executor, or fail (an error of preparing is worded here).</summary>
+    private void Follow(PlacementStep step) => step.Apply(TryExecutor, error => Fail(error as RemoteStageException ?? new RemoteStageException(
+        $"Remote stage '{_nodeType}' could not be prepared on executor {_executor}: {error.Message}", _executor, error)));
+
+    private void TryExecutor(string next)
     {
-        if (_settings.Executor is not null)
-        {
-            Self.Tell(new Candidates([new ExecutorInfo(_settings.Executor, _settings.ExecutorRole, 0, 0)]));
-            return;
-        }
-
-        ExecutorDirectory.Get(Context.System)
-            .ReserveAsync(_settings.ExecutorRole, _settings.OpenTimeout)
-            .PipeTo(Self, success: items => new Candidates(items, Reserved: true), failure: e => new Status.Failure(e));
-    }
-
-    private void TryNext()
-    {
-        if (!_candidates.TryDequeue(out var next))
-        {
-            Fail(new RemoteStageException(
-                $"Every executor refused remote stage '{_nodeType}': {string.Join("; ", _refusals.Select(r => r.TrimEnd('.')))}. Add executors or raise akka-media.executor.max-sessions.",
-                _executor));
-            return;
-        }
-
         _executor = next;
-        _attempts++;
 
         // Inside the span, so that what preparing does (uploading shipped code) is traced as its child.
         using (MediaTracing.Enter(_span))
         {
             _target.PrepareOpenAsync(Context.System, next, _sessionId, _path!.Transport, _path.Input, Self, _settings.OpenTimeout, _trace)
-                .PipeTo(Self, success: request => new OpenPrepared(next, request), failure: e => new OpenNotPrepared(next, e is AggregateException { InnerExceptions.Count: 1 } a ? a.InnerExceptions[0] : e));
+                .PipeTo(Self, success: request => new OpenPrepared(next, request), failure: e => new OpenNotPrepared(next, e));
         }
     }
 
@@ -302,7 +207,7 @@ internal sealed class RemoteStageActor : ReceiveActor
 
     protected override void PostStop()
     {
-        _attemptTimeout?.Cancel();
+        _placement.Cancel();
         _connectTimeout?.Cancel();
         _sessionGone?.Cancel();
         EndSpan();

@@ -1,0 +1,84 @@
+using Akka.Configuration;
+using AkkaMedia.Remote;
+
+namespace AkkaMedia.Core.Tests.Remote;
+
+/// <summary>
+/// <c>akka-media.remote</c> read key by key: what the configuration sets wins, every other key comes from
+/// AkkaMedia.Core's reference.conf, and a value that is wrong fails naming its key.
+/// </summary>
+public sealed class RemoteSettingsSpec
+{
+    private const string ForStage = "stage";
+    private const string ForObject = "object";
+    private static readonly Config Reference = AkkaMediaConfig.Default.GetConfig("akka-media.remote");
+
+    [Fact]
+    public void A_config_that_sets_only_the_open_timeout_must_take_every_other_remote_stage_key_from_reference_conf()
+    {
+        var settings = RemoteStageSettings.Create(ConfigurationFactory.ParseString("akka-media.remote.open-timeout = 3s"), null);
+
+        Assert.Equal(TimeSpan.FromSeconds(3), settings.OpenTimeout);
+        Assert.Equal(Reference.GetString("executor-role"), settings.ExecutorRole);
+        Assert.Equal(Reference.GetTimeSpan("idle-timeout"), settings.IdleTimeout);
+        Assert.Equal(Reference.GetTimeSpan("heartbeat-interval"), settings.HeartbeatInterval);
+        Assert.Equal(Reference.GetInt("link-window"), settings.LinkWindow);
+        Assert.Equal(RemoteTransport.MediaLink, settings.Transport);
+        Assert.Equal("link", Reference.GetString("transport"));
+    }
+
+    [Fact]
+    public void A_config_that_sets_only_the_open_timeout_must_take_every_other_remote_object_key_from_reference_conf()
+    {
+        var settings = RemoteObjectSettings.Create(ConfigurationFactory.ParseString("akka-media.remote.open-timeout = 3s"), null);
+
+        Assert.Equal(TimeSpan.FromSeconds(3), settings.OpenTimeout);
+        Assert.Equal(Reference.GetString("executor-role"), settings.ExecutorRole);
+        Assert.Equal(Reference.GetTimeSpan("objects.upload-timeout"), settings.UploadTimeout);
+        Assert.Equal(Reference.GetTimeSpan("objects.load-timeout"), settings.LoadTimeout);
+    }
+
+    [Fact]
+    public void A_config_without_the_section_must_get_the_reference_conf_values()
+    {
+        var stage = RemoteStageSettings.Create(Config.Empty, null);
+        var deploy = RemoteObjectSettings.Create(ConfigurationFactory.ParseString("akka.loglevel = INFO"), null);
+
+        Assert.Equal(Reference.GetTimeSpan("open-timeout"), stage.OpenTimeout);
+        Assert.Equal(Reference.GetTimeSpan("open-timeout"), deploy.OpenTimeout);
+        Assert.Equal(Reference.GetString("executor-role"), deploy.ExecutorRole);
+    }
+
+    [Fact]
+    public void Options_must_win_over_the_config_and_leave_the_other_keys_to_it()
+    {
+        var config = ConfigurationFactory.ParseString("akka-media.remote { open-timeout = 3s, executor-role = gpu }");
+
+        var settings = RemoteStageSettings.Create(config, new RemoteStageOptions { OpenTimeout = TimeSpan.FromSeconds(9), Transport = RemoteTransport.StreamRefs });
+
+        Assert.Equal(TimeSpan.FromSeconds(9), settings.OpenTimeout);
+        Assert.Equal(RemoteTransport.StreamRefs, settings.Transport);
+        Assert.Equal("gpu", settings.ExecutorRole);
+    }
+
+    [Theory]
+    [InlineData(ForStage, "open-timeout = soon", "akka-media.remote.open-timeout")]
+    [InlineData(ForStage, "open-timeout = 0s", "akka-media.remote.open-timeout")]
+    [InlineData(ForStage, "idle-timeout = \"\"", "akka-media.remote.idle-timeout")]
+    [InlineData(ForStage, "heartbeat-interval = 2s", "akka-media.remote.heartbeat-interval")]
+    [InlineData(ForStage, "link-window = many", "akka-media.remote.link-window")]
+    [InlineData(ForStage, "link-window = 0", "akka-media.remote.link-window")]
+    [InlineData(ForStage, "transport = pigeon", "akka-media.remote.transport")]
+    [InlineData(ForObject, "objects.upload-timeout = 1 fortnight", "akka-media.remote.objects.upload-timeout")]
+    [InlineData(ForObject, "objects.load-timeout = -1s", "akka-media.remote.objects.load-timeout")]
+    [InlineData(ForObject, "open-timeout = never", "akka-media.remote.open-timeout")]
+    public void A_bad_value_must_fail_naming_its_key(string reader, string setting, string key)
+    {
+        var config = ConfigurationFactory.ParseString("akka-media.remote." + setting);
+
+        var error = Assert.ThrowsAny<ArgumentException>(() => reader == ForStage ? RemoteStageSettings.Create(config, null) : (object)RemoteObjectSettings.Create(config, null));
+
+        Assert.Equal(key, error.ParamName);
+        Assert.Contains(key, error.Message);
+    }
+}
