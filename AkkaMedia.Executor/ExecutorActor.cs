@@ -4,9 +4,12 @@ using Akka.Event;
 using AkkaMedia.Deployment;
 using AkkaMedia.Deployment.Objects;
 using AkkaMedia.Diagnostics;
-using AkkaMedia.Executor.Deployment;
 using AkkaMedia.Executor.Diagnostics;
 using AkkaMedia.Executor.Link;
+using AkkaMedia.Executor.Loading;
+using AkkaMedia.Executor.Packages;
+using AkkaMedia.Executor.Sandbox;
+using AkkaMedia.Executor.Sessions;
 using AkkaMedia.Nodes;
 using AkkaMedia.Protocol;
 

@@ -1,5 +1,6 @@
 using Akka.Actor;
-using AkkaMedia.Executor.Deployment;
+using AkkaMedia.Executor.Packages;
+using AkkaMedia.Executor.Sandbox;
 using AkkaMedia.Nodes;
 
 namespace AkkaMedia.Executor;

@@ -1,8 +1,10 @@
 using System.Reflection;
 using AkkaMedia.Deployment;
 using AkkaMedia.Deployment.Objects;
+using AkkaMedia.Executor.Loading;
+using AkkaMedia.Executor.Sandbox;
 
-namespace AkkaMedia.Executor.Deployment;
+namespace AkkaMedia.Executor.Sessions;
 
 /// <summary>
 /// Runs one request of an object session against its object, inside the session's load context, and

@@ -1,4 +1,6 @@
-namespace AkkaMedia.Executor.Deployment;
+using AkkaMedia.Executor.Sessions;
+
+namespace AkkaMedia.Executor.Loading;
 
 /// <summary>A session's code with its deserialized object. Disposing empties the holder, then unloads the code.</summary>
 internal sealed class LoadedObject(SessionCode code, ObjectHolder holder) : IDisposable

@@ -1,7 +1,9 @@
 using System.Runtime.Loader;
 using AkkaMedia.Deployment;
+using AkkaMedia.Executor.Tests.Packages;
+using AkkaMedia.Executor.Tests.Sandbox;
 
-namespace AkkaMedia.Executor.Tests.Deployment;
+namespace AkkaMedia.Executor.Tests.Loading;
 
 public sealed class ScratchFolderSpec : IDisposable
 {

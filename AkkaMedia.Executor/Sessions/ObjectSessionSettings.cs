@@ -1,6 +1,6 @@
 using Akka.Configuration;
 
-namespace AkkaMedia.Executor.Deployment;
+namespace AkkaMedia.Executor.Sessions;
 
 /// <summary>The limits of object and shipped-node sessions, read from <c>akka-media.executor.objects</c>.</summary>
 internal sealed record ObjectSessionSettings(TimeSpan CallTimeout, TimeSpan MaxCallTimeout)

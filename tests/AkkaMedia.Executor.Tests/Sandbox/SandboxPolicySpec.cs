@@ -1,7 +1,8 @@
 using Akka.Configuration;
-using AkkaMedia.Executor.Deployment;
+using AkkaMedia.Executor.Sandbox;
+using AkkaMedia.Executor.Tests.Packages;
 
-namespace AkkaMedia.Executor.Tests.Deployment;
+namespace AkkaMedia.Executor.Tests.Sandbox;
 
 public sealed class SandboxPolicySpec : IDisposable
 {

@@ -1,4 +1,4 @@
-namespace AkkaMedia.Executor.Deployment;
+namespace AkkaMedia.Executor.Packages;
 
 /// <summary>One assembly held by a <see cref="PackageStore"/>, as listed for operators.</summary>
 /// <param name="Name">Assembly simple name.</param>

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using AkkaMedia.Deployment;
 
-namespace AkkaMedia.Executor.Deployment;
+namespace AkkaMedia.Executor.Packages;
 
 /// <summary>
 /// One upload into a <see cref="PackageStore"/>: receives the chunks of its entries in order into temporary files,

@@ -6,9 +6,11 @@ using AkkaMedia.Deployment.Objects;
 using AkkaMedia.Diagnostics;
 using AkkaMedia.Executor.Diagnostics;
 using AkkaMedia.Executor.Link;
+using AkkaMedia.Executor.Loading;
+using AkkaMedia.Executor.Sandbox;
 using AkkaMedia.Protocol;
 
-namespace AkkaMedia.Executor.Deployment;
+namespace AkkaMedia.Executor.Sessions;
 
 /// <summary>
 /// One shipped user node on the executor: loads its code into a load context of its own, deserializes

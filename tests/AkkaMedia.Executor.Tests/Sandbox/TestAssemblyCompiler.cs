@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 
-namespace AkkaMedia.Executor.Tests.Deployment;
+namespace AkkaMedia.Executor.Tests.Sandbox;
 
 /// <summary>
 /// Compiles small C# sources into assemblies on disk at test time (Roslyn), against the running framework and

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using AkkaMedia.Deployment;
 
-namespace AkkaMedia.Executor.Tests.Deployment;
+namespace AkkaMedia.Executor.Tests.Packages;
 
 /// <summary>Temporary folders and content for package specs; deletes its folders on dispose.</summary>
 public sealed class PackageFiles : IDisposable

@@ -1,7 +1,10 @@
 using Akka.Configuration;
 using AkkaMedia.Deployment;
+using AkkaMedia.Executor.Packages;
+using AkkaMedia.Executor.Sandbox;
+using AkkaMedia.Executor.Sessions;
 
-namespace AkkaMedia.Executor.Deployment;
+namespace AkkaMedia.Executor.Loading;
 
 /// <summary>What an executor needs to run shipped code: its package store, its sandbox policy and the object session limits.</summary>
 internal sealed class UserCodeHost(PackageStore store, SandboxPolicy sandbox, ObjectSessionSettings settings)

@@ -4,7 +4,7 @@ using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
 using Akka.Configuration;
 
-namespace AkkaMedia.Executor.Deployment;
+namespace AkkaMedia.Executor.Sandbox;
 
 /// <summary>
 /// The first wall around shipped code: before a session loads anything, <see cref="Check"/> reads the metadata of every

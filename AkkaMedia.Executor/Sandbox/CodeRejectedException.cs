@@ -1,4 +1,4 @@
-namespace AkkaMedia.Executor.Deployment;
+namespace AkkaMedia.Executor.Sandbox;
 
 /// <summary>
 /// Shipped code cannot run in a session; the message says why and what to change. Becomes a refusal to the client.

@@ -3,7 +3,7 @@ using System.Reflection.PortableExecutable;
 using System.Security.Cryptography;
 using AkkaMedia.Deployment;
 
-namespace AkkaMedia.Executor.Deployment;
+namespace AkkaMedia.Executor.Packages;
 
 /// <summary>
 /// An executor's cache of shipped assemblies on disk, content-addressed by SHA-256 and shared by all its sessions:

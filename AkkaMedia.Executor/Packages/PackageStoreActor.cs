@@ -5,7 +5,7 @@ using Akka.Streams.Dsl;
 using AkkaMedia.Deployment;
 using AkkaMedia.Executor.Diagnostics;
 
-namespace AkkaMedia.Executor.Deployment;
+namespace AkkaMedia.Executor.Packages;
 
 /// <summary>
 /// Serves uploads into an executor's <see cref="PackageStore"/> (child <c>packages</c> of the executor actor, which

@@ -1,4 +1,4 @@
-namespace AkkaMedia.Executor.Deployment;
+namespace AkkaMedia.Executor.Sandbox;
 
 /// <summary>
 /// One reference in shipped code that the <see cref="SandboxPolicy"/> forbids: which assembly refers to which member

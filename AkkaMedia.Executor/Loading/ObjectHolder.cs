@@ -1,4 +1,4 @@
-namespace AkkaMedia.Executor.Deployment;
+namespace AkkaMedia.Executor.Loading;
 
 /// <summary>
 /// The only path from executor code to a session's user object. Closures and cached stage actors may

@@ -6,9 +6,11 @@ using AkkaMedia.Deployment;
 using AkkaMedia.Deployment.Objects;
 using AkkaMedia.Diagnostics;
 using AkkaMedia.Executor.Diagnostics;
+using AkkaMedia.Executor.Loading;
+using AkkaMedia.Executor.Sandbox;
 using AkkaMedia.Protocol;
 
-namespace AkkaMedia.Executor.Deployment;
+namespace AkkaMedia.Executor.Sessions;
 
 /// <summary>
 /// One remote object on the executor: loads its shipped code into a load context of its own,

@@ -1,7 +1,7 @@
 using Akka.Actor;
 using Akka.Configuration;
 
-namespace AkkaMedia.Executor.Deployment;
+namespace AkkaMedia.Executor.Packages;
 
 /// <summary>The settings of an executor's <see cref="PackageStore"/>, read from <c>akka-media.executor.packages</c>.</summary>
 public sealed class PackageStoreSettings

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using AkkaMedia.Diagnostics;
 using AkkaMedia.Protocol;
 
-namespace AkkaMedia.Executor.Deployment;
+namespace AkkaMedia.Executor.Loading;
 
 /// <summary>The <c>akkamedia.code.load</c> span of a session that loads shipped code, as both such sessions use it.</summary>
 internal static class CodeLoadSpan

@@ -1,7 +1,9 @@
 using AkkaMedia.Deployment;
 using AkkaMedia.Deployment.Objects;
+using AkkaMedia.Executor.Packages;
+using AkkaMedia.Executor.Sandbox;
 
-namespace AkkaMedia.Executor.Deployment;
+namespace AkkaMedia.Executor.Loading;
 
 /// <summary>
 /// The shipped code of one session: its load context, its own serializer, its scratch folder and its

@@ -1,4 +1,4 @@
-namespace AkkaMedia.Executor.Deployment;
+namespace AkkaMedia.Executor.Loading;
 
 /// <summary>
 /// Hands a session's loaded code from the loading thread to its actor, or back to disposal when the

@@ -6,7 +6,7 @@ using Akka.Streams.Dsl;
 using AkkaMedia.Deployment;
 using Xunit.Abstractions;
 
-namespace AkkaMedia.Executor.Tests.Deployment;
+namespace AkkaMedia.Executor.Tests.Packages;
 
 /// <summary>
 /// Uploads between two actor systems over real loopback remoting: the spec's system is the client, a second one runs an

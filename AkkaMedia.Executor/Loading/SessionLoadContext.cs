@@ -1,7 +1,7 @@
 using System.Reflection;
 using System.Runtime.Loader;
 
-namespace AkkaMedia.Executor.Deployment;
+namespace AkkaMedia.Executor.Loading;
 
 /// <summary>
 /// The collectible load context of one session: it holds the assemblies the client shipped, and only

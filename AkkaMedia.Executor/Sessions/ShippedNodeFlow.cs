@@ -1,9 +1,11 @@
 using System.Reflection;
 using Akka;
 using Akka.Streams.Dsl;
+using AkkaMedia.Executor.Loading;
+using AkkaMedia.Executor.Sandbox;
 using AkkaMedia.Nodes;
 
-namespace AkkaMedia.Executor.Deployment;
+namespace AkkaMedia.Executor.Sessions;
 
 /// <summary>Turns a deserialized user node (of a type the executor only knows through its load context) into the untyped flow a session runs.</summary>
 internal static class ShippedNodeFlow

@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
 using Akka.Configuration;
 using AkkaMedia.Deployment;
-using AkkaMedia.Executor.Deployment;
+using AkkaMedia.Executor.Packages;
 
-namespace AkkaMedia.Executor.Tests.Deployment;
+namespace AkkaMedia.Executor.Tests.Packages;
 
 public sealed class PackageStoreSpec : IDisposable
 {
