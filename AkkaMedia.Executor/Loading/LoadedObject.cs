@@ -2,16 +2,22 @@ using AkkaMedia.Executor.Sessions;
 
 namespace AkkaMedia.Executor.Loading;
 
-/// <summary>A session's code with its deserialized object. Disposing empties the holder, then unloads the code.</summary>
+/// <summary>
+/// A session's code with its deserialized object and the object's resolved methods, which the threads running user
+/// code use. Disposing empties the holder, forgets the methods, then unloads the code.
+/// </summary>
 internal sealed class LoadedObject(SessionCode code, ObjectHolder holder) : IDisposable
 {
     public SessionCode Code { get; } = code;
 
     public ObjectHolder Holder { get; } = holder;
 
+    public ObjectMethods Methods { get; } = new();
+
     public void Dispose()
     {
         Holder.Clear();
+        Methods.Clear();
         Code.Dispose();
     }
 

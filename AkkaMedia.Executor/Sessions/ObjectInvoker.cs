@@ -35,7 +35,8 @@ internal static class ObjectInvoker
         }
     }
 
-    public static async Task<IObjectSessionMessage> RunAsync(ObjectHolder holder, SessionCode code, IObjectSessionMessage request, Dictionary<string, MethodInfo> methods)
+    /// <summary>Runs <paramref name="request"/> (a call or a state snapshot) on <paramref name="loaded"/>'s object and returns the reply.</summary>
+    public static async Task<IObjectSessionMessage> RunAsync(LoadedObject loaded, IObjectSessionMessage request)
     {
         var callId = request switch
         {
@@ -43,8 +44,9 @@ internal static class ObjectInvoker
             GetObjectState state => state.CallId,
             _ => 0L,
         };
+        var code = loaded.Code;
         using var scope = code.Context.EnterContextualReflection();
-        var target = holder.Value;
+        var target = loaded.Holder.Value;
         if (target is null)
         {
             return new CallFailed(callId, CallFailure.Rejected, typeof(ObjectDisposedException).FullName!, "The session has ended.", string.Empty);
@@ -60,11 +62,7 @@ internal static class ObjectInvoker
         object?[] arguments;
         try
         {
-            if (!methods.TryGetValue(call.Method, out method!))
-            {
-                method = MethodKey.Resolve(target.GetType(), call.Method);
-                methods[call.Method] = method;
-            }
+            method = loaded.Methods.Resolve(target, call.Method);
 
             arguments = code.Codec.Deserialize(call.Arguments) as object?[] ?? [];
         }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Reflection;
 using Akka.Actor;
 using Akka.Event;
 using AkkaMedia.Deployment.Objects;
@@ -16,7 +15,9 @@ namespace AkkaMedia.Executor.Sessions;
 /// <remarks>
 /// <para>Every call and state snapshot runs user code on a dedicated thread, never on the actor's, so the actor can
 /// enforce the call timeout: a call past it is answered with a timeout failure and the session stops. The hung thread
-/// cannot be aborted in-process; it is abandoned (and the context it uses cannot be collected until it returns).</para>
+/// cannot be aborted in-process; it is abandoned (and the context it uses cannot be collected until it returns).
+/// What a call needs on its thread (the object, its code, its resolved methods) belongs to the <see cref="LoadedObject"/>;
+/// the actor's own state is touched on the actor's thread only.</para>
 /// <para>The session stops when the client closes it (after the running call), when the client's actor terminates
 /// (DeathWatch: its process died or left), or after a timeout; calls still queued are then answered as rejected.
 /// The session's spans end when the object is live; calls are not traced.</para>
@@ -26,7 +27,6 @@ internal sealed class ObjectSessionActor : CodeSessionActor
     private readonly OpenObjectSession _request;
     private readonly TimeSpan _callTimeout;
     private readonly Queue<(IObjectSessionMessage Request, IActorRef Caller)> _queue = new();
-    private readonly Dictionary<string, MethodInfo> _methods = new(StringComparer.Ordinal);
     private (long CallId, IActorRef Caller)? _running;
     private bool _closing;
 
@@ -141,11 +141,8 @@ internal sealed class ObjectSessionActor : CodeSessionActor
         var callId = CallIdOf(next.Request);
         _running = (callId, next.Caller);
         var loaded = Loaded;
-        var holder = loaded.Holder;
-        var code = loaded.Code;
-        var methods = _methods;
         var request = next.Request;
-        Task.Factory.StartNew(() => ObjectInvoker.RunAsync(holder, code, request, methods), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)
+        Task.Factory.StartNew(() => ObjectInvoker.RunAsync(loaded, request), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)
             .Unwrap()
             .PipeTo(
                 Self,
