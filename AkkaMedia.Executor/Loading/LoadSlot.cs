@@ -12,19 +12,18 @@ internal sealed class LoadSlot<T>
     private bool _abandoned;
 
     /// <summary>Called by the loader: keeps <paramref name="value"/> for the actor, or disposes it if the actor has given up.</summary>
-    public bool Deliver(T value)
+    public void Deliver(T value)
     {
         lock (_gate)
         {
             if (!_abandoned)
             {
                 _value = value;
-                return true;
+                return;
             }
         }
 
         value.Dispose();
-        return false;
     }
 
     /// <summary>Called by the actor: takes the loaded value, or null when it was not delivered.</summary>

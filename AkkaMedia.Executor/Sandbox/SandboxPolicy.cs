@@ -56,9 +56,6 @@ public sealed class SandboxPolicy
     /// <summary>The <c>forbidden</c> rules as configured, then <c>also-forbidden</c>.</summary>
     public IReadOnlyList<string> Forbidden => _forbidden.Select(r => r.Text).ToArray();
 
-    /// <summary>The <c>allowed</c> rules (exceptions to <see cref="Forbidden"/>) as configured, then <c>also-allowed</c>.</summary>
-    public IReadOnlyList<string> Allowed => _allowed.Select(r => r.Text).ToArray();
-
     /// <summary>Reads <c>akka-media.executor.sandbox</c> from <paramref name="config"/>, falling back to the executor's defaults.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A rule is malformed; the message quotes it and names the key.</exception>
     public static SandboxPolicy Create(Config config)
