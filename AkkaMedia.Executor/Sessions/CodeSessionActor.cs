@@ -76,7 +76,7 @@ internal abstract class CodeSessionActor : ReceiveActor, IWithTimers
     /// <summary>The session's logger: its events carry the session id.</summary>
     protected ILoggingAdapter Log { get; }
 
-    /// <summary>The session's metrics.</summary>
+    /// <summary>Where the session counts its deploy (loaded or refused) and its errors.</summary>
     protected SessionMetrics Metrics { get; }
 
     /// <summary>The code and its object, from <see cref="Started"/> on.</summary>
