@@ -1,6 +1,7 @@
 using Akka.Actor;
-using AkkaMedia.Executor.Deployment;
 using AkkaMedia.Executor.Link;
+using AkkaMedia.Executor.Packages;
+using AkkaMedia.Executor.Sandbox;
 using AkkaMedia.Executor.Sessions.Transports;
 using AkkaMedia.Nodes;
 

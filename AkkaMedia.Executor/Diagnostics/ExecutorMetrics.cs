@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
 using Akka.Actor;
 using AkkaMedia.Diagnostics;
-using AkkaMedia.Executor.Deployment;
+using AkkaMedia.Executor.Packages;
 using AkkaMedia.Protocol;
 
 namespace AkkaMedia.Executor.Diagnostics;

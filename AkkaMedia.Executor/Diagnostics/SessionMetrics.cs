@@ -1,4 +1,5 @@
 using AkkaMedia.Diagnostics;
+using AkkaMedia.Executor.Sandbox;
 
 namespace AkkaMedia.Executor.Diagnostics;
 
@@ -33,8 +34,8 @@ internal sealed class SessionMetrics(ExecutorMetrics metrics, string kind, strin
     /// </summary>
     public void CodeRefused(Exception? cause)
     {
-        metrics.Deployed(Kind, cause is Deployment.CodeRejectedException ? "rejected" : "failed");
-        metrics.Error(cause is Deployment.CodeRejectedException { IsSandboxViolation: true } ? ExecutorErrorKind.SandboxViolation : ExecutorErrorKind.CodeRejected);
+        metrics.Deployed(Kind, cause is CodeRejectedException ? "rejected" : "failed");
+        metrics.Error(cause is CodeRejectedException { IsSandboxViolation: true } ? ExecutorErrorKind.SandboxViolation : ExecutorErrorKind.CodeRejected);
         metrics.Refused(Protocol.RefusalReason.CodeRejected);
     }
 

@@ -1,7 +1,7 @@
 using Akka.Actor;
 using Akka.Streams;
 using Akka.Streams.Dsl;
-using AkkaMedia.Executor.Deployment;
+using AkkaMedia.Executor.Packages;
 using AkkaMedia.Frames;
 using AkkaMedia.Remote;
 using Xunit.Abstractions;

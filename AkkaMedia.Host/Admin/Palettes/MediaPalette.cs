@@ -1,9 +1,9 @@
 using System.Globalization;
 using Akka.Actor;
 using Akka.Cluster;
+using AkkaMedia.Executor.Packages;
 using AkkaMedia.Host.Pipelines;
 using AkkaMedia.Executor;
-using AkkaMedia.Executor.Deployment;
 using AkkaMedia.Nodes;
 using AkkaMedia.Protocol;
 

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Loader;
 using Akka.Configuration;
-using AkkaMedia.Executor.Deployment;
+using AkkaMedia.Executor.Loading;
 using AkkaMedia.TestKit;
 
 namespace AkkaMedia.Executor.Tests.Objects;

@@ -1,6 +1,6 @@
 using System.Reflection;
 using Akka.Actor;
-using AkkaMedia.Executor.Deployment;
+using AkkaMedia.Executor.Packages;
 using Xunit.Abstractions;
 
 namespace AkkaMedia.Executor.Tests.Objects;

@@ -1,6 +1,7 @@
 using Akka.Configuration;
 using AkkaMedia.Executor;
-using AkkaMedia.Executor.Deployment;
+using AkkaMedia.Executor.Packages;
+using AkkaMedia.Executor.Sandbox;
 using Xunit;
 
 namespace AkkaMedia.Executor.Tests.Settings;

@@ -1,0 +1,95 @@
+using AkkaMedia.Deployment;
+using AkkaMedia.Deployment.Objects;
+using AkkaMedia.Executor.Packages;
+using AkkaMedia.Executor.Sandbox;
+
+namespace AkkaMedia.Executor.Loading;
+
+/// <summary>
+/// The shipped code of one session: its load context, its own serializer, its scratch folder and its
+/// lease on the package store's files. Disposing drops the serializer's caches, deletes the scratch
+/// folder, unloads the context and ends the lease.
+/// </summary>
+internal sealed class SessionCode : IDisposable
+{
+    private readonly IDisposable _lease;
+    private readonly IDisposable _scratch;
+    private int _disposed;
+
+    private SessionCode(SessionLoadContext context, IDisposable lease, IDisposable scratch)
+    {
+        Context = context;
+        Codec = new ObjectCodec(context);
+        _lease = lease;
+        _scratch = scratch;
+    }
+
+    public SessionLoadContext Context { get; }
+
+    public ObjectCodec Codec { get; }
+
+    /// <summary>
+    /// Finds every entry in <paramref name="store"/>, leases them, checks them against
+    /// <paramref name="sandbox"/> and, only when they pass, loads <paramref name="entryAssembly"/> into a new
+    /// session load context.
+    /// </summary>
+    /// <exception cref="CodeRejectedException">An entry is missing from the store, the sandbox forbids something, or the entry assembly does not load.</exception>
+    public static SessionCode Load(string sessionId, string entryAssembly, IReadOnlyList<PackageEntry> entries, PackageStore store, SandboxPolicy sandbox)
+    {
+        var paths = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var entry in entries)
+        {
+            if (!store.TryGetPath(entry, out var path))
+            {
+                throw new CodeRejectedException($"{entry} is not in the executor's package store; upload the package before opening the session.");
+            }
+
+            paths[entry.Name] = path;
+        }
+
+        var lease = store.Lease(entries);
+        SessionLoadContext? context = null;
+        try
+        {
+            var violations = sandbox.Check(paths.Values);
+            if (violations.Count > 0)
+            {
+                throw new CodeRejectedException(
+                    $"The executor's sandbox policy refused the code of {entryAssembly}: {string.Join("; ", violations.Take(10).Select(static v => v.Message.TrimEnd('.')))}" +
+                    (violations.Count > 10 ? $" (and {violations.Count - 10} more)." : "."),
+                    sandboxViolation: true);
+            }
+
+            context = new SessionLoadContext(sessionId, paths);
+            if (paths.ContainsKey(entryAssembly))
+            {
+                context.LoadShipped(entryAssembly);
+            }
+
+            var scratch = ScratchFolder.Attach(context, Path.Combine(Path.GetTempPath(), "akka-media-scratch", sessionId));
+            return new SessionCode(context, lease, scratch);
+        }
+        catch (Exception e)
+        {
+            context?.Unload();
+            lease.Dispose();
+            if (e is BadImageFormatException or FileLoadException or FileNotFoundException)
+            {
+                throw new CodeRejectedException($"Assembly {entryAssembly} does not load on the executor: {e.Message}", e);
+            }
+
+            throw;
+        }
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            Codec.Clear();
+            _scratch.Dispose();
+            Context.Unload();
+            _lease.Dispose();
+        }
+    }
+}

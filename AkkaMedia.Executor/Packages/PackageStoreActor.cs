@@ -1,0 +1,111 @@
+using Akka.Actor;
+using Akka.Event;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using AkkaMedia.Deployment;
+using AkkaMedia.Executor.Diagnostics;
+
+namespace AkkaMedia.Executor.Packages;
+
+/// <summary>
+/// Serves uploads into an executor's <see cref="PackageStore"/> (child <c>packages</c> of the executor actor, which
+/// forwards <see cref="OfferPackage"/> and <see cref="UploadPackage"/> to it). Answers an offer with the hashes the store
+/// lacks, or refuses a package over <c>max-package-bytes</c>; runs each upload's chunk stream into a
+/// <see cref="PackageUpload"/> and answers <see cref="PackageUploaded"/> or <see cref="PackageRejected"/> to the sender.
+/// An upload that stalls for <c>upload-idle-timeout</c> is abandoned. Counts cache hits and misses per offered assembly,
+/// the bytes of completed uploads, and every refused offer or upload as an error of kind <c>upload_rejected</c>.
+/// </summary>
+internal sealed class PackageStoreActor : ReceiveActor
+{
+    /// <summary>The actor's name under the executor actor.</summary>
+    public const string Name = "packages";
+
+    private readonly PackageStore _store;
+    private readonly TimeSpan _idleTimeout;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly IMaterializer _materializer = Context.Materializer(namePrefix: "package-upload");
+    private readonly ExecutorMetrics _metrics = ExecutorMetrics.Get(Context.System);
+
+    public PackageStoreActor(PackageStore store, TimeSpan idleTimeout)
+    {
+        _store = store;
+        _idleTimeout = idleTimeout;
+        Receive<OfferPackage>(offer => Sender.Tell(Offer(offer)));
+        Receive<UploadPackage>(Upload);
+    }
+
+    public static Props Props(PackageStore store, TimeSpan idleTimeout) =>
+        Akka.Actor.Props.Create(() => new PackageStoreActor(store, idleTimeout));
+
+    private object Offer(OfferPackage offer)
+    {
+        var total = offer.Entries.Sum(e => e.Length);
+        if (total > _store.MaxPackageBytes)
+        {
+            _log.Warning("Refused package {0} of {1} ({2} bytes): over max-package-bytes", offer.UploadId, offer.EntryAssembly, total);
+            _metrics.Error(ExecutorErrorKind.UploadRejected);
+            return new PackageRejected(offer.UploadId, _store.OverLimit(total));
+        }
+
+        var missing = _store.Missing(offer.Entries);
+        var offered = offer.Entries.Select(static e => e.Sha256).Distinct(StringComparer.Ordinal).Count();
+        _metrics.Offered(hits: offered - missing.Count, misses: missing.Count);
+        return new PackageNeeds(offer.UploadId, missing);
+    }
+
+    private void Upload(UploadPackage request)
+    {
+        PackageUpload upload;
+        try
+        {
+            upload = _store.BeginUpload(request.UploadId, request.Entries);
+        }
+        catch (PackageRejectedException e)
+        {
+            request.Chunks.Source.RunWith(Sink.Cancelled<PackageChunk>(), _materializer);
+            _log.Warning("Refused upload {0}: {1}", request.UploadId, e.Reason);
+            _metrics.Error(ExecutorErrorKind.UploadRejected);
+            Sender.Tell(new PackageRejected(request.UploadId, e.Reason));
+            return;
+        }
+
+        var uploadId = request.UploadId;
+        var log = _log;
+        var metrics = _metrics;
+        request.Chunks.Source
+            .IdleTimeout(_idleTimeout)
+            .RunForeach(upload.Write, _materializer)
+            .ContinueWith(
+                done =>
+                {
+                    try
+                    {
+                        if (done.Exception is { } failure)
+                        {
+                            throw failure.GetBaseException();
+                        }
+
+                        upload.Complete();
+                        metrics.Uploaded(upload.BytesReceived);
+                        return (object)new PackageUploaded(uploadId, upload.EntryCount, upload.BytesReceived);
+                    }
+                    catch (Exception e)
+                    {
+                        upload.Dispose();
+                        var reason = e switch
+                        {
+                            PackageRejectedException rejected => rejected.Reason,
+                            TimeoutException => $"Upload rejected, nothing was cached: no chunk arrived for {_idleTimeout.TotalSeconds:0.###} s.",
+                            _ => $"Upload rejected, nothing was cached: {e.Message}",
+                        };
+                        log.Warning("Upload {0} failed after {1} bytes: {2}", uploadId, upload.BytesReceived, reason);
+                        metrics.Error(ExecutorErrorKind.UploadRejected);
+                        return new PackageRejected(uploadId, reason);
+                    }
+                },
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default)
+            .PipeTo(Sender);
+    }
+}

@@ -1,0 +1,396 @@
+using System.Collections.Immutable;
+using System.Reflection;
+using System.Reflection.Metadata;
+using System.Reflection.PortableExecutable;
+using Akka.Configuration;
+
+namespace AkkaMedia.Executor.Sandbox;
+
+/// <summary>
+/// The first wall around shipped code: before a session loads anything, <see cref="Check"/> reads the metadata of every
+/// shipped assembly (never loading it) and reports each reference to a type or member the policy forbids, and each
+/// native method (P/Invoke) it declares. Read from <c>akka-media.executor.sandbox</c>; the defaults forbid starting
+/// processes, the file system, the environment, native code and raw memory, code generation and assembly loading,
+/// reflection invocation and raw sockets.
+/// </summary>
+/// <remarks>
+/// <para>Rules, in <c>forbidden</c> and <c>allowed</c>:</para>
+/// <list type="bullet">
+/// <item><description><c>System.Net.Sockets.*</c>: every type of a namespace and of the namespaces below it;</description></item>
+/// <item><description><c>System.Diagnostics.Process</c>: a type, its nested types and all their members;</description></item>
+/// <item><description><c>System.IO.Path::GetTempPath</c>: one member by name, all overloads; a property or event by its
+/// name covers its accessors (<c>System.Environment::NewLine</c> is <c>get_NewLine</c>); constructors are <c>.ctor</c>;
+/// a trailing <c>*</c> matches a name prefix (<c>System.Reflection.Assembly::Load*</c>);</description></item>
+/// <item><description><c>System.IO.StreamReader::.ctor(System.String, ...)</c>: only overloads whose parameter types
+/// (full names, arrays as <c>System.Byte[]</c>) are exactly these, or start with them when the list ends in <c>...</c>.</description></item>
+/// </list>
+/// <para>A reference is refused when a <c>forbidden</c> rule matches it and no <c>allowed</c> rule does. The use of a type
+/// itself (a field, local or <c>typeof</c> of it) is refused by a type or namespace rule unless some <c>allowed</c> rule
+/// names that type. Reflection invocation is forbidden by default because it reaches any member by name, past this check.</para>
+/// <para>Limits: this is a check on references, not isolation. It does not see what forbidden members an allowed framework
+/// method calls on the code's behalf, nor bound CPU time or memory; process-level isolation is the wall for those.
+/// Immutable and thread-safe.</para>
+/// </remarks>
+public sealed class SandboxPolicy
+{
+    private const string Section = "akka-media.executor.sandbox";
+    private const string NativeRule = "allow-native-calls = off";
+
+    private readonly ImmutableArray<Rule> _forbidden;
+    private readonly ImmutableArray<Rule> _allowed;
+
+    private SandboxPolicy(bool enabled, bool allowNativeCalls, ImmutableArray<Rule> forbidden, ImmutableArray<Rule> allowed)
+    {
+        Enabled = enabled;
+        AllowNativeCalls = allowNativeCalls;
+        _forbidden = forbidden;
+        _allowed = allowed;
+    }
+
+    /// <summary>Whether the policy checks anything; when off, <see cref="Check"/> always returns no violation.</summary>
+    public bool Enabled { get; }
+
+    /// <summary>Whether shipped assemblies may declare native methods (<c>DllImport</c>, <c>LibraryImport</c>, <c>extern</c>).</summary>
+    public bool AllowNativeCalls { get; }
+
+    /// <summary>The <c>forbidden</c> rules as configured, then <c>also-forbidden</c>.</summary>
+    public IReadOnlyList<string> Forbidden => _forbidden.Select(r => r.Text).ToArray();
+
+    /// <summary>Reads <c>akka-media.executor.sandbox</c> from <paramref name="config"/>, falling back to the executor's defaults.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A rule is malformed; the message quotes it and names the key.</exception>
+    public static SandboxPolicy Create(Config config)
+    {
+        var section = ExecutorSettings.WithDefaults(config).GetConfig(Section);
+        return new SandboxPolicy(
+            section.GetBoolean("enabled", true),
+            section.GetBoolean("allow-native-calls", false),
+            Parse(section.GetStringList("forbidden"), "forbidden").AddRange(Parse(section.GetStringList("also-forbidden"), "also-forbidden")),
+            Parse(section.GetStringList("allowed"), "allowed").AddRange(Parse(section.GetStringList("also-allowed"), "also-allowed")));
+    }
+
+    /// <summary>
+    /// Reads the metadata of each assembly in <paramref name="assemblyPaths"/> (nothing is loaded) and returns every
+    /// forbidden reference, each once per assembly, in file order. Empty means the code may load.
+    /// </summary>
+    /// <exception cref="BadImageFormatException">A file is not a .NET assembly: it cannot be checked, so it must not load.</exception>
+    /// <exception cref="IOException">A file cannot be read.</exception>
+    public IReadOnlyList<SandboxViolation> Check(IEnumerable<string> assemblyPaths)
+    {
+        ArgumentNullException.ThrowIfNull(assemblyPaths);
+        var violations = new List<SandboxViolation>();
+        if (!Enabled)
+        {
+            return violations;
+        }
+
+        foreach (var path in assemblyPaths)
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            using var pe = new PEReader(stream);
+            if (!pe.HasMetadata)
+            {
+                throw new BadImageFormatException($"{path} is not a .NET assembly, so the sandbox cannot check it.", path);
+            }
+
+            var reader = pe.GetMetadataReader();
+            var assembly = reader.IsAssembly ? reader.GetString(reader.GetAssemblyDefinition().Name) : Path.GetFileNameWithoutExtension(path);
+            violations.AddRange(CheckAssembly(reader, assembly).Distinct());
+        }
+
+        return violations;
+    }
+
+    private IEnumerable<SandboxViolation> CheckAssembly(MetadataReader reader, string assembly)
+    {
+        var names = new TypeNames(reader);
+        var typesWithMembers = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var handle in reader.MemberReferences)
+        {
+            var reference = reader.GetMemberReference(handle);
+            var type = names.OfParent(reference.Parent);
+            if (type is null)
+            {
+                continue;
+            }
+
+            typesWithMembers.Add(type);
+            var name = reader.GetString(reference.Name);
+            IReadOnlyList<string> parameters = reference.GetKind() == MemberReferenceKind.Method
+                ? reference.DecodeMethodSignature(names, null).ParameterTypes
+                : [];
+            var rule = Forbids(type, name, parameters);
+            if (rule is not null && !_allowed.Any(a => a.Matches(type, name, parameters)))
+            {
+                yield return new SandboxViolation(assembly, type, reference.GetKind() == MemberReferenceKind.Method ? $"{name}({string.Join(", ", parameters)})" : name, rule.Text);
+            }
+        }
+
+        // A forbidden type named without any of its members referenced (a field, a local, typeof): the use of the type.
+        foreach (var handle in reader.TypeReferences)
+        {
+            var type = names.Of(handle);
+            if (typesWithMembers.Contains(type))
+            {
+                continue;
+            }
+
+            var rule = Forbids(type, member: null, parameters: null);
+            if (rule is not null && !_allowed.Any(a => a.MentionsType(type)))
+            {
+                yield return new SandboxViolation(assembly, type, "(type)", rule.Text);
+            }
+        }
+
+        if (AllowNativeCalls)
+        {
+            yield break;
+        }
+
+        foreach (var handle in reader.MethodDefinitions)
+        {
+            var method = reader.GetMethodDefinition(handle);
+            var native = (method.Attributes & MethodAttributes.PinvokeImpl) != 0;
+            var internalCall = (method.ImplAttributes & MethodImplAttributes.InternalCall) != 0;
+            if (!native && !internalCall)
+            {
+                continue;
+            }
+
+            var import = method.GetImport();
+            var library = native && !import.Module.IsNil ? reader.GetString(reader.GetModuleReference(import.Module).Name) : "the runtime";
+            yield return new SandboxViolation(assembly, names.Of(method.GetDeclaringType()), $"{reader.GetString(method.Name)} (native method in {library})", NativeRule);
+        }
+    }
+
+    private Rule? Forbids(string type, string? member, IReadOnlyList<string>? parameters) =>
+        member is null
+            ? _forbidden.FirstOrDefault(r => r.MatchesType(type))
+            : _forbidden.FirstOrDefault(r => r.Matches(type, member, parameters!));
+
+    private static ImmutableArray<Rule> Parse(IList<string> texts, string key) =>
+        [.. texts.Select(t => Rule.Parse(t, $"{Section}.{key}"))];
+
+    /// <summary>One parsed rule; see the class remarks for the grammar.</summary>
+    private sealed class Rule
+    {
+        private readonly string? _namespace;
+        private readonly string? _type;
+        private readonly string? _member;
+        private readonly bool _memberPrefix;
+        private readonly string[]? _parameters;
+        private readonly bool _moreParameters;
+
+        private Rule(string text, string? ns, string? type, string? member, bool memberPrefix, string[]? parameters, bool moreParameters)
+        {
+            Text = text;
+            _namespace = ns;
+            _type = type;
+            _member = member;
+            _memberPrefix = memberPrefix;
+            _parameters = parameters;
+            _moreParameters = moreParameters;
+        }
+
+        public string Text { get; }
+
+        public static Rule Parse(string text, string key)
+        {
+            var trimmed = text?.Trim() ?? string.Empty;
+            ArgumentOutOfRangeException Bad(string why) =>
+                new(key, text, $"Sandbox rule \"{text}\" in {key} {why}. Write Namespace.*, Namespace.Type, Namespace.Type::Member or Namespace.Type::Member(Param.Type, ...).");
+
+            if (trimmed.Length == 0)
+            {
+                throw Bad("is empty");
+            }
+
+            if (trimmed.EndsWith(".*", StringComparison.Ordinal))
+            {
+                var ns = trimmed[..^2];
+                return ValidTypeName(ns) ? new Rule(trimmed, ns, null, null, false, null, false) : throw Bad("has an invalid namespace");
+            }
+
+            var separator = trimmed.IndexOf("::", StringComparison.Ordinal);
+            if (separator < 0)
+            {
+                return ValidTypeName(trimmed) ? new Rule(trimmed, null, trimmed, null, false, null, false) : throw Bad("has an invalid type name");
+            }
+
+            var type = trimmed[..separator];
+            var member = trimmed[(separator + 2)..];
+            string[]? parameters = null;
+            var more = false;
+            var open = member.IndexOf('(', StringComparison.Ordinal);
+            if (open >= 0)
+            {
+                if (!member.EndsWith(')'))
+                {
+                    throw Bad("has an unclosed parameter list");
+                }
+
+                parameters = member[(open + 1)..^1].Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+                member = member[..open].Trim();
+                if (parameters.Length > 0 && parameters[^1] == "...")
+                {
+                    more = true;
+                    parameters = parameters[..^1];
+                }
+            }
+
+            var prefix = member.EndsWith('*');
+            member = prefix ? member[..^1] : member;
+            if (!ValidTypeName(type) || (member.Length == 0 && !prefix) || member.Contains(' ', StringComparison.Ordinal) || parameters?.Contains("...") == true)
+            {
+                throw Bad("is malformed");
+            }
+
+            return new Rule(trimmed, null, type, member, prefix, parameters, more);
+        }
+
+        /// <summary>Whether a type or namespace rule covers <paramref name="type"/> (member rules never do).</summary>
+        public bool MatchesType(string type)
+        {
+            if (_member is not null)
+            {
+                return false;
+            }
+
+            if (_namespace is not null)
+            {
+                var ns = NamespaceOf(type);
+                return ns == _namespace || ns.StartsWith(_namespace + ".", StringComparison.Ordinal);
+            }
+
+            return type == _type || type.StartsWith(_type + "+", StringComparison.Ordinal);
+        }
+
+        /// <summary>Whether the rule covers member <paramref name="member"/> of <paramref name="type"/> with these parameter types.</summary>
+        public bool Matches(string type, string member, IReadOnlyList<string> parameters)
+        {
+            if (_member is null)
+            {
+                return MatchesType(type);
+            }
+
+            if (type != _type || !MemberNameMatches(member))
+            {
+                return false;
+            }
+
+            if (_parameters is null)
+            {
+                return true;
+            }
+
+            return (_moreParameters ? parameters.Count >= _parameters.Length : parameters.Count == _parameters.Length)
+                && _parameters.Select((p, i) => p == parameters[i]).All(same => same);
+        }
+
+        /// <summary>Whether this rule names <paramref name="type"/> (as a type, or a member of it).</summary>
+        public bool MentionsType(string type) => _type is not null && (type == _type || type.StartsWith(_type + "+", StringComparison.Ordinal));
+
+        private bool MemberNameMatches(string member)
+        {
+            foreach (var accessor in Accessors)
+            {
+                if (member.StartsWith(accessor, StringComparison.Ordinal) && NameMatches(member[accessor.Length..]))
+                {
+                    return true;
+                }
+            }
+
+            return NameMatches(member);
+        }
+
+        private bool NameMatches(string name) => _memberPrefix ? name.StartsWith(_member!, StringComparison.Ordinal) : name == _member;
+
+        private static readonly string[] Accessors = ["get_", "set_", "add_", "remove_"];
+
+        private static string NamespaceOf(string type)
+        {
+            var outer = type.Split('+')[0];
+            var dot = outer.LastIndexOf('.');
+            return dot < 0 ? string.Empty : outer[..dot];
+        }
+
+        private static bool ValidTypeName(string name) =>
+            name.Length > 0 && !name.StartsWith('.') && !name.EndsWith('.') && name.All(c => char.IsLetterOrDigit(c) || c is '.' or '_' or '`' or '+');
+    }
+
+    /// <summary>Full type names from metadata handles and signatures: <c>Namespace.Outer+Inner</c>, generic arguments dropped from parents.</summary>
+    private sealed class TypeNames(MetadataReader reader) : ISignatureTypeProvider<string, object?>
+    {
+        public string Of(TypeReferenceHandle handle)
+        {
+            var type = reader.GetTypeReference(handle);
+            var name = reader.GetString(type.Name);
+            if (type.ResolutionScope.Kind == HandleKind.TypeReference)
+            {
+                return Of((TypeReferenceHandle)type.ResolutionScope) + "+" + name;
+            }
+
+            return type.Namespace.IsNil ? name : reader.GetString(type.Namespace) + "." + name;
+        }
+
+        public string Of(TypeDefinitionHandle handle)
+        {
+            var type = reader.GetTypeDefinition(handle);
+            var name = reader.GetString(type.Name);
+            var declaring = type.GetDeclaringType();
+            if (!declaring.IsNil)
+            {
+                return Of(declaring) + "+" + name;
+            }
+
+            return type.Namespace.IsNil ? name : reader.GetString(type.Namespace) + "." + name;
+        }
+
+        /// <summary>The type a member reference belongs to, or null when it is not a type outside this assembly.</summary>
+        public string? OfParent(EntityHandle parent) => parent.Kind switch
+        {
+            HandleKind.TypeReference => Of((TypeReferenceHandle)parent),
+            HandleKind.TypeSpecification => StripArguments(reader.GetTypeSpecification((TypeSpecificationHandle)parent).DecodeSignature(this, null)),
+            _ => null,
+        };
+
+        public string GetPrimitiveType(PrimitiveTypeCode typeCode) => "System." + typeCode switch
+        {
+            PrimitiveTypeCode.IntPtr => "IntPtr",
+            PrimitiveTypeCode.UIntPtr => "UIntPtr",
+            _ => typeCode.ToString(),
+        };
+
+        public string GetTypeFromDefinition(MetadataReader metadata, TypeDefinitionHandle handle, byte rawTypeKind) => Of(handle);
+
+        public string GetTypeFromReference(MetadataReader metadata, TypeReferenceHandle handle, byte rawTypeKind) => Of(handle);
+
+        public string GetTypeFromSpecification(MetadataReader metadata, object? genericContext, TypeSpecificationHandle handle, byte rawTypeKind) =>
+            metadata.GetTypeSpecification(handle).DecodeSignature(this, genericContext);
+
+        public string GetSZArrayType(string elementType) => elementType + "[]";
+
+        public string GetArrayType(string elementType, ArrayShape shape) => elementType + "[" + new string(',', shape.Rank - 1) + "]";
+
+        public string GetByReferenceType(string elementType) => elementType + "&";
+
+        public string GetPointerType(string elementType) => elementType + "*";
+
+        public string GetPinnedType(string elementType) => elementType;
+
+        public string GetModifiedType(string modifier, string unmodifiedType, bool isRequired) => unmodifiedType;
+
+        public string GetGenericInstantiation(string genericType, ImmutableArray<string> typeArguments) => genericType + "<" + string.Join(",", typeArguments) + ">";
+
+        public string GetGenericMethodParameter(object? genericContext, int index) => "!!" + index;
+
+        public string GetGenericTypeParameter(object? genericContext, int index) => "!" + index;
+
+        public string GetFunctionPointerType(MethodSignature<string> signature) => "method*";
+
+        private static string StripArguments(string type)
+        {
+            var open = type.IndexOf('<', StringComparison.Ordinal);
+            return open < 0 ? type : type[..open];
+        }
+    }
+}
