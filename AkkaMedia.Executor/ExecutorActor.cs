@@ -13,6 +13,7 @@ using AkkaMedia.Executor.Sessions.Transports;
 using AkkaMedia.Nodes;
 using AkkaMedia.Protocol;
 using AkkaMedia.Remote;
+using AkkaMedia.Protocol.Codecs;
 
 namespace AkkaMedia.Executor;
 

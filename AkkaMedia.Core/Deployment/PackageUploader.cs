@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using AkkaMedia.Diagnostics;
+using AkkaMedia.Protocol;
 
 namespace AkkaMedia.Deployment;
 
@@ -20,7 +21,7 @@ namespace AkkaMedia.Deployment;
 /// <para>An upload that contacts the store is one <c>akkamedia.package.upload</c> span, child of the caller's
 /// <see cref="Activity.Current"/>.</para>
 /// </remarks>
-public static class PackageUploader
+internal static class PackageUploader
 {
     /// <summary>
     /// Uploads what <paramref name="executor"/> lacks of <paramref name="package"/>. Returns when every entry is held by

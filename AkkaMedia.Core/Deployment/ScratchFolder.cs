@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Loader;
+using System.ComponentModel;
 
 namespace AkkaMedia.Deployment;
 
@@ -67,7 +68,8 @@ public sealed class ScratchFolder
     /// Gives the code loaded in <paramref name="context"/> the folder <paramref name="root"/> (created now). Disposing the
     /// result detaches it and deletes the folder with its files. Called by the executor when a session starts.
     /// </summary>
-    internal static IDisposable Attach(AssemblyLoadContext context, string root)
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static IDisposable Attach(AssemblyLoadContext context, string root)
     {
         ArgumentNullException.ThrowIfNull(context);
         var folder = new ScratchFolder(root);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using System.ComponentModel;
 
 namespace AkkaMedia.Diagnostics;
 
@@ -10,7 +11,8 @@ namespace AkkaMedia.Diagnostics;
 /// 5 minutes, then restarts them from 0) keeps reporting the true total. Thread-safe; a set of tag values seen once
 /// is reported until the meter goes.
 /// </summary>
-internal sealed class EventTotals(params string[] tagNames)
+[EditorBrowsable(EditorBrowsableState.Never)]
+public sealed class EventTotals(params string[] tagNames)
 {
     private readonly ConcurrentDictionary<string, Total> _totals = new(StringComparer.Ordinal);
 

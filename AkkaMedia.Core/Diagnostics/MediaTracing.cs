@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.ComponentModel;
 
 namespace AkkaMedia.Diagnostics;
 
@@ -13,7 +14,8 @@ namespace AkkaMedia.Diagnostics;
 /// <see cref="Activity.Current"/> (a dispatcher thread runs other actors next): <c>Start</c> restores it at
 /// once, and <see cref="Enter"/> makes a span current only for a block.</para>
 /// </remarks>
-internal static class MediaTracing
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class MediaTracing
 {
     /// <summary>Client: materializing a remote stage, from the stage's start until its session is open on an executor (or failed).</summary>
     public const string RemoteStageOpen = "akkamedia.remote_stage.open";
@@ -146,8 +148,9 @@ internal static class MediaTracing
     }
 
     /// <summary>Restores the <see cref="Activity.Current"/> that <see cref="Enter"/> replaced.</summary>
-    internal readonly struct Scope(Activity? previous, bool active) : IDisposable
+    public readonly struct Scope(Activity? previous, bool active) : IDisposable
     {
+        /// <summary>Puts back the activity that was current before <see cref="Enter"/>; nothing when it changed none.</summary>
         public void Dispose()
         {
             if (active)

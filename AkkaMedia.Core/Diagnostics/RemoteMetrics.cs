@@ -1,6 +1,8 @@
 using System.Diagnostics.Metrics;
 using Akka.Actor;
 
+using AkkaMedia.Protocol.Link;
+
 namespace AkkaMedia.Diagnostics;
 
 /// <summary>
@@ -19,8 +21,7 @@ internal sealed class RemoteMetrics : IExtension
     /// rather than seconds because exporters that ignore the advice (prometheus-net's meter adapter, whose default buckets
     /// start at 0.01 and double) then still resolve sub-millisecond round trips.
     /// </summary>
-    internal static readonly double[] RoundTripBuckets =
-        [0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 7.5, 10, 15, 20, 30, 50, 75, 100, 250, 500, 1000];
+    internal static IReadOnlyList<double> RoundTripBuckets => LinkRoundTripHistogram.Buckets;
 
     /// <summary>A stage records the round trip of one received frame in this many (a power of two), starting with the first.</summary>
     public const int RoundTripSampling = 16;
@@ -44,20 +45,9 @@ internal sealed class RemoteMetrics : IExtension
             "Time from sending a frame to a remote stage to receiving its next output frame (frames paired first in, first out; exact for one-in-one-out nodes); one frame in 16 per stage.",
             tags: null,
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = RoundTripBuckets });
-        LinkRoundTrip = CreateLinkRoundTrip(Meter, "to executors");
+        LinkRoundTrip = LinkRoundTripHistogram.Create(Meter, "to executors");
         system.RegisterOnTermination(Meter.Dispose);
     }
-
-    /// <summary>
-    /// The <c>link.round_trip</c> histogram of <paramref name="meter"/>: media link probe round trips in milliseconds,
-    /// the same instrument on the client's and the executor's meter; <paramref name="peers"/> says whose links it times.
-    /// </summary>
-    internal static Histogram<double> CreateLinkRoundTrip(Meter meter, string peers) => meter.CreateHistogram(
-        "link.round_trip",
-        "ms",
-        $"Round trip of the media links {peers}: a probe every heartbeat interval per link, from queueing it to reading its answer (send queue, network and both receive loops; no node work).",
-        tags: null,
-        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = RoundTripBuckets });
 
     /// <summary>This system's meter, whose <see cref="Meter.Scope"/> is the system.</summary>
     public Meter Meter { get; }

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using System.ComponentModel;
 
 namespace AkkaMedia.Diagnostics;
 
@@ -8,7 +9,8 @@ namespace AkkaMedia.Diagnostics;
 /// their own <see cref="StreamCounters"/> without touching the set; the set is locked only when a stream is
 /// attached or detached and when a collection reads it, so the per-frame cost does not depend on listeners.
 /// </summary>
-internal sealed class StreamCounterSet(params string[] tagNames)
+[EditorBrowsable(EditorBrowsableState.Never)]
+public sealed class StreamCounterSet(params string[] tagNames)
 {
     private readonly object _gate = new();
     private readonly Dictionary<string, Group> _groups = new(StringComparer.Ordinal);

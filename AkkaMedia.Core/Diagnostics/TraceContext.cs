@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.ComponentModel;
 
 namespace AkkaMedia.Diagnostics;
 
@@ -7,7 +8,8 @@ namespace AkkaMedia.Diagnostics;
 /// (<c>00-{trace id}-{span id}-{flags}</c>) and the optional <c>tracestate</c>. <see cref="None"/> (both null) when the
 /// request is not part of a trace; such a request keeps the wire layout it had before trace contexts existed.
 /// </summary>
-internal readonly record struct TraceContext(string? Parent, string? State)
+[EditorBrowsable(EditorBrowsableState.Never)]
+public readonly record struct TraceContext(string? Parent, string? State)
 {
     /// <summary>No trace.</summary>
     public static readonly TraceContext None = default;

@@ -30,7 +30,7 @@ public sealed record OpenSession(string SessionId, string NodeType, string Setti
     public ISourceRef<object>? Input { get; init; } = TransportInput.Check(Transport, Input);
 
     /// <summary>The trace context as one value.</summary>
-    internal TraceContext Trace => new(TraceParent, TraceState);
+    public TraceContext Trace => new(TraceParent, TraceState);
 }
 
 /// <summary>

@@ -3,7 +3,8 @@ using Akka.Actor;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using AkkaMedia.Protocol;
-using AkkaMedia.Remote.Link;
+using AkkaMedia.Protocol.Link;
+using AkkaMedia.Protocol.Liveness;
 
 namespace AkkaMedia.Remote;
 

@@ -5,6 +5,7 @@ using AkkaMedia.Deployment.Objects;
 using AkkaMedia.Diagnostics;
 using AkkaMedia.Protocol;
 using AkkaMedia.Remote.Placement;
+using AkkaMedia.Protocol.Codecs;
 
 namespace AkkaMedia.Remote;
 

@@ -2,6 +2,8 @@ using System.Reflection;
 using Akka.Actor;
 using AkkaMedia.Deployment;
 using AkkaMedia.Deployment.Objects;
+using AkkaMedia.Protocol;
+using AkkaMedia.Protocol.Codecs;
 
 namespace AkkaMedia.Remote;
 

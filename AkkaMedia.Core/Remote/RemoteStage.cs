@@ -4,8 +4,9 @@ using Akka.Streams;
 using Akka.Streams.Dsl;
 using Akka.Streams.Stage;
 using AkkaMedia.Diagnostics;
-using AkkaMedia.Remote.Link;
 using AkkaMedia.Remote.Transport;
+using AkkaMedia.Protocol.Link;
+using AkkaMedia.Protocol.Liveness;
 
 namespace AkkaMedia.Remote;
 

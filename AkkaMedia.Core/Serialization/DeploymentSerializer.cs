@@ -4,6 +4,7 @@ using Akka.Actor;
 using Akka.Serialization;
 using Akka.Streams;
 using AkkaMedia.Deployment;
+using AkkaMedia.Protocol;
 
 namespace AkkaMedia.Serialization;
 
@@ -14,7 +15,7 @@ namespace AkkaMedia.Serialization;
 /// own serializer.
 /// </summary>
 /// <remarks>A truncated or corrupt payload, or an unknown manifest, raises <see cref="SerializationException"/>.</remarks>
-public sealed class DeploymentSerializer : SerializerWithStringManifest
+internal sealed class DeploymentSerializer : SerializerWithStringManifest
 {
     /// <summary>The serializer identifier registered in <c>akka.actor.serialization-identifiers</c>.</summary>
     public const int SerializerIdentifier = 7303;

@@ -26,7 +26,7 @@ namespace AkkaMedia.Serialization;
 /// A <see cref="TextFrame"/> whose text is not valid UTF-16 (a lone surrogate) is refused with
 /// <see cref="SerializationException"/> instead of being silently altered.</para>
 /// </remarks>
-public sealed class FrameSerializer : SerializerWithStringManifest
+internal sealed class FrameSerializer : SerializerWithStringManifest
 {
     /// <summary>The serializer identifier registered in <c>akka.actor.serialization-identifiers</c>.</summary>
     public const int SerializerIdentifier = 7301;

@@ -9,6 +9,7 @@ using AkkaMedia.Deployment.Objects;
 using AkkaMedia.Protocol;
 
 using AkkaMedia.Remote;
+using AkkaMedia.Protocol.Codecs;
 
 namespace AkkaMedia.Serialization;
 
@@ -24,7 +25,7 @@ namespace AkkaMedia.Serialization;
 /// keep user payloads below <c>RemoteObject</c>'s payload limit. A truncated or corrupt payload, or an
 /// unknown manifest, raises <see cref="SerializationException"/>.
 /// </remarks>
-public sealed class ObjectSessionSerializer : SerializerWithStringManifest
+internal sealed class ObjectSessionSerializer : SerializerWithStringManifest
 {
     /// <summary>The serializer identifier registered in <c>akka.actor.serialization-identifiers</c>.</summary>
     public const int SerializerIdentifier = 7304;

@@ -16,7 +16,7 @@ namespace AkkaMedia.Serialization;
 /// outside any trace has the layout it had before it carried a trace context; one in a trace ends with it.
 /// </summary>
 /// <remarks>A truncated or corrupt payload, or an unknown manifest, raises <see cref="SerializationException"/>.</remarks>
-public sealed class ProtocolSerializer : SerializerWithStringManifest
+internal sealed class ProtocolSerializer : SerializerWithStringManifest
 {
     /// <summary>The serializer identifier registered in <c>akka.actor.serialization-identifiers</c>.</summary>
     public const int SerializerIdentifier = 7302;

@@ -3,6 +3,7 @@ using Akka.Actor;
 using AkkaMedia.Diagnostics;
 using AkkaMedia.Executor.Packages;
 using AkkaMedia.Protocol;
+using AkkaMedia.Protocol.Link;
 
 namespace AkkaMedia.Executor.Diagnostics;
 
@@ -56,7 +57,7 @@ internal sealed class ExecutorMetrics : IExtension
             "Assembly bytes held in the package store now.");
         Meter.CreateObservableCounter("deploys", _deploys.Observe, "{deploy}",
             "Shipped code loaded for a session, by kind (shipped-node, object) and outcome (loaded, rejected, failed).");
-        LinkRoundTrip = RemoteMetrics.CreateLinkRoundTrip(Meter, "from clients");
+        LinkRoundTrip = LinkRoundTripHistogram.Create(Meter, "from clients");
         foreach (var kind in ExecutorErrorKind.All)
         {
             _errors.Add(0, kind);

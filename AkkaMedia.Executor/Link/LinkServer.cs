@@ -4,7 +4,8 @@ using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Event;
 using AkkaMedia.Executor.Diagnostics;
-using AkkaMedia.Remote.Link;
+using AkkaMedia.Protocol.Link;
+using AkkaMedia.Protocol.Liveness;
 
 namespace AkkaMedia.Executor.Link;
 

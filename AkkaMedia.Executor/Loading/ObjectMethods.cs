@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Reflection;
 using AkkaMedia.Deployment.Objects;
+using AkkaMedia.Protocol;
+using AkkaMedia.Protocol.Codecs;
 
 namespace AkkaMedia.Executor.Loading;
 

@@ -2,6 +2,8 @@ using AkkaMedia.Deployment;
 using AkkaMedia.Deployment.Objects;
 using AkkaMedia.Executor.Packages;
 using AkkaMedia.Executor.Sandbox;
+using AkkaMedia.Protocol;
+using AkkaMedia.Protocol.Codecs;
 
 namespace AkkaMedia.Executor.Loading;
 

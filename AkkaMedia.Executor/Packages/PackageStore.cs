@@ -19,7 +19,7 @@ namespace AkkaMedia.Executor.Packages;
 /// first, then resolve paths with <see cref="TryGetPath"/>, and keep the lease until its assemblies are unloaded.</para>
 /// <para>Thread-safe.</para>
 /// </remarks>
-public sealed class PackageStore : IDisposable
+internal sealed class PackageStore : IDisposable
 {
     private const string IncomingFolder = ".incoming";
     private const string LockFile = ".lock";

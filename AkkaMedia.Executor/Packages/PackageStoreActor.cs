@@ -4,6 +4,7 @@ using Akka.Streams;
 using Akka.Streams.Dsl;
 using AkkaMedia.Deployment;
 using AkkaMedia.Executor.Diagnostics;
+using AkkaMedia.Protocol;
 
 namespace AkkaMedia.Executor.Packages;
 

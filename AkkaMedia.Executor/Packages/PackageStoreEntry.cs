@@ -7,4 +7,4 @@ namespace AkkaMedia.Executor.Packages;
 /// <param name="Length">File size in bytes.</param>
 /// <param name="LastUsed">When a session last looked it up, or when it was stored (UTC).</param>
 /// <param name="Leases">Sessions or uploads currently pinning it; a pinned entry is never evicted.</param>
-public sealed record PackageStoreEntry(string Name, string Version, string Sha256, long Length, DateTimeOffset LastUsed, int Leases);
+internal sealed record PackageStoreEntry(string Name, string Version, string Sha256, long Length, DateTimeOffset LastUsed, int Leases);

@@ -4,7 +4,7 @@ using Akka.Configuration;
 namespace AkkaMedia.Executor.Packages;
 
 /// <summary>The settings of an executor's <see cref="PackageStore"/>, read from <c>akka-media.executor.packages</c>.</summary>
-public sealed class PackageStoreSettings
+internal sealed class PackageStoreSettings
 {
     private const string Section = "akka-media.executor.packages";
 

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using AkkaMedia.Deployment;
+using AkkaMedia.Protocol;
 
 namespace AkkaMedia.Executor.Packages;
 

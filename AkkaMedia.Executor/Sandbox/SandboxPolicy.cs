@@ -31,7 +31,7 @@ namespace AkkaMedia.Executor.Sandbox;
 /// method calls on the code's behalf, nor bound CPU time or memory; process-level isolation is the wall for those.
 /// Immutable and thread-safe.</para>
 /// </remarks>
-public sealed class SandboxPolicy
+internal sealed class SandboxPolicy
 {
     private const string Section = "akka-media.executor.sandbox";
     private const string NativeRule = "allow-native-calls = off";

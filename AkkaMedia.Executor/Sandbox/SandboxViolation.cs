@@ -11,7 +11,7 @@ namespace AkkaMedia.Executor.Sandbox;
 /// accessors <c>get_X()</c>), <c>(type)</c> when the type itself is used, or the native method the assembly declares.
 /// </param>
 /// <param name="Rule">The rule from <c>akka-media.executor.sandbox</c> that forbids it, as written there.</param>
-public sealed record SandboxViolation(string Assembly, string Type, string Member, string Rule)
+internal sealed record SandboxViolation(string Assembly, string Type, string Member, string Rule)
 {
     /// <summary>A sentence naming the assembly, type, member and rule, for rejection messages and logs.</summary>
     public string Message => $"{Assembly} uses {Type}::{Member}, forbidden by sandbox rule \"{Rule}\" (akka-media.executor.sandbox).";

@@ -3,6 +3,8 @@ using AkkaMedia.Deployment;
 using AkkaMedia.Deployment.Objects;
 using AkkaMedia.Executor.Loading;
 using AkkaMedia.Executor.Sandbox;
+using AkkaMedia.Protocol;
+using AkkaMedia.Protocol.Codecs;
 
 namespace AkkaMedia.Executor.Sessions;
 

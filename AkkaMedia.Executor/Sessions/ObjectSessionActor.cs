@@ -5,6 +5,7 @@ using AkkaMedia.Deployment.Objects;
 using AkkaMedia.Executor.Diagnostics;
 using AkkaMedia.Executor.Loading;
 using AkkaMedia.Protocol;
+using AkkaMedia.Protocol.Codecs;
 
 namespace AkkaMedia.Executor.Sessions;
 

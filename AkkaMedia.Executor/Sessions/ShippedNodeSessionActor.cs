@@ -7,6 +7,7 @@ using AkkaMedia.Executor.Diagnostics;
 using AkkaMedia.Executor.Sessions.Transports;
 using AkkaMedia.Executor.Loading;
 using AkkaMedia.Protocol;
+using AkkaMedia.Protocol.Codecs;
 
 namespace AkkaMedia.Executor.Sessions;
 

@@ -8,9 +8,10 @@ using Akka.Streams.Implementation;
 using AkkaMedia.Frames;
 using AkkaMedia.Protocol;
 using AkkaMedia.Remote;
-using AkkaMedia.Remote.Link;
 using AkkaMedia.TestKit;
 using Xunit.Abstractions;
+using AkkaMedia.Protocol.Link;
+using AkkaMedia.Protocol.Liveness;
 
 namespace AkkaMedia.Executor.Tests;
 

@@ -4,8 +4,9 @@ using Akka.Actor;
 using Akka.Configuration;
 using Akka.Event;
 using AkkaMedia.Executor.Link;
-using AkkaMedia.Remote.Link;
 using Xunit.Abstractions;
+using AkkaMedia.Protocol.Link;
+using AkkaMedia.Protocol.Liveness;
 
 namespace AkkaMedia.Executor.Tests;
 

@@ -4,8 +4,9 @@ using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Event;
 using AkkaMedia.Frames;
-using AkkaMedia.Remote.Link;
 using Xunit.Abstractions;
+using AkkaMedia.Protocol.Link;
+using AkkaMedia.Protocol.Liveness;
 
 namespace AkkaMedia.Executor.Tests;
 

@@ -1,7 +1,9 @@
 using Akka.Actor;
 using Akka.Streams;
 using AkkaMedia.Protocol;
-using AkkaMedia.Remote.Link;
+using AkkaMedia.Protocol.Link;
+using AkkaMedia.Protocol.Liveness;
+using AkkaMedia.Remote.Transport;
 
 namespace AkkaMedia.Remote.Transport;
 

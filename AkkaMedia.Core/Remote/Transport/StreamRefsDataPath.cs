@@ -3,7 +3,7 @@ using Akka.Actor;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using AkkaMedia.Protocol;
-using AkkaMedia.Remote.Liveness;
+using AkkaMedia.Protocol.Liveness;
 
 namespace AkkaMedia.Remote.Transport;
 

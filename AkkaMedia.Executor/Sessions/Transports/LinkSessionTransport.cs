@@ -6,7 +6,8 @@ using AkkaMedia.Executor.Diagnostics;
 using AkkaMedia.Executor.Link;
 using AkkaMedia.Protocol;
 using AkkaMedia.Remote;
-using AkkaMedia.Remote.Link;
+using AkkaMedia.Protocol.Link;
+using AkkaMedia.Protocol.Liveness;
 
 namespace AkkaMedia.Executor.Sessions.Transports;
 

@@ -4,7 +4,7 @@ using Akka.Streams;
 using Akka.Streams.Dsl;
 using AkkaMedia.Protocol;
 using AkkaMedia.Remote;
-using AkkaMedia.Remote.Liveness;
+using AkkaMedia.Protocol.Liveness;
 
 namespace AkkaMedia.Executor.Sessions.Transports;
 

@@ -1,4 +1,6 @@
-using AkkaMedia.Remote.Link;
+using AkkaMedia.Protocol.Link;
+using AkkaMedia.Protocol.Liveness;
+
 
 namespace AkkaMedia.Core.Tests.Remote;
 

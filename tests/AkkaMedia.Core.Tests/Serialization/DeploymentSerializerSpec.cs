@@ -5,6 +5,7 @@ using Akka.Streams.Dsl;
 using AkkaMedia.Deployment;
 using AkkaMedia.Serialization;
 using Xunit.Abstractions;
+using AkkaMedia.Protocol;
 
 namespace AkkaMedia.Core.Tests.Serialization;
 
@@ -33,11 +34,12 @@ public sealed class DeploymentSerializerSpec : Akka.TestKit.Xunit2.TestKit
         return data;
     }
 
-    /// <summary>The internal, non-nested, sealed types of AkkaMedia.Deployment: the wire messages.</summary>
+    /// <summary>The sealed, non-nested types of the package store's protocol (<c>PackageStoreProtocol.cs</c>): its wire messages.</summary>
     private static IEnumerable<string> MessageTypeNames() =>
         typeof(IPackageStoreRequest).Assembly.GetTypes()
-            .Where(t => t is { Namespace: "AkkaMedia.Deployment", IsSealed: true, IsPublic: false, IsNested: false, IsAbstract: false })
+            .Where(t => t is { Namespace: "AkkaMedia.Protocol", IsSealed: true, IsNested: false, IsAbstract: false })
             .Where(t => t.GetCustomAttribute<System.Runtime.CompilerServices.CompilerGeneratedAttribute>() is null)
+            .Where(t => typeof(IPackageStoreRequest).IsAssignableFrom(t) || t.Name.StartsWith("Package", StringComparison.Ordinal))
             .Select(t => t.Name);
 
     [Fact]

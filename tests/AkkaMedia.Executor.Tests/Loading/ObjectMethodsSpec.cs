@@ -1,5 +1,7 @@
 using AkkaMedia.Deployment.Objects;
 using AkkaMedia.Executor.Loading;
+using AkkaMedia.Protocol;
+using AkkaMedia.Protocol.Codecs;
 
 namespace AkkaMedia.Executor.Tests.Loading;
 

@@ -1,4 +1,6 @@
 using AkkaMedia.Deployment.Objects;
+using AkkaMedia.Protocol;
+using AkkaMedia.Protocol.Codecs;
 
 namespace AkkaMedia.Executor.Tests.Objects;
 

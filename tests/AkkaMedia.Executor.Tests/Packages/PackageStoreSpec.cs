@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Akka.Configuration;
 using AkkaMedia.Deployment;
 using AkkaMedia.Executor.Packages;
+using AkkaMedia.Protocol;
 
 namespace AkkaMedia.Executor.Tests.Packages;
 

@@ -5,6 +5,7 @@ using Akka.Streams;
 using Akka.Streams.Dsl;
 using AkkaMedia.Deployment;
 using Xunit.Abstractions;
+using AkkaMedia.Protocol;
 
 namespace AkkaMedia.Executor.Tests.Packages;
 

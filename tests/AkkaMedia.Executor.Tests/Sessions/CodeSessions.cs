@@ -14,6 +14,8 @@ using AkkaMedia.Executor.Packages;
 using AkkaMedia.Executor.Sandbox;
 using AkkaMedia.Executor.Sessions;
 using AkkaMedia.Executor.Tests.Packages;
+using AkkaMedia.Protocol;
+using AkkaMedia.Protocol.Codecs;
 
 namespace AkkaMedia.Executor.Tests.Sessions;
 

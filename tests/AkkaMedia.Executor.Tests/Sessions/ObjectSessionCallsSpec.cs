@@ -6,6 +6,7 @@ using AkkaMedia.Executor.Sessions;
 using AkkaMedia.Executor.Tests.Objects;
 using AkkaMedia.Protocol;
 using Xunit.Abstractions;
+using AkkaMedia.Protocol.Codecs;
 
 namespace AkkaMedia.Executor.Tests.Sessions;
 

@@ -1,16 +1,19 @@
 using Akka;
 using Akka.Streams.Dsl;
 using AkkaMedia.Protocol;
-using AkkaMedia.Remote.Link;
+using AkkaMedia.Protocol.Link;
+using AkkaMedia.Protocol.Liveness;
+using System.ComponentModel;
 
-namespace AkkaMedia.Remote.Liveness;
+namespace AkkaMedia.Protocol.Liveness;
 
 /// <summary>
 /// Liveness for transports whose elements travel as stream elements (StreamRefs): the sending side injects
 /// <see cref="StreamHeartbeat"/> when it has nothing to send, the receiving side drops heartbeats and fails when it has
 /// heard nothing for the idle timeout. The media link keeps the same rule with probes of its own.
 /// </summary>
-internal static class StreamLiveness
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class StreamLiveness
 {
     /// <summary>Injects a <see cref="StreamHeartbeat"/> whenever no element passed for the heartbeat interval.</summary>
     public static Flow<object, object, NotUsed> KeepAlive(LivenessSettings settings) =>

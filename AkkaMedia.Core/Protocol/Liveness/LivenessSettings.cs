@@ -1,13 +1,17 @@
-using AkkaMedia.Remote.Link;
+using AkkaMedia.Protocol.Link;
+using AkkaMedia.Protocol.Liveness;
+using System.ComponentModel;
 
-namespace AkkaMedia.Remote.Liveness;
+
+namespace AkkaMedia.Protocol.Liveness;
 
 /// <summary>
 /// How both ends of a remote session tell a live peer from a dead one, whatever the transport: each end sends something
 /// (an element, a heartbeat, a link probe) at least every <see cref="HeartbeatInterval"/>, and presumes its peer dead when
 /// it has heard nothing for <see cref="IdleTimeout"/> of its own running time (see <see cref="PeerSilence"/>).
 /// </summary>
-internal sealed record LivenessSettings
+[EditorBrowsable(EditorBrowsableState.Never)]
+public sealed record LivenessSettings
 {
     /// <exception cref="ArgumentOutOfRangeException">The interval is not positive or not below the idle timeout.</exception>
     public LivenessSettings(TimeSpan heartbeatInterval, TimeSpan idleTimeout)

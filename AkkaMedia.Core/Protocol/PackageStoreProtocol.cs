@@ -1,9 +1,10 @@
 using Akka.Streams;
+using AkkaMedia.Deployment;
 
-namespace AkkaMedia.Deployment;
+namespace AkkaMedia.Protocol;
 
 /// <summary>Messages a client sends to an executor's package store (through its executor actor).</summary>
-internal interface IPackageStoreRequest
+public interface IPackageStoreRequest
 {
     /// <summary>Correlates the request with its reply and log lines.</summary>
     string UploadId { get; }
@@ -14,10 +15,10 @@ internal interface IPackageStoreRequest
 /// with the hashes it lacks, or <see cref="PackageRejected"/> when the package exceeds
 /// <c>max-package-bytes</c> (checked here, before any byte moves).
 /// </summary>
-internal sealed record OfferPackage(string UploadId, string EntryAssembly, IReadOnlyList<PackageEntry> Entries) : IPackageStoreRequest;
+public sealed record OfferPackage(string UploadId, string EntryAssembly, IReadOnlyList<PackageEntry> Entries) : IPackageStoreRequest;
 
 /// <summary>The SHA-256 of each offered entry the store does not hold; empty when nothing needs to be sent.</summary>
-internal sealed record PackageNeeds(string UploadId, IReadOnlyList<string> Missing);
+public sealed record PackageNeeds(string UploadId, IReadOnlyList<string> Missing);
 
 /// <summary>
 /// Second step: the bytes of <paramref name="Entries"/>, in that order, as chunks of at most
@@ -25,20 +26,20 @@ internal sealed record PackageNeeds(string UploadId, IReadOnlyList<string> Missi
 /// entry's length and SHA-256 and caches them all, or none; it answers <see cref="PackageUploaded"/> or
 /// <see cref="PackageRejected"/>.
 /// </summary>
-internal sealed record UploadPackage(string UploadId, IReadOnlyList<PackageEntry> Entries, ISourceRef<PackageChunk> Chunks) : IPackageStoreRequest;
+public sealed record UploadPackage(string UploadId, IReadOnlyList<PackageEntry> Entries, ISourceRef<PackageChunk> Chunks) : IPackageStoreRequest;
 
 /// <summary>
 /// A slice of the bytes of entry number <paramref name="Entry"/> (an index into <see cref="UploadPackage.Entries"/>).
 /// Chunks of one entry arrive in order and entries follow one another; a chunk never spans two entries.
 /// </summary>
-internal sealed record PackageChunk(int Entry, byte[] Bytes)
+public sealed record PackageChunk(int Entry, byte[] Bytes)
 {
     /// <summary>Largest payload of a chunk: 64 KiB, far below Akka.Remote's frame limit of 128,000 bytes.</summary>
     public const int MaxBytes = 64 * 1024;
 }
 
 /// <summary>Every uploaded entry was verified and is now in the store.</summary>
-internal sealed record PackageUploaded(string UploadId, int Entries, long Bytes);
+public sealed record PackageUploaded(string UploadId, int Entries, long Bytes);
 
 /// <summary>The store refused the offer or the upload; nothing of it was cached. <paramref name="Reason"/> says why.</summary>
-internal sealed record PackageRejected(string UploadId, string Reason);
+public sealed record PackageRejected(string UploadId, string Reason);

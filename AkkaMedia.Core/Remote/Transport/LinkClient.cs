@@ -2,8 +2,9 @@ using System.Collections.Concurrent;
 using System.Net.Sockets;
 using Akka.Actor;
 using AkkaMedia.Diagnostics;
+using AkkaMedia.Protocol.Link;
 
-namespace AkkaMedia.Remote.Link;
+namespace AkkaMedia.Remote.Transport;
 
 /// <summary>
 /// The media links of a client actor system: one TCP connection per executor endpoint, shared by

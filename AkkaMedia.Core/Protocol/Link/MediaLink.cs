@@ -6,8 +6,10 @@ using System.Net.Sockets;
 using System.Text;
 using Akka.Actor;
 using Akka.Event;
+using AkkaMedia.Protocol.Liveness;
+using System.ComponentModel;
 
-namespace AkkaMedia.Remote.Link;
+namespace AkkaMedia.Protocol.Link;
 
 /// <summary>
 /// One TCP connection between a client node and an executor node that carries the elements of many
@@ -23,7 +25,8 @@ namespace AkkaMedia.Remote.Link;
 /// link: every channel learns the cause, <see cref="Closed"/> completes with it, and the peer, unless it is already
 /// gone, is sent the reason.</para>
 /// </remarks>
-internal sealed class MediaLink : IDisposable
+[EditorBrowsable(EditorBrowsableState.Never)]
+public sealed class MediaLink : IDisposable
 {
     private readonly ILoggingAdapter _log;
     private readonly Socket _socket;
@@ -75,13 +78,14 @@ internal sealed class MediaLink : IDisposable
     public Action<double>? OnRoundTrip { get; init; }
 
     /// <summary>Test seam, see <see cref="LinkWriter.WriteOverride"/>: replaces the socket in the send loop. Null in production.</summary>
-    public Func<ReadOnlyMemory<byte>, ValueTask<int>>? WriteOverride
+    internal Func<ReadOnlyMemory<byte>, ValueTask<int>>? WriteOverride
     {
         get => _writer.WriteOverride;
         init => _writer.WriteOverride = value;
     }
 
-    public bool IsClosed => Volatile.Read(ref _closed) != 0;
+    /// <summary>True once <see cref="Close"/> has run (from any thread).</summary>
+    internal bool IsClosed => Volatile.Read(ref _closed) != 0;
 
     /// <summary>Starts receiving and probing. Sending works before.</summary>
     public void Start()
@@ -94,7 +98,7 @@ internal sealed class MediaLink : IDisposable
     /// Routes the events of <paramref name="channel"/> to <paramref name="handler"/>. On a closed link the handler is
     /// told at once, on this thread, that the link is lost; it is never left registered on a closed link.
     /// </summary>
-    public void Register(int channel, ILinkChannel handler)
+    internal void Register(int channel, ILinkChannel handler)
     {
         if (IsClosed)
         {
@@ -111,25 +115,34 @@ internal sealed class MediaLink : IDisposable
         }
     }
 
-    public void Unregister(int channel) => _channels.TryRemove(channel, out _);
+    /// <summary>Forgets <paramref name="channel"/>; its later messages are dropped.</summary>
+    internal void Unregister(int channel) => _channels.TryRemove(channel, out _);
 
-    public void SendOpen(int channel, string sessionId) => SendText(LinkMessageKind.Open, channel, sessionId);
+    /// <summary>Client: asks the peer to bind <paramref name="channel"/> to session <paramref name="sessionId"/>.</summary>
+    internal void SendOpen(int channel, string sessionId) => SendText(LinkMessageKind.Open, channel, sessionId);
 
-    public void SendDemand(int channel, int count)
+    /// <summary>Grants the peer <paramref name="count"/> more elements of credit on <paramref name="channel"/>.</summary>
+    internal void SendDemand(int channel, int count)
     {
         Span<byte> payload = stackalloc byte[4];
         BinaryPrimitives.WriteInt32LittleEndian(payload, count);
         _writer.Append(LinkMessageKind.Demand, channel, payload);
     }
 
-    public void SendComplete(int channel) => _writer.Append(LinkMessageKind.Complete, channel, default);
+    /// <summary>This end of <paramref name="channel"/> finished sending.</summary>
+    internal void SendComplete(int channel) => _writer.Append(LinkMessageKind.Complete, channel, default);
 
-    public void SendCancel(int channel) => _writer.Append(LinkMessageKind.Cancel, channel, default);
+    /// <summary>This end of <paramref name="channel"/> wants no more elements.</summary>
+    internal void SendCancel(int channel) => _writer.Append(LinkMessageKind.Cancel, channel, default);
 
+    /// <summary>
+    /// Fails <paramref name="channel"/> at the peer with <paramref name="message"/> (also the answer to an Open that
+    /// cannot be bound). Queued like any message; nothing is sent once the link is closed.
+    /// </summary>
     public void SendFailure(int channel, string message) => SendText(LinkMessageKind.Failure, channel, message);
 
     /// <summary>Serializes <paramref name="element"/> with the actor system's serializer for its type and queues it; dropped once the link is closed.</summary>
-    public void SendData(int channel, object element) => _writer.AppendData(channel, _codec.Encode(element));
+    internal void SendData(int channel, object element) => _writer.AppendData(channel, _codec.Encode(element));
 
     /// <summary>
     /// Closes the link and fails every channel with <paramref name="cause"/>; later calls do nothing. Unless the peer

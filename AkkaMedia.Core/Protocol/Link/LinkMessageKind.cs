@@ -1,4 +1,6 @@
-namespace AkkaMedia.Remote.Link;
+using System.ComponentModel;
+
+namespace AkkaMedia.Protocol.Link;
 
 /// <summary>What one message on a media link carries. Every message is <c>[int32 length][byte kind][int32 channel][payload]</c>, little-endian.</summary>
 /// <remarks>
@@ -6,7 +8,8 @@ namespace AkkaMedia.Remote.Link;
 /// dropped otherwise. Value 7 is retired: it named a keep-alive that no version sends (<see cref="Probe"/> keeps links
 /// alive); it must not be given a new meaning, so that no peer ever reads it as something else.
 /// </remarks>
-internal enum LinkMessageKind : byte
+[EditorBrowsable(EditorBrowsableState.Never)]
+public enum LinkMessageKind : byte
 {
     /// <summary>
     /// Client → executor: bind <c>channel</c> to the session whose id is the UTF-8 payload. The executor answers with

@@ -2,8 +2,9 @@ using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Runtime.Loader;
 using Hyperion;
+using System.ComponentModel;
 
-namespace AkkaMedia.Deployment.Objects;
+namespace AkkaMedia.Protocol.Codecs;
 
 /// <summary>
 /// The serializer of one object session: a Hyperion serializer of its own (Hyperion caches resolved
@@ -17,7 +18,8 @@ namespace AkkaMedia.Deployment.Objects;
 /// (Hyperion's serializer allows it; the contextual reflection scope is per thread); <see cref="Clear"/>
 /// is for a session's codec once its calls have ended.
 /// </remarks>
-internal sealed class ObjectCodec
+[EditorBrowsable(EditorBrowsableState.Never)]
+public sealed class ObjectCodec
 {
     /// <summary>Largest serialized object, argument list or result one message carries: Akka.Remote drops messages over its 128,000-byte frame size.</summary>
     public const int MaxPayloadBytes = 100_000;

@@ -3,7 +3,7 @@ using System.Text;
 using AkkaMedia.Frames;
 using AkkaMedia.Serialization;
 
-namespace AkkaMedia.Remote.Link;
+namespace AkkaMedia.Protocol.Link;
 
 /// <summary>
 /// Turns one stream element into the payload of a <see cref="LinkMessageKind.Data"/> message and back:

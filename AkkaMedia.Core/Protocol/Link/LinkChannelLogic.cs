@@ -1,7 +1,8 @@
 using Akka.Streams;
 using Akka.Streams.Stage;
+using AkkaMedia.Remote;
 
-namespace AkkaMedia.Remote.Link;
+namespace AkkaMedia.Protocol.Link;
 
 /// <summary>
 /// The logic of one end of a channel of a <see cref="MediaLink"/>: elements pushed into

@@ -1,4 +1,4 @@
-namespace AkkaMedia.Remote.Link;
+namespace AkkaMedia.Protocol.Link;
 
 /// <summary>
 /// Receives the events of one channel of a <see cref="MediaLink"/>. Called from the link's receive loop,

@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using Akka.Event;
 
-namespace AkkaMedia.Remote.Link;
+namespace AkkaMedia.Protocol.Link;
 
 /// <summary>
 /// The receiving half of a <see cref="MediaLink"/>: reads the socket on a thread of its own, cuts the bytes into

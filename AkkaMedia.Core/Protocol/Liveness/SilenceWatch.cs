@@ -1,10 +1,11 @@
 using Akka.Streams;
 using Akka.Streams.Stage;
 using AkkaMedia.Protocol;
-using AkkaMedia.Remote.Link;
+using AkkaMedia.Protocol.Link;
+using AkkaMedia.Protocol.Liveness;
 
 
-namespace AkkaMedia.Remote.Liveness;
+namespace AkkaMedia.Protocol.Liveness;
 
 /// <summary>
 /// The receiving half of <see cref="StreamLiveness"/>: drops heartbeats, notes when anything arrived, and at every

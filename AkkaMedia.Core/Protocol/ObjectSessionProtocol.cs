@@ -3,8 +3,10 @@ using Akka.Streams;
 using AkkaMedia.Diagnostics;
 
 using AkkaMedia.Remote;
+using AkkaMedia.Deployment;
+using AkkaMedia.Protocol.Codecs;
 
-namespace AkkaMedia.Deployment.Objects;
+namespace AkkaMedia.Protocol;
 
 /// <summary>
 /// Messages of object sessions (a user object deployed on an executor, called through a proxy) and of
@@ -12,12 +14,12 @@ namespace AkkaMedia.Deployment.Objects;
 /// <see cref="Serialization.ObjectSessionSerializer"/>; user data inside them (the object, arguments,
 /// results) are opaque bytes made by the session's own Hyperion serializer.
 /// </summary>
-internal interface IObjectSessionMessage
+public interface IObjectSessionMessage
 {
 }
 
 /// <summary>How a failed call failed.</summary>
-internal enum CallFailure
+public enum CallFailure
 {
     /// <summary>User code threw; the session lives on.</summary>
     UserException = 1,
@@ -37,11 +39,11 @@ internal enum CallFailure
 /// </summary>
 /// The call timeout is the longest a call may run; <see cref="TimeSpan.Zero"/> asks for the executor's default.
 /// <paramref name="Trace"/> is the client's deploy span, parent of the executor's spans for the session.
-internal sealed record OpenObjectSession(
+public sealed record OpenObjectSession(
     string SessionId, string EntryAssembly, IReadOnlyList<PackageEntry> Entries, byte[] Object, TimeSpan CallTimeout, IActorRef Client, TraceContext Trace = default) : IObjectSessionMessage;
 
 /// <summary>The object is live in <paramref name="Session"/>; calls go there and time out after <paramref name="CallTimeout"/>.</summary>
-internal sealed record ObjectSessionOpened(string SessionId, IActorRef Session, TimeSpan CallTimeout) : IObjectSessionMessage;
+public sealed record ObjectSessionOpened(string SessionId, IActorRef Session, TimeSpan CallTimeout) : IObjectSessionMessage;
 
 /// <summary>
 /// Asks an executor to run a shipped node object as one remote stage: like <see cref="Protocol.OpenSession"/>
@@ -49,7 +51,7 @@ internal sealed record ObjectSessionOpened(string SessionId, IActorRef Session, 
 /// comes from <paramref name="Node"/>, deserialized in the session's own load context. <paramref name="Trace"/> is the
 /// client's span that opens the stage, parent of the executor's spans for the session.
 /// </summary>
-internal sealed record OpenNodeSession(
+public sealed record OpenNodeSession(
     string SessionId, string EntryAssembly, IReadOnlyList<PackageEntry> Entries, byte[] Node, RemoteTransport Transport, ISourceRef<object>? Input, IActorRef Client, TraceContext Trace = default) : IObjectSessionMessage
 {
     /// <summary>The client's elements, checked against <see cref="Transport"/> as in <see cref="Protocol.OpenSession"/>.</summary>
@@ -57,13 +59,13 @@ internal sealed record OpenNodeSession(
 }
 
 /// <summary>Calls the interface method named <paramref name="Method"/> (see <see cref="MethodKey"/>) with serialized <paramref name="Arguments"/> (an <c>object?[]</c>).</summary>
-internal sealed record InvokeObject(long CallId, string Method, byte[] Arguments) : IObjectSessionMessage;
+public sealed record InvokeObject(long CallId, string Method, byte[] Arguments) : IObjectSessionMessage;
 
 /// <summary>Asks for a serialized copy of the object as it is now, after every earlier call.</summary>
-internal sealed record GetObjectState(long CallId) : IObjectSessionMessage;
+public sealed record GetObjectState(long CallId) : IObjectSessionMessage;
 
 /// <summary>Call <paramref name="CallId"/> returned; <paramref name="Result"/> is the serialized value, empty for <c>void</c> and <c>Task</c>.</summary>
-internal sealed record CallSucceeded(long CallId, byte[] Result) : IObjectSessionMessage;
+public sealed record CallSucceeded(long CallId, byte[] Result) : IObjectSessionMessage;
 
 /// <summary>Call <paramref name="CallId"/> failed; the remote exception's type, message and stack trace.</summary>
-internal sealed record CallFailed(long CallId, CallFailure Failure, string RemoteType, string RemoteMessage, string RemoteStackTrace) : IObjectSessionMessage;
+public sealed record CallFailed(long CallId, CallFailure Failure, string RemoteType, string RemoteMessage, string RemoteStackTrace) : IObjectSessionMessage;

@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
 
-namespace AkkaMedia.Remote.Link;
+namespace AkkaMedia.Protocol.Link;
 
 /// <summary>
 /// The sending half of a <see cref="MediaLink"/>: frames messages into one pending buffer and writes them to the

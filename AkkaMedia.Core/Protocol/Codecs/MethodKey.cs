@@ -1,13 +1,15 @@
 using System.Reflection;
+using System.ComponentModel;
 
-namespace AkkaMedia.Deployment.Objects;
+namespace AkkaMedia.Protocol.Codecs;
 
 /// <summary>
 /// Names an interface method the same way in the client and the executor, where the interface is a
 /// different <see cref="Type"/> (loaded in another process and load context):
 /// <c>Namespace.IFace::Method(System.Int32,System.String)</c>, without assembly versions.
 /// </summary>
-internal static class MethodKey
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class MethodKey
 {
     /// <summary>The key of <paramref name="method"/>.</summary>
     public static string Of(MethodInfo method) =>

@@ -1,7 +1,10 @@
-namespace AkkaMedia.Remote.Link;
+using System.ComponentModel;
+
+namespace AkkaMedia.Protocol.Link;
 
 /// <summary>How the owner of a <see cref="LinkChannelStage"/> binds it once its session is placed, or fails it. Thread-safe.</summary>
-internal interface ILinkStageControl
+[EditorBrowsable(EditorBrowsableState.Never)]
+public interface ILinkStageControl
 {
     /// <summary>
     /// Executor side: the client opened <paramref name="channel"/> of <paramref name="link"/> for this stage. When the stage
@@ -16,6 +19,7 @@ internal interface ILinkStageControl
     /// <returns>False, with nothing registered or sent, when the stage has already stopped.</returns>
     bool Open(MediaLink link, int channel, string sessionId);
 
+    /// <summary>Fails the stage with <paramref name="cause"/> (its stream and, once bound, its channel at the peer).</summary>
     void Fail(Exception cause);
 
     /// <summary>

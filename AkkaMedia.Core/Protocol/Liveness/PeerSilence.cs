@@ -1,4 +1,4 @@
-namespace AkkaMedia.Remote.Link;
+namespace AkkaMedia.Protocol.Liveness;
 
 /// <summary>
 /// Decides, at each heartbeat tick of a link, whether the peer has been silent for the idle timeout. Only time this
