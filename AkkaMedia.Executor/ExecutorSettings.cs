@@ -102,6 +102,6 @@ public sealed class ExecutorSettings
             throw new ArgumentOutOfRangeException("akka-media.executor.link.window", linkWindow, "link.window must be at least 1.");
         }
 
-        return new ExecutorSettings(maxSessions, idle, subscription, heartbeat, section.GetBoolean("link.enabled"), section.GetString("link.hostname", string.Empty), linkPort, linkWindow, drain);
+        return new ExecutorSettings(maxSessions, idle, subscription, heartbeat, section.GetBoolean("link.enabled"), section.GetString("link.hostname") ?? string.Empty, linkPort, linkWindow, drain);
     }
 }

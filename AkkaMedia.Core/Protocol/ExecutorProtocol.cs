@@ -68,8 +68,6 @@ public enum RefusalReason
 /// <summary>The executor did not open the session; <paramref name="Message"/> says what to fix.</summary>
 public sealed record SessionRefused(string SessionId, RefusalReason Reason, string Message);
 
-/// <summary>The client is done with a session: the executor stops it and releases its resources.</summary>
-public sealed record CloseSession(string SessionId);
 
 /// <summary>Asks an executor for its <see cref="ExecutorStatus"/>.</summary>
 public sealed class GetExecutorStatus
@@ -84,17 +82,3 @@ public sealed class GetExecutorStatus
 
 /// <summary>An executor's load: how many sessions run and how many it accepts.</summary>
 public sealed record ExecutorStatus(string Address, int ActiveSessions, int MaxSessions, bool Accepting);
-
-/// <summary>
-/// An element both ends inject into a remote stage's streams when they have nothing else to send,
-/// so that silence on a link means the other end is gone. Never reaches user code.
-/// </summary>
-public sealed class StreamHeartbeat
-{
-    /// <summary>The single instance.</summary>
-    public static readonly StreamHeartbeat Instance = new();
-
-    private StreamHeartbeat()
-    {
-    }
-}

@@ -53,7 +53,7 @@ internal sealed class PackageStoreSettings
             throw new ArgumentOutOfRangeException(Section + ".upload-idle-timeout", idle, "upload-idle-timeout must be positive.");
         }
 
-        return new PackageStoreSettings(section.GetString("folder", string.Empty) ?? string.Empty, capacity, max, idle);
+        return new PackageStoreSettings(section.GetString("folder") ?? string.Empty, capacity, max, idle);
     }
 
     /// <summary>

@@ -62,8 +62,8 @@ internal sealed class SandboxPolicy
     {
         var section = ExecutorSettings.WithDefaults(config).GetConfig(Section);
         return new SandboxPolicy(
-            section.GetBoolean("enabled", true),
-            section.GetBoolean("allow-native-calls", false),
+            section.GetBoolean("enabled"),
+            section.GetBoolean("allow-native-calls"),
             Parse(section.GetStringList("forbidden"), "forbidden").AddRange(Parse(section.GetStringList("also-forbidden"), "also-forbidden")),
             Parse(section.GetStringList("allowed"), "allowed").AddRange(Parse(section.GetStringList("also-allowed"), "also-allowed")));
     }
