@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Streams;
 using AkkaMedia.Diagnostics;
 using AkkaMedia.Remote;
+using System.ComponentModel;
 
 namespace AkkaMedia.Protocol;
 
@@ -24,6 +25,7 @@ namespace AkkaMedia.Protocol;
 /// </param>
 /// <param name="TraceState">The W3C <c>tracestate</c> that goes with <paramref name="TraceParent"/>; null when none.</param>
 /// <exception cref="ArgumentException"><paramref name="Input"/> does not match <paramref name="Transport"/>.</exception>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed record OpenSession(string SessionId, string NodeType, string Settings, RemoteTransport Transport, ISourceRef<object>? Input, IActorRef Client, string? TraceParent = null, string? TraceState = null)
 {
     /// <summary>The client's elements, checked against <see cref="Transport"/>.</summary>
@@ -38,9 +40,11 @@ public sealed record OpenSession(string SessionId, string NodeType, string Setti
 /// <paramref name="Output"/>; with the media link, the client connects to <paramref name="LinkEndpoint"/>
 /// (<c>host:port</c>) and opens a channel for <paramref name="SessionId"/>.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed record SessionOpened(string SessionId, ISourceRef<object>? Output, IActorRef Session, string? LinkEndpoint = null);
 
 /// <summary>Why an executor refused a session.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public enum RefusalReason
 {
     /// <summary>The executor runs its maximum number of sessions; another executor may accept.</summary>
@@ -66,10 +70,12 @@ public enum RefusalReason
 }
 
 /// <summary>The executor did not open the session; <paramref name="Message"/> says what to fix.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed record SessionRefused(string SessionId, RefusalReason Reason, string Message);
 
 
 /// <summary>Asks an executor for its <see cref="ExecutorStatus"/>.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class GetExecutorStatus
 {
     /// <summary>The single instance.</summary>
@@ -81,4 +87,5 @@ public sealed class GetExecutorStatus
 }
 
 /// <summary>An executor's load: how many sessions run and how many it accepts.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed record ExecutorStatus(string Address, int ActiveSessions, int MaxSessions, bool Accepting);

@@ -5,6 +5,7 @@ using AkkaMedia.Diagnostics;
 using AkkaMedia.Remote;
 using AkkaMedia.Deployment;
 using AkkaMedia.Protocol.Codecs;
+using System.ComponentModel;
 
 namespace AkkaMedia.Protocol;
 
@@ -14,11 +15,13 @@ namespace AkkaMedia.Protocol;
 /// <see cref="Serialization.ObjectSessionSerializer"/>; user data inside them (the object, arguments,
 /// results) are opaque bytes made by the session's own Hyperion serializer.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public interface IObjectSessionMessage
 {
 }
 
 /// <summary>How a failed call failed.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public enum CallFailure
 {
     /// <summary>User code threw; the session lives on.</summary>
@@ -39,10 +42,12 @@ public enum CallFailure
 /// </summary>
 /// The call timeout is the longest a call may run; <see cref="TimeSpan.Zero"/> asks for the executor's default.
 /// <paramref name="Trace"/> is the client's deploy span, parent of the executor's spans for the session.
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed record OpenObjectSession(
     string SessionId, string EntryAssembly, IReadOnlyList<PackageEntry> Entries, byte[] Object, TimeSpan CallTimeout, IActorRef Client, TraceContext Trace = default) : IObjectSessionMessage;
 
 /// <summary>The object is live in <paramref name="Session"/>; calls go there and time out after <paramref name="CallTimeout"/>.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed record ObjectSessionOpened(string SessionId, IActorRef Session, TimeSpan CallTimeout) : IObjectSessionMessage;
 
 /// <summary>
@@ -51,6 +56,7 @@ public sealed record ObjectSessionOpened(string SessionId, IActorRef Session, Ti
 /// comes from <paramref name="Node"/>, deserialized in the session's own load context. <paramref name="Trace"/> is the
 /// client's span that opens the stage, parent of the executor's spans for the session.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed record OpenNodeSession(
     string SessionId, string EntryAssembly, IReadOnlyList<PackageEntry> Entries, byte[] Node, RemoteTransport Transport, ISourceRef<object>? Input, IActorRef Client, TraceContext Trace = default) : IObjectSessionMessage
 {
@@ -59,13 +65,17 @@ public sealed record OpenNodeSession(
 }
 
 /// <summary>Calls the interface method named <paramref name="Method"/> (see <see cref="MethodKey"/>) with serialized <paramref name="Arguments"/> (an <c>object?[]</c>).</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed record InvokeObject(long CallId, string Method, byte[] Arguments) : IObjectSessionMessage;
 
 /// <summary>Asks for a serialized copy of the object as it is now, after every earlier call.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed record GetObjectState(long CallId) : IObjectSessionMessage;
 
 /// <summary>Call <paramref name="CallId"/> returned; <paramref name="Result"/> is the serialized value, empty for <c>void</c> and <c>Task</c>.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed record CallSucceeded(long CallId, byte[] Result) : IObjectSessionMessage;
 
 /// <summary>Call <paramref name="CallId"/> failed; the remote exception's type, message and stack trace.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed record CallFailed(long CallId, CallFailure Failure, string RemoteType, string RemoteMessage, string RemoteStackTrace) : IObjectSessionMessage;

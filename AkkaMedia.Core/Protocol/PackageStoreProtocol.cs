@@ -1,9 +1,11 @@
 using Akka.Streams;
 using AkkaMedia.Deployment;
+using System.ComponentModel;
 
 namespace AkkaMedia.Protocol;
 
 /// <summary>Messages a client sends to an executor's package store (through its executor actor).</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public interface IPackageStoreRequest
 {
     /// <summary>Correlates the request with its reply and log lines.</summary>
@@ -15,9 +17,11 @@ public interface IPackageStoreRequest
 /// with the hashes it lacks, or <see cref="PackageRejected"/> when the package exceeds
 /// <c>max-package-bytes</c> (checked here, before any byte moves).
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed record OfferPackage(string UploadId, string EntryAssembly, IReadOnlyList<PackageEntry> Entries) : IPackageStoreRequest;
 
 /// <summary>The SHA-256 of each offered entry the store does not hold; empty when nothing needs to be sent.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed record PackageNeeds(string UploadId, IReadOnlyList<string> Missing);
 
 /// <summary>
@@ -26,12 +30,14 @@ public sealed record PackageNeeds(string UploadId, IReadOnlyList<string> Missing
 /// entry's length and SHA-256 and caches them all, or none; it answers <see cref="PackageUploaded"/> or
 /// <see cref="PackageRejected"/>.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed record UploadPackage(string UploadId, IReadOnlyList<PackageEntry> Entries, ISourceRef<PackageChunk> Chunks) : IPackageStoreRequest;
 
 /// <summary>
 /// A slice of the bytes of entry number <paramref name="Entry"/> (an index into <see cref="UploadPackage.Entries"/>).
 /// Chunks of one entry arrive in order and entries follow one another; a chunk never spans two entries.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed record PackageChunk(int Entry, byte[] Bytes)
 {
     /// <summary>Largest payload of a chunk: 64 KiB, far below Akka.Remote's frame limit of 128,000 bytes.</summary>
@@ -39,7 +45,9 @@ public sealed record PackageChunk(int Entry, byte[] Bytes)
 }
 
 /// <summary>Every uploaded entry was verified and is now in the store.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed record PackageUploaded(string UploadId, int Entries, long Bytes);
 
 /// <summary>The store refused the offer or the upload; nothing of it was cached. <paramref name="Reason"/> says why.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed record PackageRejected(string UploadId, string Reason);

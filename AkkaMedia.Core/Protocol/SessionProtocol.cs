@@ -1,15 +1,19 @@
+using System.ComponentModel;
+
 namespace AkkaMedia.Protocol;
 
 // The messages of a session's actor on the executor (SessionActor and the shipped-code sessions), and the element both
 // ends of a StreamRefs session send when they have nothing else to send.
 
 /// <summary>The client is done with a session: the executor stops it and releases its resources.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed record CloseSession(string SessionId);
 
 /// <summary>
 /// An element both ends inject into a remote stage's streams when they have nothing else to send,
 /// so that silence on a link means the other end is gone. Never reaches user code.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class StreamHeartbeat
 {
     /// <summary>The single instance.</summary>
