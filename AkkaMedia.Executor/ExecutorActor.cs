@@ -356,7 +356,7 @@ internal sealed class ExecutorActor : ReceiveActor, IWithTimers
 
     private void OpenNode(OpenNodeSession request)
     {
-        var span = StartSpan(request.SessionId, SessionKind.ShippedNode, SessionTransports.NameOf(request.Transport), request.Trace);
+        var span = StartSpan(request.SessionId, SessionKind.ShippedNode, TransportNames.Of(request.Transport), request.Trace);
         span?.SetTag(MediaTracing.EntryAssemblyTag, request.EntryAssembly);
         if (_sessions.ContainsKey(request.SessionId))
         {
@@ -376,7 +376,7 @@ internal sealed class ExecutorActor : ReceiveActor, IWithTimers
 
     private void Open(OpenSession request)
     {
-        var span = StartSpan(request.SessionId, SessionKind.Node, SessionTransports.NameOf(request.Transport), request.Trace);
+        var span = StartSpan(request.SessionId, SessionKind.Node, TransportNames.Of(request.Transport), request.Trace);
         span?.SetTag(MediaTracing.NodeTypeTag, request.NodeType);
         if (!Admit(request.SessionId, span))
         {

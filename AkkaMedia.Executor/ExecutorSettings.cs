@@ -84,6 +84,13 @@ public sealed class ExecutorSettings
             throw new ArgumentOutOfRangeException("akka-media.executor.heartbeat-interval", heartbeat, "heartbeat-interval must be positive.");
         }
 
+        if (heartbeat >= idle)
+        {
+            // Both transports presume a peer dead after idle-timeout without a heartbeat (LivenessSettings).
+            throw new ArgumentOutOfRangeException(
+                "akka-media.executor.heartbeat-interval", heartbeat, $"heartbeat-interval must be below idle-timeout ({idle.TotalMilliseconds} ms).");
+        }
+
         var drain = section.GetTimeSpan("drain-timeout");
         if (drain < TimeSpan.Zero)
         {

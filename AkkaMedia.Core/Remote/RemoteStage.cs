@@ -7,6 +7,7 @@ using AkkaMedia.Diagnostics;
 using AkkaMedia.Remote.Transport;
 using AkkaMedia.Protocol.Link;
 using AkkaMedia.Protocol.Liveness;
+using AkkaMedia.Protocol;
 
 namespace AkkaMedia.Remote;
 
@@ -72,7 +73,7 @@ internal sealed class RemoteStage<TIn, TOut> : GraphStage<FlowShape<TIn, TOut>>
             {
                 span.SetTag(MediaTracing.NodeTypeTag, stage._target.Name);
                 span.SetTag(MediaTracing.SessionIdTag, sessionId);
-                span.SetTag(MediaTracing.TransportTag, settings.Transport == RemoteTransport.StreamRefs ? "streamrefs" : "link");
+                span.SetTag(MediaTracing.TransportTag, TransportNames.Of(settings.Transport));
             }
 
             var trace = new RemoteStageActor.Tracing(span, _caller);

@@ -138,8 +138,6 @@ internal sealed class RemoteStageActor : ReceiveActor
                     _executor));
             }
         });
-        Receive<Status.Failure>(failure => Fail(failure.Cause as RemoteStageException
-            ?? new RemoteStageException($"Remote stage '{_nodeType}' lost its executor {_executor}: {failure.Cause.Message}", _executor, failure.Cause)));
         Receive<Terminated>(terminated =>
         {
             if (terminated.AddressTerminated)

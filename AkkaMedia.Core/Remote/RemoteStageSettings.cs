@@ -1,4 +1,5 @@
 using Akka.Configuration;
+using AkkaMedia.Protocol.Liveness;
 
 namespace AkkaMedia.Remote;
 
@@ -8,35 +9,37 @@ namespace AkkaMedia.Remote;
 /// </summary>
 internal sealed record RemoteStageSettings(string ExecutorRole, TimeSpan OpenTimeout, TimeSpan IdleTimeout, TimeSpan HeartbeatInterval, string? Executor, RemoteTransport Transport, int LinkWindow)
 {
+    /// <summary>The heartbeat interval and idle timeout as both transports apply them.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The interval is not positive or not below the idle timeout (<see cref="Create"/> checks first, naming the key).</exception>
+    public LivenessSettings Liveness { get; } = new(HeartbeatInterval, IdleTimeout);
+
     public static RemoteStageSettings Create(Config config, RemoteStageOptions? options)
     {
         var remote = new SettingsSection(config, "akka-media.remote");
-        var settings = new RemoteStageSettings(
-            options?.ExecutorRole ?? remote.GetString("executor-role"),
-            options?.OpenTimeout ?? remote.GetTimeSpan("open-timeout"),
-            options?.IdleTimeout ?? remote.GetTimeSpan("idle-timeout"),
-            options?.HeartbeatInterval ?? remote.GetTimeSpan("heartbeat-interval"),
-            options?.Executor,
-            options?.Transport ?? ParseTransport(remote.GetString("transport"), remote.Key("transport")),
-            remote.GetInt("link-window"));
-        if (settings.LinkWindow <= 0)
+        var executorRole = options?.ExecutorRole ?? remote.GetString("executor-role");
+        var openTimeout = options?.OpenTimeout ?? remote.GetTimeSpan("open-timeout");
+        var idleTimeout = options?.IdleTimeout ?? remote.GetTimeSpan("idle-timeout");
+        var heartbeatInterval = options?.HeartbeatInterval ?? remote.GetTimeSpan("heartbeat-interval");
+        var transport = options?.Transport ?? ParseTransport(remote.GetString("transport"), remote.Key("transport"));
+        var linkWindow = remote.GetInt("link-window");
+        if (linkWindow <= 0)
         {
-            throw new ArgumentOutOfRangeException(remote.Key("link-window"), settings.LinkWindow, "link-window must be at least 1.");
+            throw new ArgumentOutOfRangeException(remote.Key("link-window"), linkWindow, "link-window must be at least 1.");
         }
 
-        if (settings.OpenTimeout <= TimeSpan.Zero)
+        if (openTimeout <= TimeSpan.Zero)
         {
-            throw new ArgumentOutOfRangeException(remote.Key("open-timeout"), settings.OpenTimeout, "open-timeout must be positive.");
+            throw new ArgumentOutOfRangeException(remote.Key("open-timeout"), openTimeout, "open-timeout must be positive.");
         }
 
-        if (settings.HeartbeatInterval <= TimeSpan.Zero || settings.HeartbeatInterval >= settings.IdleTimeout)
+        if (heartbeatInterval <= TimeSpan.Zero || heartbeatInterval >= idleTimeout)
         {
             throw new ArgumentOutOfRangeException(
-                remote.Key("heartbeat-interval"), settings.HeartbeatInterval,
-                $"heartbeat-interval must be positive and below idle-timeout ({settings.IdleTimeout.TotalMilliseconds} ms).");
+                remote.Key("heartbeat-interval"), heartbeatInterval,
+                $"heartbeat-interval must be positive and below idle-timeout ({idleTimeout.TotalMilliseconds} ms).");
         }
 
-        return settings;
+        return new RemoteStageSettings(executorRole, openTimeout, idleTimeout, heartbeatInterval, options?.Executor, transport, linkWindow);
     }
 
     private static RemoteTransport ParseTransport(string value, string key) => value.ToLowerInvariant() switch

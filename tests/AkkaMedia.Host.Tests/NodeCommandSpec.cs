@@ -46,6 +46,7 @@ public sealed class NodeCommandSpec : IDisposable
     [Theory]
     [InlineData("akka-media.executor.max-sessions = 0", "akka-media.executor.max-sessions")]
     [InlineData("akka-media.executor.idle-timeout = 0s", "akka-media.executor.idle-timeout")]
+    [InlineData("akka-media.executor { heartbeat-interval = 5s, idle-timeout = 5s }", "akka-media.executor.heartbeat-interval")]
     [InlineData("akka-media.executor.link.port = 70000", "akka-media.executor.link.port")]
     public async Task Node_must_name_a_bad_setting_and_exit_2(string setting, string key)
     {

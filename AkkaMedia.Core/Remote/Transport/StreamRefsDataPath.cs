@@ -25,7 +25,7 @@ internal sealed class StreamRefsDataPath : IRemoteDataPath
     {
         _nodeType = nodeType;
         _settings = settings;
-        _liveness = new LivenessSettings(settings.HeartbeatInterval, settings.IdleTimeout);
+        _liveness = settings.Liveness;
         _killSwitch = KillSwitches.Shared("remote-" + nodeType);
     }
 

@@ -22,7 +22,7 @@ internal sealed class LinkSessionTransport(LinkServer server, ExecutorSettings s
 
     public RemoteTransport Kind => RemoteTransport.MediaLink;
 
-    public string Name => SessionTransports.NameOf(Kind);
+    public string Name => TransportNames.Of(Kind);
 
     public Task Start(SessionStreamContext context, Flow<object, object, NotUsed> node)
     {

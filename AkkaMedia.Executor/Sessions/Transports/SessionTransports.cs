@@ -31,7 +31,4 @@ internal sealed class SessionTransports
                 : $"Executor {executor} does not know transport {kind}; are client and executor on the same AkkaMedia version?";
         return transport;
     }
-
-    /// <summary>The name in logs and metrics of <paramref name="kind"/>, offered or not.</summary>
-    public static string NameOf(RemoteTransport kind) => kind == RemoteTransport.StreamRefs ? "streamrefs" : "link";
 }

@@ -19,7 +19,7 @@ internal sealed class StreamRefsSessionTransport(ExecutorSettings settings) : IS
 
     public RemoteTransport Kind => RemoteTransport.StreamRefs;
 
-    public string Name => SessionTransports.NameOf(Kind);
+    public string Name => TransportNames.Of(Kind);
 
     public Task Start(SessionStreamContext context, Flow<object, object, NotUsed> node)
     {
