@@ -7,7 +7,8 @@ namespace AkkaMedia.LoadTest;
 
 /// <summary>
 /// The driver's handle on the executor child process: starts this program in <c>executor</c> mode on a
-/// free loopback port, waits for its <c>READY</c> line, asks it for <see cref="ProcessStats"/>, and kills
+/// free loopback port, waits for its <c>READY</c> line, asks it for <see cref="ProcessStats"/> or for a
+/// TCP echo port (<see cref="EchoServer"/>), and kills
 /// it (with its whole process tree) on dispose, on process exit and on Ctrl+C.
 /// </summary>
 internal sealed class ExecutorChild : IDisposable
@@ -16,6 +17,7 @@ internal sealed class ExecutorChild : IDisposable
     private readonly TaskCompletionSource<string> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly object _gate = new();
     private TaskCompletionSource<ProcessStats>? _stats;
+    private TaskCompletionSource<int>? _echo;
     private int _killed;
 
     private ExecutorChild(Process process)
@@ -105,6 +107,27 @@ internal sealed class ExecutorChild : IDisposable
         }
     }
 
+    /// <summary>Has the child start its <see cref="EchoServer"/> (once; later calls get the same port) and returns its loopback port.</summary>
+    public async Task<int> StartEchoAsync()
+    {
+        var reply = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            _echo = reply;
+            _process.StandardInput.WriteLine("ECHO");
+            _process.StandardInput.Flush();
+        }
+
+        try
+        {
+            return await reply.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"The executor process did not answer ECHO within 10 s (exited: {_process.HasExited}).", e);
+        }
+    }
+
     /// <summary>The child's processor time read by the operating system (<see cref="Process.GetProcessById(int)"/>).</summary>
     public TimeSpan ProcessorTime()
     {
@@ -163,6 +186,17 @@ internal sealed class ExecutorChild : IDisposable
             }
 
             reply?.TrySetResult(ProcessStats.Parse(line));
+        }
+        else if (line.StartsWith(ExecutorProcess.Echo, StringComparison.Ordinal))
+        {
+            TaskCompletionSource<int>? reply;
+            lock (_gate)
+            {
+                reply = _echo;
+                _echo = null;
+            }
+
+            reply?.TrySetResult(int.Parse(line[ExecutorProcess.Echo.Length..], System.Globalization.CultureInfo.InvariantCulture));
         }
         else
         {

@@ -11,12 +11,15 @@ namespace AkkaMedia.LoadTest;
 /// <summary>
 /// The <c>executor</c> mode: an executor node serving <c>PassThrough</c>, started by the driver as a
 /// child process. Talks to the driver through stdin/stdout lines: it prints <c>READY address</c> once
-/// its cluster is up and answers <c>STATS</c> with a <see cref="ProcessStats"/> line. Exits when stdin
+/// its cluster is up, answers <c>STATS</c> with a <see cref="ProcessStats"/> line and <c>ECHO</c> with
+/// <c>ECHO port</c>, the loopback port of an <see cref="EchoServer"/> it starts then. Exits when stdin
 /// closes or the parent process is gone, so it never outlives the driver.
 /// </summary>
 internal static class ExecutorProcess
 {
     public const string Ready = "READY ";
+
+    public const string Echo = "ECHO ";
 
     public static async Task<int> RunAsync(LoadTestArguments arguments, TextWriter protocol)
     {
@@ -53,17 +56,36 @@ internal static class ExecutorProcess
 
     private static void ServeStdin(TextWriter protocol, TaskCompletionSource stop)
     {
-        while (Console.In.ReadLine() is { } line)
+        EchoServer? echo = null;
+        try
         {
-            if (line.Trim() == "STATS")
+            while (Console.In.ReadLine() is { } line)
             {
-                var stats = ProcessStats.OfThisProcess().Format();
-                lock (protocol)
+                string? reply = null;
+                switch (line.Trim())
                 {
-                    protocol.WriteLine(stats);
-                    protocol.Flush();
+                    case "STATS":
+                        reply = ProcessStats.OfThisProcess().Format();
+                        break;
+                    case "ECHO":
+                        echo ??= EchoServer.Start();
+                        reply = Echo + echo.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                        break;
+                }
+
+                if (reply is not null)
+                {
+                    lock (protocol)
+                    {
+                        protocol.WriteLine(reply);
+                        protocol.Flush();
+                    }
                 }
             }
+        }
+        finally
+        {
+            echo?.Dispose();
         }
 
         Console.Error.WriteLine("[executor] stdin closed; stopping.");
