@@ -4,7 +4,7 @@ using AkkaMedia.Remote;
 namespace AkkaMedia.LoadTest;
 
 /// <summary>The parsed command line of the load test.</summary>
-/// <param name="Scenario"><c>throughput</c>, <c>paced</c>, <c>all</c> or <c>executor</c>.</param>
+/// <param name="Scenario"><c>throughput</c>, <c>paced</c>, <c>all</c>, <c>calls</c> or <c>executor</c>.</param>
 /// <param name="Transports">The transports to measure, in order.</param>
 /// <param name="Seconds">Duration of one throughput run or of one paced scenario; null for the scenario's default.</param>
 /// <param name="Runs">Throughput runs whose median is reported.</param>
@@ -12,6 +12,9 @@ namespace AkkaMedia.LoadTest;
 /// <param name="Wave">Paced streams opened at once; the next wave starts when every stream of this one has a frame back.</param>
 /// <param name="WarmupSeconds">Full-speed warm-up before each measured scenario (JIT, connections), not reported.</param>
 /// <param name="PaceResolutionMs">How often the paced clock hands out due ticks, milliseconds (1 spreads K streams evenly; 10 sends them in two bursts per 20 ms, as Akka's scheduler would).</param>
+/// <param name="Callers">Calls scenario: concurrent callers of the <c>concurrent</c> mode.</param>
+/// <param name="InFlight">Calls scenario: calls kept in flight by the <c>pipelined</c> mode.</param>
+/// <param name="Cycles">Calls scenario: measured deploy + call + dispose cycles of the <c>cycle</c> mode.</param>
 /// <param name="Settings">Extra HOCON lines (<c>--set</c>) given to both processes.</param>
 /// <param name="Port">Executor mode: the remoting port to listen on.</param>
 /// <param name="ParentPid">Executor mode: exit when this process is gone; 0 for none.</param>
@@ -24,6 +27,9 @@ internal sealed record LoadTestArguments(
     int Wave,
     int WarmupSeconds,
     int PaceResolutionMs,
+    int Callers,
+    int InFlight,
+    int Cycles,
     IReadOnlyList<string> Settings,
     int Port,
     int ParentPid)
@@ -33,6 +39,7 @@ internal sealed record LoadTestArguments(
           throughput [--transport link|streamrefs] [--seconds 5] [--runs 3]
           paced [--streams 1] [--seconds 20] [--transport link|streamrefs] [--wave 50]
           all [--streams 500] [--seconds 20] [--runs 3] [--transport link|streamrefs]   (no --transport: both)
+          calls [--seconds 5] [--callers 16] [--inflight 256] [--cycles 200]   (remote object calls; not part of all)
           executor --port P [--parent PID]   (internal: started by the driver)
         common options:
           --warmup S          full-speed warm-up before each scenario, seconds (default 1, 0 = none)
@@ -50,9 +57,9 @@ internal sealed record LoadTestArguments(
         }
 
         var scenario = args[0].ToLowerInvariant();
-        if (scenario is not ("throughput" or "paced" or "all" or "executor"))
+        if (scenario is not ("throughput" or "paced" or "all" or "calls" or "executor"))
         {
-            throw new FormatException($"Unknown scenario '{args[0]}'; expected throughput, paced, all or executor.");
+            throw new FormatException($"Unknown scenario '{args[0]}'; expected throughput, paced, all, calls or executor.");
         }
 
         RemoteTransport? transport = null;
@@ -62,6 +69,9 @@ internal sealed record LoadTestArguments(
         var wave = 50;
         var warmup = 1;
         var resolution = 1;
+        var callers = 16;
+        var inFlight = 256;
+        var cycles = 200;
         var settings = new List<string>();
         var port = 0;
         var parent = 0;
@@ -92,6 +102,15 @@ internal sealed record LoadTestArguments(
                 case "--pace-resolution":
                     resolution = Positive(name, value);
                     break;
+                case "--callers":
+                    callers = Positive(name, value);
+                    break;
+                case "--inflight":
+                    inFlight = Positive(name, value);
+                    break;
+                case "--cycles":
+                    cycles = Positive(name, value);
+                    break;
                 case "--set":
                     settings.Add(value);
                     break;
@@ -114,7 +133,7 @@ internal sealed record LoadTestArguments(
         IReadOnlyList<RemoteTransport> transports = transport is { } chosen
             ? [chosen]
             : scenario == "all" ? [RemoteTransport.MediaLink, RemoteTransport.StreamRefs] : [RemoteTransport.MediaLink];
-        return new LoadTestArguments(scenario, transports, seconds, runs, streams ?? (scenario == "all" ? 500 : 1), wave, warmup, resolution, settings, port, parent);
+        return new LoadTestArguments(scenario, transports, seconds, runs, streams ?? (scenario == "all" ? 500 : 1), wave, warmup, resolution, callers, inFlight, cycles, settings, port, parent);
     }
 
     /// <summary>The name used on the command line and in results.</summary>

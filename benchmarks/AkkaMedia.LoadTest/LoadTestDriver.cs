@@ -37,6 +37,11 @@ internal static class LoadTestDriver
             {
                 var result = await scenario();
                 results.WriteLine(JsonSerializer.Serialize(result, result.GetType(), Json));
+                if (result.MarkdownTable() is { } table)
+                {
+                    results.Write(table);
+                }
+
                 results.Flush();
                 succeeded &= result.Succeeded;
             }
@@ -51,6 +56,13 @@ internal static class LoadTestDriver
 
     private static IEnumerable<Func<Task<IScenarioResult>>> Scenarios(LoadTestArguments arguments, ActorSystem system, ExecutorChild executor)
     {
+        if (arguments.Scenario == "calls")
+        {
+            yield return async () => await new CallsScenario(
+                system, executor, arguments.Seconds ?? 5, arguments.Callers, arguments.InFlight, arguments.Cycles, arguments.WarmupSeconds).RunAsync();
+            yield break;
+        }
+
         foreach (var transport in arguments.Transports)
         {
             switch (arguments.Scenario)
