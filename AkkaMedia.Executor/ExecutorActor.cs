@@ -350,7 +350,8 @@ internal sealed class ExecutorActor : ReceiveActor, IWithTimers
         }
 
         var code = _code;
-        StartSession(request.SessionId, metrics => Akka.Actor.Props.Create(() => new ObjectSessionActor(request, code, callTimeout, metrics, span)),
+        var linkServer = _transports.LinkServer;
+        StartSession(request.SessionId, metrics => Akka.Actor.Props.Create(() => new ObjectSessionActor(request, code, callTimeout, metrics, span, linkServer)),
             request.Client, SessionKind.Object, request.EntryAssembly, $"object of {request.EntryAssembly}", "calls");
     }
 

@@ -41,6 +41,7 @@ public static class MediaExecutor
         var link = settings.LinkEnabled ? LinkServer.Start((ExtendedActorSystem)system, settings) : null;
         return new SessionTransports(
             new StreamRefsSessionTransport(settings),
-            link is null ? null : new LinkSessionTransport(link, settings, system.Scheduler));
+            link is null ? null : new LinkSessionTransport(link, settings, system.Scheduler),
+            link);
     }
 }

@@ -46,9 +46,13 @@ public enum CallFailure
 public sealed record OpenObjectSession(
     string SessionId, string EntryAssembly, IReadOnlyList<PackageEntry> Entries, byte[] Object, TimeSpan CallTimeout, IActorRef Client, TraceContext Trace = default) : IObjectSessionMessage;
 
-/// <summary>The object is live in <paramref name="Session"/>; calls go there and time out after <paramref name="CallTimeout"/>.</summary>
+/// <summary>
+/// The object is live in <paramref name="Session"/>; calls go there, or over the executor's media link at
+/// <paramref name="LinkEndpoint"/> (<c>host:port</c>; null when the executor's link is off) on a channel opened for the
+/// session, and time out after <paramref name="CallTimeout"/>.
+/// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public sealed record ObjectSessionOpened(string SessionId, IActorRef Session, TimeSpan CallTimeout) : IObjectSessionMessage;
+public sealed record ObjectSessionOpened(string SessionId, IActorRef Session, TimeSpan CallTimeout, string? LinkEndpoint = null) : IObjectSessionMessage;
 
 /// <summary>
 /// Asks an executor to run a shipped node object as one remote stage: like <see cref="Protocol.OpenSession"/>

@@ -104,7 +104,7 @@ public static class RemoteObject
             var deployed = await client.Ask<RemoteObjectClientActor.Deployed>(
                 new RemoteObjectClientActor.Deploy(package, bytes, obj.GetType().FullName!, settings, trace, span), Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
             span?.SetTag(MediaTracing.SessionIdTag, deployed.SessionId);
-            return new RemoteObject<TInterface>(client, ObjectCodec.For(obj.GetType().Assembly), deployed.SessionId, deployed.Executor, deployed.CallTimeout);
+            return new RemoteObject<TInterface>(client, deployed.LinkCalls, ObjectCodec.For(obj.GetType().Assembly), deployed.SessionId, deployed.Executor, deployed.CallTimeout);
         }
         catch
         {

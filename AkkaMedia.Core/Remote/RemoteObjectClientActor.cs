@@ -4,7 +4,9 @@ using AkkaMedia.Deployment;
 using AkkaMedia.Deployment.Objects;
 using AkkaMedia.Diagnostics;
 using AkkaMedia.Protocol;
+using Akka.Event;
 using AkkaMedia.Remote.Placement;
+using AkkaMedia.Remote.Transport;
 using AkkaMedia.Protocol.Codecs;
 
 namespace AkkaMedia.Remote;
@@ -32,6 +34,7 @@ internal sealed class RemoteObjectClientActor : ReceiveActor, IWithTimers
     private string? _executor;
     private string? _ended;
     private IActorRef? _closer;
+    private LinkCallClient? _linkCalls;
     private long _nextCall;
 
     public RemoteObjectClientActor()
@@ -78,13 +81,31 @@ internal sealed class RemoteObjectClientActor : ReceiveActor, IWithTimers
                 _session = opened.Session;
                 _executor = opened.Session.Path.Address.ToString();
                 Context.Watch(_session);
-                _deployer!.Tell(new Deployed(opened.SessionId, _placement.Executor!, opened.CallTimeout));
-                _deployer = null;
+                var link = _deploy!.Settings.Link;
+                if (opened.LinkEndpoint is { } endpoint && link.Transport == RemoteTransport.MediaLink)
+                {
+                    ConnectCalls(endpoint, opened, link);
+                    return;
+                }
+
+                ReportDeployed(opened.CallTimeout);
                 return;
             }
 
             // An answer that arrives after the deploy gave up on it: nobody will use that session.
             opened.Session.Tell(new CloseSession(opened.SessionId));
+        });
+        Receive<CallsConnected>(connected =>
+        {
+            if (_deployer is null || _session is null)
+            {
+                // The session ended (or the client stopped the deploy) while the link connected.
+                connected.Calls?.Close("The remote object's session ended before its deploy finished.");
+                return;
+            }
+
+            _linkCalls = connected.Calls;
+            ReportDeployed(connected.CallTimeout);
         });
         Receive<SessionRefused>(refused =>
         {
@@ -132,7 +153,21 @@ internal sealed class RemoteObjectClientActor : ReceiveActor, IWithTimers
             }
 
             _calls.Clear();
+
+            // A session that stopped tells its call channel itself, after the replies of the calls it ran (the
+            // termination may overtake them: it travels on another connection); a dead executor tells nothing.
+            if (terminated.AddressTerminated)
+            {
+                _linkCalls?.Fail(_ended);
+            }
+
             _session = null;
+            if (_deployer is not null)
+            {
+                GiveUp(new RemoteObjectException(_ended, _executor));
+                return;
+            }
+
             if (_closer is not null)
             {
                 _closer.Tell(Closed.Instance);
@@ -142,6 +177,7 @@ internal sealed class RemoteObjectClientActor : ReceiveActor, IWithTimers
         Receive<Close>(_ =>
         {
             _ended ??= "The remote object has been disposed.";
+            _linkCalls?.Refuse(_ended);
             if (_session is null)
             {
                 Sender.Tell(Closed.Instance);
@@ -170,8 +206,11 @@ internal sealed class RemoteObjectClientActor : ReceiveActor, IWithTimers
     /// </summary>
     public sealed record Deploy(CodePackage Package, byte[] Object, string TypeName, RemoteObjectSettings Settings, TraceContext Trace, Activity? Span);
 
-    /// <summary>The object is live in session <paramref name="SessionId"/> on <paramref name="Executor"/>; calls time out after <paramref name="CallTimeout"/>.</summary>
-    public sealed record Deployed(string SessionId, string Executor, TimeSpan CallTimeout);
+    /// <summary>
+    /// The object is live in session <paramref name="SessionId"/> on <paramref name="Executor"/>; calls time out after
+    /// <paramref name="CallTimeout"/>. They go over <paramref name="LinkCalls"/> when it is there, else as messages to this actor.
+    /// </summary>
+    public sealed record Deployed(string SessionId, string Executor, TimeSpan CallTimeout, LinkCallClient? LinkCalls);
 
     /// <summary>Run <paramref name="Request"/> (an <see cref="InvokeObject"/> or <see cref="GetObjectState"/>; its call id is assigned here); answer the asker with the reply.</summary>
     public sealed record Call(IObjectSessionMessage Request);
@@ -198,6 +237,12 @@ internal sealed class RemoteObjectClientActor : ReceiveActor, IWithTimers
     protected override void PostStop()
     {
         _stopped.Cancel();
+        if (_session is not null)
+        {
+            // Stopped while the session lives (the actor system stops): nothing will answer the calls made.
+            _linkCalls?.Fail("The remote object's client was stopped.");
+        }
+
         _placement?.Cancel();
         _deployer?.Tell(new Status.Failure(new RemoteObjectException("The remote object's client was stopped before the object was deployed.", _placement?.Executor)));
         if (_session is not null)
@@ -209,6 +254,39 @@ internal sealed class RemoteObjectClientActor : ReceiveActor, IWithTimers
         {
             caller.Tell(new Status.Failure(new RemoteObjectException("The remote object's client was stopped.", _executor)));
         }
+    }
+
+    /// <summary>Answers the deploy: the object is live.</summary>
+    private void ReportDeployed(TimeSpan callTimeout)
+    {
+        _deployer!.Tell(new Deployed(_sessionId!, _placement!.Executor!, callTimeout, _linkCalls));
+        _deployer = null;
+    }
+
+    /// <summary>
+    /// Opens the session's call channel on the media link to <paramref name="endpoint"/> (shared with the remote stages to
+    /// that executor, connected if there is none). A link that cannot be connected leaves the calls on Akka.Remote, with a
+    /// warning: the object works, only slower.
+    /// </summary>
+    private void ConnectCalls(string endpoint, ObjectSessionOpened opened, RemoteStageSettings link)
+    {
+        var system = Context.System;
+        var executor = _executor!;
+        var log = Context.GetLogger();
+        LinkClient.Get(system).GetAsync(endpoint, executor, link.HeartbeatInterval, link.IdleTimeout, link.OpenTimeout).ContinueWith(
+            connected =>
+            {
+                if (connected.IsCompletedSuccessfully)
+                {
+                    return new CallsConnected(LinkCallClient.Open(connected.Result, LinkClient.Get(system).NextChannel(), opened.SessionId, executor), opened.CallTimeout);
+                }
+
+                log.Warning(
+                    "Remote object session {0}: the media link to executor {1} at {2} could not be connected ({3}); its calls go over Akka.Remote instead",
+                    opened.SessionId, executor, endpoint, connected.Exception?.GetBaseException().Message ?? "cancelled");
+                return new CallsConnected(null, opened.CallTimeout);
+            },
+            TaskScheduler.Default).PipeTo(Self);
     }
 
     /// <summary>Does what the placement decided: upload to the next executor, or give up.</summary>
@@ -260,6 +338,9 @@ internal sealed class RemoteObjectClientActor : ReceiveActor, IWithTimers
             caller.Tell(reply);
         }
     }
+
+    /// <summary>The session's call channel is open (<paramref name="Calls"/>), or calls stay on Akka.Remote (null).</summary>
+    private sealed record CallsConnected(LinkCallClient? Calls, TimeSpan CallTimeout);
 
     /// <summary>The code is on the executor at <paramref name="Address"/>, whose executor actor is <paramref name="Executor"/>.</summary>
     private sealed record Prepared(string Address, IActorRef Executor);

@@ -28,4 +28,13 @@ public sealed class RemoteObjectOptions
     /// executor's <c>akka-media.executor.objects.call-timeout</c> (30 s by default).
     /// </summary>
     public TimeSpan? CallTimeout { get; init; }
+
+    /// <summary>
+    /// How calls travel. <see cref="RemoteTransport.MediaLink"/> (the default, <c>akka-media.remote.transport = link</c>):
+    /// over the executor's media link, on a channel of the link its remote stages share, with no actor message per
+    /// call: the fastest path. <see cref="RemoteTransport.StreamRefs"/>: as Akka.Remote messages to the session's actor,
+    /// for an executor whose link port this client cannot reach. An executor with its link off, or a link that cannot be
+    /// connected at deploy, is called through Akka.Remote (the latter with a warning in the log).
+    /// </summary>
+    public RemoteTransport? Transport { get; init; }
 }

@@ -17,12 +17,17 @@ internal class RemoteObjectProxy : DispatchProxy
     private static readonly MethodInfo TaskOf = typeof(RemoteObjectProxy).GetMethod(nameof(AsTaskOf), BindingFlags.NonPublic | BindingFlags.Static)!;
     private static readonly MethodInfo ValueTaskOf = typeof(RemoteObjectProxy).GetMethod(nameof(AsValueTaskOf), BindingFlags.NonPublic | BindingFlags.Static)!;
 
-    private Func<MethodInfo, object?[], Task<object?>> _call = null!;
+    private static readonly Func<Task<object?>, object?> Synchronous = static _ => null;
 
-    public static T Create<T>(Func<MethodInfo, object?[], Task<object?>> call)
+    private Func<MethodInfo, object?[], Task<object?>> _callAsync = null!;
+    private Func<MethodInfo, object?[], object?> _call = null!;
+
+    /// <summary>A proxy whose task-returning methods go to <paramref name="callAsync"/> and whose other methods to <paramref name="call"/>, which blocks.</summary>
+    public static T Create<T>(Func<MethodInfo, object?[], Task<object?>> callAsync, Func<MethodInfo, object?[], object?> call)
         where T : class
     {
         var proxy = Create<T, RemoteObjectProxy>();
+        ((RemoteObjectProxy)(object)proxy)._callAsync = callAsync;
         ((RemoteObjectProxy)(object)proxy)._call = call;
         return proxy;
     }
@@ -31,9 +36,15 @@ internal class RemoteObjectProxy : DispatchProxy
     {
         ArgumentNullException.ThrowIfNull(targetMethod);
         var adapt = Adapters.GetOrAdd(targetMethod, Adapter);
-        return adapt(_call(targetMethod, args ?? []));
+        if (ReferenceEquals(adapt, Synchronous))
+        {
+            return _call(targetMethod, args ?? []);
+        }
+
+        return adapt(_callAsync(targetMethod, args ?? []));
     }
 
+    /// <summary>How a task-returning method's result is made of the call's task; <see cref="Synchronous"/> for any other method.</summary>
     private static Func<Task<object?>, object?> Adapter(MethodInfo method)
     {
         var type = method.ReturnType;
@@ -57,16 +68,7 @@ internal class RemoteObjectProxy : DispatchProxy
             return ValueTaskOf.MakeGenericMethod(type.GetGenericArguments()[0]).CreateDelegate<Func<Task<object?>, object?>>();
         }
 
-        if (type == typeof(void))
-        {
-            return static call =>
-            {
-                call.GetAwaiter().GetResult();
-                return null;
-            };
-        }
-
-        return static call => call.GetAwaiter().GetResult();
+        return Synchronous;
     }
 
     private static object? AsTaskOf<T>(Task<object?> call) => Cast<T>(call);

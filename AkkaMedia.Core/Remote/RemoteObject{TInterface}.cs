@@ -4,6 +4,7 @@ using AkkaMedia.Deployment;
 using AkkaMedia.Deployment.Objects;
 using AkkaMedia.Protocol;
 using AkkaMedia.Protocol.Codecs;
+using AkkaMedia.Remote.Transport;
 
 namespace AkkaMedia.Remote;
 
@@ -16,9 +17,13 @@ namespace AkkaMedia.Remote;
 /// <para>Calls through <see cref="Proxy"/> run on the executor one at a time, in the order they were
 /// made; a synchronous method blocks the calling thread until the remote call returns, a method that
 /// returns <see cref="Task"/>, <see cref="Task{TResult}"/>, <see cref="ValueTask"/> or
-/// <see cref="ValueTask{TResult}"/> completes when it does. Arguments and results are copied (serialized
-/// with the session's serializer): changing an argument after the call does not affect the remote object,
-/// and a returned object is a copy.</para>
+/// <see cref="ValueTask{TResult}"/> completes when it does (never on a thread of the library's own). Arguments and
+/// results are copied (serialized with the session's serializer): changing an argument after the call does not affect
+/// the remote object, and a returned object is a copy.</para>
+/// <para>Calls travel over the executor's media link, on a channel of the connection its remote stages share, with no
+/// actor message per call (<see cref="RemoteObjectOptions.Transport"/>, by default <c>akka-media.remote.transport</c>);
+/// with <see cref="RemoteTransport.StreamRefs"/>, an executor whose link is off, or a link that could not be connected,
+/// each call is an Akka.Remote message. The rules below are the same either way.</para>
 /// <para>Failures: an exception thrown by the object's code fails that call with
 /// <see cref="RemoteExecutionException"/> and the object lives on. A call that exceeds the call timeout
 /// fails with <see cref="TimeoutException"/> and the session is stopped (its thread cannot be aborted in
@@ -31,19 +36,21 @@ public sealed class RemoteObject<TInterface> : IAsyncDisposable
     where TInterface : class
 {
     private readonly IActorRef _client;
+    private readonly LinkCallClient? _linkCalls;
     private readonly ObjectCodec _codec;
     private readonly TimeSpan _askTimeout;
     private int _disposed;
 
-    internal RemoteObject(IActorRef client, ObjectCodec codec, string sessionId, string executorAddress, TimeSpan callTimeout)
+    internal RemoteObject(IActorRef client, LinkCallClient? linkCalls, ObjectCodec codec, string sessionId, string executorAddress, TimeSpan callTimeout)
     {
         _client = client;
+        _linkCalls = linkCalls;
         _codec = codec;
         SessionId = sessionId;
         ExecutorAddress = executorAddress;
         CallTimeout = callTimeout;
         _askTimeout = callTimeout + TimeSpan.FromSeconds(30);
-        Proxy = RemoteObjectProxy.Create<TInterface>(CallAsync);
+        Proxy = RemoteObjectProxy.Create<TInterface>(CallAsync, Call);
     }
 
     /// <summary>Calls the remote object. Safe to use from several threads; the calls still run one at a time remotely.</summary>
@@ -91,8 +98,28 @@ public sealed class RemoteObject<TInterface> : IAsyncDisposable
         }
     }
 
-    private Task<object?> CallAsync(MethodInfo method, object?[] arguments)
+    /// <summary>Whether calls travel over the executor's media link (else as Akka.Remote messages).</summary>
+    internal bool CallsOverLink => _linkCalls is not null;
+
+    private Task<object?> CallAsync(MethodInfo method, object?[] arguments) =>
+        SendAsync(Invocation(method, arguments), $"{method.DeclaringType!.Name}.{method.Name}", CancellationToken.None);
+
+    /// <summary>A synchronous method: the calling thread waits for the reply itself, with no continuation in between.</summary>
+    private object? Call(MethodInfo method, object?[] arguments)
     {
+        var request = Invocation(method, arguments);
+        var what = $"{method.DeclaringType!.Name}.{method.Name}";
+        if (_linkCalls is null)
+        {
+            return SendAsync(request, what, CancellationToken.None).GetAwaiter().GetResult();
+        }
+
+        return Outcome(_linkCalls.CallAsync(request).GetAwaiter().GetResult(), what);
+    }
+
+    private InvokeObject Invocation(MethodInfo method, object?[] arguments)
+    {
+        ThrowIfDisposed();
         var bytes = _codec.Serialize(arguments);
         if (bytes.Length > ObjectCodec.MaxPayloadBytes)
         {
@@ -101,11 +128,17 @@ public sealed class RemoteObject<TInterface> : IAsyncDisposable
                 "Pass large data as several calls or stream it with RemoteObject.Flow.");
         }
 
-        return SendAsync(new InvokeObject(0, MethodKey.Of(method), bytes), $"{method.DeclaringType!.Name}.{method.Name}", CancellationToken.None);
+        return new InvokeObject(0, MethodKey.Of(method), bytes);
     }
 
     private async Task<object?> SendAsync(IObjectSessionMessage request, string what, CancellationToken cancellationToken)
     {
+        ThrowIfDisposed();
+        if (_linkCalls is not null)
+        {
+            return Outcome(await _linkCalls.CallAsync(request).WaitAsync(cancellationToken).ConfigureAwait(false), what);
+        }
+
         object reply;
         try
         {
@@ -116,20 +149,25 @@ public sealed class RemoteObject<TInterface> : IAsyncDisposable
             throw new RemoteObjectException($"{what} got no answer from executor {ExecutorAddress} within {_askTimeout.TotalSeconds:0} s.", ExecutorAddress, e);
         }
 
-        switch (reply)
+        return reply is Status.Failure failure ? throw failure.Cause : Outcome(reply, what);
+    }
+
+    private void ThrowIfDisposed()
+    {
+        if (Volatile.Read(ref _disposed) != 0)
         {
-            case CallSucceeded done:
-                return done.Result.Length == 0 ? null : _codec.Deserialize(done.Result);
-            case CallFailed { Failure: CallFailure.UserException } failed:
-                throw new RemoteExecutionException(failed.RemoteType, failed.RemoteMessage, failed.RemoteStackTrace, what, ExecutorAddress);
-            case CallFailed { Failure: CallFailure.Timeout } failed:
-                throw new TimeoutException(failed.RemoteMessage);
-            case CallFailed failed:
-                throw new RemoteObjectException($"{what} could not run on executor {ExecutorAddress}: {failed.RemoteType}: {failed.RemoteMessage}", ExecutorAddress);
-            case Status.Failure failure:
-                throw failure.Cause;
-            default:
-                throw new RemoteObjectException($"{what}: unexpected answer {reply.GetType().Name} from the session.", ExecutorAddress);
+            throw new RemoteObjectException($"The remote object has been disposed (session {SessionId} on executor {ExecutorAddress}).", ExecutorAddress);
         }
     }
+
+    /// <summary>The call's result, or the exception its reply stands for.</summary>
+    private object? Outcome(object reply, string what) => reply switch
+    {
+        CallSucceeded done => done.Result.Length == 0 ? null : _codec.Deserialize(done.Result),
+        CallFailed { Failure: CallFailure.UserException } failed =>
+            throw new RemoteExecutionException(failed.RemoteType, failed.RemoteMessage, failed.RemoteStackTrace, what, ExecutorAddress),
+        CallFailed { Failure: CallFailure.Timeout } failed => throw new TimeoutException(failed.RemoteMessage),
+        CallFailed failed => throw new RemoteObjectException($"{what} could not run on executor {ExecutorAddress}: {failed.RemoteType}: {failed.RemoteMessage}", ExecutorAddress),
+        _ => throw new RemoteObjectException($"{what}: unexpected answer {reply.GetType().Name} from the session.", ExecutorAddress),
+    };
 }

@@ -80,6 +80,11 @@ internal sealed class ObjectSessionSerializer : SerializerWithStringManifest
                     writer.Write(m.SessionId);
                     WriteActorRef(writer, m.Session);
                     writer.Write(m.CallTimeout.Ticks);
+                    if (m.LinkEndpoint is not null)
+                    {
+                        writer.Write(m.LinkEndpoint);
+                    }
+
                     break;
                 case OpenNodeSession m:
                     writer.Write(m.SessionId);
@@ -131,7 +136,7 @@ internal sealed class ObjectSessionSerializer : SerializerWithStringManifest
             object result = manifest switch
             {
                 OpenObjectManifest => ReadOpenObject(reader),
-                OpenedManifest => new ObjectSessionOpened(reader.ReadString(), ReadActorRef(reader), ReadDuration(reader)),
+                OpenedManifest => ReadOpened(reader),
                 OpenNodeManifest => ReadOpenNode(reader),
                 InvokeManifest => new InvokeObject(reader.ReadInt64(), reader.ReadString(), ReadBytes(reader)),
                 GetStateManifest => new GetObjectState(reader.ReadInt64()),
@@ -157,6 +162,16 @@ internal sealed class ObjectSessionSerializer : SerializerWithStringManifest
         var id = reader.ReadString();
         var (entry, entries) = ReadCode(reader);
         return new OpenObjectSession(id, entry, entries, ReadBytes(reader), ReadDuration(reader), ReadActorRef(reader), NestedFields.ReadTrace(reader));
+    }
+
+    /// <summary>The link endpoint is last and only there when the executor offers a link (older executors never wrote it).</summary>
+    private ObjectSessionOpened ReadOpened(BinaryReader reader)
+    {
+        var id = reader.ReadString();
+        var session = ReadActorRef(reader);
+        var callTimeout = ReadDuration(reader);
+        var link = reader.BaseStream.Position < reader.BaseStream.Length ? reader.ReadString() : null;
+        return new ObjectSessionOpened(id, session, callTimeout, link);
     }
 
     private OpenNodeSession ReadOpenNode(BinaryReader reader)

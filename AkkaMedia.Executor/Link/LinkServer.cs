@@ -29,7 +29,7 @@ internal sealed class LinkServer : IDisposable
     private readonly TcpListener _listener;
     private readonly ExecutorSettings _settings;
     private readonly Func<TcpListener, CancellationToken, ValueTask<Socket>> _accept;
-    private readonly ConcurrentDictionary<string, ILinkStageControl> _expected = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Action<MediaLink, int>> _expected = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<MediaLink, byte> _links = new();
     private readonly CancellationTokenSource _stopping = new();
     private int _disposed;
@@ -88,8 +88,12 @@ internal sealed class LinkServer : IDisposable
         return server;
     }
 
-    /// <summary>The next <see cref="LinkMessageKind.Open"/> for <paramref name="sessionId"/> binds to <paramref name="control"/>.</summary>
-    public void Expect(string sessionId, ILinkStageControl control) => _expected[sessionId] = control;
+    /// <summary>
+    /// The next <see cref="LinkMessageKind.Open"/> for <paramref name="sessionId"/> is handed to <paramref name="bind"/>, on the
+    /// link's receive thread: a stream session's stage (<see cref="ILinkStageControl.Bind"/>) or a remote object's call
+    /// channel (<see cref="ObjectCallEndpoint.Bind"/>). Whatever has ended by then answers the client with why.
+    /// </summary>
+    public void Expect(string sessionId, Action<MediaLink, int> bind) => _expected[sessionId] = bind;
 
     /// <summary>True while <paramref name="sessionId"/> waits for its channel (no client opened it yet).</summary>
     public bool IsWaiting(string sessionId) => _expected.ContainsKey(sessionId);
@@ -101,9 +105,9 @@ internal sealed class LinkServer : IDisposable
     /// </summary>
     public void Retire(string sessionId)
     {
-        if (_expected.TryGetValue(sessionId, out var control))
+        if (_expected.TryGetValue(sessionId, out var bind))
         {
-            var entry = new KeyValuePair<string, ILinkStageControl>(sessionId, control);
+            var entry = new KeyValuePair<string, Action<MediaLink, int>>(sessionId, bind);
             _ = Task.Delay(_settings.SubscriptionTimeout, _stopping.Token)
                 .ContinueWith(_ => _expected.TryRemove(entry), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
         }
@@ -199,10 +203,10 @@ internal sealed class LinkServer : IDisposable
 
     private void Bind(MediaLink link, int channel, string sessionId)
     {
-        if (_expected.TryRemove(sessionId, out var control))
+        if (_expected.TryRemove(sessionId, out var bind))
         {
             // A stage that has stopped answers the client with a failure saying why.
-            control.Bind(link, channel);
+            bind(link, channel);
         }
         else
         {

@@ -48,4 +48,14 @@ public enum LinkMessageKind : byte
 
     /// <summary>The answer to a <see cref="Probe"/>, carrying its payload back. Channel is 0.</summary>
     ProbeReply = 10,
+
+    /// <summary>
+    /// Client → executor, on a channel opened for a remote object's session: one call, encoded by
+    /// <see cref="Codecs.ObjectCallCodec"/>. Not credit-based: the object runs calls one at a time and the client keeps
+    /// every call it made until its <see cref="Reply"/> arrives.
+    /// </summary>
+    Call = 11,
+
+    /// <summary>Executor → client: the outcome of one <see cref="Call"/>, encoded by <see cref="Codecs.ObjectCallCodec"/>.</summary>
+    Reply = 12,
 }

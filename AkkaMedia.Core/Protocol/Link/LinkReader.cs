@@ -173,6 +173,12 @@ internal sealed class LinkReader
             case LinkMessageKind.Cancel:
                 handler.OnCancel();
                 break;
+            case LinkMessageKind.Call:
+                handler.OnCall(payload);
+                break;
+            case LinkMessageKind.Reply:
+                handler.OnReply(payload);
+                break;
             default:
                 throw new InvalidDataException($"Unknown link message kind {(byte)kind} from {_link.Peer}.");
         }

@@ -6,6 +6,7 @@ using System.Net.Sockets;
 using System.Text;
 using Akka.Actor;
 using Akka.Event;
+using AkkaMedia.Protocol.Codecs;
 using AkkaMedia.Protocol.Liveness;
 using System.ComponentModel;
 
@@ -141,6 +142,12 @@ public sealed class MediaLink : IDisposable
     /// </summary>
     public void SendFailure(int channel, string message) => SendText(LinkMessageKind.Failure, channel, message);
 
+    /// <summary>Queues one call of a remote object (<see cref="LinkMessageKind.Call"/>); dropped once the link is closed.</summary>
+    internal void SendCall(int channel, IObjectSessionMessage request) => SendEncoded(LinkMessageKind.Call, channel, ObjectCallCodec.EncodeRequest(request, out var rented), rented);
+
+    /// <summary>Queues the outcome of one call (<see cref="LinkMessageKind.Reply"/>); dropped once the link is closed.</summary>
+    internal void SendReply(int channel, IObjectSessionMessage reply) => SendEncoded(LinkMessageKind.Reply, channel, ObjectCallCodec.EncodeReply(reply, out var rented), rented);
+
     /// <summary>Serializes <paramref name="element"/> with the actor system's serializer for its type and queues it; dropped once the link is closed.</summary>
     internal void SendData(int channel, object element) => _writer.AppendData(channel, _codec.Encode(element));
 
@@ -196,6 +203,18 @@ public sealed class MediaLink : IDisposable
         if (stamp.Length == 8 && OnRoundTrip is { } report)
         {
             report(Stopwatch.GetElapsedTime(BinaryPrimitives.ReadInt64LittleEndian(stamp)).TotalMilliseconds);
+        }
+    }
+
+    private void SendEncoded(LinkMessageKind kind, int channel, ReadOnlySpan<byte> payload, byte[] rented)
+    {
+        try
+        {
+            _writer.Append(kind, channel, payload);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
         }
     }
 

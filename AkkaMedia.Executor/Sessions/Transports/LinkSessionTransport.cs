@@ -39,7 +39,7 @@ internal sealed class LinkSessionTransport(LinkServer server, ExecutorSettings s
         var link = new LinkChannelStage(
             control =>
             {
-                server.Expect(sessionId, control);
+                server.Expect(sessionId, control.Bind);
                 session.Tell(new SessionTransportReady(new SessionOpened(sessionId, null, session, server.Endpoint)));
             },
             settings.LinkWindow,

@@ -1,3 +1,4 @@
+using AkkaMedia.Executor.Link;
 using AkkaMedia.Remote;
 
 namespace AkkaMedia.Executor.Sessions.Transports;
@@ -10,11 +11,16 @@ internal sealed class SessionTransports
 
     /// <param name="streamRefs">Always offered.</param>
     /// <param name="link">Null when the executor's media link is off (<c>akka-media.executor.link.enabled = off</c>).</param>
-    public SessionTransports(ISessionTransport streamRefs, ISessionTransport? link)
+    /// <param name="linkServer">The link's server, which remote objects' call channels open on; null with the link off.</param>
+    public SessionTransports(ISessionTransport streamRefs, ISessionTransport? link, LinkServer? linkServer = null)
     {
         _streamRefs = streamRefs;
         _link = link;
+        LinkServer = linkServer;
     }
+
+    /// <summary>Where remote objects' calls travel (<see cref="ObjectSessionActor"/>); null when the executor's media link is off.</summary>
+    public LinkServer? LinkServer { get; }
 
     /// <summary>The transport for <paramref name="kind"/>, or null when this executor does not offer it (<paramref name="refusal"/> says what to do).</summary>
     public ISessionTransport? Find(RemoteTransport kind, string executor, out string? refusal)

@@ -26,6 +26,9 @@ public sealed class RemoteHandle : IAsyncDisposable
 
     public string ExecutorAddress => (string)Property("ExecutorAddress")!;
 
+    /// <summary>Whether the handle's calls travel over the executor's media link (else as Akka.Remote messages).</summary>
+    public bool CallsOverLink => (bool)_handle.GetType().GetProperty("CallsOverLink", BindingFlags.Instance | BindingFlags.NonPublic)!.GetValue(_handle)!;
+
     public static async Task<RemoteHandle> DeployAsync(ActorSystem system, object obj, string interfaceName, RemoteObjectOptions? options = null)
     {
         var face = obj.GetType().GetInterface(interfaceName, ignoreCase: false) ?? throw new ArgumentException($"{obj.GetType()} does not implement {interfaceName}.");

@@ -64,7 +64,7 @@ internal sealed class CodeSessions(TimeSpan callTimeout) : IDisposable
         if (kind == SessionKind.Object)
         {
             var request = new OpenObjectSession(sessionId, entryAssembly, entries, bytes, timeout, client);
-            props = Props.Create(() => new ObjectSessionActor(request, host, timeout, metrics, null));
+            props = Props.Create(() => new ObjectSessionActor(request, host, timeout, metrics, null, null));
         }
         else
         {

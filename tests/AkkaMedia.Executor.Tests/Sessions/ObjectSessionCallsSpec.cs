@@ -89,16 +89,22 @@ public sealed class ObjectSessionCallsSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
-    public void The_object_session_actor_must_hold_no_collection_but_its_queue_of_calls_waiting_for_their_turn()
+    public void The_object_session_must_hold_no_collection_but_its_runner_queue_of_calls_waiting_for_their_turn()
+    {
+        Assert.Empty(CollectionsOf(typeof(ObjectSessionActor)));
+        Assert.Equal([$"{nameof(ObjectCallRunner)}._queue"], CollectionsOf(typeof(ObjectCallRunner)));
+    }
+
+    private static List<string> CollectionsOf(Type actor)
     {
         var collections = new List<string>();
-        for (var type = typeof(ObjectSessionActor); type is not null && type.Assembly == typeof(ObjectSessionActor).Assembly; type = type.BaseType)
+        for (var type = actor; type is not null && type.Assembly == actor.Assembly; type = type.BaseType)
         {
             collections.AddRange(type.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly)
                 .Where(static f => f.FieldType != typeof(string) && typeof(IEnumerable).IsAssignableFrom(f.FieldType))
                 .Select(f => $"{f.DeclaringType!.Name}.{f.Name}"));
         }
 
-        Assert.Equal([$"{nameof(ObjectSessionActor)}._queue"], collections);
+        return collections;
     }
 }

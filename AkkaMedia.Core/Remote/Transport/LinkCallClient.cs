@@ -1,0 +1,135 @@
+using System.Collections.Concurrent;
+using AkkaMedia.Protocol;
+using AkkaMedia.Protocol.Codecs;
+using AkkaMedia.Protocol.Link;
+
+namespace AkkaMedia.Remote.Transport;
+
+/// <summary>
+/// The client's end of a remote object's call channel on a <see cref="MediaLink"/>: numbers each call, sends it on the
+/// channel and completes its task when the reply arrives. Calls cross no actor and no Akka.Remote message: the calling
+/// thread writes the call (at once on a quiet link), the link's receive thread completes the reply.
+/// </summary>
+/// <remarks>
+/// <para>Thread-safe: any number of callers. Each call's task completes asynchronously (never on the link's thread),
+/// with the <see cref="CallSucceeded"/> or <see cref="CallFailed"/> of the executor, or faults with
+/// <see cref="RemoteObjectException"/> once the channel has ended: the executor ended the session or refused the
+/// channel (its failure follows the replies of every call it ran, on the same connection), the link broke, or the
+/// executor was found dead (<see cref="Fail"/>). Every call still waiting then fails at once; later calls fail without
+/// being sent, as they do once the object is being disposed (<see cref="Refuse"/>).</para>
+/// </remarks>
+internal sealed class LinkCallClient : ILinkChannel
+{
+    private readonly ConcurrentDictionary<long, TaskCompletionSource<IObjectSessionMessage>> _pending = new();
+    private readonly MediaLink _link;
+    private readonly int _channel;
+    private readonly string _executor;
+    private string? _ended;
+    private long _nextCall;
+
+    private LinkCallClient(MediaLink link, int channel, string executor)
+    {
+        _link = link;
+        _channel = channel;
+        _executor = executor;
+    }
+
+    /// <summary>Registers <paramref name="channel"/> on <paramref name="link"/> and asks the executor to bind it to session <paramref name="sessionId"/>.</summary>
+    public static LinkCallClient Open(MediaLink link, int channel, string sessionId, string executor)
+    {
+        var client = new LinkCallClient(link, channel, executor);
+        link.Register(channel, client);
+        link.SendOpen(channel, sessionId);
+        return client;
+    }
+
+    /// <summary>Why the channel ended, or null while it carries calls.</summary>
+    public string? Ended => Volatile.Read(ref _ended);
+
+    /// <summary>Sends <paramref name="request"/> (its call id is assigned here) and returns its reply.</summary>
+    public Task<IObjectSessionMessage> CallAsync(IObjectSessionMessage request)
+    {
+        if (Ended is { } ended)
+        {
+            return Task.FromException<IObjectSessionMessage>(new RemoteObjectException(ended, _executor));
+        }
+
+        var id = Interlocked.Increment(ref _nextCall);
+        var reply = new TaskCompletionSource<IObjectSessionMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pending[id] = reply;
+
+        // Ended meanwhile: the sweep of Fail may have passed before this call was added.
+        if (Ended is { } endedNow && _pending.TryRemove(id, out _))
+        {
+            return Task.FromException<IObjectSessionMessage>(new RemoteObjectException(endedNow, _executor));
+        }
+
+        _link.SendCall(_channel, request switch
+        {
+            InvokeObject invoke => invoke with { CallId = id },
+            GetObjectState => new GetObjectState(id),
+            _ => throw new ArgumentException($"Not a call request: {request.GetType().Name}.", nameof(request)),
+        });
+        return reply.Task;
+    }
+
+    /// <summary>Ends the channel with <paramref name="reason"/> (the first reason wins): every call waiting and every later one fails with it.</summary>
+    public void Fail(string reason)
+    {
+        Interlocked.CompareExchange(ref _ended, reason, null);
+        var error = Ended!;
+        foreach (var id in _pending.Keys)
+        {
+            if (_pending.TryRemove(id, out var waiting))
+            {
+                waiting.TrySetException(new RemoteObjectException(error, _executor));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Refuses every later call with <paramref name="reason"/> (the object is being disposed); calls already made still
+    /// get their answers, or fail when the executor ends the channel after the last of them.
+    /// </summary>
+    public void Refuse(string reason) => Interlocked.CompareExchange(ref _ended, reason, null);
+
+    /// <summary>The channel is over (the executor ended it, or its session is not used): every call still waiting fails and the channel is released.</summary>
+    public void Close(string reason)
+    {
+        Fail(reason);
+        _link.Unregister(_channel);
+    }
+
+    void ILinkChannel.OnReply(ReadOnlySpan<byte> payload)
+    {
+        var reply = ObjectCallCodec.DecodeReply(payload);
+        var id = reply switch
+        {
+            CallSucceeded done => done.CallId,
+            CallFailed failed => failed.CallId,
+            _ => 0,
+        };
+        if (_pending.TryRemove(id, out var waiting))
+        {
+            waiting.TrySetResult(reply);
+        }
+
+        // The executor stops the session after a timeout: later calls fail here at once, saying why.
+        if (reply is CallFailed { Failure: CallFailure.Timeout } timedOut)
+        {
+            Fail($"The session on executor {_executor} was stopped after a call timed out: {timedOut.RemoteMessage}");
+        }
+    }
+
+    void ILinkChannel.OnFailure(string message) => Close($"The remote object's session on executor {_executor} ended: {message}");
+
+    void ILinkChannel.OnLinkLost(Exception cause) => Fail($"The media link to executor {_executor} holding the remote object was lost: {cause.Message}");
+
+    void ILinkChannel.OnComplete() => Close($"The remote object's session on executor {_executor} has ended.");
+
+    void ILinkChannel.OnCancel() => Close($"The remote object's session on executor {_executor} has ended.");
+
+    void ILinkChannel.OnData(List<object> elements) => throw new InvalidDataException("Stream elements arrived on a remote object's call channel.");
+
+    void ILinkChannel.OnDemand(int count) => throw new InvalidDataException("Credit arrived on a remote object's call channel.");
+}
