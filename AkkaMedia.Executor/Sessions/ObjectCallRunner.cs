@@ -111,11 +111,11 @@ internal sealed class ObjectCallRunner : IDisposable
         _ => 0,
     };
 
-    private static void Answer(Pending call, IObjectSessionMessage reply)
+    private static void Answer(Pending call, IObjectSessionMessage reply, bool last = true)
     {
         if (call.Endpoint is { } endpoint)
         {
-            endpoint.Reply(reply);
+            endpoint.Reply(reply, last);
         }
         else
         {
@@ -185,8 +185,10 @@ internal sealed class ObjectCallRunner : IDisposable
             }
 
             bool idleAfterClose;
+            bool last;
             lock (_gate)
             {
+                last = _queue.Count == 0;
                 if (!ReferenceEquals(_running, call))
                 {
                     // Timed out or disposed meanwhile: its caller has been answered (or is gone); this thread is done.
@@ -206,7 +208,7 @@ internal sealed class ObjectCallRunner : IDisposable
                 _onUserException();
             }
 
-            Answer(call, reply);
+            Answer(call, reply, last);
             if (idleAfterClose)
             {
                 _onIdleAfterClose();

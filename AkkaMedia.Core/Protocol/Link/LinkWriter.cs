@@ -65,8 +65,12 @@ internal sealed class LinkWriter
     /// </summary>
     public Func<ReadOnlyMemory<byte>, ValueTask<int>>? WriteOverride { get; set; }
 
-    /// <summary>Queues a message with <paramref name="payload"/>; dropped once the writer is finishing or a write failed.</summary>
-    public void Append(LinkMessageKind kind, int channel, ReadOnlySpan<byte> payload)
+    /// <summary>
+    /// Queues a message with <paramref name="payload"/>; dropped once the writer is finishing or a write failed. An
+    /// <paramref name="urgent"/> message (a remote object's call or reply: someone waits for it) is written at once on
+    /// this thread when no write is in flight, busy link or not; otherwise it goes with the write in flight's next round.
+    /// </summary>
+    public void Append(LinkMessageKind kind, int channel, ReadOnlySpan<byte> payload, bool urgent = false)
     {
         lock (_gate)
         {
@@ -76,7 +80,7 @@ internal sealed class LinkWriter
             }
 
             payload.CopyTo(Reserve(kind, channel, payload.Length));
-            if (!StartSender())
+            if (!StartSender(urgent))
             {
                 return;
             }
@@ -167,13 +171,13 @@ internal sealed class LinkWriter
 
     /// <summary>
     /// Caller holds <see cref="_gate"/>, has just appended. True when no send loop runs, so the caller
-    /// must start one; decides how: inline when the link had been quiet (nothing appended for
+    /// must start one; decides how: inline when the message is urgent or the link had been quiet (nothing appended for
     /// <see cref="QuietTicks"/>), from the thread pool when it is busy.
     /// </summary>
-    private bool StartSender()
+    private bool StartSender(bool urgent = false)
     {
         var now = Stopwatch.GetTimestamp();
-        var quiet = now - _lastAppend > QuietTicks;
+        var quiet = urgent || now - _lastAppend > QuietTicks;
         _lastAppend = now;
         if (_sending)
         {

@@ -142,11 +142,21 @@ public sealed class MediaLink : IDisposable
     /// </summary>
     public void SendFailure(int channel, string message) => SendText(LinkMessageKind.Failure, channel, message);
 
-    /// <summary>Queues one call of a remote object (<see cref="LinkMessageKind.Call"/>); dropped once the link is closed.</summary>
-    internal void SendCall(int channel, IObjectSessionMessage request) => SendEncoded(LinkMessageKind.Call, channel, ObjectCallCodec.EncodeRequest(request, out var rented), rented);
+    /// <summary>
+    /// Queues one call of a remote object (<see cref="LinkMessageKind.Call"/>); dropped once the link is closed. An
+    /// <paramref name="urgent"/> call (the only one its caller waits for) is written at once, on this thread, when no write
+    /// is in flight; calls of a caller with many in flight go out together.
+    /// </summary>
+    internal void SendCall(int channel, IObjectSessionMessage request, bool urgent) =>
+        SendEncoded(LinkMessageKind.Call, channel, ObjectCallCodec.EncodeRequest(request, out var rented), rented, urgent);
 
-    /// <summary>Queues the outcome of one call (<see cref="LinkMessageKind.Reply"/>); dropped once the link is closed.</summary>
-    internal void SendReply(int channel, IObjectSessionMessage reply) => SendEncoded(LinkMessageKind.Reply, channel, ObjectCallCodec.EncodeReply(reply, out var rented), rented);
+    /// <summary>
+    /// Queues the outcome of one call (<see cref="LinkMessageKind.Reply"/>); dropped once the link is closed. An
+    /// <paramref name="urgent"/> reply (no other call waits behind it) is written at once, on this thread, when no write is
+    /// in flight; the others go out together.
+    /// </summary>
+    internal void SendReply(int channel, IObjectSessionMessage reply, bool urgent) =>
+        SendEncoded(LinkMessageKind.Reply, channel, ObjectCallCodec.EncodeReply(reply, out var rented), rented, urgent);
 
     /// <summary>Serializes <paramref name="element"/> with the actor system's serializer for its type and queues it; dropped once the link is closed.</summary>
     internal void SendData(int channel, object element) => _writer.AppendData(channel, _codec.Encode(element));
@@ -206,11 +216,11 @@ public sealed class MediaLink : IDisposable
         }
     }
 
-    private void SendEncoded(LinkMessageKind kind, int channel, ReadOnlySpan<byte> payload, byte[] rented)
+    private void SendEncoded(LinkMessageKind kind, int channel, ReadOnlySpan<byte> payload, byte[] rented, bool urgent)
     {
         try
         {
-            _writer.Append(kind, channel, payload);
+            _writer.Append(kind, channel, payload, urgent);
         }
         finally
         {

@@ -54,8 +54,13 @@ public sealed class ObjectCallEndpoint
         }
     }
 
-    /// <summary>Sends <paramref name="reply"/> (a <see cref="CallSucceeded"/> or <see cref="CallFailed"/>) to the client; dropped when no channel is bound, after <see cref="End"/> or once the link is closed.</summary>
-    public void Reply(IObjectSessionMessage reply)
+    /// <summary>
+    /// Sends <paramref name="reply"/> (a <see cref="CallSucceeded"/> or <see cref="CallFailed"/>) to the client; dropped
+    /// when no channel is bound, after <see cref="End"/> or once the link is closed. <paramref name="last"/> says no other
+    /// call is queued behind it: the reply is then written at once, since the client waits for it; replies with more to
+    /// come go out together.
+    /// </summary>
+    public void Reply(IObjectSessionMessage reply, bool last = true)
     {
         MediaLink? link;
         int channel;
@@ -65,7 +70,7 @@ public sealed class ObjectCallEndpoint
             channel = _channel;
         }
 
-        link?.SendReply(channel, reply);
+        link?.SendReply(channel, reply, urgent: last);
     }
 
     /// <summary>

@@ -64,12 +64,16 @@ internal sealed class LinkCallClient : ILinkChannel
             return Task.FromException<IObjectSessionMessage>(new RemoteObjectException(endedNow, _executor));
         }
 
-        _link.SendCall(_channel, request switch
-        {
-            InvokeObject invoke => invoke with { CallId = id },
-            GetObjectState => new GetObjectState(id),
-            _ => throw new ArgumentException($"Not a call request: {request.GetType().Name}.", nameof(request)),
-        });
+        // A lone call is written at once: its caller waits for nothing else. Calls with others in flight go out together.
+        _link.SendCall(
+            _channel,
+            request switch
+            {
+                InvokeObject invoke => invoke with { CallId = id },
+                GetObjectState => new GetObjectState(id),
+                _ => throw new ArgumentException($"Not a call request: {request.GetType().Name}.", nameof(request)),
+            },
+            urgent: _pending.Count == 1);
         return reply.Task;
     }
 

@@ -27,6 +27,7 @@ public sealed class ObjectSessionSerializerSpec() : Akka.TestKit.Xunit2.TestKit(
         {
             new OpenObjectSession("s-1", "UserCalc", [Entry, new PackageEntry("Dep", "0.0.0.0", new string('b', 64), 1)], payload, TimeSpan.FromSeconds(3), probe.Ref),
             new ObjectSessionOpened("s-1", probe.Ref, TimeSpan.FromSeconds(30)),
+            new ObjectSessionOpened("s-1", probe.Ref, TimeSpan.FromSeconds(30), "127.0.0.1:4100"),
             new OpenNodeSession("s-2", "UserNodes", [Entry], payload, RemoteTransport.StreamRefs, input, probe.Ref),
             new OpenNodeSession("s-3", "UserNodes", [], [], RemoteTransport.MediaLink, null, probe.Ref),
             new OpenObjectSession("s-4", "UserCalc", [Entry], payload, TimeSpan.Zero, probe.Ref, Trace),
@@ -67,6 +68,20 @@ public sealed class ObjectSessionSerializerSpec() : Akka.TestKit.Xunit2.TestKit(
         Assert.Equal(untracedBytes, tracedBytes[..untracedBytes.Length]);
         Assert.Equal(TraceContext.None, ((OpenObjectSession)serializer.FromBinary(untracedBytes, serializer.Manifest(untraced))).Trace);
         Assert.Throws<System.Runtime.Serialization.SerializationException>(() => serializer.FromBinary(tracedBytes[..^1], serializer.Manifest(untraced)));
+    }
+
+    [Fact]
+    public void An_opened_session_without_a_media_link_must_keep_the_layout_it_had_before_calls_went_over_the_link()
+    {
+        var probe = CreateTestProbe();
+        var withoutLink = new ObjectSessionOpened("s-1", probe.Ref, TimeSpan.FromSeconds(30));
+        var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerFor(withoutLink);
+        var withoutBytes = serializer.ToBinary(withoutLink);
+        var withBytes = serializer.ToBinary(withoutLink with { LinkEndpoint = "10.0.0.5:4100" });
+
+        Assert.Equal(withoutBytes, withBytes[..withoutBytes.Length]);
+        Assert.Null(((ObjectSessionOpened)serializer.FromBinary(withoutBytes, serializer.Manifest(withoutLink))).LinkEndpoint);
+        Assert.Equal("10.0.0.5:4100", ((ObjectSessionOpened)serializer.FromBinary(withBytes, serializer.Manifest(withoutLink))).LinkEndpoint);
     }
 
     [Fact]
