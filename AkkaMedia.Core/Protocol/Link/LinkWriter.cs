@@ -30,6 +30,8 @@ internal sealed class LinkWriter
     /// <summary>A link with nothing appended for this long (1 ms) is quiet: the next message is written at once.</summary>
     private static readonly long QuietTicks = Stopwatch.Frequency / 1000;
 
+    private long _quietTicks = QuietTicks;
+
     private readonly Socket _socket;
     private readonly Action<Exception> _onFailure;
     private readonly object _gate = new();
@@ -37,6 +39,7 @@ internal sealed class LinkWriter
     private byte[] _inflight = new byte[64 * 1024];
     private int _pendingLength;
     private bool _sending;
+    private bool _looping;
     private bool _sendInline;
     private long _lastAppend;
 
@@ -64,6 +67,19 @@ internal sealed class LinkWriter
     /// wrote). Lets a spec make a write fail in ways a socket does not. Null in production.
     /// </summary>
     public Func<ReadOnlyMemory<byte>, ValueTask<int>>? WriteOverride { get; set; }
+
+    /// <summary>
+    /// Test seam: when set, a send loop that would be queued on the thread pool is handed to this instead, to run when
+    /// the spec decides (or never: a starved pool). Null in production.
+    /// </summary>
+    public Action<Action>? QueueOverride { get; set; }
+
+    /// <summary>Test seam: false makes the link busy whatever the time between appends (production: busy when appends come within 1 ms).</summary>
+    public bool QuietLinkWritesAtOnce
+    {
+        get => _quietTicks != long.MaxValue;
+        set => _quietTicks = value ? QuietTicks : long.MaxValue;
+    }
 
     /// <summary>
     /// Queues a message with <paramref name="payload"/>; dropped once the writer is finishing or a write failed. An
@@ -172,15 +188,24 @@ internal sealed class LinkWriter
     /// <summary>
     /// Caller holds <see cref="_gate"/>, has just appended. True when no send loop runs, so the caller
     /// must start one; decides how: inline when the message is urgent or the link had been quiet (nothing appended for
-    /// <see cref="QuietTicks"/>), from the thread pool when it is busy.
+    /// <see cref="QuietTicks"/>), from the thread pool when it is busy. An urgent message also takes over a loop that is
+    /// queued on the thread pool but has not started: a pool busy with other work (sessions being placed by the hundred)
+    /// must not hold up a probe's answer or a call, or a live peer would look silent.
     /// </summary>
     private bool StartSender(bool urgent = false)
     {
         var now = Stopwatch.GetTimestamp();
-        var quiet = urgent || now - _lastAppend > QuietTicks;
+        var quiet = urgent || now - _lastAppend > _quietTicks;
         _lastAppend = now;
         if (_sending)
         {
+            if (urgent && !_looping)
+            {
+                // The queued loop finds the work done (or under way) and returns.
+                _sendInline = true;
+                return true;
+            }
+
             return false;
         }
 
@@ -207,14 +232,34 @@ internal sealed class LinkWriter
         }
     }
 
-    private void QueueSendLoop() => ThreadPool.UnsafeQueueUserWorkItem(static w => _ = w.SendLoopAsync(), this, preferLocal: false);
+    private void QueueSendLoop()
+    {
+        if (QueueOverride is { } queue)
+        {
+            queue(() => _ = SendLoopAsync());
+            return;
+        }
+
+        ThreadPool.UnsafeQueueUserWorkItem(static w => _ = w.SendLoopAsync(), this, preferLocal: false);
+    }
 
     /// <summary>
-    /// Writes the pending buffer until it is empty, then ends (releasing the socket when finishing). Never faults: an
-    /// exception ends the loop, stops appends and goes to the failure callback.
+    /// Writes the pending buffer until it is empty, then ends (releasing the socket when finishing). One loop at a time:
+    /// a loop started while another runs, or after the work it was started for was done, returns at once. Never faults:
+    /// an exception ends the loop, stops appends and goes to the failure callback.
     /// </summary>
     private async Task SendLoopAsync()
     {
+        lock (_gate)
+        {
+            if (_looping || !_sending)
+            {
+                return;
+            }
+
+            _looping = true;
+        }
+
         var length = 0;
         var sent = 0;
         try
@@ -226,6 +271,7 @@ internal sealed class LinkWriter
                     if (_pendingLength == 0)
                     {
                         _sending = false;
+                        _looping = false;
                         if (!_finishing)
                         {
                             return;
@@ -256,6 +302,7 @@ internal sealed class LinkWriter
             lock (_gate)
             {
                 _sending = false;
+                _looping = false;
                 _refusing = true;
                 _framingBroken |= sent > 0 && sent < length;
                 finishing = _finishing;

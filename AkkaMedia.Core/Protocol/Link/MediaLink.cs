@@ -204,8 +204,8 @@ public sealed class MediaLink : IDisposable
     /// <summary>The handler of <paramref name="channel"/>, for the reader; false for a channel not (or no longer) registered.</summary>
     internal bool TryGetChannel(int channel, [MaybeNullWhen(false)] out ILinkChannel handler) => _channels.TryGetValue(channel, out handler);
 
-    /// <summary>The peer probed: its stamp goes back unchanged. Called by the reader.</summary>
-    internal void AnswerProbe(ReadOnlySpan<byte> stamp) => _writer.Append(LinkMessageKind.ProbeReply, 0, stamp);
+    /// <summary>The peer probed: its stamp goes back unchanged, written at once by the reader (urgent: ahead of a write queued on a busy thread pool). Called by the reader.</summary>
+    internal void AnswerProbe(ReadOnlySpan<byte> stamp) => _writer.Append(LinkMessageKind.ProbeReply, 0, stamp, urgent: true);
 
     /// <summary>The peer answered one of this end's probes: its round trip is reported. Called by the reader.</summary>
     internal void ProbeAnswered(ReadOnlySpan<byte> stamp)
@@ -303,6 +303,6 @@ public sealed class MediaLink : IDisposable
         // A probe every tick, busy or quiet: it keeps the link alive and measures its round trip.
         Span<byte> stamp = stackalloc byte[8];
         BinaryPrimitives.WriteInt64LittleEndian(stamp, Stopwatch.GetTimestamp());
-        _writer.Append(LinkMessageKind.Probe, 0, stamp);
+        _writer.Append(LinkMessageKind.Probe, 0, stamp, urgent: true);
     }
 }

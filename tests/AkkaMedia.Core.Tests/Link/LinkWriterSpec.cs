@@ -1,0 +1,107 @@
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
+using AkkaMedia.Protocol.Link;
+
+namespace AkkaMedia.Core.Tests.Link;
+
+public sealed class LinkWriterSpec
+{
+    [Fact]
+    public async Task An_urgent_message_must_be_written_at_once_while_the_flush_of_a_busy_link_waits_for_the_thread_pool()
+    {
+        var (socket, peer) = await SocketPairAsync();
+        using (peer)
+        {
+            var writes = new List<byte[]>();
+            var queued = new List<Action>();
+            var writer = new LinkWriter(socket, e => throw new InvalidOperationException("no write may fail here", e))
+            {
+                WriteOverride = bytes =>
+                {
+                    writes.Add(bytes.ToArray());
+                    return ValueTask.FromResult(bytes.Length);
+                },
+
+                // A thread pool busy with other work: the queued flush does not run until the spec says so.
+                QueueOverride = queued.Add,
+                QuietLinkWritesAtOnce = false,
+            };
+
+            writer.Append(LinkMessageKind.Demand, 1, [1, 0, 0, 0]);
+            writer.Append(LinkMessageKind.Demand, 2, [2, 0, 0, 0]);
+            Assert.Empty(writes);
+            Assert.Single(queued);
+
+            writer.Append(LinkMessageKind.ProbeReply, 0, [9, 9, 9, 9, 9, 9, 9, 9], urgent: true);
+
+            Assert.Equal([(LinkMessageKind.Demand, 1), (LinkMessageKind.Demand, 2), (LinkMessageKind.ProbeReply, 0)], Messages(Assert.Single(writes)));
+
+            // The pool gets to the queued flush at last: the work is done.
+            queued[0]();
+            Assert.Single(writes);
+
+            writer.Append(LinkMessageKind.Demand, 3, [3, 0, 0, 0]);
+            Assert.Equal(2, queued.Count);
+            queued[1]();
+            Assert.Equal([(LinkMessageKind.Demand, 3)], Messages(writes[1]));
+            writer.Finish(null);
+        }
+    }
+
+    [Fact]
+    public async Task Messages_that_are_not_urgent_must_wait_for_the_queued_flush_of_a_busy_link_and_go_out_together()
+    {
+        var (socket, peer) = await SocketPairAsync();
+        using (peer)
+        {
+            var writes = new List<byte[]>();
+            var queued = new List<Action>();
+            var writer = new LinkWriter(socket, e => throw new InvalidOperationException("no write may fail here", e))
+            {
+                WriteOverride = bytes =>
+                {
+                    writes.Add(bytes.ToArray());
+                    return ValueTask.FromResult(bytes.Length);
+                },
+                QueueOverride = queued.Add,
+                QuietLinkWritesAtOnce = false,
+            };
+
+            for (var channel = 1; channel <= 5; channel++)
+            {
+                writer.Append(LinkMessageKind.Demand, channel, [1, 0, 0, 0]);
+            }
+
+            Assert.Empty(writes);
+            Assert.Single(queued);
+            queued[0]();
+            Assert.Equal([1, 2, 3, 4, 5], Messages(Assert.Single(writes)).Select(static m => m.Channel));
+            writer.Finish(null);
+        }
+    }
+
+    private static List<(LinkMessageKind Kind, int Channel)> Messages(byte[] bytes)
+    {
+        var messages = new List<(LinkMessageKind, int)>();
+        for (var offset = 0; offset < bytes.Length;)
+        {
+            var length = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(offset));
+            messages.Add(((LinkMessageKind)bytes[offset + 4], BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(offset + 5))));
+            offset += 4 + length;
+        }
+
+        return messages;
+    }
+
+    private static async Task<(Socket Client, Socket Server)> SocketPairAsync()
+    {
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(1);
+        var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        var accept = listener.AcceptAsync();
+        await client.ConnectAsync(listener.LocalEndPoint!);
+        return (client, await accept);
+    }
+}
