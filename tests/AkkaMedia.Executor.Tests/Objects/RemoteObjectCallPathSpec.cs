@@ -105,6 +105,38 @@ public sealed class RemoteObjectCallPathSpec : Akka.TestKit.Xunit2.TestKit, ICla
         await AssertNothingLeftAsync();
     }
 
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public async Task A_call_waiting_on_an_executor_that_stops_must_fail_with_the_reason_long_before_its_timeout(RemoteTransport path)
+    {
+        var executor = new ObjectExecutor();
+        var client = executor.CreateClient();
+        try
+        {
+            await executor.WaitForExecutorAsync(client);
+            var calculator = await RemoteHandle.DeployAsync(
+                client, UserCode.Create(CalculatorCode.Value, "UserCalc.Calculator"), "ICalculator", new RemoteObjectOptions { Transport = path });
+            Assert.Equal(2, calculator.Call("Add", 2));
+            // Alive, the executor would answer after 3 s; stopped, it never will: the call must fail well before its 30 s timeout.
+            var waiting = Task.Run(() => calculator.Call("Hang", 3_000));
+            await AwaitAssertAsync(async () => Assert.Equal(1, await executor.ActiveSessionsAsync()), TimeSpan.FromSeconds(5));
+
+            await executor.System.Terminate();
+
+            var error = await Assert.ThrowsAsync<RemoteObjectException>(() => waiting.WaitAsync(TimeSpan.FromSeconds(25)));
+            Assert.Contains(executor.Address, error.Message);
+            Assert.Throws<RemoteObjectException>(() => calculator.Call("Add", 1));
+
+            // The abandoned call returns after 3 s; only then can its load context go.
+            await AwaitAssertAsync(() => Assert.Equal(0, ObjectExecutor.LiveContexts), TimeSpan.FromSeconds(15));
+        }
+        finally
+        {
+            await client.Terminate();
+            await executor.DisposeAsync();
+        }
+    }
+
     private async Task<RemoteHandle> DeployAsync(RemoteTransport? path, TimeSpan? callTimeout = null) =>
         await RemoteHandle.DeployAsync(
             Sys,
