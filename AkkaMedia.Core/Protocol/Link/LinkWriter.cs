@@ -13,8 +13,11 @@ namespace AkkaMedia.Protocol.Link;
 /// <para>On a quiet link the first append writes at once, on the appending thread. On a busy one it queues one
 /// flush on the thread pool behind the work already queued there; whatever has accumulated by the time it runs (the
 /// rest of a stage's burst, frames of other sessions processed in the meantime) goes out in one socket call. A lone
-/// message is never delayed, and messages of many sessions coalesce into few writes. Payloads are copied (or, for
-/// elements, encoded) into the pending buffer under its lock; nothing is kept of the caller's spans.</para>
+/// message is never delayed, and messages of many sessions coalesce into few writes. An <em>urgent</em> message (a
+/// probe or its answer, a remote object's lone call or last reply) is written at once by its thread whenever no write is
+/// physically in flight, even when a flush is queued on the pool and has not run: liveness and calls never wait for a
+/// thread pool that is busy with other work. Payloads are copied (or, for elements, encoded) into the pending buffer
+/// under its lock; nothing is kept of the caller's spans.</para>
 /// <para>The writer owns the end of the socket: <see cref="Finish"/> either releases it at once (the peer is gone)
 /// or queues a <see cref="LinkMessageKind.Close"/> with the reason and releases the socket once it is written, or
 /// after <see cref="CloseFlushTimeout"/> at the latest. No thread waits for that write.</para>
