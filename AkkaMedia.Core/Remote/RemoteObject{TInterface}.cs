@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Reflection;
 using Akka.Actor;
 using AkkaMedia.Deployment;
@@ -35,6 +36,9 @@ namespace AkkaMedia.Remote;
 public sealed class RemoteObject<TInterface> : IAsyncDisposable
     where TInterface : class
 {
+    /// <summary>Each method's key on the wire and its name in errors, made once per method (per closed type: collectible with it).</summary>
+    private static readonly ConcurrentDictionary<MethodInfo, (string Key, string What)> Methods = new();
+
     private readonly IActorRef _client;
     private readonly LinkCallClient? _linkCalls;
     private readonly ObjectCodec _codec;
@@ -101,14 +105,17 @@ public sealed class RemoteObject<TInterface> : IAsyncDisposable
     /// <summary>Whether calls travel over the executor's media link (else as Akka.Remote messages).</summary>
     internal bool CallsOverLink => _linkCalls is not null;
 
+    private static (string Key, string What) Describe(MethodInfo method) =>
+        Methods.GetOrAdd(method, static m => (MethodKey.Of(m), $"{m.DeclaringType!.Name}.{m.Name}"));
+
     private Task<object?> CallAsync(MethodInfo method, object?[] arguments) =>
-        SendAsync(Invocation(method, arguments), $"{method.DeclaringType!.Name}.{method.Name}", CancellationToken.None);
+        SendAsync(Invocation(method, arguments), Describe(method).What, CancellationToken.None);
 
     /// <summary>A synchronous method: the calling thread waits for the reply itself, with no continuation in between.</summary>
     private object? Call(MethodInfo method, object?[] arguments)
     {
         var request = Invocation(method, arguments);
-        var what = $"{method.DeclaringType!.Name}.{method.Name}";
+        var what = Describe(method).What;
         if (_linkCalls is null)
         {
             return SendAsync(request, what, CancellationToken.None).GetAwaiter().GetResult();
@@ -124,11 +131,11 @@ public sealed class RemoteObject<TInterface> : IAsyncDisposable
         if (bytes.Length > ObjectCodec.MaxPayloadBytes)
         {
             throw new ArgumentException(
-                $"The arguments of {method.DeclaringType!.Name}.{method.Name} serialize to {bytes.Length:N0} bytes; one call carries at most {ObjectCodec.MaxPayloadBytes:N0}. " +
+                $"The arguments of {Describe(method).What} serialize to {bytes.Length:N0} bytes; one call carries at most {ObjectCodec.MaxPayloadBytes:N0}. " +
                 "Pass large data as several calls or stream it with RemoteObject.Flow.");
         }
 
-        return new InvokeObject(0, MethodKey.Of(method), bytes);
+        return new InvokeObject(0, Describe(method).Key, bytes);
     }
 
     private async Task<object?> SendAsync(IObjectSessionMessage request, string what, CancellationToken cancellationToken)
