@@ -13,20 +13,7 @@ public sealed class LinkWriterSpec
         var (socket, peer) = await SocketPairAsync();
         using (peer)
         {
-            var writes = new List<byte[]>();
-            var queued = new List<Action>();
-            var writer = new LinkWriter(socket, e => throw new InvalidOperationException("no write may fail here", e))
-            {
-                WriteOverride = bytes =>
-                {
-                    writes.Add(bytes.ToArray());
-                    return ValueTask.FromResult(bytes.Length);
-                },
-
-                // A thread pool busy with other work: the queued flush does not run until the spec says so.
-                QueueOverride = queued.Add,
-                QuietLinkWritesAtOnce = false,
-            };
+            var (writer, writes, queued) = BusyWriter(socket);
 
             writer.Append(LinkMessageKind.Demand, 1, [1, 0, 0, 0]);
             writer.Append(LinkMessageKind.Demand, 2, [2, 0, 0, 0]);
@@ -55,18 +42,7 @@ public sealed class LinkWriterSpec
         var (socket, peer) = await SocketPairAsync();
         using (peer)
         {
-            var writes = new List<byte[]>();
-            var queued = new List<Action>();
-            var writer = new LinkWriter(socket, e => throw new InvalidOperationException("no write may fail here", e))
-            {
-                WriteOverride = bytes =>
-                {
-                    writes.Add(bytes.ToArray());
-                    return ValueTask.FromResult(bytes.Length);
-                },
-                QueueOverride = queued.Add,
-                QuietLinkWritesAtOnce = false,
-            };
+            var (writer, writes, queued) = BusyWriter(socket);
 
             for (var channel = 1; channel <= 5; channel++)
             {
@@ -79,6 +55,27 @@ public sealed class LinkWriterSpec
             Assert.Equal([1, 2, 3, 4, 5], Messages(Assert.Single(writes)).Select(static m => m.Channel));
             writer.Finish(null);
         }
+    }
+
+    /// <summary>
+    /// A writer whose link is always busy, whose writes are recorded and complete at once, and whose flushes queued on
+    /// the thread pool wait until the spec runs them (a pool busy with other work).
+    /// </summary>
+    private static (LinkWriter Writer, List<byte[]> Writes, List<Action> Queued) BusyWriter(Socket socket)
+    {
+        var writes = new List<byte[]>();
+        var queued = new List<Action>();
+        var writer = new LinkWriter(socket, e => throw new InvalidOperationException("no write may fail here", e))
+        {
+            WriteOverride = bytes =>
+            {
+                writes.Add(bytes.ToArray());
+                return ValueTask.FromResult(bytes.Length);
+            },
+            QueueOverride = queued.Add,
+            QuietLinkWritesAtOnce = false,
+        };
+        return (writer, writes, queued);
     }
 
     private static List<(LinkMessageKind Kind, int Channel)> Messages(byte[] bytes)
