@@ -5,9 +5,9 @@ using ScottPlot.TickGenerators;
 namespace AkkaMedia.LoadTest;
 
 /// <summary>
-/// The growth scenario's chart: four panels against the stream count K on a log scale (frames/s
-/// delivered, CPU per frame, round-trip p99 with all K running, session-open p99), one line per
-/// executor count, written as one PNG.
+/// The growth scenario's chart: four panels against the stream count K, both axes on a log scale
+/// (frames/s delivered, CPU per frame, round-trip p99 with all K running, session-open p99), one line
+/// per executor count, written as one PNG.
 /// </summary>
 internal static class GrowthChart
 {
@@ -25,8 +25,8 @@ internal static class GrowthChart
         [
             Panel(measured, streamCounts, "Frames/s delivered (round trips; dashed: K × 50 sent)", "frames/s (log scale)", static p => p.FramesPerSecond, logY: true, Alignment.UpperLeft, ideal: static k => k * 50.0),
             Panel(measured, streamCounts, "CPU per frame round trip, driver + executors", "µs of CPU per frame (log scale)", static p => p.CpuPerFrameUs, logY: true, Alignment.UpperRight),
-            Panel(measured, streamCounts, $"Round trip p99, all K streams running ({window} s window{load})", "ms", static p => p.P99Ms, logY: false, Alignment.UpperLeft),
-            Panel(measured, streamCounts, "Session open p99 (stream start → first frame back)", "ms", static p => p.SessionOpen.P99Ms, logY: false, Alignment.UpperLeft),
+            Panel(measured, streamCounts, $"Round trip p99, all K streams running ({window} s window{load})", "ms (log scale)", static p => p.P99Ms, logY: true, Alignment.UpperLeft),
+            Panel(measured, streamCounts, "Session open p99 (stream start → first frame back)", "ms (log scale)", static p => p.SessionOpen.P99Ms, logY: true, Alignment.UpperLeft),
         ];
 
         var figure = new Multiplot(panels[0]);
