@@ -16,13 +16,15 @@ internal sealed class ExecutorChild : IDisposable
     private readonly Process _process;
     private readonly TaskCompletionSource<string> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly object _gate = new();
+    private readonly string _logPrefix;
     private TaskCompletionSource<ProcessStats>? _stats;
     private TaskCompletionSource<int>? _echo;
     private int _killed;
 
-    private ExecutorChild(Process process)
+    private ExecutorChild(Process process, int port)
     {
         _process = process;
+        _logPrefix = $"[executor {port}] ";
     }
 
     /// <summary>The executor node's address, <c>akka.tcp://media@127.0.0.1:port</c>.</summary>
@@ -30,10 +32,13 @@ internal sealed class ExecutorChild : IDisposable
 
     public int ProcessId => _process.Id;
 
-    /// <summary>Starts the child and waits until its cluster is up.</summary>
+    /// <summary>
+    /// Starts the child and waits until it is up in its cluster: its own, or the one of
+    /// <paramref name="seed"/> (another executor child's <see cref="Address"/>).
+    /// </summary>
     /// <exception cref="TimeoutException">It did not report ready within <paramref name="timeout"/>.</exception>
     /// <exception cref="InvalidOperationException">It exited before it was ready.</exception>
-    public static async Task<ExecutorChild> StartAsync(IReadOnlyList<string> settings, TimeSpan timeout)
+    public static async Task<ExecutorChild> StartAsync(IReadOnlyList<string> settings, TimeSpan timeout, string? seed = null)
     {
         var start = new ProcessStartInfo(Environment.ProcessPath ?? throw new InvalidOperationException("The path of this program is unknown; cannot start the executor."))
         {
@@ -47,11 +52,18 @@ internal sealed class ExecutorChild : IDisposable
             start.ArgumentList.Add(Assembly.GetEntryAssembly()?.Location ?? throw new InvalidOperationException("Running under dotnet without an entry assembly."));
         }
 
+        var port = FreeLoopbackPort();
         start.ArgumentList.Add("executor");
         start.ArgumentList.Add("--port");
-        start.ArgumentList.Add(FreeLoopbackPort().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        start.ArgumentList.Add(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         start.ArgumentList.Add("--parent");
         start.ArgumentList.Add(Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (seed is not null)
+        {
+            start.ArgumentList.Add("--seed");
+            start.ArgumentList.Add(seed);
+        }
+
         foreach (var setting in settings)
         {
             start.ArgumentList.Add("--set");
@@ -59,13 +71,13 @@ internal sealed class ExecutorChild : IDisposable
         }
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var child = new ExecutorChild(process);
+        var child = new ExecutorChild(process, port);
         process.OutputDataReceived += (_, e) => child.OnOutput(e.Data);
         process.ErrorDataReceived += (_, e) =>
         {
             if (e.Data is not null)
             {
-                Console.Error.WriteLine("[executor] " + e.Data);
+                Console.Error.WriteLine(child._logPrefix + e.Data);
             }
         };
         process.Exited += (_, _) => child._ready.TrySetException(new InvalidOperationException($"The executor process exited with code {process.ExitCode} before it was ready."));
@@ -200,7 +212,7 @@ internal sealed class ExecutorChild : IDisposable
         }
         else
         {
-            Console.Error.WriteLine("[executor] " + line);
+            Console.Error.WriteLine(_logPrefix + line);
         }
     }
 

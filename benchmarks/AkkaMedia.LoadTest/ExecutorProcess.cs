@@ -25,7 +25,7 @@ internal static class ExecutorProcess
     {
         var registry = new NodeRegistry().Register(
             NodeDescriptor.Create<AudioFrame, AudioFrame>("PassThrough", "Returns every frame unchanged", _ => new PassThroughNode<AudioFrame>()));
-        var system = MediaActorSystem.Create(LoadTestConfig.SystemName, LoadTestConfig.Executor(arguments.Port, arguments.Settings));
+        var system = MediaActorSystem.Create(LoadTestConfig.SystemName, LoadTestConfig.Executor(arguments.Port, arguments.Settings, arguments.Seed));
         var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         try
         {

@@ -4,7 +4,7 @@ using AkkaMedia.Remote;
 namespace AkkaMedia.LoadTest;
 
 /// <summary>The parsed command line of the load test.</summary>
-/// <param name="Scenario"><c>throughput</c>, <c>paced</c>, <c>all</c>, <c>calls</c> or <c>executor</c>.</param>
+/// <param name="Scenario"><c>throughput</c>, <c>paced</c>, <c>all</c>, <c>calls</c>, <c>growth</c> or <c>executor</c>.</param>
 /// <param name="Transports">The transports to measure, in order.</param>
 /// <param name="Seconds">Duration of one throughput run or of one paced scenario; null for the scenario's default.</param>
 /// <param name="Runs">Throughput runs whose median is reported.</param>
@@ -18,6 +18,11 @@ namespace AkkaMedia.LoadTest;
 /// <param name="Settings">Extra HOCON lines (<c>--set</c>) given to both processes.</param>
 /// <param name="Port">Executor mode: the remoting port to listen on.</param>
 /// <param name="ParentPid">Executor mode: exit when this process is gone; 0 for none.</param>
+/// <param name="StreamCounts">Growth scenario: the stream counts K to measure, in order.</param>
+/// <param name="ExecutorCounts">Growth scenario: the executor process counts to measure, in order.</param>
+/// <param name="Chart">Growth scenario: where to write the PNG chart; null for none.</param>
+/// <param name="From">Growth scenario: a file of JSON lines of an earlier run to draw the table and chart from, instead of measuring; null to measure.</param>
+/// <param name="Seed">Executor mode: the address of the cluster's seed node; null to be its own seed.</param>
 internal sealed record LoadTestArguments(
     string Scenario,
     IReadOnlyList<RemoteTransport> Transports,
@@ -32,7 +37,12 @@ internal sealed record LoadTestArguments(
     int Cycles,
     IReadOnlyList<string> Settings,
     int Port,
-    int ParentPid)
+    int ParentPid,
+    IReadOnlyList<int> StreamCounts,
+    IReadOnlyList<int> ExecutorCounts,
+    string? Chart,
+    string? From,
+    string? Seed)
 {
     public const string Usage = """
         usage: AkkaMedia.LoadTest <scenario> [options]
@@ -40,7 +50,10 @@ internal sealed record LoadTestArguments(
           paced [--streams 1] [--seconds 20] [--transport link|streamrefs] [--wave 50]
           all [--streams 500] [--seconds 20] [--runs 3] [--transport link|streamrefs]   (no --transport: both)
           calls [--seconds 5] [--callers 16] [--inflight 256] [--cycles 200]   (remote object calls; not part of all)
-          executor --port P [--parent PID]   (internal: started by the driver)
+          growth [--streams 1,10,100,500,1000,2000] [--executors 1,2] [--seconds 10] [--wave 50] [--chart PATH.png]
+                 (paced streams held for --seconds once all run, for each executor count × stream count)
+          growth --from RUN.jsonl [--chart PATH.png]   (table and chart of an earlier run's JSON lines, no measuring)
+          executor --port P [--parent PID] [--seed ADDRESS]   (internal: started by the driver)
         common options:
           --warmup S          full-speed warm-up before each scenario, seconds (default 1, 0 = none)
           --pace-resolution MS how often the paced clock hands out due ticks (default 1; 10 = bursts like Akka's scheduler)
@@ -57,15 +70,19 @@ internal sealed record LoadTestArguments(
         }
 
         var scenario = args[0].ToLowerInvariant();
-        if (scenario is not ("throughput" or "paced" or "all" or "calls" or "executor"))
+        if (scenario is not ("throughput" or "paced" or "all" or "calls" or "growth" or "executor"))
         {
-            throw new FormatException($"Unknown scenario '{args[0]}'; expected throughput, paced, all, calls or executor.");
+            throw new FormatException($"Unknown scenario '{args[0]}'; expected throughput, paced, all, calls, growth or executor.");
         }
 
         RemoteTransport? transport = null;
         int? seconds = null;
         var runs = 3;
-        int? streams = null;
+        IReadOnlyList<int>? streams = null;
+        IReadOnlyList<int> executors = [1, 2];
+        string? chart = null;
+        string? from = null;
+        string? seed = null;
         var wave = 50;
         var warmup = 1;
         var resolution = 1;
@@ -91,7 +108,19 @@ internal sealed record LoadTestArguments(
                     runs = Positive(name, value);
                     break;
                 case "--streams":
-                    streams = Positive(name, value);
+                    streams = PositiveList(name, value);
+                    break;
+                case "--executors":
+                    executors = PositiveList(name, value);
+                    break;
+                case "--chart":
+                    chart = value;
+                    break;
+                case "--from":
+                    from = value;
+                    break;
+                case "--seed":
+                    seed = value;
                     break;
                 case "--wave":
                     wave = Positive(name, value);
@@ -130,10 +159,18 @@ internal sealed record LoadTestArguments(
             throw new FormatException("executor needs --port.");
         }
 
+        if (scenario != "growth" && streams is { Count: > 1 })
+        {
+            throw new FormatException("--streams takes one count except for growth.");
+        }
+
+        IReadOnlyList<int> streamCounts = streams ?? (scenario == "growth" ? [1, 10, 100, 500, 1000, 2000] : [scenario == "all" ? 500 : 1]);
+
         IReadOnlyList<RemoteTransport> transports = transport is { } chosen
             ? [chosen]
             : scenario == "all" ? [RemoteTransport.MediaLink, RemoteTransport.StreamRefs] : [RemoteTransport.MediaLink];
-        return new LoadTestArguments(scenario, transports, seconds, runs, streams ?? (scenario == "all" ? 500 : 1), wave, warmup, resolution, callers, inFlight, cycles, settings, port, parent);
+        return new LoadTestArguments(
+            scenario, transports, seconds, runs, streamCounts[0], wave, warmup, resolution, callers, inFlight, cycles, settings, port, parent, streamCounts, executors, chart, from, seed);
     }
 
     /// <summary>The name used on the command line and in results.</summary>
@@ -148,6 +185,12 @@ internal sealed record LoadTestArguments(
 
     private static int Positive(string name, string value) =>
         int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : throw new FormatException($"{name} must be a positive integer, not '{value}'.");
+
+    private static int[] PositiveList(string name, string value)
+    {
+        int[] values = [.. value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(v => Positive(name, v))];
+        return values.Length > 0 ? values : throw new FormatException($"{name} needs at least one positive integer, not '{value}'.");
+    }
 
     private static int NonNegative(string name, string value) =>
         int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= 0 ? n : throw new FormatException($"{name} must be a non-negative integer, not '{value}'.");

@@ -3,7 +3,7 @@ using AkkaMedia.Executor;
 
 namespace AkkaMedia.LoadTest;
 
-/// <summary>The HOCON of the two processes: one cluster named <c>media</c> on loopback, the executor its seed.</summary>
+/// <summary>The HOCON of the processes: one cluster named <c>media</c> on loopback, the (first) executor its seed.</summary>
 internal static class LoadTestConfig
 {
     public const string SystemName = "media";
@@ -28,13 +28,16 @@ internal static class LoadTestConfig
 
     public static string AddressOf(int port) => $"akka.tcp://{SystemName}@127.0.0.1:{port}";
 
-    /// <summary>The executor: its own seed, the executor role, room for thousands of sessions.</summary>
-    public static Config Executor(int port, IReadOnlyList<string> settings) =>
+    /// <summary>
+    /// The executor: the executor role, room for thousands of sessions; its own seed, or joining the
+    /// cluster of <paramref name="seed"/> (the first executor, when the driver starts several).
+    /// </summary>
+    public static Config Executor(int port, IReadOnlyList<string> settings, string? seed = null) =>
         Extra(settings)
             .WithFallback(ConfigurationFactory.ParseString($$"""
                 akka.cluster.roles = [executor]
                 akka.remote.dot-netty.tcp.port = {{port}}
-                akka.cluster.seed-nodes = ["{{AddressOf(port)}}"]
+                akka.cluster.seed-nodes = ["{{seed ?? AddressOf(port)}}"]
                 akka-media.executor.max-sessions = 2000
                 """))
             .WithFallback(Base)

@@ -11,7 +11,8 @@ namespace AkkaMedia.LoadTest;
 /// </summary>
 internal static class LoadTestDriver
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    /// <summary>How every result line is written: camelCase, nulls left out.</summary>
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
@@ -84,7 +85,7 @@ internal static class LoadTestDriver
                 await new ThroughputScenario(system, executor, transport, seconds, arguments.Runs, arguments.WarmupSeconds).RunAsync();
 
             Func<Task<IScenarioResult>> Paced(int streams) => async () =>
-                await new PacedScenario(system, executor, transport, streams, arguments.Seconds ?? 20, arguments.Wave, arguments.WarmupSeconds, arguments.PaceResolutionMs).RunAsync();
+                await new PacedScenario(system, [executor], transport, streams, arguments.Seconds ?? 20, arguments.Wave, arguments.WarmupSeconds, arguments.PaceResolutionMs).RunAsync();
         }
     }
 }

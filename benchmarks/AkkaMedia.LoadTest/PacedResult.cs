@@ -14,7 +14,7 @@ namespace AkkaMedia.LoadTest;
 /// <param name="FramesReceived">Frames back.</param>
 /// <param name="FramesLost">Sent minus received after every stream ended; must be 0.</param>
 /// <param name="ClientCpuPercent">Driver CPU while all streams ran, % of one core.</param>
-/// <param name="ExecutorCpuPercent">Executor CPU while all streams ran, % of one core.</param>
+/// <param name="ExecutorCpuPercent">Executor CPU while all streams ran, % of one core (all executors added up).</param>
 /// <param name="P90Ms">90th percentile.</param>
 /// <param name="P999Ms">99.9th percentile.</param>
 /// <param name="MeanMs">Mean round trip.</param>
@@ -23,13 +23,18 @@ namespace AkkaMedia.LoadTest;
 /// <param name="StreamsFailed">Streams that ended with an error.</param>
 /// <param name="RampMs">From the first stream opened until every stream had its first frame back (placing the sessions, in waves).</param>
 /// <param name="Wave">Streams opened at once.</param>
-/// <param name="CpuWindowSeconds">Length of the CPU window (all streams running).</param>
+/// <param name="CpuWindowSeconds">Length of the CPU window (all streams running, from the end of the ramp).</param>
 /// <param name="PerFrame">Allocations, context switches and TCP segments per frame round trip in the CPU window.</param>
 /// <param name="ClientCollections">Driver GCs in the CPU window, gen0/gen1/gen2.</param>
 /// <param name="ExecutorCollections">Executor GCs in the CPU window, gen0/gen1/gen2.</param>
 /// <param name="Runtime">Compilation and GC pauses in the CPU window.</param>
 /// <param name="P99MsBySecond">The 99th percentile of the frames sent in each second after the first stream opened: where in the run the slow frames were.</param>
 /// <param name="Steady">The same percentiles over the frames sent once every stream was running (after the ramp), without the stalls of placing sessions.</param>
+/// <param name="SessionOpen">From starting each stream (materializing it, which places its session) to its first frame back.</param>
+/// <param name="FramesPerSecond">Frames back per second in the CPU window, all streams together.</param>
+/// <param name="CpuPerFrameUs">Microseconds of processor time of the driver and the executors together per frame round trip in the CPU window.</param>
+/// <param name="Executors">Executor processes the streams were spread over.</param>
+/// <param name="ExecutorCpuPercents">Each executor's CPU in the CPU window, % of one core (how evenly placement spread the streams).</param>
 /// <param name="PaceResolutionMs">How often the paced clock handed out due ticks (<c>--pace-resolution</c>).</param>
 /// <param name="LoadAverage">The machine's 1-minute load average when the scenario started.</param>
 /// <param name="Error">Why the scenario did not complete cleanly; null when it did.</param>
@@ -61,6 +66,11 @@ internal sealed record PacedResult(
     RuntimeCost Runtime,
     IReadOnlyList<double> P99MsBySecond,
     SteadyLatency Steady,
+    SessionOpenLatency SessionOpen,
+    double FramesPerSecond,
+    double CpuPerFrameUs,
+    int Executors,
+    IReadOnlyList<double> ExecutorCpuPercents,
     int PaceResolutionMs,
     double LoadAverage,
     string? Error) : IScenarioResult

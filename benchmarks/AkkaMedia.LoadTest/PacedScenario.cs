@@ -11,13 +11,27 @@ namespace AkkaMedia.LoadTest;
 /// K concurrent streams at real-time pace (one frame every 20 ms each, phases spread evenly over the
 /// 20 ms by a <see cref="PacedClock"/>) through remote <c>PassThrough</c> stages, measuring the round trip of every frame. Streams
 /// are opened in waves; the next wave starts once every stream of the previous one has a frame back,
-/// so placing hundreds of sessions does not itself time out.
+/// so placing hundreds of sessions does not itself time out. Each stream sends <c>seconds</c> × 50
+/// frames from its start; when <paramref name="hold"/> is set (the growth scenario) the streams instead run
+/// until <c>seconds</c> after the last one had its first frame back and are then shut down, so all K run
+/// at once for the whole measured window however long the ramp took.
 /// </summary>
 internal sealed class PacedScenario(
-    ActorSystem system, ExecutorChild executor, RemoteTransport transport, int streams, int seconds, int wave, int warmupSeconds, int paceResolutionMs)
+    ActorSystem system,
+    IReadOnlyList<ExecutorChild> executors,
+    RemoteTransport transport,
+    int streams,
+    int seconds,
+    int wave,
+    int warmupSeconds,
+    int paceResolutionMs,
+    bool hold = false)
 {
     private static readonly TimeSpan WaveTimeout = TimeSpan.FromSeconds(45);
     private static readonly TimeSpan EndTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>Held streams stop after this much more than the measured window at the latest (a guard, far beyond any ramp).</summary>
+    private static readonly TimeSpan HoldAllowance = TimeSpan.FromMinutes(10);
     private double _loadAverage;
 
     public async Task<PacedResult> RunAsync()
@@ -28,8 +42,9 @@ internal sealed class PacedScenario(
         {
             try
             {
-                var warmup = await ThroughputScenario.RunOnceAsync(system, executor, transport, TimeSpan.FromSeconds(warmupSeconds));
-                Console.Error.WriteLine($"paced {name} warm-up: {warmup.FramesPerSecond:0} frames/s full speed");
+                // One full-speed stream per executor at once: placement spreads them, so every executor is warm.
+                var warmups = await Task.WhenAll(executors.Select(e => ThroughputScenario.RunOnceAsync(system, e, transport, TimeSpan.FromSeconds(warmupSeconds))));
+                Console.Error.WriteLine($"paced {name} warm-up: {string.Join(" + ", warmups.Select(static w => w.FramesPerSecond.ToString("0", System.Globalization.CultureInfo.InvariantCulture)))} frames/s full speed");
             }
             catch (Exception e)
             {
@@ -37,7 +52,8 @@ internal sealed class PacedScenario(
             }
         }
 
-        var frames = seconds * (int)(TimeSpan.FromSeconds(1) / LoadTestFrames.Interval);
+        var framesPerSecond = (int)(TimeSpan.FromSeconds(1) / LoadTestFrames.Interval);
+        var frames = (seconds + (hold ? (int)HoldAllowance.TotalSeconds : 0)) * framesPerSecond;
         var probes = new List<PacedStream>(streams);
         var completions = new List<Task>(streams);
         var killSwitches = new List<UniqueKillSwitch>(streams);
@@ -52,6 +68,7 @@ internal sealed class PacedScenario(
             for (var i = first; i < first + count; i++)
             {
                 var probe = new PacedStream(frames);
+                probe.MarkStarted();
                 var (killSwitch, done) = Source.FromGraph(new PacedTickSource(clock))
                     .ViaMaterialized(KillSwitches.Single<long>(), Keep.Right)
                     .Take(frames)
@@ -81,11 +98,21 @@ internal sealed class PacedScenario(
         var ramp = Stopwatch.GetElapsedTime(epoch);
         var all = Task.WhenAll(completions);
         var receivedAtStart = probes.Sum(static p => (long)p.Received);
-        var start = await ResourceSnapshot.TakeAsync(executor);
-        var steady = TimeSpan.FromSeconds(seconds) - TimeSpan.FromMilliseconds(500) - Stopwatch.GetElapsedTime(epoch);
+        var start = await ResourceSnapshot.TakeAsync(executors);
+        var steady = hold
+            ? TimeSpan.FromSeconds(seconds)
+            : TimeSpan.FromSeconds(seconds) - TimeSpan.FromMilliseconds(500) - Stopwatch.GetElapsedTime(epoch);
         await Task.WhenAny(all, Task.Delay(steady > TimeSpan.FromSeconds(1) ? steady : TimeSpan.FromSeconds(seconds) + EndTimeout));
-        var end = await ResourceSnapshot.TakeAsync(executor);
+        var end = await ResourceSnapshot.TakeAsync(executors);
         var receivedInWindow = probes.Sum(static p => (long)p.Received) - receivedAtStart;
+        if (hold)
+        {
+            // Stop sending; the frames still in flight come back before each stream completes.
+            foreach (var killSwitch in killSwitches)
+            {
+                killSwitch.Shutdown();
+            }
+        }
 
         if (await Task.WhenAny(all, Task.Delay(TimeSpan.FromSeconds(seconds) + EndTimeout)) != all)
         {
@@ -108,7 +135,7 @@ internal sealed class PacedScenario(
 
     private PacedResult Aggregate(List<PacedStream> probes, long epoch, int failed, TimeSpan ramp, ResourceUse use, long receivedInWindow, List<string> errors)
     {
-        var latencies = new List<long>(probes.Count * (probes.Count == 0 ? 0 : probes[0].Frames));
+        var latencies = new List<long>(probes.Sum(static p => p.Sent));
         var bySecond = new List<List<long>>();
         var steady = new List<long>(latencies.Capacity);
         var steadyFrom = epoch + (long)(ramp.TotalSeconds * Stopwatch.Frequency);
@@ -124,6 +151,7 @@ internal sealed class PacedScenario(
             second.Sort();
         }
 
+        var opens = probes.Select(static p => p.OpenTicks).Where(static t => t >= 0).Order().ToList();
         var sent = probes.Sum(static p => (long)p.Sent);
         var received = probes.Sum(static p => (long)p.Received);
         var lost = sent - received;
@@ -160,13 +188,18 @@ internal sealed class PacedScenario(
             use.Runtime,
             bySecond.Select(static s => Percentile(s, 0.99)).ToArray(),
             new SteadyLatency(steady.Count, Percentile(steady, 0.50), Percentile(steady, 0.99), steady.Count == 0 ? 0 : Milliseconds(steady[^1])),
+            new SessionOpenLatency(opens.Count, Percentile(opens, 0.50), Percentile(opens, 0.90), Percentile(opens, 0.99), opens.Count == 0 ? 0 : Milliseconds(opens[^1])),
+            use.WallSeconds <= 0 ? 0 : Math.Round(receivedInWindow / use.WallSeconds, 0),
+            use.CpuMicrosecondsPer(receivedInWindow),
+            executors.Count,
+            use.ExecutorCpuPercents,
             paceResolutionMs,
             _loadAverage,
             errors.Count == 0 ? null : string.Join(" ", errors));
     }
 
     private PacedResult Empty(string error) => new(
-        "paced", LoadTestArguments.NameOf(transport), streams, seconds, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, wave, 0, new PerFrame(0, 0, 0, 0, 0), "0/0/0", "0/0/0", new RuntimeCost(0, 0, 0, 0), [], new SteadyLatency(0, 0, 0, 0), paceResolutionMs, _loadAverage, error);
+        "paced", LoadTestArguments.NameOf(transport), streams, seconds, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, wave, 0, new PerFrame(0, 0, 0, 0, 0), "0/0/0", "0/0/0", new RuntimeCost(0, 0, 0, 0), [], new SteadyLatency(0, 0, 0, 0), new SessionOpenLatency(0, 0, 0, 0, 0), 0, 0, executors.Count, [], paceResolutionMs, _loadAverage, error);
 
     private static double Percentile(List<long> sorted, double p)
     {

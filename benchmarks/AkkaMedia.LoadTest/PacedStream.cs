@@ -4,27 +4,31 @@ using AkkaMedia.Frames;
 namespace AkkaMedia.LoadTest;
 
 /// <summary>
-/// The bookkeeping of one paced stream, allocated before the stream starts: the send time of every
-/// frame by sequence number and its round-trip time once it returns (Stopwatch ticks, -1 = not back).
+/// The bookkeeping of one paced stream: the send time of every frame by sequence number and its
+/// round-trip time once it returns (Stopwatch ticks, -1 = not back), in chunks of 1,024 frames allocated
+/// as the stream gets there (a held stream's length is not known in advance), and when the stream was
+/// started and had its first frame back.
 /// <see cref="Send"/> runs in the stream's upstream, <see cref="Receive"/> in its sink; the driver
 /// reads the figures after the stream completed.
 /// </summary>
 internal sealed class PacedStream
 {
-    private readonly long[] _sentAt;
-    private readonly long[] _latency;
+    private const int ChunkBits = 10;
+    private const int ChunkSize = 1 << ChunkBits;
+    private readonly long[]?[] _sentAt;
+    private readonly long[]?[] _latency;
     private int _sent;
     private long _next;
+    private long _startedAt;
+    private long _firstReceivedAt;
 
-    public PacedStream(int frames)
+    /// <param name="maxFrames">The most frames the stream can send.</param>
+    public PacedStream(int maxFrames)
     {
-        _sentAt = new long[frames];
-        _latency = new long[frames];
-        Array.Fill(_latency, -1);
+        var chunks = (maxFrames + ChunkSize - 1) >> ChunkBits;
+        _sentAt = new long[]?[chunks];
+        _latency = new long[]?[chunks];
     }
-
-    /// <summary>Frames the stream sends; it completes after that many.</summary>
-    public int Frames => _sentAt.Length;
 
     /// <summary>Completes with the first frame back, or when the stream ended without one.</summary>
     public TaskCompletionSource FirstReceived { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -42,11 +46,26 @@ internal sealed class PacedStream
     /// <summary>Frames with a sequence number this stream never sent.</summary>
     public int Unexpected { get; private set; }
 
+    /// <summary>From <see cref="MarkStarted"/> to the first frame back, Stopwatch ticks; -1 when no frame came back.</summary>
+    public long OpenTicks => _firstReceivedAt == 0 ? -1 : _firstReceivedAt - _startedAt;
+
+    /// <summary>Records that the stream is being materialized now: its session-open time runs from here.</summary>
+    public void MarkStarted() => _startedAt = Stopwatch.GetTimestamp();
+
     /// <summary>The next frame; its send time is <paramref name="tick"/>, the timestamp at which its source produced it.</summary>
     public AudioFrame Send(long tick)
     {
         var sequence = _sent;
-        _sentAt[sequence] = tick;
+        var chunk = sequence >> ChunkBits;
+        if (_sentAt[chunk] is null)
+        {
+            var latency = new long[ChunkSize];
+            Array.Fill(latency, -1);
+            _latency[chunk] = latency;
+            _sentAt[chunk] = new long[ChunkSize];
+        }
+
+        _sentAt[chunk]![sequence & (ChunkSize - 1)] = tick;
         Volatile.Write(ref _sent, sequence + 1);
         return LoadTestFrames.Create(sequence);
     }
@@ -55,20 +74,26 @@ internal sealed class PacedStream
     {
         var now = Stopwatch.GetTimestamp();
         var sequence = frame.Sequence;
-        if (sequence < 0 || sequence >= _sent)
+        if (sequence < 0 || sequence >= Sent)
         {
             Unexpected++;
         }
-        else if (_latency[sequence] >= 0)
-        {
-            Duplicates++;
-        }
         else
         {
-            _latency[sequence] = now - _sentAt[sequence];
-            if (sequence != _next)
+            var chunk = (int)(sequence >> ChunkBits);
+            var index = (int)(sequence & (ChunkSize - 1));
+            var latency = _latency[chunk]!;
+            if (latency[index] >= 0)
             {
-                OutOfOrder++;
+                Duplicates++;
+            }
+            else
+            {
+                latency[index] = now - _sentAt[chunk]![index];
+                if (sequence != _next)
+                {
+                    OutOfOrder++;
+                }
             }
         }
 
@@ -76,6 +101,7 @@ internal sealed class PacedStream
         Received++;
         if (Received == 1)
         {
+            _firstReceivedAt = now;
             FirstReceived.TrySetResult();
         }
     }
@@ -87,21 +113,23 @@ internal sealed class PacedStream
     /// </summary>
     public void CollectLatencies(List<long> into, long epoch, List<List<long>> bySecond, long steadyFrom, List<long> steady)
     {
-        for (var i = 0; i < _latency.Length; i++)
+        var sent = Sent;
+        for (var i = 0; i < sent; i++)
         {
-            var ticks = _latency[i];
+            var ticks = _latency[i >> ChunkBits]![i & (ChunkSize - 1)];
             if (ticks < 0)
             {
                 continue;
             }
 
+            var sentAt = _sentAt[i >> ChunkBits]![i & (ChunkSize - 1)];
             into.Add(ticks);
-            if (_sentAt[i] >= steadyFrom)
+            if (sentAt >= steadyFrom)
             {
                 steady.Add(ticks);
             }
 
-            var second = (int)((_sentAt[i] - epoch) / Stopwatch.Frequency);
+            var second = (int)((sentAt - epoch) / Stopwatch.Frequency);
             while (bySecond.Count <= second)
             {
                 bySecond.Add([]);

@@ -28,6 +28,17 @@ internal sealed record ProcessStats(TimeSpan Cpu, long AllocatedBytes, int Gen0,
             GC.GetTotalPauseDuration());
     }
 
+    /// <summary>The figures of two processes added up (the executors of a run with several).</summary>
+    public ProcessStats Plus(ProcessStats other) => new(
+        Cpu + other.Cpu,
+        AllocatedBytes + other.AllocatedBytes,
+        Gen0 + other.Gen0,
+        Gen1 + other.Gen1,
+        Gen2 + other.Gen2,
+        ContextSwitches + other.ContextSwitches,
+        Jit + other.Jit,
+        GcPause + other.GcPause);
+
     public static ProcessStats Parse(string line)
     {
         var parts = line[Prefix.Length..].Split(' ');

@@ -16,6 +16,9 @@ catch (FormatException e)
     return 2;
 }
 
-return arguments.Scenario == "executor"
-    ? await ExecutorProcess.RunAsync(arguments, results)
-    : await LoadTestDriver.RunAsync(arguments, results);
+return arguments.Scenario switch
+{
+    "executor" => await ExecutorProcess.RunAsync(arguments, results),
+    "growth" => await GrowthScenario.RunAsync(arguments, results),
+    _ => await LoadTestDriver.RunAsync(arguments, results),
+};

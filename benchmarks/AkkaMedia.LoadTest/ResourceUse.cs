@@ -3,7 +3,8 @@ namespace AkkaMedia.LoadTest;
 /// <summary>What both processes spent over one measured window.</summary>
 /// <param name="WallSeconds">Length of the window.</param>
 /// <param name="ClientCpuPercent">Driver CPU, in % of one core (200 = both cores of this machine).</param>
-/// <param name="ExecutorCpuPercent">Executor CPU (read through <c>Process.GetProcessById</c>), in % of one core.</param>
+/// <param name="ExecutorCpuPercent">Executor CPU (read through <c>Process.GetProcessById</c>; all executors added up), in % of one core.</param>
+/// <param name="ExecutorCpuPercents">Each executor's CPU, in % of one core, in the order they were started.</param>
 /// <param name="ClientAllocatedBytes">Bytes the driver allocated.</param>
 /// <param name="ExecutorAllocatedBytes">Bytes the executor allocated.</param>
 /// <param name="ClientCollections">Driver garbage collections as <c>gen0/gen1/gen2</c>.</param>
@@ -15,10 +16,12 @@ namespace AkkaMedia.LoadTest;
 /// <param name="ClientGcPauseMs">Milliseconds the driver was paused by garbage collections in the window.</param>
 /// <param name="ExecutorGcPauseMs">Milliseconds the executor was paused by garbage collections in the window.</param>
 /// <param name="TcpSegments">TCP segments sent by the machine (both directions of the loopback link, plus any other traffic).</param>
+/// <param name="CpuSeconds">Processor time of the driver and the executors together, seconds, unrounded.</param>
 internal sealed record ResourceUse(
     double WallSeconds,
     double ClientCpuPercent,
     double ExecutorCpuPercent,
+    IReadOnlyList<double> ExecutorCpuPercents,
     long ClientAllocatedBytes,
     long ExecutorAllocatedBytes,
     string ClientCollections,
@@ -29,10 +32,14 @@ internal sealed record ResourceUse(
     double ExecutorJitMs,
     double ClientGcPauseMs,
     double ExecutorGcPauseMs,
-    long TcpSegments)
+    long TcpSegments,
+    double CpuSeconds)
 {
     /// <summary>Compilation and collection pauses in the window.</summary>
     public RuntimeCost Runtime => new(ClientJitMs, ExecutorJitMs, ClientGcPauseMs, ExecutorGcPauseMs);
+
+    /// <summary>Microseconds of processor time (driver and executors) per round trip, for <paramref name="frames"/> round trips.</summary>
+    public double CpuMicrosecondsPer(long frames) => frames <= 0 ? 0 : Math.Round(CpuSeconds * 1e6 / frames, 1);
 
     /// <summary>The per-frame view of this window for <paramref name="frames"/> round trips.</summary>
     public PerFrame Per(long frames)
