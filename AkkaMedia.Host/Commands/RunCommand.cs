@@ -133,6 +133,10 @@ internal static class RunCommand
 
         IAsyncDisposable? progress = null;
         HttpServer? endpoints = null;
+
+        // Set once the run ended well (or was cancelled): the client then leaves the cluster gracefully. Any other way out is
+        // a failure, often an executor that died, and the client stops without waiting for the cluster to agree.
+        var graceful = false;
         try
         {
             if (hasRemote)
@@ -205,6 +209,7 @@ internal static class RunCommand
             }
 
             await stdout.WriteLineAsync(summaryText);
+            graceful = true;
             return 0;
         }
         catch (Exception) when (cancellationToken.IsCancellationRequested)
@@ -212,6 +217,7 @@ internal static class RunCommand
             // Ctrl-C aborts the stream; whichever stage reports the abort (possibly wrapped), the run was cancelled.
             await StopProgressAsync();
             await stderr.WriteLineAsync("run: cancelled.");
+            graceful = true;
             return 1;
         }
         catch (Exception e)
@@ -228,7 +234,7 @@ internal static class RunCommand
                 await endpoints.DisposeAsync();
             }
 
-            await LeaveAsync(system);
+            await (hasRemote && !graceful ? ClientExit.StopAfterFailureAsync(system) : ClientExit.LeaveAsync(system));
         }
 
         // The display ends (a bar draws its last state) before anything else is printed below it.
@@ -256,19 +262,6 @@ internal static class RunCommand
 
         var sameTerminal = ReferenceEquals(log.Output.Writer, Console.Error) && !Console.IsErrorRedirected;
         return new LiveProgressDisplay(AnsiConsole.Console, counters, total, sameTerminal ? log.Output : null);
-    }
-
-    /// <summary>Leaves the cluster gracefully when it answers, without waiting long for members that are gone.</summary>
-    public static async Task LeaveAsync(ActorSystem system)
-    {
-        try
-        {
-            await Akka.Actor.CoordinatedShutdown.Get(system).Run(Akka.Actor.CoordinatedShutdown.ClrExitReason.Instance).WaitAsync(TimeSpan.FromSeconds(3)).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            await system.Terminate().WaitAsync(TimeSpan.FromSeconds(3)).ConfigureAwait(false);
-        }
     }
 
     private static string Describe(PipelineDefinition pipeline) =>

@@ -165,7 +165,7 @@ internal static class ServeCommand
                 await server.DisposeAsync();
             }
 
-            await RunCommand.LeaveAsync(system);
+            await ClientExit.LeaveAsync(system);
         }
     }
 }

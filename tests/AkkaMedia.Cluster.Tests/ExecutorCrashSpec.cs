@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using AkkaMedia.Frames;
@@ -6,9 +7,24 @@ using Xunit.Abstractions;
 
 namespace AkkaMedia.Cluster.Tests;
 
-/// <summary>An executor process killed with SIGKILL in the middle of a stream: each test kills one of two fresh executors.</summary>
-public sealed class ExecutorCrashSpec : Akka.TestKit.Xunit2.TestKit
+/// <summary>An executor process killed with SIGKILL in the middle of a stream: each test kills a fresh executor.</summary>
+public sealed partial class ExecutorCrashSpec : Akka.TestKit.Xunit2.TestKit
 {
+    private const string LivePipeline = """
+        pipeline {
+          source { type = tone, frequency = 440, duration = 300s, realtime = true }
+          stages = [ { type = Gain, gain = 0.5, remote = true } ]
+          sink { type = discard }
+        }
+        """;
+
+    /// <summary>
+    /// How long <c>akkamedia run</c> may take to exit once its executor is killed, on two busy cores: the failure shows at
+    /// once (the media link breaks) or after <c>akka-media.remote.idle-timeout</c> (StreamRefs, 1 s), and the client then
+    /// stops without waiting for the cluster. A bound for correctness, not a speed figure (docs/benchmarks.md has those).
+    /// </summary>
+    private static readonly TimeSpan ExitDeadline = TimeSpan.FromSeconds(10);
+
     public ExecutorCrashSpec(ITestOutputHelper output)
         : base(output: output)
     {
@@ -60,4 +76,42 @@ public sealed class ExecutorCrashSpec : Akka.TestKit.Xunit2.TestKit
             TimeSpan.FromSeconds(15),
             TimeSpan.FromMilliseconds(200));
     }
+
+    [Theory]
+    [InlineData(RemoteTransport.StreamRefs)]
+    [InlineData(RemoteTransport.MediaLink)]
+    public async Task Run_must_exit_1_with_one_line_naming_the_executor_killed_mid_stream_without_waiting_to_leave_the_cluster(RemoteTransport transport)
+    {
+        var pipeline = Path.Combine(Path.GetTempPath(), $"akkamedia-live-{Guid.NewGuid():N}.conf");
+        await File.WriteAllTextAsync(pipeline, LivePipeline);
+        try
+        {
+            await using var executor = await NodeProcess.StartAsync("--port", "0");
+            await using var run = HostProcess.Start(["run", pipeline, "--seeds", executor.Address, "--transport", transport.ToString()]);
+            await run.WaitForLineAsync(l => Regex.IsMatch(l, @"^run: [1-9]\d* elements"), ExecutorCluster.Patience, "progress line with elements through the pipeline");
+
+            executor.Kill();
+
+            var exitCode = await run.WaitForExitAsync(ExitDeadline);
+            Assert.True(exitCode == 1, $"exit code {exitCode}{Environment.NewLine}{run.Transcript}");
+
+            // No leave can complete while the dead executor is a member (its removal waits for failure detection and the
+            // split-brain resolver): a client that waited for one would sit out its cluster-exiting phase, and say so.
+            Assert.DoesNotContain(run.ErrorLines, l => l.Contains("Coordinated shutdown phase", StringComparison.Ordinal));
+
+            // One line for the operator; log events (a warning of a busy machine) are not part of the message.
+            var message = Assert.Single(run.ErrorLines, l => !LogEvent().IsMatch(l));
+            Assert.StartsWith("run failed: ", message);
+            Assert.Contains(executor.Address, message);
+            Assert.DoesNotContain(run.ErrorLines, l => l.StartsWith("   at ", StringComparison.Ordinal));
+        }
+        finally
+        {
+            File.Delete(pipeline);
+        }
+    }
+
+    /// <summary>A line of the host's text log: a UTC timestamp and a three-letter level.</summary>
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z (VRB|DBG|INF|WRN|ERR|FTL) ")]
+    private static partial Regex LogEvent();
 }

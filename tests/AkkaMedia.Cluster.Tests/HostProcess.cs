@@ -70,6 +70,18 @@ public sealed class HostProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>The lines written to standard error so far: the host's log events and its messages to the operator.</summary>
+    public IReadOnlyList<string> ErrorLines
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _stderr];
+            }
+        }
+    }
+
     /// <summary>Starts <c>akkamedia ARGS</c> in <paramref name="workingDirectory"/> (default: the repository root).</summary>
     public static HostProcess Start(IReadOnlyList<string> args, string? workingDirectory = null)
     {
