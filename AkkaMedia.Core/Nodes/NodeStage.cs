@@ -67,9 +67,16 @@ public sealed class NodeStage<TIn, TOut> : GraphStage<FlowShape<TIn, TOut>>
                 "build the flow with NodeFlow.Create(() => new ...) to materialize it more than once.");
     }
 
-    private sealed class Logic : OutGraphStageLogic, INodeOutput<TOut>
+    /// <summary>
+    /// The stage's logic: its own in and out handler, the node's output, with the ports and the bound in fields, so an
+    /// element costs no delegate call and no lookup through the stage.
+    /// </summary>
+    private sealed class Logic : InAndOutGraphStageLogic, INodeOutput<TOut>
     {
         private readonly NodeStage<TIn, TOut> _stage;
+        private readonly Inlet<TIn> _in;
+        private readonly Outlet<TOut> _out;
+        private readonly int _maxPendingOutputs;
         private readonly Queue<TOut> _pending = new();
         private readonly CancellationTokenSource _stopping = new();
         private Node<TIn, TOut>? _node;
@@ -81,9 +88,12 @@ public sealed class NodeStage<TIn, TOut> : GraphStage<FlowShape<TIn, TOut>>
             : base(stage.Shape)
         {
             _stage = stage;
+            _in = stage.Shape.Inlet;
+            _out = stage.Shape.Outlet;
+            _maxPendingOutputs = stage._maxPendingOutputs;
             _nodeName = stage._name;
-            SetHandler(stage.Shape.Inlet, OnPush, OnUpstreamFinish, OnUpstreamFailure);
-            SetHandler(stage.Shape.Outlet, this);
+            SetHandler(_in, this);
+            SetHandler(_out, this);
         }
 
         public override void PreStart()
@@ -109,21 +119,21 @@ public sealed class NodeStage<TIn, TOut> : GraphStage<FlowShape<TIn, TOut>>
                 return;
             }
 
-            Pull(_stage.Shape.Inlet);
+            Pull(_in);
         }
 
         public void Emit(TOut element)
         {
-            if (_pending.Count == 0 && IsAvailable(_stage.Shape.Outlet))
+            if (_pending.Count == 0 && IsAvailable(_out))
             {
-                Push(_stage.Shape.Outlet, element);
+                Push(_out, element);
                 return;
             }
 
-            if (_pending.Count >= _stage._maxPendingOutputs)
+            if (_pending.Count >= _maxPendingOutputs)
             {
                 throw new InvalidOperationException(
-                    $"Node '{_nodeName}' emitted more than {_stage._maxPendingOutputs} elements beyond downstream demand. " +
+                    $"Node '{_nodeName}' emitted more than {_maxPendingOutputs} elements beyond downstream demand. " +
                     "Emit fewer outputs per input, or raise maxPendingOutputs on its NodeStage.");
             }
 
@@ -134,7 +144,7 @@ public sealed class NodeStage<TIn, TOut> : GraphStage<FlowShape<TIn, TOut>>
         {
             if (_pending.TryDequeue(out var next))
             {
-                Push(_stage.Shape.Outlet, next);
+                Push(_out, next);
                 if (_pending.Count == 0 && _finishing)
                 {
                     CompleteStage();
@@ -147,9 +157,9 @@ public sealed class NodeStage<TIn, TOut> : GraphStage<FlowShape<TIn, TOut>>
             {
                 CompleteStage();
             }
-            else if (!HasBeenPulled(_stage.Shape.Inlet))
+            else if (!HasBeenPulled(_in))
             {
-                Pull(_stage.Shape.Inlet);
+                Pull(_in);
             }
         }
 
@@ -173,9 +183,9 @@ public sealed class NodeStage<TIn, TOut> : GraphStage<FlowShape<TIn, TOut>>
             _node = null;
         }
 
-        private void OnPush()
+        public override void OnPush()
         {
-            var input = Grab(_stage.Shape.Inlet);
+            var input = Grab(_in);
             try
             {
                 _node!.Process(input, this);
@@ -186,13 +196,13 @@ public sealed class NodeStage<TIn, TOut> : GraphStage<FlowShape<TIn, TOut>>
                 return;
             }
 
-            if (_pending.Count == 0 && IsAvailable(_stage.Shape.Outlet))
+            if (_pending.Count == 0 && IsAvailable(_out))
             {
-                Pull(_stage.Shape.Inlet);
+                Pull(_in);
             }
         }
 
-        private void OnUpstreamFinish()
+        public override void OnUpstreamFinish()
         {
             _finishing = true;
             try
@@ -211,6 +221,6 @@ public sealed class NodeStage<TIn, TOut> : GraphStage<FlowShape<TIn, TOut>>
             }
         }
 
-        private void OnUpstreamFailure(Exception e) => FailStage(e);
+        public override void OnUpstreamFailure(Exception e) => FailStage(e);
     }
 }

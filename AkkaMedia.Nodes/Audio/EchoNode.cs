@@ -80,7 +80,8 @@ public sealed class EchoNode : Node<AudioFrame, AudioFrame>
 
         var wet = Mix * Decay;
         var source = input.Samples.Span;
-        var samples = new float[source.Length];
+        // Both branches below write every sample, so the buffer need not be zeroed first.
+        var samples = GC.AllocateUninitializedArray<float>(source.Length);
         if (_line.Length == 0)
         {
             SampleMath.Scale(source, 1f + wet, samples);

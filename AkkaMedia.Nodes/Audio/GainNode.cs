@@ -40,7 +40,8 @@ public sealed class GainNode : Node<AudioFrame, AudioFrame>
             return;
         }
 
-        var samples = new float[input.Samples.Length];
+        // Scale writes every sample, so the buffer need not be zeroed first.
+        var samples = GC.AllocateUninitializedArray<float>(input.Samples.Length);
         SampleMath.Scale(input.Samples.Span, Gain, samples);
         output.Emit(input.WithSamples(samples));
     }

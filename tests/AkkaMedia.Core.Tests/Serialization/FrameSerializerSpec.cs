@@ -50,6 +50,36 @@ public sealed class FrameSerializerSpec : TestKit
     }
 
     [Fact]
+    public void FromBinary_must_read_audio_samples_in_place_from_the_array_it_takes_over()
+    {
+        var frame = new AudioFrame(new[] { 0.25f, -0.5f, 0.75f, 1f }, 16_000, 2, sequence: 5);
+        var bytes = _serializer.ToBinary(frame);
+
+        var back = (AudioFrame)_serializer.FromBinary(bytes, "A1");
+        BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(AudioHeader + 4), 0.125f);
+
+        // The array is the frame's now (as for video, text and bytes frames): the frame sees what is written to it.
+        Assert.Equal(new[] { 0.25f, 0.125f, 0.75f, 1f }, back.Samples.ToArray());
+    }
+
+    [Fact]
+    public void An_audio_frame_read_in_place_must_pin_at_every_sample_and_refuse_beyond_the_end() =>
+        FrameGenerators.Audio.Sample(frame =>
+        {
+            var back = (AudioFrame)_serializer.FromBinary(_serializer.ToBinary(frame), "A1");
+            for (var i = 0; i <= back.Samples.Length; i++)
+            {
+                using var pinned = back.Samples[i..].Pin();
+            }
+
+            if (MemoryMarshal.TryGetMemoryManager<float, System.Buffers.MemoryManager<float>>(back.Samples, out var manager))
+            {
+                Assert.Throws<ArgumentOutOfRangeException>(() => manager.Pin(back.Samples.Length + 1));
+                Assert.Throws<ArgumentOutOfRangeException>(() => manager.Pin(-1));
+            }
+        }, iter: 100);
+
+    [Fact]
     public void VideoFrame_must_round_trip_bit_exactly_in_every_pixel_format() =>
         FrameGenerators.Video.Sample(frame => AssertSameVideo(frame, (VideoFrame)RoundTrip(frame)), iter: 300);
 
