@@ -99,34 +99,19 @@ internal sealed class ExecutorChild : IDisposable
     }
 
     /// <summary>The child's cumulative CPU time and allocations, as it reports them.</summary>
-    public async Task<ProcessStats> GetStatsAsync()
-    {
-        var reply = new TaskCompletionSource<ProcessStats>(TaskCreationOptions.RunContinuationsAsynchronously);
-        lock (_gate)
-        {
-            _stats = reply;
-            _process.StandardInput.WriteLine("STATS");
-            _process.StandardInput.Flush();
-        }
-
-        try
-        {
-            return await reply.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        }
-        catch (TimeoutException e)
-        {
-            throw new TimeoutException($"The executor process did not answer STATS within 10 s (exited: {_process.HasExited}).", e);
-        }
-    }
+    public Task<ProcessStats> GetStatsAsync() => AskAsync<ProcessStats>("STATS", reply => _stats = reply);
 
     /// <summary>Has the child start its <see cref="EchoServer"/> (once; later calls get the same port) and returns its loopback port.</summary>
-    public async Task<int> StartEchoAsync()
+    public Task<int> StartEchoAsync() => AskAsync<int>("ECHO", reply => _echo = reply);
+
+    /// <summary>Writes <paramref name="command"/> to the child's input and waits up to 10 s for the answer its output loop hands to the pending reply.</summary>
+    private async Task<T> AskAsync<T>(string command, Action<TaskCompletionSource<T>> pending)
     {
-        var reply = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reply = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_gate)
         {
-            _echo = reply;
-            _process.StandardInput.WriteLine("ECHO");
+            pending(reply);
+            _process.StandardInput.WriteLine(command);
             _process.StandardInput.Flush();
         }
 
@@ -136,7 +121,7 @@ internal sealed class ExecutorChild : IDisposable
         }
         catch (TimeoutException e)
         {
-            throw new TimeoutException($"The executor process did not answer ECHO within 10 s (exited: {_process.HasExited}).", e);
+            throw new TimeoutException($"The executor process did not answer {command} within 10 s (exited: {_process.HasExited}).", e);
         }
     }
 
