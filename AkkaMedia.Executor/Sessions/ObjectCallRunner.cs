@@ -104,13 +104,6 @@ internal sealed class ObjectCallRunner : IDisposable
         Reject(rejected, "The session has ended.");
     }
 
-    private static long CallIdOf(IObjectSessionMessage request) => request switch
-    {
-        InvokeObject invoke => invoke.CallId,
-        GetObjectState state => state.CallId,
-        _ => 0,
-    };
-
     private static void Answer(Pending call, IObjectSessionMessage reply, bool last = true)
     {
         if (call.Endpoint is { } endpoint)
@@ -127,7 +120,7 @@ internal sealed class ObjectCallRunner : IDisposable
     {
         foreach (var call in calls)
         {
-            Answer(call, new CallFailed(CallIdOf(call.Request), CallFailure.Rejected, typeof(ObjectDisposedException).FullName!, message, string.Empty));
+            Answer(call, new CallFailed(ObjectInvoker.CallIdOf(call.Request), CallFailure.Rejected, typeof(ObjectDisposedException).FullName!, message, string.Empty));
         }
     }
 
@@ -181,7 +174,7 @@ internal sealed class ObjectCallRunner : IDisposable
             }
             catch (Exception e)
             {
-                reply = new CallFailed(CallIdOf(call.Request), CallFailure.Rejected, e.GetType().FullName!, e.Message, e.ToString());
+                reply = new CallFailed(ObjectInvoker.CallIdOf(call.Request), CallFailure.Rejected, e.GetType().FullName!, e.Message, e.ToString());
             }
 
             bool idleAfterClose;
@@ -236,7 +229,7 @@ internal sealed class ObjectCallRunner : IDisposable
         }
 
         _watchdog.Dispose();
-        var callId = CallIdOf(timedOut.Request);
+        var callId = ObjectInvoker.CallIdOf(timedOut.Request);
         var message = $"A call on remote object session {_sessionId} did not complete within {_callTimeout.TotalSeconds:0.###} s; the session was stopped. " +
             "Its thread cannot be aborted and is abandoned on the executor.";
         Answer(timedOut, new CallFailed(callId, CallFailure.Timeout, typeof(TimeoutException).FullName!, message, string.Empty));

@@ -40,12 +40,7 @@ internal static class ObjectInvoker
     /// <summary>Runs <paramref name="request"/> (a call or a state snapshot) on <paramref name="loaded"/>'s object and returns the reply.</summary>
     public static async Task<IObjectSessionMessage> RunAsync(LoadedObject loaded, IObjectSessionMessage request)
     {
-        var callId = request switch
-        {
-            InvokeObject invoke => invoke.CallId,
-            GetObjectState state => state.CallId,
-            _ => 0L,
-        };
+        var callId = CallIdOf(request);
         var code = loaded.Code;
         using var scope = code.Context.EnterContextualReflection();
         var target = loaded.Holder.Value;
@@ -85,6 +80,14 @@ internal static class ObjectInvoker
 
         return IsVoid(method.ReturnType) ? new CallSucceeded(callId, []) : Reply(callId, code, result, $"the result of {method.Name}");
     }
+
+    /// <summary>The call id of a request (a call or a state snapshot); 0 for anything else.</summary>
+    public static long CallIdOf(IObjectSessionMessage request) => request switch
+    {
+        InvokeObject invoke => invoke.CallId,
+        GetObjectState state => state.CallId,
+        _ => 0L,
+    };
 
     private static IObjectSessionMessage Reply(long callId, SessionCode code, object? value, string what)
     {

@@ -37,9 +37,7 @@ internal static class ObjectCallCodec
                 var span = rented.AsSpan(0, length);
                 span[0] = InvokeOp;
                 BinaryPrimitives.WriteInt64LittleEndian(span[1..], invoke.CallId);
-                BinaryPrimitives.WriteInt32LittleEndian(span[9..], methodLength);
-                Encoding.UTF8.GetBytes(invoke.Method, span.Slice(13, methodLength));
-                invoke.Arguments.CopyTo(span[(13 + methodLength)..]);
+                invoke.Arguments.CopyTo(WriteString(span[9..], invoke.Method, methodLength));
                 return span;
             }
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using AkkaMedia.Protocol;
 using AkkaMedia.Protocol.Codecs;
 using AkkaMedia.Protocol.Link;
@@ -26,6 +27,9 @@ internal sealed class LinkCallClient : ILinkChannel
     private readonly string _executor;
     private string? _ended;
     private long _nextCall;
+
+    /// <summary>Calls made and not yet answered or failed: <c>_pending</c>'s count, kept apart because reading that takes every lock of the dictionary.</summary>
+    private int _outstanding;
 
     private LinkCallClient(MediaLink link, int channel, string executor)
     {
@@ -57,9 +61,10 @@ internal sealed class LinkCallClient : ILinkChannel
         var id = Interlocked.Increment(ref _nextCall);
         var reply = new TaskCompletionSource<IObjectSessionMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
         _pending[id] = reply;
+        var alone = Interlocked.Increment(ref _outstanding) == 1;
 
         // Ended meanwhile: the sweep of Fail may have passed before this call was added.
-        if (Ended is { } endedNow && _pending.TryRemove(id, out _))
+        if (Ended is { } endedNow && Take(id, out _))
         {
             return Task.FromException<IObjectSessionMessage>(new RemoteObjectException(endedNow, _executor));
         }
@@ -73,7 +78,7 @@ internal sealed class LinkCallClient : ILinkChannel
                 GetObjectState => new GetObjectState(id),
                 _ => throw new ArgumentException($"Not a call request: {request.GetType().Name}.", nameof(request)),
             },
-            urgent: _pending.Count == 1);
+            urgent: alone);
         return reply.Task;
     }
 
@@ -84,7 +89,7 @@ internal sealed class LinkCallClient : ILinkChannel
         var error = Ended!;
         foreach (var id in _pending.Keys)
         {
-            if (_pending.TryRemove(id, out var waiting))
+            if (Take(id, out var waiting))
             {
                 waiting.TrySetException(new RemoteObjectException(error, _executor));
             }
@@ -113,7 +118,7 @@ internal sealed class LinkCallClient : ILinkChannel
             CallFailed failed => failed.CallId,
             _ => 0,
         };
-        if (_pending.TryRemove(id, out var waiting))
+        if (Take(id, out var waiting))
         {
             waiting.TrySetResult(reply);
         }
@@ -123,6 +128,18 @@ internal sealed class LinkCallClient : ILinkChannel
         {
             Fail($"The session on executor {_executor} was stopped after a call timed out: {timedOut.RemoteMessage}");
         }
+    }
+
+    /// <summary>Removes call <paramref name="id"/> from those waiting; false when it was answered or failed already.</summary>
+    private bool Take(long id, [NotNullWhen(true)] out TaskCompletionSource<IObjectSessionMessage>? waiting)
+    {
+        if (!_pending.TryRemove(id, out waiting))
+        {
+            return false;
+        }
+
+        Interlocked.Decrement(ref _outstanding);
+        return true;
     }
 
     void ILinkChannel.OnFailure(string message) => Close($"The remote object's session on executor {_executor} ended: {message}");
