@@ -15,6 +15,12 @@ namespace AkkaMedia.Nodes;
 /// to an executor. One instance serves one materialization; settings are validated in the constructor
 /// and throw <see cref="ArgumentOutOfRangeException"/> naming the parameter.</para>
 /// <para>An exception thrown from any member fails the stream with a <see cref="NodeException"/> naming the node.</para>
+/// <para>Buffers: the input of <see cref="Process"/> is lent to the node for the call. An <see cref="Frames.AudioFrame"/>
+/// may be pooled (every frame the media link delivers is): emitting it hands it on; otherwise its buffer goes back
+/// to the pool when <see cref="Process"/> returns. A node that keeps a frame, or a view of its samples, past the
+/// call calls <see cref="Frames.AudioFrame.Retain"/> and later <see cref="Frames.AudioFrame.Release"/> (or copies the
+/// samples); reading a released frame throws <see cref="ObjectDisposedException"/>. A node that makes its output
+/// with <see cref="Frames.AudioFrame.Rent"/> owns it until it emits it.</para>
 /// </remarks>
 /// <typeparam name="TIn">Element type the node consumes.</typeparam>
 /// <typeparam name="TOut">Element type the node emits.</typeparam>

@@ -1,6 +1,7 @@
 using Akka.Event;
 using Akka.Streams;
 using Akka.Streams.Stage;
+using AkkaMedia.Frames;
 
 namespace AkkaMedia.Nodes;
 
@@ -15,6 +16,9 @@ namespace AkkaMedia.Nodes;
 /// input has been pushed. Outputs beyond downstream demand wait in a queue bounded by
 /// <c>maxPendingOutputs</c>; a node that exceeds it fails the stream.</para>
 /// <para>An exception from the node fails the stream with a <see cref="NodeException"/> naming the node.</para>
+/// <para>Pooled audio frames (<see cref="AudioFrame"/>): the input is lent to the node for the <c>Process</c> call.
+/// If the node emits that very frame, its reference goes downstream with it; otherwise the stage releases it when
+/// <c>Process</c> returns (or throws). A node that keeps the frame calls <see cref="AudioFrame.Retain"/>.</para>
 /// </remarks>
 /// <typeparam name="TIn">Element type consumed.</typeparam>
 /// <typeparam name="TOut">Element type emitted.</typeparam>
@@ -80,6 +84,8 @@ public sealed class NodeStage<TIn, TOut> : GraphStage<FlowShape<TIn, TOut>>
         private readonly Queue<TOut> _pending = new();
         private readonly CancellationTokenSource _stopping = new();
         private Node<TIn, TOut>? _node;
+        private AudioFrame? _lent;
+        private bool _lentEmitted;
         private string _nodeName;
         private bool _finishing;
         private bool _disposed;
@@ -124,6 +130,11 @@ public sealed class NodeStage<TIn, TOut> : GraphStage<FlowShape<TIn, TOut>>
 
         public void Emit(TOut element)
         {
+            if (!typeof(TOut).IsValueType && _lent is not null && ReferenceEquals(element, _lent))
+            {
+                _lentEmitted = true;
+            }
+
             if (_pending.Count == 0 && IsAvailable(_out))
             {
                 Push(_out, element);
@@ -186,6 +197,7 @@ public sealed class NodeStage<TIn, TOut> : GraphStage<FlowShape<TIn, TOut>>
         public override void OnPush()
         {
             var input = Grab(_in);
+            _lent = input as AudioFrame;
             try
             {
                 _node!.Process(input, this);
@@ -194,6 +206,10 @@ public sealed class NodeStage<TIn, TOut> : GraphStage<FlowShape<TIn, TOut>>
             {
                 FailStage(new NodeException(_nodeName, "process", e));
                 return;
+            }
+            finally
+            {
+                ReleaseLent();
             }
 
             if (_pending.Count == 0 && IsAvailable(_out))
@@ -222,5 +238,21 @@ public sealed class NodeStage<TIn, TOut> : GraphStage<FlowShape<TIn, TOut>>
         }
 
         public override void OnUpstreamFailure(Exception e) => FailStage(e);
+
+        /// <summary>
+        /// The input frame was lent to the node for the call: unless the node emitted it (handing it downstream) its
+        /// reference ends here; a node that kept it took a reference of its own with <see cref="AudioFrame.Retain"/>.
+        /// </summary>
+        private void ReleaseLent()
+        {
+            var lent = _lent;
+            _lent = null;
+            if (lent is not null && !_lentEmitted)
+            {
+                lent.Release();
+            }
+
+            _lentEmitted = false;
+        }
     }
 }

@@ -25,7 +25,7 @@ namespace AkkaMedia.Serialization;
 /// <para><see cref="FromBinary"/> takes over the array it is given, as Akka's serializers may: the frame it returns
 /// views that array (an audio frame's samples are read in place, on little-endian machines, and so are video pixels
 /// and text or bytes payloads), so the array must not be changed afterwards. <see cref="ReadAudio"/>, for buffers the
-/// caller reuses, copies.</para>
+/// caller reuses, copies into a pooled frame.</para>
 /// <para>Round trips are bit-exact. A payload that is truncated, too long, carries an impossible header
 /// or an unknown manifest raises <see cref="SerializationException"/>; a wrong frame is never returned.
 /// A <see cref="TextFrame"/> whose text is not valid UTF-16 (a lone surrogate) is refused with
@@ -127,17 +127,23 @@ internal sealed class FrameSerializer : SerializerWithStringManifest
     }
 
     /// <summary>
-    /// Reads an <c>A1</c> payload from <paramref name="bytes"/> into a new frame that owns a copy of the samples
-    /// (the span may be reused afterwards).
+    /// Reads an <c>A1</c> payload from <paramref name="bytes"/> into a new pooled frame (see <see cref="AudioFrame.Rent"/>)
+    /// holding a copy of the samples; the span may be reused afterwards. The caller owns the frame's one reference.
     /// </summary>
     /// <exception cref="SerializationException">The payload is truncated, too long or carries an impossible header.</exception>
     internal static AudioFrame ReadAudio(ReadOnlySpan<byte> bytes)
     {
         ReadAudioHeader(bytes, out var sampleRate, out var channels, out var sequence, out var ticks, out var count);
-        var samples = GC.AllocateUninitializedArray<float>(count);
+        if (sampleRate <= 0 || channels <= 0 || count % channels != 0)
+        {
+            // The frame's own checks word the error (count is bounded by the payload); nothing is rented for it.
+            return CreateAudio(new float[count], sampleRate, channels, sequence, ticks, bytes.Length);
+        }
+
+        var frame = AudioFrame.Rent(count, sampleRate, channels, sequence, TimeSpan.FromTicks(ticks), out var samples);
         if (BitConverter.IsLittleEndian)
         {
-            CopyBlock(bytes[AudioHeader..], MemoryMarshal.AsBytes(samples.AsSpan()));
+            CopyBlock(bytes[AudioHeader..], MemoryMarshal.AsBytes(samples));
         }
         else
         {
@@ -147,7 +153,7 @@ internal sealed class FrameSerializer : SerializerWithStringManifest
             }
         }
 
-        return CreateAudio(samples, sampleRate, channels, sequence, ticks, bytes.Length);
+        return frame;
     }
 
     /// <summary>

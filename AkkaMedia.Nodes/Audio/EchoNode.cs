@@ -11,7 +11,8 @@ namespace AkkaMedia.Nodes.Audio;
 /// <para>The delay line lives across frames, so an echo crosses frame boundaries. The first frame
 /// fixes the stream's format; a later frame with another sample rate or channel count fails the
 /// stream with a <see cref="FrameFormatException"/>.</para>
-/// <para>One output per input, with the input's format, sequence and timestamp, over a new buffer.
+/// <para>One output per input, with the input's format, sequence and timestamp, over a new buffer (pooled
+/// when the input is, see <see cref="AudioFrame"/>).
 /// At end of stream the node emits one more frame of <c>D</c> samples per channel holding the echo
 /// tail (<c>mix × decay × x[N − D .. N − 1]</c>), numbered one after the last input and timed right
 /// after it. A zero delay adds the copy in place and has no tail; an empty stream emits nothing.</para>
@@ -81,7 +82,7 @@ public sealed class EchoNode : Node<AudioFrame, AudioFrame>
         var wet = Mix * Decay;
         var source = input.Samples.Span;
         // Both branches below write every sample, so the buffer need not be zeroed first.
-        var samples = GC.AllocateUninitializedArray<float>(source.Length);
+        var frame = FrameOutput.Like(input, out var samples);
         if (_line.Length == 0)
         {
             SampleMath.Scale(source, 1f + wet, samples);
@@ -95,7 +96,7 @@ public sealed class EchoNode : Node<AudioFrame, AudioFrame>
                 var count = Math.Min(source.Length - i, line.Length - _position);
                 var delayed = line.Slice(_position, count);
                 var current = source.Slice(i, count);
-                SampleMath.AddScaled(current, delayed, wet, samples.AsSpan(i, count));
+                SampleMath.AddScaled(current, delayed, wet, samples.Slice(i, count));
                 current.CopyTo(delayed);
                 _position = (_position + count) % line.Length;
                 i += count;
@@ -104,7 +105,7 @@ public sealed class EchoNode : Node<AudioFrame, AudioFrame>
 
         _samplesIn += input.SamplesPerChannel;
         _lastSequence = input.Sequence;
-        output.Emit(input.WithSamples(samples));
+        output.Emit(frame);
     }
 
     /// <inheritdoc />

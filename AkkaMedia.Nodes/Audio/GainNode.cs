@@ -6,7 +6,8 @@ namespace AkkaMedia.Nodes.Audio;
 /// Multiplies every sample by a constant gain (linear factor, 1 = unchanged, 0.5 ≈ -6 dB).
 /// </summary>
 /// <remarks>
-/// One output per input, with the input's format, sequence and timestamp, over a new buffer; the
+/// One output per input, with the input's format, sequence and timestamp, over a new buffer (pooled when
+/// the input is, see <see cref="AudioFrame"/>); the
 /// input buffer is never written. A gain of exactly 1 passes the input frame on as it is. Results
 /// are not clipped: samples may leave -1..1 when the gain is above 1. Stateless: frames of any
 /// format may follow each other.
@@ -41,8 +42,8 @@ public sealed class GainNode : Node<AudioFrame, AudioFrame>
         }
 
         // Scale writes every sample, so the buffer need not be zeroed first.
-        var samples = GC.AllocateUninitializedArray<float>(input.Samples.Length);
+        var frame = FrameOutput.Like(input, out var samples);
         SampleMath.Scale(input.Samples.Span, Gain, samples);
-        output.Emit(input.WithSamples(samples));
+        output.Emit(frame);
     }
 }

@@ -12,6 +12,8 @@ namespace AkkaMedia.Nodes.General;
 /// arrives. Use the stream's <c>GroupedWithin</c> when a batch must leave on a timer.</para>
 /// <para>Each batch is a new list owned by the receiver; elements keep their order. No batch is
 /// empty and none holds more than <c>count</c> elements.</para>
+/// <para>A pooled <see cref="Frames.AudioFrame"/> is retained while it waits in a batch: the batch's receiver owns
+/// one reference to each frame in it.</para>
 /// </remarks>
 /// <typeparam name="T">Element type.</typeparam>
 public sealed class BufferNode<T> : Node<T, IReadOnlyList<T>>
@@ -51,6 +53,7 @@ public sealed class BufferNode<T> : Node<T, IReadOnlyList<T>>
     /// <inheritdoc />
     public override void Process(T input, INodeOutput<IReadOnlyList<T>> output)
     {
+        (input as Frames.AudioFrame)?.Retain();
         if (MaxAge is not { } maxAge)
         {
             _batch.Add(input);

@@ -39,4 +39,27 @@ public sealed class RemoteStageOverMediaLinkSpec(TestExecutor executor, ITestOut
 
         await downstream.ExpectCompleteAsync();
     }
+
+    [Fact]
+    public async Task Frames_must_arrive_pooled_and_frames_handed_to_the_stage_must_go_back_once_written_to_the_link()
+    {
+        var expected = Enumerable.Range(0, 20).Select(i => TestRegistry.Frame(i)).ToList();
+        var sent = new List<AudioFrame>();
+        var options = new RemoteStageOptions { Transport = Transport };
+
+        var received = await Source.From(expected)
+            .Select(frame =>
+            {
+                var pooled = AudioFrame.Rent(frame.Samples.Length, frame.SampleRate, frame.Channels, frame.Sequence, frame.Timestamp, out var samples);
+                frame.Samples.Span.CopyTo(samples);
+                sent.Add(pooled);
+                return pooled;
+            })
+            .Via(RemoteNode.Flow<AudioFrame, AudioFrame>("Scale", "factor = 1", options))
+            .RunWith(Sink.Seq<AudioFrame>(), Sys.Materializer());
+
+        Assert.Equal(expected, received);
+        Assert.All(received, frame => Assert.True(frame.IsPooled));
+        Assert.All(sent, frame => Assert.Throws<ObjectDisposedException>(() => frame.Samples.ToArray()));
+    }
 }

@@ -1,5 +1,6 @@
 using Akka.Streams;
 using Akka.Streams.Stage;
+using AkkaMedia.Frames;
 using AkkaMedia.Remote;
 
 namespace AkkaMedia.Protocol.Link;
@@ -19,6 +20,8 @@ namespace AkkaMedia.Protocol.Link;
 /// A Bind or Open may race with the stage's stop: a stage that has stopped answers a Bind with a failure
 /// saying why it ended and refuses an Open; one that stops with a channel registered but its binding not yet
 /// processed tells the peer on that channel. No channel is left registered to a stopped stage.
+/// Audio frames follow the pooled-frame ownership rule (<see cref="AudioFrame"/>): one pushed into this stage is
+/// released once written to the link, and the ones it receives come out pooled, owned by downstream.
 /// </remarks>
 internal abstract class LinkChannelLogic<TIn, TOut> : GraphStageLogic, ILinkStageControl
 {
@@ -204,6 +207,9 @@ internal abstract class LinkChannelLogic<TIn, TOut> : GraphStageLogic, ILinkStag
         var element = Grab(_inlet);
         OnElementSent(element);
         _link!.SendData(_channel, element!);
+
+        // The frame was handed over to this stage and its samples are now in the send buffer: its buffer can go back.
+        (element as AudioFrame)?.Release();
         _credit--;
         PullIfCredit();
     }

@@ -321,6 +321,58 @@ public sealed class NodeStageSpec : TestKit
         }, Materializer);
 
     [Fact]
+    public async Task NodeStage_must_release_a_pooled_input_the_node_did_not_emit_once_Process_returns() =>
+        await this.AssertAllStagesStoppedAsync(async () =>
+        {
+            var seen = new List<AudioFrame>();
+            var flow = NodeFlow.Create(() => new DelegateNode<AudioFrame, AudioFrame>((input, output) =>
+            {
+                seen.Add(input);
+                output.Emit(AudioFrame.Copy(input.Samples.Span, input.SampleRate, input.Channels, input.Sequence));
+            }));
+
+            var outputs = await Source.From(PooledFrames(3)).Via(flow).RunWith(Sink.Seq<AudioFrame>(), Materializer);
+
+            Assert.Equal([[0f, 1f], [1f, 2f], [2f, 3f]], outputs.Select(f => f.Samples.ToArray()));
+            Assert.All(seen, frame => Assert.Throws<ObjectDisposedException>(() => frame.Samples.ToArray()));
+        }, Materializer);
+
+    [Fact]
+    public async Task NodeStage_must_hand_a_pooled_input_the_node_emits_downstream_with_its_one_reference() =>
+        await this.AssertAllStagesStoppedAsync(async () =>
+        {
+            var flow = NodeFlow.Create(() => new DelegateNode<AudioFrame, AudioFrame>((input, output) => output.Emit(input)));
+
+            var outputs = await Source.From(PooledFrames(3)).Via(flow).RunWith(Sink.Seq<AudioFrame>(), Materializer);
+
+            Assert.Equal([[0f, 1f], [1f, 2f], [2f, 3f]], outputs.Select(f => f.Samples.ToArray()));
+            foreach (var frame in outputs)
+            {
+                frame.Release();
+                Assert.Throws<ObjectDisposedException>(() => frame.Samples.ToArray());
+            }
+        }, Materializer);
+
+    [Fact]
+    public async Task A_node_that_retains_its_pooled_inputs_must_be_able_to_emit_them_after_Process_returned() =>
+        await this.AssertAllStagesStoppedAsync(async () =>
+        {
+            var kept = new List<AudioFrame>();
+            var flow = NodeFlow.Create(() => new DelegateNode<AudioFrame, AudioFrame>(
+                (input, _) => kept.Add(input.Retain()),
+                output => kept.ForEach(output.Emit)));
+
+            var outputs = await Source.From(PooledFrames(3)).Via(flow).RunWith(Sink.Seq<AudioFrame>(), Materializer);
+
+            Assert.Equal([[0f, 1f], [1f, 2f], [2f, 3f]], outputs.Select(f => f.Samples.ToArray()));
+            foreach (var frame in outputs)
+            {
+                frame.Release();
+                Assert.Throws<ObjectDisposedException>(() => frame.Samples.ToArray());
+            }
+        }, Materializer);
+
+    [Fact]
     public void NodeStage_must_reject_a_pending_bound_that_is_not_positive()
     {
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => new NodeStage<int, int>(() => new CountingNode(_ => 1), maxPendingOutputs: 0));
@@ -341,5 +393,17 @@ public sealed class NodeStageSpec : TestKit
         }
 
         return expected;
+    }
+
+    /// <summary>Pooled frames of two samples each, <c>[i, i + 1]</c>, made lazily as the source is pulled.</summary>
+    private static IEnumerable<AudioFrame> PooledFrames(int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            var frame = AudioFrame.Rent(2, 16_000, 1, i, TimeSpan.Zero, out var samples);
+            samples[0] = i;
+            samples[1] = i + 1;
+            yield return frame;
+        }
     }
 }
