@@ -104,6 +104,9 @@ internal sealed class PacedStream
             _firstReceivedAt = now;
             FirstReceived.TrySetResult();
         }
+
+        // The sink is the frame's last owner: its pooled buffer goes back for the next frame the link reads.
+        frame.Release();
     }
 
     /// <summary>

@@ -44,5 +44,8 @@ internal sealed class ThroughputCounter
         {
             FirstReceived.TrySetResult();
         }
+
+        // The sink is the frame's last owner: its pooled buffer goes back for the next frame the link reads.
+        frame.Release();
     }
 }
