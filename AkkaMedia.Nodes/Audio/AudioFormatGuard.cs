@@ -46,4 +46,35 @@ internal sealed class AudioFormatGuard
 
         return false;
     }
+
+    /// <summary>Writes whether the format is fixed, and which: the first fields of a stateful node's state.</summary>
+    public void Save(NodeStateWriter writer)
+    {
+        writer.WriteBoolean(IsFixed);
+        writer.WriteInt32(SampleRate);
+        writer.WriteInt32(Channels);
+    }
+
+    /// <summary>Reads what <see cref="Save"/> wrote, checking it could be a format; apply it with <see cref="Restore"/>.</summary>
+    /// <exception cref="InvalidDataException">A fixed format with a rate or channel count that is not positive.</exception>
+    public static (bool IsFixed, int SampleRate, int Channels) Read(ref NodeStateReader reader)
+    {
+        var isFixed = reader.ReadBoolean();
+        var sampleRate = reader.ReadInt32();
+        var channels = reader.ReadInt32();
+        if (isFixed && (sampleRate <= 0 || channels <= 0))
+        {
+            throw reader.Invalid($"its audio format ({sampleRate} Hz, {channels} ch) is impossible");
+        }
+
+        return (isFixed, sampleRate, channels);
+    }
+
+    /// <summary>Puts back a format read with <see cref="Read"/>.</summary>
+    public void Restore((bool IsFixed, int SampleRate, int Channels) format)
+    {
+        IsFixed = format.IsFixed;
+        SampleRate = format.IsFixed ? format.SampleRate : 0;
+        Channels = format.IsFixed ? format.Channels : 0;
+    }
 }

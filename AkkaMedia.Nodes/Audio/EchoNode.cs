@@ -1,3 +1,4 @@
+using System.Buffers;
 using AkkaMedia.Frames;
 
 namespace AkkaMedia.Nodes.Audio;
@@ -16,9 +17,14 @@ namespace AkkaMedia.Nodes.Audio;
 /// At end of stream the node emits one more frame of <c>D</c> samples per channel holding the echo
 /// tail (<c>mix × decay × x[N − D .. N − 1]</c>), numbered one after the last input and timed right
 /// after it. A zero delay adds the copy in place and has no tail; an empty stream emits nothing.</para>
+/// <para>Stateful (<see cref="IStatefulNode"/>): the state is the format, the delay line and the counters; a node
+/// restored from it continues the echo sample for sample. State saved with another delay is refused.</para>
 /// </remarks>
-public sealed class EchoNode : Node<AudioFrame, AudioFrame>
+public sealed class EchoNode : Node<AudioFrame, AudioFrame>, IStatefulNode
 {
+    /// <summary>Version of the state <see cref="SaveState"/> writes.</summary>
+    private const byte StateVersion = 1;
+
     private readonly AudioFormatGuard _format;
     private float[] _line = [];
     private int _position;
@@ -129,5 +135,49 @@ public sealed class EchoNode : Node<AudioFrame, AudioFrame>
             _format.Channels,
             _lastSequence + 1,
             _start + MediaTime.FromSamples(_samplesIn, _format.SampleRate)));
+    }
+
+    /// <inheritdoc />
+    public void SaveState(IBufferWriter<byte> destination)
+    {
+        var writer = new NodeStateWriter(destination);
+        writer.WriteVersion(StateVersion);
+        _format.Save(writer);
+        writer.WriteInt32(_position);
+        writer.WriteInt64(_samplesIn);
+        writer.WriteInt64(_lastSequence);
+        writer.WriteTimeSpan(_start);
+        writer.WriteFloats(_line);
+    }
+
+    /// <inheritdoc />
+    public void RestoreState(ReadOnlySpan<byte> state)
+    {
+        var reader = new NodeStateReader(state, Name);
+        reader.ReadVersion(StateVersion);
+        var format = AudioFormatGuard.Read(ref reader);
+        var position = reader.ReadInt32();
+        var samplesIn = reader.ReadInt64();
+        var lastSequence = reader.ReadInt64();
+        var start = reader.ReadTimeSpan();
+        var line = reader.ReadFloats();
+        reader.ReadEnd();
+        var expected = format.IsFixed ? MediaTime.ToSamples(Delay, format.SampleRate) * format.Channels : 0;
+        if (line.Length != expected)
+        {
+            throw reader.Invalid($"its delay line holds {line.Length} samples where a {Delay.TotalMilliseconds:0.###} ms delay needs {expected}; it was saved with another delay");
+        }
+
+        if (position < 0 || (line.Length > 0 ? position >= line.Length : position != 0) || samplesIn < 0)
+        {
+            throw reader.Invalid($"its ring position {position} or sample count {samplesIn} is impossible");
+        }
+
+        _format.Restore(format);
+        _line = line;
+        _position = position;
+        _samplesIn = samplesIn;
+        _lastSequence = lastSequence;
+        _start = start;
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using AkkaMedia.Frames;
 
 namespace AkkaMedia.Nodes.Audio;
@@ -14,8 +15,11 @@ namespace AkkaMedia.Nodes.Audio;
 /// nothing is left). The first frame fixes the format; a later frame in another sample rate or
 /// channel count fails the stream with a <see cref="FrameFormatException"/>.</para>
 /// </remarks>
-public sealed class ReframeNode : Node<AudioFrame, AudioFrame>
+public sealed class ReframeNode : Node<AudioFrame, AudioFrame>, IStatefulNode
 {
+    /// <summary>Version of the state <see cref="SaveState"/> writes.</summary>
+    private const byte StateVersion = 1;
+
     private readonly AudioFormatGuard _format;
     private float[] _current = [];
     private int _filled;
@@ -97,5 +101,56 @@ public sealed class ReframeNode : Node<AudioFrame, AudioFrame>
         _samplesOut += samples.Length / _format.Channels;
         _filled = 0;
         output.Emit(frame);
+    }
+
+    /// <inheritdoc />
+    public void SaveState(IBufferWriter<byte> destination)
+    {
+        var writer = new NodeStateWriter(destination);
+        writer.WriteVersion(StateVersion);
+        _format.Save(writer);
+        writer.WriteInt64(_firstSequence);
+        writer.WriteInt64(_framesOut);
+        writer.WriteInt64(_samplesOut);
+        writer.WriteTimeSpan(_start);
+        writer.WriteFloats(_current.AsSpan(0, _current.Length == 0 ? 0 : _filled));
+    }
+
+    /// <inheritdoc />
+    public void RestoreState(ReadOnlySpan<byte> state)
+    {
+        var reader = new NodeStateReader(state, Name);
+        reader.ReadVersion(StateVersion);
+        var format = AudioFormatGuard.Read(ref reader);
+        var firstSequence = reader.ReadInt64();
+        var framesOut = reader.ReadInt64();
+        var samplesOut = reader.ReadInt64();
+        var start = reader.ReadTimeSpan();
+        var pending = reader.ReadFloats();
+        reader.ReadEnd();
+        if (pending.Length > 0 && (!format.IsFixed || pending.Length >= (long)SamplesPerFrame * format.Channels || pending.Length % format.Channels != 0))
+        {
+            throw reader.Invalid(
+                $"it holds {pending.Length} pending samples, which a node of {SamplesPerFrame} samples per frame cannot hold; it was saved with another frame size");
+        }
+
+        if (framesOut < 0 || samplesOut < 0)
+        {
+            throw reader.Invalid($"its counters ({framesOut} frames, {samplesOut} samples out) are negative");
+        }
+
+        _format.Restore(format);
+        _firstSequence = firstSequence;
+        _framesOut = framesOut;
+        _samplesOut = samplesOut;
+        _start = start;
+        _current = [];
+        _filled = 0;
+        if (pending.Length > 0)
+        {
+            _current = GC.AllocateUninitializedArray<float>(SamplesPerFrame * format.Channels);
+            pending.CopyTo(_current, 0);
+            _filled = pending.Length;
+        }
     }
 }

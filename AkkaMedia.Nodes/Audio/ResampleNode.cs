@@ -1,3 +1,4 @@
+using System.Buffers;
 using AkkaMedia.Frames;
 
 namespace AkkaMedia.Nodes.Audio;
@@ -20,9 +21,14 @@ namespace AkkaMedia.Nodes.Audio;
 /// <para>The first frame fixes the input format; a later frame in another sample rate or channel
 /// count fails the stream with a <see cref="FrameFormatException"/>. Frames already at the target
 /// rate are passed on unchanged. Output buffers are new; inputs are never written.</para>
+/// <para>Stateful (<see cref="IStatefulNode"/>): the state is the format, the counters and the filter's input
+/// history; a node restored from it continues sample for sample.</para>
 /// </remarks>
-public sealed class ResampleNode : Node<AudioFrame, AudioFrame>
+public sealed class ResampleNode : Node<AudioFrame, AudioFrame>, IStatefulNode
 {
+    /// <summary>Version of the state <see cref="SaveState"/> writes.</summary>
+    private const byte StateVersion = 1;
+
     private readonly AudioFormatGuard _format;
     private SincResampler? _resampler;
     private long _firstSequence;
@@ -95,5 +101,42 @@ public sealed class ResampleNode : Node<AudioFrame, AudioFrame>
             _format.Channels,
             _firstSequence + _framesOut++,
             _start + MediaTime.FromSamples(position, TargetSampleRate)));
+    }
+
+    /// <inheritdoc />
+    public void SaveState(IBufferWriter<byte> destination)
+    {
+        var writer = new NodeStateWriter(destination);
+        writer.WriteVersion(StateVersion);
+        _format.Save(writer);
+        writer.WriteInt64(_firstSequence);
+        writer.WriteInt64(_framesOut);
+        writer.WriteTimeSpan(_start);
+        writer.WriteBoolean(_resampler is not null);
+        _resampler?.Save(writer);
+    }
+
+    /// <inheritdoc />
+    public void RestoreState(ReadOnlySpan<byte> state)
+    {
+        var reader = new NodeStateReader(state, Name);
+        reader.ReadVersion(StateVersion);
+        var format = AudioFormatGuard.Read(ref reader);
+        var firstSequence = reader.ReadInt64();
+        var framesOut = reader.ReadInt64();
+        var start = reader.ReadTimeSpan();
+        var resampling = reader.ReadBoolean();
+        if (resampling != (format.IsFixed && format.SampleRate != TargetSampleRate))
+        {
+            throw reader.Invalid($"it was saved by a node resampling to another rate than {TargetSampleRate} Hz");
+        }
+
+        var resampler = resampling ? SincResampler.Restore(format.SampleRate, TargetSampleRate, format.Channels, ref reader) : null;
+        reader.ReadEnd();
+        _format.Restore(format);
+        _firstSequence = firstSequence;
+        _framesOut = framesOut;
+        _start = start;
+        _resampler = resampler;
     }
 }

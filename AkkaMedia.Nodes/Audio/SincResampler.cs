@@ -211,4 +211,62 @@ internal sealed class SincResampler
     }
 
     private static long CeilDiv(long a, long b) => (a + b - 1) / b;
+
+    /// <summary>Writes the resampler's position and the input history it still needs.</summary>
+    public void Save(NodeStateWriter writer)
+    {
+        writer.WriteInt64(_historyStart);
+        writer.WriteInt64(_inputCount);
+        writer.WriteInt64(_nextOutput);
+        writer.WriteInt64(_nextBase);
+        writer.WriteInt64(_nextPhase);
+        writer.WriteBoolean(_flushed);
+        for (var c = 0; c < _channels; c++)
+        {
+            writer.WriteFloats(_history[c].AsSpan(0, _historyCount));
+        }
+    }
+
+    /// <summary>A resampler for these rates and channels in the state <see cref="Save"/> wrote.</summary>
+    /// <exception cref="InvalidDataException">The state is truncated or inconsistent.</exception>
+    public static SincResampler Restore(int inputRate, int outputRate, int channels, ref NodeStateReader reader)
+    {
+        var resampler = new SincResampler(inputRate, outputRate, channels);
+        var historyStart = reader.ReadInt64();
+        var inputCount = reader.ReadInt64();
+        var nextOutput = reader.ReadInt64();
+        var nextBase = reader.ReadInt64();
+        var nextPhase = reader.ReadInt64();
+        var flushed = reader.ReadBoolean();
+        var history = new float[channels][];
+        for (var c = 0; c < channels; c++)
+        {
+            history[c] = reader.ReadFloats();
+            if (history[c].Length != history[0].Length)
+            {
+                throw reader.Invalid($"its resampler history holds {history[c].Length} samples on channel {c} and {history[0].Length} on channel 0");
+            }
+        }
+
+        if (inputCount < 0 || nextOutput < 0 || nextPhase < 0 || nextPhase >= resampler._bank.Up
+            || nextBase - resampler._bank.HalfTaps + 1 < historyStart || historyStart + history[0].Length > inputCount + resampler._bank.HalfTaps)
+        {
+            throw reader.Invalid("its resampler position is inconsistent");
+        }
+
+        resampler.EnsureCapacity(history[0].Length);
+        for (var c = 0; c < channels; c++)
+        {
+            history[c].CopyTo(resampler._history[c], 0);
+        }
+
+        resampler._historyStart = historyStart;
+        resampler._historyCount = history[0].Length;
+        resampler._inputCount = inputCount;
+        resampler._nextOutput = nextOutput;
+        resampler._nextBase = nextBase;
+        resampler._nextPhase = nextPhase;
+        resampler._flushed = flushed;
+        return resampler;
+    }
 }

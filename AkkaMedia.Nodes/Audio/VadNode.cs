@@ -1,3 +1,4 @@
+using System.Buffers;
 using AkkaMedia.Frames;
 
 namespace AkkaMedia.Nodes.Audio;
@@ -13,14 +14,18 @@ namespace AkkaMedia.Nodes.Audio;
 /// bridges short pauses between syllables.</para>
 /// <para>One decision per input, carrying the input's sequence number and timestamp; frames of any
 /// format may follow each other. The node holds no audio and emits nothing at end of stream.</para>
+/// <para>Stateful (<see cref="IStatefulNode"/>): the state is the hangover left.</para>
 /// </remarks>
-public sealed class VadNode : Node<AudioFrame, VadDecision>
+public sealed class VadNode : Node<AudioFrame, VadDecision>, IStatefulNode
 {
     /// <summary>The energy reported for digital silence and the lowest accepted threshold, in dBFS.</summary>
     public const float FloorDb = -120f;
 
     /// <summary>The hangover used when none is given: 100 ms.</summary>
     public static readonly TimeSpan DefaultHangover = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Version of the state <see cref="SaveState"/> writes.</summary>
+    private const byte StateVersion = 1;
 
     private TimeSpan _hangoverLeft;
 
@@ -88,5 +93,28 @@ public sealed class VadNode : Node<AudioFrame, VadDecision>
         var meanSquare = SampleMath.SumOfSquares(samples) / samples.Length;
         var db = 10 * Math.Log10(meanSquare);
         return double.IsNaN(db) || db < FloorDb ? FloorDb : (float)db;
+    }
+
+    /// <inheritdoc />
+    public void SaveState(IBufferWriter<byte> destination)
+    {
+        var writer = new NodeStateWriter(destination);
+        writer.WriteVersion(StateVersion);
+        writer.WriteTimeSpan(_hangoverLeft);
+    }
+
+    /// <inheritdoc />
+    public void RestoreState(ReadOnlySpan<byte> state)
+    {
+        var reader = new NodeStateReader(state, Name);
+        reader.ReadVersion(StateVersion);
+        var hangoverLeft = reader.ReadTimeSpan();
+        reader.ReadEnd();
+        if (hangoverLeft > Hangover)
+        {
+            throw reader.Invalid($"its hangover left ({hangoverLeft.TotalMilliseconds:0.###} ms) exceeds this node's hangover ({Hangover.TotalMilliseconds:0.###} ms); it was saved with another hangover");
+        }
+
+        _hangoverLeft = hangoverLeft;
     }
 }
