@@ -18,6 +18,7 @@ public class FrameSerializerBenchmarks
     private AudioFrame _frame = null!;
     private string _manifest = null!;
     private byte[] _bytes = null!;
+    private byte[] _linkBuffer = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -33,6 +34,7 @@ public class FrameSerializerBenchmarks
         _frame = new AudioFrame(samples, 48_000, 1, sequence: 1, timestamp: TimeSpan.FromMilliseconds(20));
         _manifest = _serializer.Manifest(_frame);
         _bytes = _serializer.ToBinary(_frame);
+        _linkBuffer = new byte[FrameSerializer.AudioLength(_frame)];
     }
 
     [GlobalCleanup]
@@ -46,4 +48,18 @@ public class FrameSerializerBenchmarks
 
     [Benchmark]
     public object Deserialize() => _serializer.FromBinary(_bytes, _manifest);
+
+    /// <summary>
+    /// The media link's path: the frame written into the (reused) send buffer, read from the receive buffer into a
+    /// pooled frame, which its last owner releases. <see cref="RoundTrip"/> is the Akka.Remote/StreamRefs path.
+    /// </summary>
+    [Benchmark]
+    public long LinkRoundTrip()
+    {
+        FrameSerializer.WriteAudio(_frame, _linkBuffer);
+        var frame = FrameSerializer.ReadAudio(_linkBuffer);
+        var sequence = frame.Sequence;
+        frame.Release();
+        return sequence;
+    }
 }
