@@ -46,7 +46,10 @@ internal sealed class EdgeOutbox : IDisposable
     /// <summary>Total audio packets dropped so far.</summary>
     public long TotalDroppedPackets { get; private set; }
 
-    /// <summary>Adds a packet of audio; drops the oldest one when <c>maxPackets</c> are waiting.</summary>
+    /// <summary>
+    /// Adds a packet of audio, which the outbox owns from then on (a pooled frame is released when it is dropped, or by
+    /// the endpoint once encoded); drops the oldest one when <c>maxPackets</c> are waiting.
+    /// </summary>
     public void PostAudio(AudioFrame frame) => Post(new EdgeOutgoing.Audio(frame), audio: true);
 
     /// <summary>Adds an element that is not audio; drops the oldest one when <see cref="MaxElements"/> are waiting.</summary>
@@ -187,7 +190,8 @@ internal sealed class EdgeOutbox : IDisposable
             {
                 if (_audio.Count >= _maxPackets)
                 {
-                    _audio.Dequeue();
+                    // The outbox owned the dropped packet: its pooled buffer goes back.
+                    ((EdgeOutgoing.Audio)_audio.Dequeue().Item).Frame.Release();
                     _droppedPackets++;
                     TotalDroppedPackets++;
                     dropped = 1;

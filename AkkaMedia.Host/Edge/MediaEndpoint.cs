@@ -150,6 +150,7 @@ internal sealed class MediaEndpoint(EdgeHost host) : EdgeEndpoint<MediaEndpoint.
                     }
 
                     var length = encoding.Encode(samples, _buffer);
+                    audio.Frame.Release();
                     await Socket.SendBinaryAsync(_buffer.AsMemory(0, length), aborted).ConfigureAwait(false);
                     CountSent();
                     break;

@@ -140,6 +140,7 @@ internal sealed class TwilioEndpoint(EdgeHost host) : EdgeEndpoint<TwilioEndpoin
                     }
 
                     opening.Codec.Encode(samples, _codes);
+                    audio.Frame.Release();
                     await Socket.SendTextAsync(opening.Writer.Media(_codes.AsSpan(0, samples.Length)), aborted).ConfigureAwait(false);
                     CountSent();
                     break;
