@@ -269,16 +269,25 @@ internal static class RunCommand
             .Concat(pipeline.Stages.Select(s => s.Remote ? $"{s.Descriptor.TypeName} (remote)" : s.Descriptor.TypeName))
             .Append($"{pipeline.Sink.Type}{(pipeline.Sink.Path is { } o ? $" '{o}'" : string.Empty)}"));
 
-    /// <summary>A pipeline failure in one line: a remote stage's or node's own message, else the exception's type and message.</summary>
+    /// <summary>
+    /// A pipeline failure in one line: a remote stage's or node's own message, else the exception's type and message.
+    /// An <see cref="AggregateException"/> (a task that gathered the failure, maybe more than once) reads as its causes,
+    /// each said once.
+    /// </summary>
     public static string Explain(Exception e)
     {
-        var error = e is AggregateException a ? a.GetBaseException() : e;
-        return error switch
+        if (e is AggregateException aggregate)
+        {
+            var causes = aggregate.Flatten().InnerExceptions.Select(Explain).Distinct().ToList();
+            return causes.Count == 0 ? aggregate.Message : string.Join("; ", causes);
+        }
+
+        return e switch
         {
             RemoteStageException remote => remote.Message,
             NodeException node => node.Message,
             TimeoutException timeout => timeout.Message,
-            _ => $"{error.GetType().Name}: {error.Message}",
+            _ => $"{e.GetType().Name}: {e.Message}",
         };
     }
 }
