@@ -228,6 +228,9 @@ public sealed class MediaLink : IDisposable
         }
     }
 
+    /// <summary>Test seam: sends <paramref name="payload"/> as a message of <paramref name="kind"/>, unchecked, as a faulty or hostile peer could.</summary>
+    internal void SendRaw(LinkMessageKind kind, int channel, ReadOnlySpan<byte> payload) => _writer.Append(kind, channel, payload, urgent: true);
+
     private void SendText(LinkMessageKind kind, int channel, string text) => _writer.Append(kind, channel, Encoding.UTF8.GetBytes(text));
 
     private void TellLost(ILinkChannel handler, Exception cause)

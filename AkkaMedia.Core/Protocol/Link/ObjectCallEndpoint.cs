@@ -10,8 +10,9 @@ namespace AkkaMedia.Protocol.Link;
 /// <remarks>
 /// <para><c>onCall</c> runs on the link's receive thread, once per call, in the order the client sent them; it must
 /// only queue the call. <see cref="Reply"/> and <see cref="End"/> may be called from any thread.</para>
-/// <para>A link message on the channel that is neither a call nor the client's end of it (data, credit) is a
-/// protocol error: the link closes. When the client's link breaks, calls stop arriving; the session's own lifetime
+/// <para>A call that cannot be read ends this endpoint (as <see cref="End"/> does, saying why): the client's calls on
+/// it fail, and the link and its other channels go on. A link message on the channel that is neither a call nor the
+/// client's end of it (data, credit) is a protocol error: the link closes. When the client's link breaks, calls stop arriving; the session's own lifetime
 /// (the client's DeathWatch, its close) decides when it ends.</para>
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
@@ -102,7 +103,22 @@ public sealed class ObjectCallEndpoint
 
     private sealed class Handler(ObjectCallEndpoint endpoint) : ILinkChannel
     {
-        public void OnCall(ReadOnlySpan<byte> payload) => endpoint._onCall(ObjectCallCodec.DecodeRequest(payload));
+        public void OnCall(ReadOnlySpan<byte> payload)
+        {
+            IObjectSessionMessage call;
+            try
+            {
+                call = ObjectCallCodec.DecodeRequest(payload);
+            }
+            catch (InvalidDataException e)
+            {
+                // Only this object's calls end: the link and every other session on it go on.
+                endpoint.End($"The executor could not read a call of this remote object ({e.Message}); its call channel is closed.");
+                return;
+            }
+
+            endpoint._onCall(call);
+        }
 
         public void OnData(List<object> elements) => throw new InvalidDataException("Stream elements arrived on a remote object's call channel.");
 
