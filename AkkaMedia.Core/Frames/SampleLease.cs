@@ -20,12 +20,19 @@ namespace AkkaMedia.Frames;
 internal sealed class SampleLease : MemoryManager<float>
 {
     /// <summary>
-    /// Arrays kept per size: enough for every frame in flight on a busy executor (a link window of 64 frames per
-    /// channel, both directions, several hundred channels) without holding more than a few tens of megabytes.
+    /// Arrays kept per size: enough for every frame in flight on a busy executor (thousands of paced streams, a link
+    /// window of 64 frames per channel at full speed) without letting a burst pin memory for good.
     /// </summary>
-    private const int ArraysPerBucket = 8192;
+    private const int ArraysPerBucket = 4096;
 
-    private static readonly ArrayPool<float> Pool = ArrayPool<float>.Create(maxArrayLength: 1 << 20, maxArraysPerBucket: ArraysPerBucket);
+    /// <summary>
+    /// Largest buffer pooled, in samples (64 KB, 340 ms of 48 kHz mono): audio frames are far smaller. Larger rentals
+    /// are plain allocations that the pool does not keep, so the pool never holds more than a few hundred megabytes
+    /// even after a burst of the largest pooled size.
+    /// </summary>
+    private const int MaxPooledLength = 1 << 14;
+
+    private static readonly ArrayPool<float> Pool = ArrayPool<float>.Create(MaxPooledLength, ArraysPerBucket);
 
     private readonly int _length;
     private float[]? _array;

@@ -98,14 +98,24 @@ public sealed class PooledAudioFrameSpec
     public void A_buffer_returned_to_the_pool_must_be_reused_by_a_later_rental()
     {
         // The pool hands back the most recently returned array of a size (one no other spec rents): renting right after releasing reuses it.
-        var first = Rented(200_000);
+        var first = Rented(9_000);
         ref var firstSample = ref MemoryMarshal.GetReference(first.Samples.Span);
         first.Release();
 
-        var second = Rented(200_000);
+        var second = Rented(9_000);
 
         Assert.True(Unsafe.AreSame(ref firstSample, ref MemoryMarshal.GetReference(second.Samples.Span)));
         second.Release();
+    }
+
+    [Fact]
+    public void A_frame_larger_than_the_pool_keeps_must_still_be_rented_read_and_released()
+    {
+        var frame = Rented(200_000);
+
+        Assert.Equal(199_999f, frame.Samples.Span[^1]);
+        frame.Release();
+        Assert.Throws<ObjectDisposedException>(() => frame.Samples.ToArray());
     }
 
     [Theory]
