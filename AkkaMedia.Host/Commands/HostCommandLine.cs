@@ -16,6 +16,7 @@ internal static class HostCommandLine
     /// <summary>The root command with every subcommand.</summary>
     public static RootCommand Create() => new("akkamedia: real-time media pipelines on Akka.NET.")
     {
+        CertCommand.Create(),
         CmdCommand.Create(),
         DemoCommand.Create(),
         NodeCommand.Create(),
