@@ -98,6 +98,7 @@ public static class RemoteObject
         var trace = TraceContext.Of(span, Activity.Current?.Context ?? default);
         var settings = RemoteObjectSettings.Create(system.Settings.Config, options);
         var client = system.ActorOf(Props.Create(() => new RemoteObjectClientActor()), "akka-media-object-" + RemoteNode.NewSessionId());
+
         try
         {
             // Unbounded here: every step of the placement is bounded by the settings' timeouts, and the client answers even when it stops.
@@ -116,7 +117,8 @@ public static class RemoteObject
     private static (CodePackage Package, byte[] Bytes) Prepare(object obj, string parameterName)
     {
         ShippableCheck.Check(obj, parameterName);
-        var bytes = ObjectCodec.For(obj.GetType().Assembly).Serialize(obj);
+        var package = DependencyAnalyzer.Analyze(obj.GetType().Assembly);
+        var bytes = ObjectCodec.For(obj.GetType().Assembly).SerializeShipped(obj, package.Entries.Select(static e => e.Name));
         if (bytes.Length > ObjectCodec.MaxPayloadBytes)
         {
             throw new ArgumentException(
@@ -125,6 +127,6 @@ public static class RemoteObject
                 parameterName);
         }
 
-        return (DependencyAnalyzer.Analyze(obj.GetType().Assembly), bytes);
+        return (package, bytes);
     }
 }
