@@ -117,7 +117,7 @@ public static class RemoteObject
     private static (CodePackage Package, byte[] Bytes) Prepare(object obj, string parameterName)
     {
         ShippableCheck.Check(obj, parameterName);
-        var package = DependencyAnalyzer.Analyze(obj.GetType().Assembly);
+        var package = DependencyAnalyzer.AnalyzeCached(obj.GetType().Assembly);
         var bytes = ObjectCodec.For(obj.GetType().Assembly).SerializeShipped(obj, package.Entries.Select(static e => e.Name));
         if (bytes.Length > ObjectCodec.MaxPayloadBytes)
         {
