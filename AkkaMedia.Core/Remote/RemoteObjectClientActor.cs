@@ -188,6 +188,23 @@ internal sealed class RemoteObjectClientActor : ReceiveActor, IWithTimers
             _closer = Sender;
             _session.Tell(new CloseSession(_sessionId!), Self);
             Timers.StartSingleTimer(CloseTimedOut.Instance, CloseTimedOut.Instance, CloseWait);
+
+            // The session ends its call channel once its last call has been answered and its object dropped, before it
+            // unloads: that is the end the disposer waits for, ahead of the DeathWatch notification (which stays the
+            // fallback, and the only sign without the link).
+            _linkCalls?.Closed.ContinueWith(static _ => CallsClosed.Instance, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).PipeTo(Self);
+        });
+        Receive<CallsClosed>(_ =>
+        {
+            if (_closer is null || _session is null)
+            {
+                return;
+            }
+
+            Context.Unwatch(_session);
+            _session = null;
+            _closer.Tell(Closed.Instance);
+            Context.Stop(Self);
         });
         Receive<CloseTimedOut>(_ =>
         {
@@ -215,7 +232,10 @@ internal sealed class RemoteObjectClientActor : ReceiveActor, IWithTimers
     /// <summary>Run <paramref name="Request"/> (an <see cref="InvokeObject"/> or <see cref="GetObjectState"/>; its call id is assigned here); answer the asker with the reply.</summary>
     public sealed record Call(IObjectSessionMessage Request);
 
-    /// <summary>Close the session; answered with <see cref="Closed"/> once it has stopped (or after a bounded wait).</summary>
+    /// <summary>
+    /// Close the session; answered with <see cref="Closed"/> once it has ended: its call channel is over (its last call
+    /// answered, its object dropped), or, without the link, its actor has stopped; or after a bounded wait.
+    /// </summary>
     public sealed class Close
     {
         public static readonly Close Instance = new();
@@ -347,6 +367,16 @@ internal sealed class RemoteObjectClientActor : ReceiveActor, IWithTimers
 
     /// <summary>Readying the executor at <paramref name="Address"/> failed with <paramref name="Error"/>.</summary>
     private sealed record NotPrepared(string Address, Exception Error);
+
+    /// <summary>The session's call channel on the media link is over (see <see cref="LinkCallClient.Closed"/>).</summary>
+    private sealed class CallsClosed
+    {
+        public static readonly CallsClosed Instance = new();
+
+        private CallsClosed()
+        {
+        }
+    }
 
     private sealed class CloseTimedOut
     {
