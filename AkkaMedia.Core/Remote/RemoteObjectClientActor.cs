@@ -327,13 +327,24 @@ internal sealed class RemoteObjectClientActor : ReceiveActor, IWithTimers
         }
     }
 
-    /// <summary>Finds the executor actor at <paramref name="address"/> and uploads what its package store lacks of the code.</summary>
-    private static async Task<IActorRef> PrepareAsync(ActorSystem system, string address, Deploy deploy, CancellationToken cancellationToken)
+    /// <summary>
+    /// Uploads what the package store of the executor at <paramref name="address"/> lacks of the code, addressing the
+    /// executor actor by its path: the offer finds it (no round trip of its own to resolve it), and an offer unanswered
+    /// within the open timeout means no executor is there (<see cref="AskTimeoutException"/>: the placement tries the
+    /// next). A package with nothing to ship sends no offer; its executor is resolved instead.
+    /// </summary>
+    private static async Task<ICanTell> PrepareAsync(ActorSystem system, string address, Deploy deploy, CancellationToken cancellationToken)
     {
-        var executor = await system.ActorSelection(address + ExecutorDirectoryActor.ExecutorPath).ResolveOne(deploy.Settings.OpenTimeout, cancellationToken).ConfigureAwait(false);
+        var path = address + ExecutorDirectoryActor.ExecutorPath;
+        if (deploy.Package.Entries.Count == 0)
+        {
+            return await system.ActorSelection(path).ResolveOne(deploy.Settings.OpenTimeout, cancellationToken).ConfigureAwait(false);
+        }
+
+        var executor = system.ActorSelection(path);
         try
         {
-            await PackageUploader.UploadAsync(system, executor, deploy.Package, deploy.Settings.UploadTimeout, cancellationToken).ConfigureAwait(false);
+            await PackageUploader.UploadAsync(system, executor, address, deploy.Package, deploy.Settings.UploadTimeout, deploy.Settings.OpenTimeout, cancellationToken).ConfigureAwait(false);
         }
         catch (PackageRejectedException e)
         {
@@ -362,8 +373,8 @@ internal sealed class RemoteObjectClientActor : ReceiveActor, IWithTimers
     /// <summary>The session's call channel is open (<paramref name="Calls"/>), or calls stay on Akka.Remote (null).</summary>
     private sealed record CallsConnected(LinkCallClient? Calls, TimeSpan CallTimeout);
 
-    /// <summary>The code is on the executor at <paramref name="Address"/>, whose executor actor is <paramref name="Executor"/>.</summary>
-    private sealed record Prepared(string Address, IActorRef Executor);
+    /// <summary>The code is on the executor at <paramref name="Address"/>, whose executor actor is <paramref name="Executor"/> (a reference or a selection).</summary>
+    private sealed record Prepared(string Address, ICanTell Executor);
 
     /// <summary>Readying the executor at <paramref name="Address"/> failed with <paramref name="Error"/>.</summary>
     private sealed record NotPrepared(string Address, Exception Error);
