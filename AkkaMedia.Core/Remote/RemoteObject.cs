@@ -20,7 +20,8 @@ namespace AkkaMedia.Remote;
 /// <para>What ships: the object's assembly and every dependency that is neither a framework nor an
 /// AkkaMedia assembly (those the executor has of its own, and they must never be shipped), computed from
 /// metadata by <see cref="DependencyAnalyzer"/>. Only the assemblies the executor's package store lacks are
-/// uploaded, in chunks. The object itself travels serialized by Hyperion (fields, not constructors); each
+/// uploaded, in chunks. The object itself travels serialized by Hyperion (fields, not constructors), or, when its
+/// fields are all simple values (numbers, strings, enums, dates, GUIDs), in a compact format that is cheaper to read; each
 /// session gets its own collectible load context and serializer on the executor, unloaded when it ends.</para>
 /// <para>Checked at the client before anything is sent: the interface's methods can be called remotely,
 /// no field of the object graph is bound to this process (delegates, pointers, streams, threads, tasks ...;
