@@ -254,6 +254,22 @@ public sealed class RemoteObjectSpec : Akka.TestKit.Xunit2.TestKit, IClassFixtur
     }
 
     [Fact]
+    public async Task RemoteObject_of_simple_fields_must_unload_the_load_context_of_every_session_too()
+    {
+        const int Sessions = 30;
+        var contexts = new List<WeakReference>(Sessions);
+        for (var i = 0; i < Sessions; i++)
+        {
+            await using var tally = await DeployAsync(UserCode.Create(TallyCode.Value, "UserTally.Tally", "pears", (long)i), null, "ITally");
+            Assert.Equal(i + 1L, tally.Call("Count", 1));
+            contexts.Add(ObjectExecutor.ContextOf(tally.SessionId));
+        }
+
+        await AssertNothingLeftAsync();
+        Assert.Equal(0, ObjectExecutor.CollectUntilDead(contexts));
+    }
+
+    [Fact]
     public async Task RemoteObject_must_run_two_versions_of_one_assembly_side_by_side()
     {
         var contract = UserCode.Load("UserContracts", UserSources.Contract);
