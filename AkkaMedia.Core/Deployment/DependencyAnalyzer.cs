@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using System.Reflection;
 using System.Reflection.Metadata;
@@ -36,6 +37,9 @@ public static class DependencyAnalyzer
 
     private static readonly Lazy<SharedSet> Shared = new(SharedSet.Compute);
 
+    /// <summary>Packages made by <see cref="AnalyzeCached"/>, by entry path, with the stamps of their files then.</summary>
+    private static readonly ConcurrentDictionary<string, (CodePackage Package, (long Length, long Written)[] Stamps)> Analyzed = new(StringComparer.Ordinal);
+
     /// <summary>Analyzes the file <paramref name="entry"/> was loaded from.</summary>
     /// <exception cref="ArgumentException"><paramref name="entry"/> has no file (dynamic, or bundled in a single-file app).</exception>
     /// <exception cref="UnresolvedDependencyException">A dependency to ship was not found; nothing is sent.</exception>
@@ -48,6 +52,51 @@ public static class DependencyAnalyzer
         }
 
         return Analyze(entry.Location);
+    }
+
+    /// <summary>
+    /// <see cref="Analyze(Assembly)"/> for a deploy: the package made for <paramref name="entry"/> last time is reused
+    /// while every file in it, and the entry's <c>.deps.json</c>, keeps its length and last write time (a warm deploy
+    /// neither reads metadata nor hashes files again); otherwise it is analyzed afresh.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="entry"/> has no file (dynamic, or bundled in a single-file app).</exception>
+    /// <exception cref="UnresolvedDependencyException">A dependency to ship was not found; nothing is sent.</exception>
+    internal static CodePackage AnalyzeCached(Assembly entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        if (entry.IsDynamic || string.IsNullOrEmpty(entry.Location))
+        {
+            return Analyze(entry);
+        }
+
+        var path = Path.GetFullPath(entry.Location);
+        if (Analyzed.TryGetValue(path, out var cached) && cached.Stamps.SequenceEqual(Stamps(cached.Package, path)))
+        {
+            return cached.Package;
+        }
+
+        var package = Analyze(path);
+        Analyzed[path] = (package, Stamps(package, path));
+        return package;
+    }
+
+    /// <summary>Length and last write time of every file of <paramref name="package"/> and of the entry's <c>.deps.json</c> (-1 when absent).</summary>
+    private static (long Length, long Written)[] Stamps(CodePackage package, string entryPath)
+    {
+        var stamps = new (long, long)[package.Entries.Count + 1];
+        for (var i = 0; i < package.Entries.Count; i++)
+        {
+            stamps[i] = Stamp(package.PathOf(package.Entries[i]));
+        }
+
+        stamps[^1] = Stamp(Path.ChangeExtension(entryPath, ".deps.json"));
+        return stamps;
+
+        static (long, long) Stamp(string file)
+        {
+            var info = new FileInfo(file);
+            return info.Exists ? (info.Length, info.LastWriteTimeUtc.Ticks) : (-1, -1);
+        }
     }
 
     /// <summary>

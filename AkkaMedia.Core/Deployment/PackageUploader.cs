@@ -35,10 +35,25 @@ internal static class PackageUploader
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is not positive.</exception>
     /// <exception cref="PackageRejectedException">The executor refused the package (with its reason), or the upload did not finish within <paramref name="timeout"/>.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public static async Task<PackageUploadResult> UploadAsync(ActorSystem system, IActorRef executor, CodePackage package, TimeSpan timeout, CancellationToken cancellationToken = default)
+    public static Task<PackageUploadResult> UploadAsync(ActorSystem system, IActorRef executor, CodePackage package, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(executor);
+        return UploadAsync(system, executor, executor.Path.Address.ToString(), package, timeout, offerTimeout: null, cancellationToken);
+    }
+
+    /// <summary>
+    /// Uploads what the executor actor <paramref name="executor"/> (a reference or a selection of it, at
+    /// <paramref name="address"/>) lacks of <paramref name="package"/>, as <see cref="UploadAsync(ActorSystem, IActorRef, CodePackage, TimeSpan, CancellationToken)"/>
+    /// does. With <paramref name="offerTimeout"/>, an offer that gets no answer within it (no executor there, or none
+    /// that answers) fails with <see cref="AskTimeoutException"/> itself: a selection needs no round trip of its own to
+    /// find the executor, and the offer is what finds out that nobody is there.
+    /// </summary>
+    /// <exception cref="AskTimeoutException">The offer got no answer within <paramref name="offerTimeout"/>.</exception>
+    public static async Task<PackageUploadResult> UploadAsync(ActorSystem system, ICanTell executor, string address, CodePackage package, TimeSpan timeout, TimeSpan? offerTimeout, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(system);
         ArgumentNullException.ThrowIfNull(executor);
+        ArgumentNullException.ThrowIfNull(address);
         ArgumentNullException.ThrowIfNull(package);
         if (timeout <= TimeSpan.Zero)
         {
@@ -55,7 +70,7 @@ internal static class PackageUploader
         span?.SetTag(MediaTracing.PackageEntriesTag, package.Entries.Count);
         try
         {
-            var result = await OfferAndSendAsync(system, executor, package, timeout, cancellationToken).ConfigureAwait(false);
+            var result = await OfferAndSendAsync(system, executor, address, package, timeout, offerTimeout, cancellationToken).ConfigureAwait(false);
             span?.SetTag(MediaTracing.EntriesSentTag, result.EntriesSent);
             span?.SetTag(MediaTracing.BytesSentTag, result.BytesSent);
             return result;
@@ -67,12 +82,15 @@ internal static class PackageUploader
         }
     }
 
-    private static async Task<PackageUploadResult> OfferAndSendAsync(ActorSystem system, IActorRef executor, CodePackage package, TimeSpan timeout, CancellationToken cancellationToken)
+    private static async Task<PackageUploadResult> OfferAndSendAsync(ActorSystem system, ICanTell executor, string address, CodePackage package, TimeSpan timeout, TimeSpan? offerTimeout, CancellationToken cancellationToken)
     {
         var uploadId = Guid.NewGuid().ToString("N");
         var deadline = DateTime.UtcNow + timeout;
+        var offer = new OfferPackage(uploadId, package.EntryAssembly, package.Entries);
         var needs = Expect<PackageNeeds>(
-            await Ask(executor, new OfferPackage(uploadId, package.EntryAssembly, package.Entries), deadline, timeout, cancellationToken).ConfigureAwait(false),
+            offerTimeout is { } within && within < timeout
+                ? await executor.Ask<object>(offer, within, cancellationToken).ConfigureAwait(false)
+                : await Ask(executor, address, offer, deadline, timeout, cancellationToken).ConfigureAwait(false),
             package);
         var missing = needs.Missing.ToHashSet(StringComparer.Ordinal);
         var toSend = package.Entries.Where(e => missing.Contains(e.Sha256)).ToArray();
@@ -91,7 +109,7 @@ internal static class PackageUploader
             await using var cancel = cancellationToken.Register(() => killSwitch.Abort(new OperationCanceledException("The upload was cancelled.")));
             try
             {
-                var reply = await Ask(executor, new UploadPackage(uploadId, toSend, await chunksRef.ConfigureAwait(false)), deadline, timeout, cancellationToken).ConfigureAwait(false);
+                var reply = await Ask(executor, address, new UploadPackage(uploadId, toSend, await chunksRef.ConfigureAwait(false)), deadline, timeout, cancellationToken).ConfigureAwait(false);
                 Expect<PackageUploaded>(reply, package);
                 return new PackageUploadResult(toSend.Length, toSend.Sum(e => e.Length));
             }
@@ -131,7 +149,7 @@ internal static class PackageUploader
         }
     }
 
-    private static async Task<object> Ask(IActorRef executor, object message, DateTime deadline, TimeSpan timeout, CancellationToken cancellationToken)
+    private static async Task<object> Ask(ICanTell executor, string address, object message, DateTime deadline, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var left = deadline - DateTime.UtcNow;
         try
@@ -145,7 +163,7 @@ internal static class PackageUploader
         }
         catch (AskTimeoutException e)
         {
-            throw new PackageRejectedException($"The upload to {executor.Path.Address} did not finish within {timeout.TotalSeconds:0.###} s.", e);
+            throw new PackageRejectedException($"The upload to {address} did not finish within {timeout.TotalSeconds:0.###} s.", e);
         }
     }
 

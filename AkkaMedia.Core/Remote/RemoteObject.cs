@@ -20,7 +20,8 @@ namespace AkkaMedia.Remote;
 /// <para>What ships: the object's assembly and every dependency that is neither a framework nor an
 /// AkkaMedia assembly (those the executor has of its own, and they must never be shipped), computed from
 /// metadata by <see cref="DependencyAnalyzer"/>. Only the assemblies the executor's package store lacks are
-/// uploaded, in chunks. The object itself travels serialized by Hyperion (fields, not constructors); each
+/// uploaded, in chunks. The object itself travels serialized by Hyperion (fields, not constructors), or, when its
+/// fields are all simple values (numbers, strings, enums, dates, GUIDs), in a compact format that is cheaper to read; each
 /// session gets its own collectible load context and serializer on the executor, unloaded when it ends.</para>
 /// <para>Checked at the client before anything is sent: the interface's methods can be called remotely,
 /// no field of the object graph is bound to this process (delegates, pointers, streams, threads, tasks ...;
@@ -98,6 +99,7 @@ public static class RemoteObject
         var trace = TraceContext.Of(span, Activity.Current?.Context ?? default);
         var settings = RemoteObjectSettings.Create(system.Settings.Config, options);
         var client = system.ActorOf(Props.Create(() => new RemoteObjectClientActor()), "akka-media-object-" + RemoteNode.NewSessionId());
+
         try
         {
             // Unbounded here: every step of the placement is bounded by the settings' timeouts, and the client answers even when it stops.
@@ -116,7 +118,8 @@ public static class RemoteObject
     private static (CodePackage Package, byte[] Bytes) Prepare(object obj, string parameterName)
     {
         ShippableCheck.Check(obj, parameterName);
-        var bytes = ObjectCodec.For(obj.GetType().Assembly).Serialize(obj);
+        var package = DependencyAnalyzer.AnalyzeCached(obj.GetType().Assembly);
+        var bytes = ObjectCodec.For(obj.GetType().Assembly).SerializeShipped(obj, package.Entries.Select(static e => e.Name));
         if (bytes.Length > ObjectCodec.MaxPayloadBytes)
         {
             throw new ArgumentException(
@@ -125,6 +128,6 @@ public static class RemoteObject
                 parameterName);
         }
 
-        return (DependencyAnalyzer.Analyze(obj.GetType().Assembly), bytes);
+        return (package, bytes);
     }
 }

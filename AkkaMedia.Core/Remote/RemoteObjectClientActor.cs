@@ -188,6 +188,23 @@ internal sealed class RemoteObjectClientActor : ReceiveActor, IWithTimers
             _closer = Sender;
             _session.Tell(new CloseSession(_sessionId!), Self);
             Timers.StartSingleTimer(CloseTimedOut.Instance, CloseTimedOut.Instance, CloseWait);
+
+            // The session ends its call channel once its last call has been answered and its object dropped, before it
+            // unloads: that is the end the disposer waits for, ahead of the DeathWatch notification (which stays the
+            // fallback, and the only sign without the link).
+            _linkCalls?.Closed.ContinueWith(static _ => CallsClosed.Instance, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).PipeTo(Self);
+        });
+        Receive<CallsClosed>(_ =>
+        {
+            if (_closer is null || _session is null)
+            {
+                return;
+            }
+
+            Context.Unwatch(_session);
+            _session = null;
+            _closer.Tell(Closed.Instance);
+            Context.Stop(Self);
         });
         Receive<CloseTimedOut>(_ =>
         {
@@ -215,7 +232,10 @@ internal sealed class RemoteObjectClientActor : ReceiveActor, IWithTimers
     /// <summary>Run <paramref name="Request"/> (an <see cref="InvokeObject"/> or <see cref="GetObjectState"/>; its call id is assigned here); answer the asker with the reply.</summary>
     public sealed record Call(IObjectSessionMessage Request);
 
-    /// <summary>Close the session; answered with <see cref="Closed"/> once it has stopped (or after a bounded wait).</summary>
+    /// <summary>
+    /// Close the session; answered with <see cref="Closed"/> once it has ended: its call channel is over (its last call
+    /// answered, its object dropped), or, without the link, its actor has stopped; or after a bounded wait.
+    /// </summary>
     public sealed class Close
     {
         public static readonly Close Instance = new();
@@ -307,13 +327,24 @@ internal sealed class RemoteObjectClientActor : ReceiveActor, IWithTimers
         }
     }
 
-    /// <summary>Finds the executor actor at <paramref name="address"/> and uploads what its package store lacks of the code.</summary>
-    private static async Task<IActorRef> PrepareAsync(ActorSystem system, string address, Deploy deploy, CancellationToken cancellationToken)
+    /// <summary>
+    /// Uploads what the package store of the executor at <paramref name="address"/> lacks of the code, addressing the
+    /// executor actor by its path: the offer finds it (no round trip of its own to resolve it), and an offer unanswered
+    /// within the open timeout means no executor is there (<see cref="AskTimeoutException"/>: the placement tries the
+    /// next). A package with nothing to ship sends no offer; its executor is resolved instead.
+    /// </summary>
+    private static async Task<ICanTell> PrepareAsync(ActorSystem system, string address, Deploy deploy, CancellationToken cancellationToken)
     {
-        var executor = await system.ActorSelection(address + ExecutorDirectoryActor.ExecutorPath).ResolveOne(deploy.Settings.OpenTimeout, cancellationToken).ConfigureAwait(false);
+        var path = address + ExecutorDirectoryActor.ExecutorPath;
+        if (deploy.Package.Entries.Count == 0)
+        {
+            return await system.ActorSelection(path).ResolveOne(deploy.Settings.OpenTimeout, cancellationToken).ConfigureAwait(false);
+        }
+
+        var executor = system.ActorSelection(path);
         try
         {
-            await PackageUploader.UploadAsync(system, executor, deploy.Package, deploy.Settings.UploadTimeout, cancellationToken).ConfigureAwait(false);
+            await PackageUploader.UploadAsync(system, executor, address, deploy.Package, deploy.Settings.UploadTimeout, deploy.Settings.OpenTimeout, cancellationToken).ConfigureAwait(false);
         }
         catch (PackageRejectedException e)
         {
@@ -342,11 +373,21 @@ internal sealed class RemoteObjectClientActor : ReceiveActor, IWithTimers
     /// <summary>The session's call channel is open (<paramref name="Calls"/>), or calls stay on Akka.Remote (null).</summary>
     private sealed record CallsConnected(LinkCallClient? Calls, TimeSpan CallTimeout);
 
-    /// <summary>The code is on the executor at <paramref name="Address"/>, whose executor actor is <paramref name="Executor"/>.</summary>
-    private sealed record Prepared(string Address, IActorRef Executor);
+    /// <summary>The code is on the executor at <paramref name="Address"/>, whose executor actor is <paramref name="Executor"/> (a reference or a selection).</summary>
+    private sealed record Prepared(string Address, ICanTell Executor);
 
     /// <summary>Readying the executor at <paramref name="Address"/> failed with <paramref name="Error"/>.</summary>
     private sealed record NotPrepared(string Address, Exception Error);
+
+    /// <summary>The session's call channel on the media link is over (see <see cref="LinkCallClient.Closed"/>).</summary>
+    private sealed class CallsClosed
+    {
+        public static readonly CallsClosed Instance = new();
+
+        private CallsClosed()
+        {
+        }
+    }
 
     private sealed class CloseTimedOut
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Akka.Configuration;
 
 namespace AkkaMedia.Remote;
@@ -10,26 +11,52 @@ namespace AkkaMedia.Remote;
 /// </summary>
 internal sealed record RemoteObjectSettings(string ExecutorRole, TimeSpan OpenTimeout, TimeSpan UploadTimeout, TimeSpan LoadTimeout, TimeSpan? CallTimeout, string? Executor, RemoteStageSettings Link)
 {
+    /// <summary>The configured settings (no options) of each configuration read so far: a deploy does not parse HOCON again.</summary>
+    private static readonly ConditionalWeakTable<Config, RemoteObjectSettings> Configured = new();
+
+    /// <summary>The settings of <paramref name="config"/> with <paramref name="options"/> applied.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A timeout is not positive; the message names the key or option.</exception>
     public static RemoteObjectSettings Create(Config config, RemoteObjectOptions? options)
     {
-        var remote = new SettingsSection(config, "akka-media.remote");
-        var link = RemoteStageSettings.Create(config, options?.Transport is { } transport ? new RemoteStageOptions { Transport = transport } : null);
-        var settings = new RemoteObjectSettings(
-            options?.ExecutorRole ?? remote.GetString("executor-role"),
-            options?.OpenTimeout ?? remote.GetTimeSpan("open-timeout"),
-            options?.UploadTimeout ?? remote.GetTimeSpan("objects.upload-timeout"),
-            remote.GetTimeSpan("objects.load-timeout"),
-            options?.CallTimeout,
-            options?.Executor,
-            link);
-        Positive(settings.OpenTimeout, remote.Key("open-timeout"), "OpenTimeout");
-        Positive(settings.UploadTimeout, remote.Key("objects.upload-timeout"), "UploadTimeout");
-        Positive(settings.LoadTimeout, remote.Key("objects.load-timeout"), "load-timeout");
+        var configured = Configured.GetValue(config, static c => Read(c));
+        if (options is null)
+        {
+            return configured;
+        }
+
+        var settings = configured with
+        {
+            ExecutorRole = options.ExecutorRole ?? configured.ExecutorRole,
+            OpenTimeout = options.OpenTimeout ?? configured.OpenTimeout,
+            UploadTimeout = options.UploadTimeout ?? configured.UploadTimeout,
+            CallTimeout = options.CallTimeout,
+            Executor = options.Executor,
+            Link = options.Transport is { } transport ? configured.Link with { Transport = transport } : configured.Link,
+        };
+        Positive(settings.OpenTimeout, "OpenTimeout", "OpenTimeout");
+        Positive(settings.UploadTimeout, "UploadTimeout", "UploadTimeout");
         if (settings.CallTimeout is { } call)
         {
             Positive(call, "CallTimeout", "CallTimeout");
         }
 
+        return settings;
+    }
+
+    private static RemoteObjectSettings Read(Config config)
+    {
+        var remote = new SettingsSection(config, "akka-media.remote");
+        var settings = new RemoteObjectSettings(
+            remote.GetString("executor-role"),
+            remote.GetTimeSpan("open-timeout"),
+            remote.GetTimeSpan("objects.upload-timeout"),
+            remote.GetTimeSpan("objects.load-timeout"),
+            null,
+            null,
+            RemoteStageSettings.Create(config, null));
+        Positive(settings.OpenTimeout, remote.Key("open-timeout"), "OpenTimeout");
+        Positive(settings.UploadTimeout, remote.Key("objects.upload-timeout"), "UploadTimeout");
+        Positive(settings.LoadTimeout, remote.Key("objects.load-timeout"), "load-timeout");
         return settings;
     }
 

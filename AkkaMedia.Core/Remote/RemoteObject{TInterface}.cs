@@ -82,8 +82,11 @@ public sealed class RemoteObject<TInterface> : IAsyncDisposable
     }
 
     /// <summary>
-    /// Ends the session: the executor drops the object and unloads its load context. Completes once the
-    /// session has stopped (or after a bounded wait when the executor does not answer). Idempotent.
+    /// Ends the session: the executor drops the object and unloads its load context. Completes once the session has
+    /// ended: no call of it runs any more and its object has been dropped (a call still running is finished first; calls
+    /// made from now on fail with <see cref="RemoteObjectException"/>). The executor unloads the session's load context
+    /// and releases its resources right after; over the media link the answer comes as the session ends its call channel,
+    /// without waiting for that. Completes also after a bounded wait when the executor does not answer. Idempotent.
     /// </summary>
     public async ValueTask DisposeAsync()
     {

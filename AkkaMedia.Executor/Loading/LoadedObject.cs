@@ -22,28 +22,39 @@ internal sealed class LoadedObject(SessionCode code, ObjectHolder holder) : IDis
     }
 
     /// <summary>
-    /// Loads the code and deserializes the object on a thread of its own (user code such as a static
-    /// constructor runs here and may hang), delivering the result to <paramref name="slot"/>.
+    /// Loads the code and deserializes the object on a thread of its own (<see cref="UserCodeThreads"/>: user code such
+    /// as a static constructor runs here and may hang), delivering the result to <paramref name="slot"/>. The task
+    /// completes once it is delivered, or faults with why it could not load.
     /// </summary>
-    public static Task LoadAsync(UserCodeHost host, string sessionId, string entryAssembly, IReadOnlyList<AkkaMedia.Deployment.PackageEntry> entries, byte[] bytes, LoadSlot<LoadedObject> slot) =>
-        Task.Factory.StartNew(
+    public static Task LoadAsync(UserCodeHost host, string sessionId, string entryAssembly, IReadOnlyList<AkkaMedia.Deployment.PackageEntry> entries, byte[] bytes, LoadSlot<LoadedObject> slot)
+    {
+        var delivered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        UserCodeThreads.Start(
             () =>
             {
-                var code = host.Load(sessionId, entryAssembly, entries);
-                ObjectHolder holder;
                 try
                 {
-                    holder = ObjectInvoker.Deserialize(code, bytes, entryAssembly);
-                }
-                catch
-                {
-                    code.Dispose();
-                    throw;
-                }
+                    var code = host.Load(sessionId, entryAssembly, entries);
+                    ObjectHolder holder;
+                    try
+                    {
+                        holder = ObjectInvoker.Deserialize(code, bytes, entryAssembly);
+                    }
+                    catch
+                    {
+                        code.Dispose();
+                        throw;
+                    }
 
-                slot.Deliver(new LoadedObject(code, holder));
+                    slot.Deliver(new LoadedObject(code, holder));
+                    delivered.TrySetResult();
+                }
+                catch (Exception e)
+                {
+                    delivered.TrySetException(e);
+                }
             },
-            CancellationToken.None,
-            TaskCreationOptions.LongRunning,
-            TaskScheduler.Default);
+            "akka-media-load-" + sessionId);
+        return delivered.Task;
+    }
 }

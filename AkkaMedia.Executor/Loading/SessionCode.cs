@@ -31,12 +31,12 @@ internal sealed class SessionCode : IDisposable
     public ObjectCodec Codec { get; }
 
     /// <summary>
-    /// Finds every entry in <paramref name="store"/>, leases them, checks them against
-    /// <paramref name="sandbox"/> and, only when they pass, loads <paramref name="entryAssembly"/> into a new
-    /// session load context.
+    /// Finds every entry in <paramref name="store"/>, leases them, checks them against <paramref name="sandbox"/> (a
+    /// package checked before gets its verdict again without a new check) and, only when they pass, loads
+    /// <paramref name="entryAssembly"/> into a new session load context.
     /// </summary>
     /// <exception cref="CodeRejectedException">An entry is missing from the store, the sandbox forbids something, or the entry assembly does not load.</exception>
-    public static SessionCode Load(string sessionId, string entryAssembly, IReadOnlyList<PackageEntry> entries, PackageStore store, SandboxPolicy sandbox)
+    public static SessionCode Load(string sessionId, string entryAssembly, IReadOnlyList<PackageEntry> entries, PackageStore store, SandboxVerdicts sandbox)
     {
         var paths = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var entry in entries)
@@ -53,7 +53,7 @@ internal sealed class SessionCode : IDisposable
         SessionLoadContext? context = null;
         try
         {
-            var violations = sandbox.Check(paths.Values);
+            var violations = sandbox.Check(entries, paths.Values);
             if (violations.Count > 0)
             {
                 throw new CodeRejectedException(

@@ -11,12 +11,15 @@ internal sealed class UserCodeHost(PackageStore store, SandboxPolicy sandbox, Ob
 {
     public ObjectSessionSettings Settings { get; } = settings;
 
+    /// <summary>The sandbox's verdicts by package content, shared by every session of this executor.</summary>
+    public SandboxVerdicts Sandbox { get; } = new(sandbox);
+
     public static UserCodeHost Create(Config config, PackageStore store, SandboxPolicy sandbox) =>
         new(store, sandbox, ObjectSessionSettings.Create(config));
 
     /// <inheritdoc cref="SessionCode.Load"/>
     public SessionCode Load(string sessionId, string entryAssembly, IReadOnlyList<PackageEntry> entries) =>
-        SessionCode.Load(sessionId, entryAssembly, entries, store, sandbox);
+        SessionCode.Load(sessionId, entryAssembly, entries, store, Sandbox);
 
     /// <summary>The call timeout of a session that asked for <paramref name="requested"/> (zero: the default), or null with <paramref name="error"/> when it is beyond the limit.</summary>
     public TimeSpan? CallTimeout(TimeSpan requested, out string? error)

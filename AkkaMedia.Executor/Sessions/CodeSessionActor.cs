@@ -122,6 +122,9 @@ internal abstract class CodeSessionActor : ReceiveActor, IWithTimers
         return span;
     }
 
+    /// <summary>Drops the session's object (the code stays loaded until the actor stops); nothing when it never loaded.</summary>
+    protected void DropObject() => _loaded?.Holder.Clear();
+
     /// <summary>Stops the session when <paramref name="terminated"/> is the client's actor; any other actor's end is ignored.</summary>
     protected void StopIfClientGone(Terminated terminated)
     {

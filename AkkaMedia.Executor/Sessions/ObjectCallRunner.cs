@@ -7,7 +7,8 @@ using AkkaMedia.Protocol.Link;
 namespace AkkaMedia.Executor.Sessions;
 
 /// <summary>
-/// Runs the calls of one remote object, one at a time in arrival order, on a thread of the session's own, and answers
+/// Runs the calls of one remote object, one at a time in arrival order, on a thread of the session's own (taken from
+/// <see cref="UserCodeThreads"/> for the session's life), and answers
 /// each where it came from: on the media link's call channel (<see cref="ObjectCallEndpoint"/>) or to the calling actor.
 /// Calls reach it straight from the link's receive thread or from the session's actor; no actor message is sent per call.
 /// </summary>
@@ -51,7 +52,7 @@ internal sealed class ObjectCallRunner : IDisposable
         _onUserException = onUserException;
         var period = TimeSpan.FromTicks(Math.Clamp(callTimeout.Ticks / 10, TimeSpan.TicksPerMillisecond * 10, TimeSpan.TicksPerSecond));
         _watchdog = new Timer(static s => ((ObjectCallRunner)s!).CheckTimeout(), this, period, period);
-        new Thread(Run) { IsBackground = true, Name = "akka-media-object-" + sessionId }.Start();
+        UserCodeThreads.Start(Run, "akka-media-object-" + sessionId);
     }
 
     /// <summary>Queues <paramref name="request"/> from the link; answered on <paramref name="endpoint"/>.</summary>

@@ -73,7 +73,10 @@ internal sealed class ObjectSessionActor : CodeSessionActor
 
     protected override void PostStop()
     {
+        // No call runs or will run, and the object is dropped, before the call channel tells the client the session
+        // has ended (its disposal completes then); unloading the code follows in the base class.
         _runner?.Dispose();
+        DropObject();
         _endpoint?.End("The remote object's session has ended.");
         _linkServer?.Retire(_request.SessionId);
         base.PostStop();

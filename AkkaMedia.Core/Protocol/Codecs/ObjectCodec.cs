@@ -27,8 +27,8 @@ public sealed class ObjectCodec
     private static readonly ConditionalWeakTable<AssemblyLoadContext, ObjectCodec> ClientCodecs = new();
 
     private readonly AssemblyLoadContext _context;
-    private Serializer? _serializer = new(new SerializerOptions(
-        versionTolerance: false, preserveObjectReferences: true, surrogates: null, serializerFactories: null, knownTypes: null, ignoreISerializable: false, packageNameOverrides: null, disallowUnsafeTypes: true, typeFilter: DisabledTypeFilter.Instance));
+    private Serializer? _serializer;
+    private volatile bool _cleared;
 
     /// <summary>A codec resolving types in <paramref name="context"/>.</summary>
     public ObjectCodec(AssemblyLoadContext context)
@@ -54,16 +54,50 @@ public sealed class ObjectCodec
         return stream.ToArray();
     }
 
-    /// <summary>Reads a value written by <see cref="Serialize"/>, binding type names inside the load context.</summary>
+    /// <summary>
+    /// Writes the object a client ships to an executor: in the compact format when its class is one of
+    /// <paramref name="shippedAssemblies"/> and its fields are all simple values (no Hyperion serializer has to be
+    /// built for it on the executor), else as <see cref="Serialize"/> does.
+    /// </summary>
+    /// <param name="value">The object.</param>
+    /// <param name="shippedAssemblies">Simple names of the assemblies shipped with it, which the executor loads into the session's context.</param>
+    public byte[] SerializeShipped(object value, IEnumerable<string> shippedAssemblies)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        ArgumentNullException.ThrowIfNull(shippedAssemblies);
+        var assembly = value.GetType().Assembly.GetName().Name;
+        return assembly is not null && shippedAssemblies.Contains(assembly, StringComparer.OrdinalIgnoreCase) && CompactObjectFormat.TryWrite(value) is { } compact
+            ? compact
+            : Serialize(value);
+    }
+
+    /// <summary>
+    /// Reads a value written by <see cref="Serialize"/> or <see cref="SerializeShipped"/>, binding type names inside the
+    /// load context.
+    /// </summary>
     public object? Deserialize(byte[] bytes)
     {
         using var scope = _context.EnterContextualReflection();
+        if (CompactObjectFormat.Is(bytes))
+        {
+            return CompactObjectFormat.Read(bytes, _context);
+        }
+
         using var stream = new MemoryStream(bytes, writable: false);
         return Serializer.Deserialize(stream);
     }
 
     /// <summary>Drops the serializer and its type caches; the codec is unusable afterwards.</summary>
-    public void Clear() => _serializer = null;
+    public void Clear()
+    {
+        _cleared = true;
+        _serializer = null;
+    }
 
-    private Serializer Serializer => _serializer ?? throw new ObjectDisposedException(nameof(ObjectCodec), "The session has ended.");
+    /// <summary>The Hyperion serializer, built on first use (a session whose object and values need none never builds one).</summary>
+    private Serializer Serializer => _cleared
+        ? throw new ObjectDisposedException(nameof(ObjectCodec), "The session has ended.")
+        : LazyInitializer.EnsureInitialized(ref _serializer, static () => new Serializer(new SerializerOptions(
+            versionTolerance: false, preserveObjectReferences: true, surrogates: null, serializerFactories: null, knownTypes: null, ignoreISerializable: false,
+            packageNameOverrides: null, disallowUnsafeTypes: true, typeFilter: DisabledTypeFilter.Instance)));
 }

@@ -22,6 +22,7 @@ namespace AkkaMedia.Remote.Transport;
 internal sealed class LinkCallClient : ILinkChannel
 {
     private readonly ConcurrentDictionary<long, TaskCompletionSource<IObjectSessionMessage>> _pending = new();
+    private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly MediaLink _link;
     private readonly int _channel;
     private readonly string _executor;
@@ -49,6 +50,12 @@ internal sealed class LinkCallClient : ILinkChannel
 
     /// <summary>Why the channel ended, or null while it carries calls.</summary>
     public string? Ended => Volatile.Read(ref _ended);
+
+    /// <summary>
+    /// Completes once the channel is over (<see cref="Close"/>): the executor ended it after the reply of the last call
+    /// its session ran, so no code of the session runs any more.
+    /// </summary>
+    public Task Closed => _closed.Task;
 
     /// <summary>Sends <paramref name="request"/> (its call id is assigned here) and returns its reply.</summary>
     public Task<IObjectSessionMessage> CallAsync(IObjectSessionMessage request)
@@ -107,6 +114,7 @@ internal sealed class LinkCallClient : ILinkChannel
     {
         Fail(reason);
         _link.Unregister(_channel);
+        _closed.TrySetResult();
     }
 
     void ILinkChannel.OnReply(ReadOnlySpan<byte> payload)

@@ -10,6 +10,23 @@ public sealed class RemoteObjectSpec : Akka.TestKit.Xunit2.TestKit, IClassFixtur
     private const string CalculatorInterface = "ICalculator";
     private static readonly Lazy<Assembly> CalculatorCode = new(() => UserCode.Load("UserCalc", UserSources.Calculator()));
     private static readonly Lazy<Assembly> AwkwardCode = new(() => UserCode.Load("UserAwkward", UserSources.Awkward));
+    private static readonly Lazy<Assembly> TallyCode = new(() => UserCode.Load("UserTally", """
+        namespace UserTally
+        {
+            public enum Unit { Items = 1, Boxes = 2 }
+            public interface ITally { long Count(int n); string Describe(); }
+            public sealed class Tally : ITally
+            {
+                private long _total;
+                private readonly string _name;
+                private Unit _unit;
+                public Tally(string name, long start) { _name = name; _total = start; _unit = Unit.Boxes; }
+                public long Total => _total;
+                public long Count(int n) { _total += n; return _total; }
+                public string Describe() => _name + ":" + _total + " " + _unit;
+            }
+        }
+        """));
 
     private readonly ObjectExecutor _executor;
 
@@ -39,6 +56,20 @@ public sealed class RemoteObjectSpec : Akka.TestKit.Xunit2.TestKit, IClassFixtur
             Assert.Equal(["add 5", "multiply 2"], (List<string>)calculator.Call("History")!);
             Assert.Equal(true, calculator.Call("RunsInCollectibleContext"));
             Assert.Equal(_executor.Address, calculator.ExecutorAddress);
+        }
+
+        await AssertNothingLeftAsync();
+    }
+
+    [Fact]
+    public async Task RemoteObject_of_simple_fields_must_arrive_with_every_field_and_keep_its_state()
+    {
+        var tally = UserCode.Create(TallyCode.Value, "UserTally.Tally", "apples", 40L);
+        await using (var remote = await DeployAsync(tally, null, "ITally"))
+        {
+            Assert.Equal("apples:40 Boxes", remote.Call("Describe"));
+            Assert.Equal(42L, remote.Call("Count", 2));
+            Assert.Equal(42L, Read(await remote.GetStateAsync(), "Total"));
         }
 
         await AssertNothingLeftAsync();
@@ -216,6 +247,22 @@ public sealed class RemoteObjectSpec : Akka.TestKit.Xunit2.TestKit, IClassFixtur
             await using var calculator = await DeployAsync(NewCalculator());
             Assert.Equal(i, calculator.Call("Add", i));
             contexts.Add(ObjectExecutor.ContextOf(calculator.SessionId));
+        }
+
+        await AssertNothingLeftAsync();
+        Assert.Equal(0, ObjectExecutor.CollectUntilDead(contexts));
+    }
+
+    [Fact]
+    public async Task RemoteObject_of_simple_fields_must_unload_the_load_context_of_every_session_too()
+    {
+        const int Sessions = 30;
+        var contexts = new List<WeakReference>(Sessions);
+        for (var i = 0; i < Sessions; i++)
+        {
+            await using var tally = await DeployAsync(UserCode.Create(TallyCode.Value, "UserTally.Tally", "pears", (long)i), null, "ITally");
+            Assert.Equal(i + 1L, tally.Call("Count", 1));
+            contexts.Add(ObjectExecutor.ContextOf(tally.SessionId));
         }
 
         await AssertNothingLeftAsync();
