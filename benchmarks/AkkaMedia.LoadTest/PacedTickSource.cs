@@ -7,7 +7,8 @@ namespace AkkaMedia.LoadTest;
 /// A source of the ticks a <see cref="PacedClock"/> gives one stream: each tick is its timestamp. Like
 /// <c>Source.Tick</c>, a tick that finds no demand is dropped, so a stream that is not running yet (its
 /// session is being placed) or is backpressured skips frames instead of sending them late. While the clock is held
-/// (<see cref="PacedClock.IsHeld"/>) a stream sends its first frame and drops the ticks after it.
+/// (<see cref="PacedClock.IsHeld"/>) a stream sends its first frame as soon as it can (so its first frame back times
+/// the session's open without the wait for a tick) and drops the ticks after it.
 /// </summary>
 internal sealed class PacedTickSource(PacedClock clock) : GraphStage<SourceShape<long>>
 {
@@ -28,7 +29,7 @@ internal sealed class PacedTickSource(PacedClock clock) : GraphStage<SourceShape
             : base(source.Shape)
         {
             _source = source;
-            SetHandler(source._out, onPull: static () => { });
+            SetHandler(source._out, onPull: OnPull);
         }
 
         public override void PreStart()
@@ -42,6 +43,17 @@ internal sealed class PacedTickSource(PacedClock clock) : GraphStage<SourceShape
             if (_registration >= 0)
             {
                 _source._clock.Remove(_registration);
+            }
+        }
+
+        /// <summary>While the clock is held, the first frame goes as soon as the stream can take it: it times the open alone.</summary>
+        private void OnPull()
+        {
+            if (!_sent && _source._clock.IsHeld)
+            {
+                _sent = true;
+                _source._clock.MarkSent(_registration);
+                Push(_source._out, System.Diagnostics.Stopwatch.GetTimestamp());
             }
         }
 
