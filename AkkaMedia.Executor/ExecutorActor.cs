@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using Akka;
 using Akka.Actor;
+using Akka.Streams.Dsl;
 using Akka.Event;
 using AkkaMedia.Deployment;
 using AkkaMedia.Deployment.Objects;
@@ -45,6 +47,10 @@ internal sealed class ExecutorActor : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly ExecutorMetrics _metrics = ExecutorMetrics.Get(Context.System);
     private readonly List<IActorRef> _drainWaiters = [];
+    private readonly Dictionary<(NodeDescriptor Descriptor, string Settings), Flow<object, object, NotUsed>> _flows = [];
+
+    /// <summary>While a batch is handled: its gatherer, which gets the refusals and the sessions' answers instead of each client.</summary>
+    private IActorRef? _batch;
     private bool _accepting = true;
     private int _drainStarted;
     private int _drainFailed;
@@ -62,6 +68,7 @@ internal sealed class ExecutorActor : ReceiveActor, IWithTimers
         _metrics.Observe(packages);
 
         Receive<OpenSession>(Open);
+        Receive<OpenSessions>(OpenBatch);
         Receive<OpenObjectSession>(OpenObject);
         Receive<OpenNodeSession>(OpenNode);
         Receive<CloseSession>(close =>
@@ -182,6 +189,12 @@ internal sealed class ExecutorActor : ReceiveActor, IWithTimers
     /// </summary>
     public sealed record KillSession(string SessionId, string Reason);
 
+    /// <summary>How long the answers of a batch wait for a member that is slow to open before they go without it.</summary>
+    internal static readonly TimeSpan BatchFlushAfter = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>How many (node type, settings) blueprints <see cref="Open"/> keeps; past that it starts again from none.</summary>
+    internal const int MaxCachedFlows = 256;
+
     /// <summary>The timers of the drain (set by Akka.NET).</summary>
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -289,7 +302,7 @@ internal sealed class ExecutorActor : ReceiveActor, IWithTimers
     private void Refuse(string sessionId, RefusalReason reason, string message, Activity? span)
     {
         _metrics.Refused(reason);
-        Sender.Tell(new SessionRefused(sessionId, reason, message));
+        (_batch ?? Sender).Tell(new SessionRefused(sessionId, reason, message));
         if (span is not null)
         {
             span.SetTag(MediaTracing.RefusalTag, reason.ToString());
@@ -320,12 +333,34 @@ internal sealed class ExecutorActor : ReceiveActor, IWithTimers
     }
 
     /// <summary>Starts the session's actor from <paramref name="props"/>; <paramref name="kind"/> is a <see cref="SessionKind"/>, <paramref name="description"/> what operators see.</summary>
-    private void StartSession(string sessionId, Func<SessionMetrics, Props> props, IActorRef client, string kind, string nodeType, string description, string transport)
+    private IActorRef StartSession(string sessionId, Func<SessionMetrics, Props> props, IActorRef client, string kind, string nodeType, string description, string transport)
     {
         var metrics = _metrics.SessionStarted(kind, transport, nodeType, streams: kind != SessionKind.Object);
         var session = Context.ActorOf(props(metrics), sessionId);
         Context.Watch(session);
         _sessions.Add(sessionId, new RunningSession(session, sessionId, client, description, transport, metrics, DateTimeOffset.UtcNow));
+        return session;
+    }
+
+    /// <summary>
+    /// Opens every member of <paramref name="batch"/> as <see cref="Open"/> would open it alone; an
+    /// <see cref="OpenBatchActor"/> gathers the refusals and the sessions' answers for the batch's reply address.
+    /// </summary>
+    private void OpenBatch(OpenSessions batch)
+    {
+        _batch = Context.ActorOf(OpenBatchActor.Props(batch.ReplyTo, BatchFlushAfter));
+        try
+        {
+            foreach (var request in batch.Sessions)
+            {
+                Open(request);
+            }
+        }
+        finally
+        {
+            _batch.Tell(OpenBatchActor.Sealed.Instance);
+            _batch = null;
+        }
     }
 
     private void OpenObject(OpenObjectSession request)
@@ -390,17 +425,30 @@ internal sealed class ExecutorActor : ReceiveActor, IWithTimers
             return;
         }
 
-        Func<object> factory;
-        try
+        if (!_flows.TryGetValue((descriptor, request.Settings), out var flow))
         {
-            var settings = HoconText.Parse(request.Settings, $"settings of node type '{descriptor.TypeName}'");
-            factory = descriptor.Bind(settings);
-        }
-        catch (Exception e)
-        {
-            var message = e is FormatException ? e.Message : $"Bad settings for node type '{descriptor.TypeName}': {e.Message}";
-            Refuse(request.SessionId, RefusalReason.BadSettings, message, span);
-            return;
+            Func<object> factory;
+            try
+            {
+                var settings = HoconText.Parse(request.Settings, $"settings of node type '{descriptor.TypeName}'");
+                factory = descriptor.Bind(settings);
+            }
+            catch (Exception e)
+            {
+                var message = e is FormatException ? e.Message : $"Bad settings for node type '{descriptor.TypeName}': {e.Message}";
+                Refuse(request.SessionId, RefusalReason.BadSettings, message, span);
+                return;
+            }
+
+            // A blueprint makes new nodes for each materialization, so sessions with the same type and settings share
+            // it: parsing the settings and building the flow are then paid once, not on every open.
+            if (_flows.Count >= MaxCachedFlows)
+            {
+                _flows.Clear();
+            }
+
+            flow = descriptor.CreateUntypedFlow(factory);
+            _flows.Add((descriptor, request.Settings), flow);
         }
 
         if (_sessions.ContainsKey(request.SessionId))
@@ -414,9 +462,10 @@ internal sealed class ExecutorActor : ReceiveActor, IWithTimers
             return;
         }
 
-        var flow = descriptor.CreateUntypedFlow(factory);
-        StartSession(request.SessionId, metrics => Akka.Actor.Props.Create(() => new SessionActor(request, flow, transport, metrics, span)),
+        var answerTo = _batch;
+        var session = StartSession(request.SessionId, metrics => Akka.Actor.Props.Create(() => new SessionActor(request, flow, transport, metrics, span, answerTo)),
             request.Client, SessionKind.Node, descriptor.TypeName, descriptor.TypeName, transport.Name);
+        answerTo?.Tell(new OpenBatchActor.Track(request.SessionId, session));
     }
 
     /// <summary>The transport the request names, or null after refusing it when this executor does not offer it.</summary>

@@ -74,6 +74,40 @@ public enum RefusalReason
 public sealed record SessionRefused(string SessionId, RefusalReason Reason, string Message);
 
 
+/// <summary>
+/// Asks an executor to open several sessions in one message: the <see cref="OpenSession"/> requests a client sent to the
+/// same executor at about the same moment. Each member is admitted, refused or opened exactly as if it had come alone
+/// (its own capacity check, settings, transport and session actor, which watches the member's own
+/// <see cref="OpenSession.Client"/>): a member that fails fails only itself. Every member's answer, a
+/// <see cref="SessionOpened"/> or <see cref="SessionRefused"/>, reaches <paramref name="ReplyTo"/> in a
+/// <see cref="SessionsAnswered"/>; answers that are ready together travel together, so the batch may be answered in
+/// several messages. A member whose session stops before it is open is not answered (its client times out, as for a
+/// lone request); a member that repeats a running session is ignored.
+/// </summary>
+/// <param name="Sessions">The requests, at least one; each answered under its own session id.</param>
+/// <param name="ReplyTo">Receives the <see cref="SessionsAnswered"/> messages (the client's batcher, which hands each answer to its member's client).</param>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public sealed record OpenSessions(IReadOnlyList<OpenSession> Sessions, IActorRef ReplyTo)
+{
+    /// <summary>The requests, checked: at least one.</summary>
+    public IReadOnlyList<OpenSession> Sessions { get; init; } = Sessions is { Count: > 0 }
+        ? Sessions
+        : throw new ArgumentException("A batch of session requests needs at least one request.", nameof(Sessions));
+}
+
+/// <summary>
+/// Answers to members of an <see cref="OpenSessions"/> batch, each under its member's session id: the sessions that
+/// opened and those the executor refused (with the reason and message a lone request would have got).
+/// </summary>
+/// <param name="Opened">The members that opened.</param>
+/// <param name="Refused">The members that were refused.</param>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public sealed record SessionsAnswered(IReadOnlyList<SessionOpened> Opened, IReadOnlyList<SessionRefused> Refused)
+{
+    /// <summary>How many answers this message carries.</summary>
+    public int Count => Opened.Count + Refused.Count;
+}
+
 /// <summary>Asks an executor for its <see cref="ExecutorStatus"/>.</summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class GetExecutorStatus

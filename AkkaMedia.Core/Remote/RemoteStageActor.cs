@@ -102,7 +102,16 @@ internal sealed class RemoteStageActor : ReceiveActor
         {
             if (_placement.IsCurrent(prepared.Executor))
             {
-                Context.ActorSelection(prepared.Executor + ExecutorDirectoryActor.ExecutorPath).Tell(prepared.Request, Self);
+                if (prepared.Request is OpenSession open)
+                {
+                    // Requests to one executor made at about the same moment travel in one message (answers likewise).
+                    SessionOpenBatcher.For(Context.System, prepared.Executor).Tell(open, Self);
+                }
+                else
+                {
+                    Context.ActorSelection(prepared.Executor + ExecutorDirectoryActor.ExecutorPath).Tell(prepared.Request, Self);
+                }
+
                 _placement.AwaitAnswer(_settings.OpenTimeout);
             }
         });

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Akka.Configuration;
 using AkkaMedia.Protocol.Liveness;
 
@@ -13,33 +14,61 @@ internal sealed record RemoteStageSettings(string ExecutorRole, TimeSpan OpenTim
     /// <exception cref="ArgumentOutOfRangeException">The interval is not positive or not below the idle timeout (<see cref="Create"/> checks first, naming the key).</exception>
     public LivenessSettings Liveness { get; } = new(HeartbeatInterval, IdleTimeout);
 
+    /// <summary>
+    /// The section's values of each configuration read so far: a stage is materialized for every session, and merging
+    /// <c>reference.conf</c> behind the configuration and reading it again cost more than the rest of opening a session
+    /// on the client. A <see cref="Config"/> is immutable, so its values never change; the table does not keep it alive.
+    /// </summary>
+    private static readonly ConditionalWeakTable<Config, Section> Sections = new();
+
     public static RemoteStageSettings Create(Config config, RemoteStageOptions? options)
     {
-        var remote = new SettingsSection(config, "akka-media.remote");
-        var executorRole = options?.ExecutorRole ?? remote.GetString("executor-role");
-        var openTimeout = options?.OpenTimeout ?? remote.GetTimeSpan("open-timeout");
-        var idleTimeout = options?.IdleTimeout ?? remote.GetTimeSpan("idle-timeout");
-        var heartbeatInterval = options?.HeartbeatInterval ?? remote.GetTimeSpan("heartbeat-interval");
-        var transport = options?.Transport ?? ParseTransport(remote.GetString("transport"), remote.Key("transport"));
-        var linkWindow = remote.GetInt("link-window");
-        if (linkWindow <= 0)
-        {
-            throw new ArgumentOutOfRangeException(remote.Key("link-window"), linkWindow, "link-window must be at least 1.");
-        }
+        ArgumentNullException.ThrowIfNull(config);
 
+        // A section that fails to read throws here and is not cached, so the next stage reports the same error.
+        var remote = Sections.GetValue(config, static c => Section.Read(c));
+        var executorRole = options?.ExecutorRole ?? remote.ExecutorRole;
+        var openTimeout = options?.OpenTimeout ?? remote.OpenTimeout;
+        var idleTimeout = options?.IdleTimeout ?? remote.IdleTimeout;
+        var heartbeatInterval = options?.HeartbeatInterval ?? remote.HeartbeatInterval;
+        var transport = options?.Transport ?? remote.Transport;
         if (openTimeout <= TimeSpan.Zero)
         {
-            throw new ArgumentOutOfRangeException(remote.Key("open-timeout"), openTimeout, "open-timeout must be positive.");
+            throw new ArgumentOutOfRangeException(Section.Path + ".open-timeout", openTimeout, "open-timeout must be positive.");
         }
 
         if (heartbeatInterval <= TimeSpan.Zero || heartbeatInterval >= idleTimeout)
         {
             throw new ArgumentOutOfRangeException(
-                remote.Key("heartbeat-interval"), heartbeatInterval,
+                Section.Path + ".heartbeat-interval", heartbeatInterval,
                 $"heartbeat-interval must be positive and below idle-timeout ({idleTimeout.TotalMilliseconds} ms).");
         }
 
-        return new RemoteStageSettings(executorRole, openTimeout, idleTimeout, heartbeatInterval, options?.Executor, transport, linkWindow);
+        return new RemoteStageSettings(executorRole, openTimeout, idleTimeout, heartbeatInterval, options?.Executor, transport, remote.LinkWindow);
+    }
+
+    /// <summary><c>akka-media.remote</c> of one configuration as read, each key checked on its own (options may still override it).</summary>
+    private sealed record Section(string ExecutorRole, TimeSpan OpenTimeout, TimeSpan IdleTimeout, TimeSpan HeartbeatInterval, RemoteTransport Transport, int LinkWindow)
+    {
+        public const string Path = "akka-media.remote";
+
+        public static Section Read(Config config)
+        {
+            var remote = new SettingsSection(config, Path);
+            var linkWindow = remote.GetInt("link-window");
+            if (linkWindow <= 0)
+            {
+                throw new ArgumentOutOfRangeException(remote.Key("link-window"), linkWindow, "link-window must be at least 1.");
+            }
+
+            return new Section(
+                remote.GetString("executor-role"),
+                remote.GetTimeSpan("open-timeout"),
+                remote.GetTimeSpan("idle-timeout"),
+                remote.GetTimeSpan("heartbeat-interval"),
+                ParseTransport(remote.GetString("transport"), remote.Key("transport")),
+                linkWindow);
+        }
     }
 
     private static RemoteTransport ParseTransport(string value, string key) => value.ToLowerInvariant() switch

@@ -15,7 +15,8 @@ namespace AkkaMedia.Serialization;
 /// as serialized paths, stream refs through Akka.Streams' own serializer. Never JSON. An <see cref="OpenSession"/>
 /// outside any trace has the layout it had before it carried a trace context; one in a trace ends with it.
 /// </summary>
-/// <remarks>A truncated or corrupt payload, or an unknown manifest, raises <see cref="SerializationException"/>.</remarks>
+/// <remarks>A batch (<see cref="OpenSessions"/>, <see cref="SessionsAnswered"/>) holds its members in their own layouts, each
+/// preceded by its length. A truncated or corrupt payload, or an unknown manifest, raises <see cref="SerializationException"/>.</remarks>
 internal sealed class ProtocolSerializer : SerializerWithStringManifest
 {
     /// <summary>The serializer identifier registered in <c>akka.actor.serialization-identifiers</c>.</summary>
@@ -28,6 +29,8 @@ internal sealed class ProtocolSerializer : SerializerWithStringManifest
     private const string GetStatusManifest = "GS";
     private const string StatusManifest = "ES";
     private const string HeartbeatManifest = "HB";
+    private const string OpenSessionsManifest = "OB";
+    private const string SessionsAnsweredManifest = "AB";
 
     private static readonly byte[] Empty = [];
 
@@ -50,6 +53,8 @@ internal sealed class ProtocolSerializer : SerializerWithStringManifest
         GetExecutorStatus => GetStatusManifest,
         ExecutorStatus => StatusManifest,
         StreamHeartbeat => HeartbeatManifest,
+        OpenSessions => OpenSessionsManifest,
+        SessionsAnswered => SessionsAnsweredManifest,
         _ => throw new SerializationException($"{nameof(ProtocolSerializer)} cannot serialize {o?.GetType().FullName ?? "null"}."),
     };
 
@@ -80,6 +85,15 @@ internal sealed class ProtocolSerializer : SerializerWithStringManifest
 
                     WriteActorRef(writer, m.Client);
                     NestedFields.WriteTrace(writer, m.Trace);
+                    break;
+                case OpenSessions m:
+                    // Each member as its own message, length first: a member's layout ends where its bytes do.
+                    WriteActorRef(writer, m.ReplyTo);
+                    WriteMembers(writer, m.Sessions);
+                    break;
+                case SessionsAnswered m:
+                    WriteMembers(writer, m.Opened);
+                    WriteMembers(writer, m.Refused);
                     break;
                 case SessionOpened m:
                     writer.Write(m.SessionId);
@@ -125,6 +139,8 @@ internal sealed class ProtocolSerializer : SerializerWithStringManifest
                 GetStatusManifest => GetExecutorStatus.Instance,
                 StatusManifest => new ExecutorStatus(reader.ReadString(), reader.ReadInt32(), reader.ReadInt32(), reader.ReadBoolean()),
                 HeartbeatManifest => StreamHeartbeat.Instance,
+                OpenSessionsManifest => ReadOpenSessions(reader),
+                SessionsAnsweredManifest => new SessionsAnswered(ReadMembers<SessionOpened>(reader, SessionOpenedManifest), ReadMembers<SessionRefused>(reader, SessionRefusedManifest)),
                 _ => throw new SerializationException($"Unknown protocol manifest '{manifest}'. Are client and executor on the same AkkaMedia version?"),
             };
             if (reader.BaseStream.Position != bytes.Length)
@@ -148,6 +164,49 @@ internal sealed class ProtocolSerializer : SerializerWithStringManifest
         var open = new OpenSession(sessionId, nodeType, settings, transport, input, ReadActorRef(reader));
         var trace = NestedFields.ReadTrace(reader);
         return trace.Parent is null ? open : open with { TraceParent = trace.Parent, TraceState = trace.State };
+    }
+
+    private OpenSessions ReadOpenSessions(BinaryReader reader)
+    {
+        var replyTo = ReadActorRef(reader);
+        return new OpenSessions(ReadMembers<OpenSession>(reader, OpenSessionManifest), replyTo);
+    }
+
+    private void WriteMembers<T>(BinaryWriter writer, IReadOnlyList<T> members)
+        where T : notnull
+    {
+        writer.Write7BitEncodedInt(members.Count);
+        foreach (var member in members)
+        {
+            var bytes = ToBinary(member);
+            writer.Write7BitEncodedInt(bytes.Length);
+            writer.Write(bytes);
+        }
+    }
+
+    private List<T> ReadMembers<T>(BinaryReader reader, string manifest)
+    {
+        var count = ReadCount(reader);
+        var members = new List<T>(Math.Min(count, 1024));
+        for (var i = 0; i < count; i++)
+        {
+            var length = ReadCount(reader);
+            var bytes = reader.ReadBytes(length);
+            if (bytes.Length != length)
+            {
+                throw new EndOfStreamException($"A batch member of {length} bytes was cut after {bytes.Length}.");
+            }
+
+            members.Add((T)FromBinary(bytes, manifest));
+        }
+
+        return members;
+    }
+
+    private static int ReadCount(BinaryReader reader)
+    {
+        var value = reader.Read7BitEncodedInt();
+        return value >= 0 ? value : throw new SerializationException($"Negative count {value} in a batch.");
     }
 
     private static RefusalReason ReadReason(BinaryReader reader)

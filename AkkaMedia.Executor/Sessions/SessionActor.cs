@@ -38,13 +38,22 @@ internal sealed class SessionActor : ReceiveActor
     private readonly SharedKillSwitch _killSwitch;
     private readonly ILoggingAdapter _log;
     private readonly SessionMetrics _metrics;
+    private readonly IActorRef _answerTo;
     private FailureOrigin _origin;
     private string? _stopKind;
     private Activity? _span;
 
+    /// <summary>A session that answers <see cref="SessionOpened"/> to the request's client.</summary>
     public SessionActor(OpenSession request, Flow<object, object, NotUsed> node, ISessionTransport transport, SessionMetrics metrics, Activity? span)
+        : this(request, node, transport, metrics, span, null)
+    {
+    }
+
+    /// <summary>A session that answers <see cref="SessionOpened"/> to <paramref name="answerTo"/> (the gatherer of the request's batch), or to the request's client when null.</summary>
+    public SessionActor(OpenSession request, Flow<object, object, NotUsed> node, ISessionTransport transport, SessionMetrics metrics, Activity? span, IActorRef? answerTo)
     {
         _request = request;
+        _answerTo = answerTo ?? request.Client;
         _span = span;
         _transport = transport;
         _log = SessionLog.For(Context, request.SessionId);
@@ -54,7 +63,7 @@ internal sealed class SessionActor : ReceiveActor
 
         Receive<SessionTransportReady>(ready =>
         {
-            _request.Client.Tell(ready.Opened);
+            _answerTo.Tell(ready.Opened);
             EndSpan();
         });
         Receive<FailureSeen>(seen => _origin = _origin == FailureOrigin.None ? seen.Origin : _origin);
@@ -122,8 +131,8 @@ internal sealed class SessionActor : ReceiveActor
         using (MediaTracing.Enter(_span))
         {
             var done = _transport.Start(
-                new SessionStreamContext(_request, Self, Context.System.Materializer()),
-                Flow.Create<object>().Via(_killSwitch.Flow<object>()).Via(_node));
+                new SessionStreamContext(_request, Self, SessionMaterializer.Get(Context.System)),
+                Flow.FromGraph(_killSwitch.Flow<object>()).ViaMaterialized(_node, Keep.Right));
             var self = Self;
             done.ContinueWith(t => self.Tell(new StreamDone(t.Exception)), TaskScheduler.Default);
         }
@@ -143,28 +152,9 @@ internal sealed class SessionActor : ReceiveActor
     private static Flow<object, object, NotUsed> CountedNode(Flow<object, object, NotUsed> node, SessionMetrics metrics, IActorRef session)
     {
         var counters = metrics.Counters!;
-        return Flow.Create<object>()
-            .SelectError(e =>
-            {
-                session.Tell(FailureSeen.Input);
-                return e;
-            })
-            .Select(e =>
-            {
-                counters.CountIn(e);
-                return e;
-            })
+        return Flow.FromGraph(new SessionCounterStage(counters, countIn: true, session, FailureSeen.Input))
             .Via(node)
-            .SelectError(e =>
-            {
-                session.Tell(FailureSeen.Node);
-                return e;
-            })
-            .Select(e =>
-            {
-                counters.CountOut(e);
-                return e;
-            });
+            .Via(new SessionCounterStage(counters, countIn: false, session, FailureSeen.Node));
     }
 
     /// <summary>Fails the stream with <paramref name="error"/>, counted as <paramref name="kind"/> unless a stop kind is already known.</summary>

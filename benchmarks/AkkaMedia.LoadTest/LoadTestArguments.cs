@@ -23,6 +23,7 @@ namespace AkkaMedia.LoadTest;
 /// <param name="Chart">Growth scenario: where to write the PNG chart; null for none.</param>
 /// <param name="From">Growth scenario: a file of JSON lines of an earlier run to draw the table and chart from, instead of measuring; null to measure.</param>
 /// <param name="Seed">Executor mode: the address of the cluster's seed node; null to be its own seed.</param>
+/// <param name="StartAfterPlacement">Paced: each stream sends one frame (its session-open probe) and then waits until every stream is placed, so placing does not compete with running streams.</param>
 internal sealed record LoadTestArguments(
     string Scenario,
     IReadOnlyList<RemoteTransport> Transports,
@@ -42,12 +43,13 @@ internal sealed record LoadTestArguments(
     IReadOnlyList<int> ExecutorCounts,
     string? Chart,
     string? From,
-    string? Seed)
+    string? Seed,
+    bool StartAfterPlacement = false)
 {
     public const string Usage = """
         usage: AkkaMedia.LoadTest <scenario> [options]
           throughput [--transport link|streamrefs] [--seconds 5] [--runs 3]
-          paced [--streams 1] [--seconds 20] [--transport link|streamrefs] [--wave 50]
+          paced [--streams 1] [--seconds 20] [--transport link|streamrefs] [--wave 50] [--start-after-placement]
           all [--streams 500] [--seconds 20] [--runs 3] [--transport link|streamrefs]   (no --transport: both)
           calls [--seconds 5] [--callers 16] [--inflight 256] [--cycles 200]   (remote object calls; not part of all)
           growth [--streams 1,10,100,500,1000,2000] [--executors 1,2] [--seconds 10] [--wave 50] [--chart PATH.png]
@@ -92,9 +94,16 @@ internal sealed record LoadTestArguments(
         var settings = new List<string>();
         var port = 0;
         var parent = 0;
+        var startAfterPlacement = false;
         for (var i = 1; i < args.Count; i++)
         {
             var name = args[i];
+            if (name == "--start-after-placement")
+            {
+                startAfterPlacement = true;
+                continue;
+            }
+
             var value = i + 1 < args.Count ? args[++i] : throw new FormatException($"Option {name} needs a value.");
             switch (name)
             {
@@ -170,7 +179,7 @@ internal sealed record LoadTestArguments(
             ? [chosen]
             : scenario == "all" ? [RemoteTransport.MediaLink, RemoteTransport.StreamRefs] : [RemoteTransport.MediaLink];
         return new LoadTestArguments(
-            scenario, transports, seconds, runs, streamCounts[0], wave, warmup, resolution, callers, inFlight, cycles, settings, port, parent, streamCounts, executors, chart, from, seed);
+            scenario, transports, seconds, runs, streamCounts[0], wave, warmup, resolution, callers, inFlight, cycles, settings, port, parent, streamCounts, executors, chart, from, seed, startAfterPlacement);
     }
 
     /// <summary>The name used on the command line and in results.</summary>

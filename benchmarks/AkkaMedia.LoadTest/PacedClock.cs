@@ -14,12 +14,14 @@ namespace AkkaMedia.LoadTest;
 internal sealed class PacedClock : IDisposable
 {
     private readonly List<(Action<long>? Tick, long Due)> _streams = [];
+    private readonly List<bool> _sent = [];
     private readonly long _period = (long)(LoadTestFrames.Interval.TotalSeconds * Stopwatch.Frequency);
     private readonly int _count;
     private readonly TimeSpan _resolution;
     private readonly CancellationTokenSource _stop = new();
     private readonly long _epoch = Stopwatch.GetTimestamp();
     private Thread? _thread;
+    private volatile bool _held;
 
     /// <param name="count">Streams that will be added (K): stream i ticks at phase i/K of the period.</param>
     /// <param name="resolution">How often the clock wakes to hand out ticks that are due.</param>
@@ -41,6 +43,7 @@ internal sealed class PacedClock : IDisposable
             var now = Stopwatch.GetTimestamp() - _epoch;
             var next = phase + ((now - phase + _period - 1) / _period * _period);
             _streams.Add((tick, next < now ? next + _period : next));
+            _sent.Add(false);
         }
 
         if (_thread is null)
@@ -51,6 +54,30 @@ internal sealed class PacedClock : IDisposable
 
         return index;
     }
+
+    /// <summary>
+    /// While true, a stream sends only its first frame (the probe that times its session's open) and drops its later
+    /// ticks: see <see cref="Hold"/>. Read from the streams' threads.
+    /// </summary>
+    public bool IsHeld => _held;
+
+    /// <summary>From now until <see cref="Release"/>, streams send their first frame only.</summary>
+    public void Hold() => _held = true;
+
+    /// <summary>
+    /// Stream <paramref name="index"/> has sent its first frame: while the clock is held it gets no ticks, so that a
+    /// held ramp measures placing sessions, not handing out ticks that would be dropped.
+    /// </summary>
+    public void MarkSent(int index)
+    {
+        lock (_streams)
+        {
+            _sent[index] = true;
+        }
+    }
+
+    /// <summary>Streams send at every tick again.</summary>
+    public void Release() => _held = false;
 
     /// <summary>Stream <paramref name="index"/> gets no more ticks.</summary>
     public void Remove(int index)
@@ -83,7 +110,12 @@ internal sealed class PacedClock : IDisposable
                         continue;
                     }
 
-                    tick(_epoch + now);
+                    // A held stream that has sent keeps its phase, so that the release does not send every stream at once.
+                    if (!(_held && _sent[i]))
+                    {
+                        tick(_epoch + now);
+                    }
+
                     while (due <= now)
                     {
                         due += _period;

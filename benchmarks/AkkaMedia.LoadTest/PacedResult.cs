@@ -37,6 +37,8 @@ namespace AkkaMedia.LoadTest;
 /// <param name="ExecutorCpuPercents">Each executor's CPU in the CPU window, % of one core (how evenly placement spread the streams).</param>
 /// <param name="PaceResolutionMs">How often the paced clock handed out due ticks (<c>--pace-resolution</c>).</param>
 /// <param name="LoadAverage">The machine's 1-minute load average when the scenario started.</param>
+/// <param name="Ramp">Processor time spent placing the streams (the ramp), per stream.</param>
+/// <param name="StartAfterPlacement">Whether the streams waited, after one frame each, until all were placed (<c>--start-after-placement</c>).</param>
 /// <param name="Error">Why the scenario did not complete cleanly; null when it did.</param>
 internal sealed record PacedResult(
     string Scenario,
@@ -73,6 +75,8 @@ internal sealed record PacedResult(
     IReadOnlyList<double> ExecutorCpuPercents,
     int PaceResolutionMs,
     double LoadAverage,
+    RampCost? Ramp,
+    bool StartAfterPlacement,
     string? Error) : IScenarioResult
 {
     [JsonIgnore]

@@ -14,7 +14,9 @@ namespace AkkaMedia.LoadTest;
 /// so placing hundreds of sessions does not itself time out. Each stream sends <c>seconds</c> × 50
 /// frames from its start; when <paramref name="hold"/> is set (the growth scenario) the streams instead run
 /// until <c>seconds</c> after the last one had its first frame back and are then shut down, so all K run
-/// at once for the whole measured window however long the ramp took.
+/// at once for the whole measured window however long the ramp took. With <paramref name="startAfterPlacement"/> each
+/// stream sends one frame (timing its session's open) and then waits until every stream is placed, and the
+/// <c>seconds</c> are counted from there.
 /// </summary>
 internal sealed class PacedScenario(
     ActorSystem system,
@@ -25,7 +27,8 @@ internal sealed class PacedScenario(
     int wave,
     int warmupSeconds,
     int paceResolutionMs,
-    bool hold = false)
+    bool hold = false,
+    bool startAfterPlacement = false)
 {
     private static readonly TimeSpan WaveTimeout = TimeSpan.FromSeconds(45);
     private static readonly TimeSpan EndTimeout = TimeSpan.FromSeconds(60);
@@ -61,6 +64,12 @@ internal sealed class PacedScenario(
         var materializer = system.Materializer();
         var errors = new List<string>();
         using var clock = new PacedClock(streams, TimeSpan.FromMilliseconds(paceResolutionMs));
+        if (startAfterPlacement)
+        {
+            clock.Hold();
+        }
+
+        var rampStart = await ResourceSnapshot.TakeAsync(executors);
         var epoch = Stopwatch.GetTimestamp();
         for (var first = 0; first < streams; first += wave)
         {
@@ -96,11 +105,14 @@ internal sealed class PacedScenario(
         }
 
         var ramp = Stopwatch.GetElapsedTime(epoch);
+        var start = await ResourceSnapshot.TakeAsync(executors);
+        var rampCost = RampCost.Of(start.Since(rampStart), probes.Count);
+        var released = Stopwatch.GetTimestamp();
+        clock.Release();
         var all = Task.WhenAll(completions);
         var receivedAtStart = probes.Sum(static p => (long)p.Received);
-        var start = await ResourceSnapshot.TakeAsync(executors);
-        var steady = hold
-            ? TimeSpan.FromSeconds(seconds)
+        var steady = hold || startAfterPlacement
+            ? TimeSpan.FromSeconds(seconds) - (startAfterPlacement ? TimeSpan.FromMilliseconds(500) + Stopwatch.GetElapsedTime(released) : TimeSpan.Zero)
             : TimeSpan.FromSeconds(seconds) - TimeSpan.FromMilliseconds(500) - Stopwatch.GetElapsedTime(epoch);
         await Task.WhenAny(all, Task.Delay(steady > TimeSpan.FromSeconds(1) ? steady : TimeSpan.FromSeconds(seconds) + EndTimeout));
         var end = await ResourceSnapshot.TakeAsync(executors);
@@ -130,10 +142,10 @@ internal sealed class PacedScenario(
             .Select(static c => c.Exception!.GetBaseException())
             .GroupBy(static e => $"{e.GetType().Name}: {e.Message}")
             .Select(static g => $"{g.Count()} streams failed with {g.Key}"));
-        return Aggregate(probes, epoch, failed.Count, ramp, end.Since(start), receivedInWindow, errors);
+        return Aggregate(probes, epoch, failed.Count, ramp, end.Since(start), receivedInWindow, rampCost, errors);
     }
 
-    private PacedResult Aggregate(List<PacedStream> probes, long epoch, int failed, TimeSpan ramp, ResourceUse use, long receivedInWindow, List<string> errors)
+    private PacedResult Aggregate(List<PacedStream> probes, long epoch, int failed, TimeSpan ramp, ResourceUse use, long receivedInWindow, RampCost rampCost, List<string> errors)
     {
         var latencies = new List<long>(probes.Sum(static p => p.Sent));
         var bySecond = new List<List<long>>();
@@ -195,11 +207,13 @@ internal sealed class PacedScenario(
             use.ExecutorCpuPercents,
             paceResolutionMs,
             _loadAverage,
+            rampCost,
+            startAfterPlacement,
             errors.Count == 0 ? null : string.Join(" ", errors));
     }
 
     private PacedResult Empty(string error) => new(
-        "paced", LoadTestArguments.NameOf(transport), streams, seconds, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, wave, 0, new PerFrame(0, 0, 0, 0, 0), "0/0/0", "0/0/0", new RuntimeCost(0, 0, 0, 0), [], new SteadyLatency(0, 0, 0, 0), new SessionOpenLatency(0, 0, 0, 0, 0), 0, 0, executors.Count, [], paceResolutionMs, _loadAverage, error);
+        "paced", LoadTestArguments.NameOf(transport), streams, seconds, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, wave, 0, new PerFrame(0, 0, 0, 0, 0), "0/0/0", "0/0/0", new RuntimeCost(0, 0, 0, 0), [], new SteadyLatency(0, 0, 0, 0), new SessionOpenLatency(0, 0, 0, 0, 0), 0, 0, executors.Count, [], paceResolutionMs, _loadAverage, null, startAfterPlacement, error);
 
     private static double Percentile(List<long> sorted, double p)
     {

@@ -20,7 +20,7 @@ public sealed class ProtocolSerializerSpec : Akka.TestKit.Xunit2.TestKit
     public static TheoryData<string> WireTypes() =>
     [
         nameof(OpenSession), nameof(SessionOpened), nameof(SessionRefused), nameof(CloseSession),
-        nameof(GetExecutorStatus), nameof(ExecutorStatus), nameof(StreamHeartbeat),
+        nameof(GetExecutorStatus), nameof(ExecutorStatus), nameof(StreamHeartbeat), nameof(OpenSessions), nameof(SessionsAnswered),
         nameof(AudioFrame), nameof(VideoFrame), nameof(TextFrame), nameof(BytesFrame),
     ];
 
@@ -47,6 +47,20 @@ public sealed class ProtocolSerializerSpec : Akka.TestKit.Xunit2.TestKit
                 var openedBack = (SessionOpened)back;
                 Assert.Equal((opened.SessionId, opened.Session, opened.LinkEndpoint), (openedBack.SessionId, openedBack.Session, openedBack.LinkEndpoint));
                 Assert.Null(openedBack.Output);
+                break;
+            case OpenSessions batch:
+                var batchBack = (OpenSessions)back;
+                Assert.Equal(batch.ReplyTo, batchBack.ReplyTo);
+                Assert.Equal(
+                    batch.Sessions.Select(m => (m.SessionId, m.NodeType, m.Settings, m.Transport, m.Client, m.TraceParent, m.TraceState, m.Input is null)),
+                    batchBack.Sessions.Select(m => (m.SessionId, m.NodeType, m.Settings, m.Transport, m.Client, m.TraceParent, m.TraceState, m.Input is null)));
+                break;
+            case SessionsAnswered answers:
+                var answersBack = (SessionsAnswered)back;
+                Assert.Equal(
+                    answers.Opened.Select(o => (o.SessionId, o.Session, o.LinkEndpoint, o.Output is null)),
+                    answersBack.Opened.Select(o => (o.SessionId, o.Session, o.LinkEndpoint, o.Output is null)));
+                Assert.Equal(answers.Refused, answersBack.Refused);
                 break;
             case GetExecutorStatus or StreamHeartbeat:
                 Assert.Same(message, back);
@@ -124,6 +138,27 @@ public sealed class ProtocolSerializerSpec : Akka.TestKit.Xunit2.TestKit
         Assert.Contains("ZZ", unknown.Message);
     }
 
+    [Fact]
+    public async Task A_batch_of_session_requests_must_reject_truncation_anywhere_and_never_be_empty()
+    {
+        var batch = (OpenSessions)await Create(nameof(OpenSessions));
+        var serializer = (ProtocolSerializer)Sys.Serialization.FindSerializerFor(batch);
+        var manifest = serializer.Manifest(batch);
+        var bytes = serializer.ToBinary(batch);
+        for (var length = 0; length < bytes.Length; length++)
+        {
+            Assert.Throws<SerializationException>(() => serializer.FromBinary(bytes[..length], manifest));
+        }
+
+        Assert.Throws<ArgumentException>(() => new OpenSessions([], TestActor));
+        var answers = (SessionsAnswered)await Create(nameof(SessionsAnswered));
+        var answerBytes = serializer.ToBinary(answers);
+        for (var length = 0; length < answerBytes.Length; length++)
+        {
+            Assert.Throws<SerializationException>(() => serializer.FromBinary(answerBytes[..length], serializer.Manifest(answers)));
+        }
+    }
+
     private async Task<object> Create(string typeName)
     {
         switch (typeName)
@@ -143,6 +178,19 @@ public sealed class ProtocolSerializerSpec : Akka.TestKit.Xunit2.TestKit
                 return new ExecutorStatus("akka.tcp://media@127.0.0.1:4053", 3, 512, true);
             case nameof(StreamHeartbeat):
                 return StreamHeartbeat.Instance;
+            case nameof(OpenSessions):
+                var members = await Source.Empty<object>().RunWith(StreamRefs.SourceRef<object>(), Sys.Materializer());
+                return new OpenSessions(
+                [
+                    new OpenSession("b-1", "Echo", "delay = 250ms", RemoteTransport.MediaLink, null, TestActor),
+                    new OpenSession("b-2", "Gain", string.Empty, RemoteTransport.StreamRefs, members, TestActor, "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", "vendor=1"),
+                    new OpenSession("b-3", "Nope", "x = 1", RemoteTransport.MediaLink, null, TestActor, "00-0af7651916cd43dd8448eb211c80319c-00f067aa0ba902b7-01"),
+                ], TestActor);
+            case nameof(SessionsAnswered):
+                var output = await Source.Empty<object>().RunWith(StreamRefs.SourceRef<object>(), Sys.Materializer());
+                return new SessionsAnswered(
+                    [new SessionOpened("b-1", null, TestActor, "127.0.0.1:4100"), new SessionOpened("b-2", output, TestActor)],
+                    [new SessionRefused("b-3", RefusalReason.UnknownNodeType, "Unknown node type 'Nope'. Known types: Echo, Gain.")]);
             case nameof(AudioFrame):
                 return new AudioFrame(new[] { 0.25f, -1f, float.Epsilon, 0f }, 48000, 2, 7, TimeSpan.FromMilliseconds(140));
             case nameof(VideoFrame):

@@ -61,6 +61,24 @@ public sealed class RemoteSettingsSpec
         Assert.Equal("gpu", settings.ExecutorRole);
     }
 
+    [Fact]
+    public void A_configuration_read_once_must_still_apply_each_stages_options_and_fail_again_on_every_read_of_a_bad_value()
+    {
+        var config = ConfigurationFactory.ParseString("akka-media.remote.open-timeout = 3s");
+
+        var plain = RemoteStageSettings.Create(config, null);
+        var overridden = RemoteStageSettings.Create(config, new RemoteStageOptions { OpenTimeout = TimeSpan.FromSeconds(9), IdleTimeout = TimeSpan.FromSeconds(4) });
+
+        Assert.Equal(TimeSpan.FromSeconds(3), plain.OpenTimeout);
+        Assert.Equal((TimeSpan.FromSeconds(9), TimeSpan.FromSeconds(4)), (overridden.OpenTimeout, overridden.Liveness.IdleTimeout));
+        Assert.Equal(plain, RemoteStageSettings.Create(config, null));
+        var bad = ConfigurationFactory.ParseString("akka-media.remote.link-window = 0");
+        for (var read = 0; read < 2; read++)
+        {
+            Assert.Equal("akka-media.remote.link-window", Assert.Throws<ArgumentOutOfRangeException>(() => RemoteStageSettings.Create(bad, null)).ParamName);
+        }
+    }
+
     [Theory]
     [InlineData(ForStage, "open-timeout = soon", "akka-media.remote.open-timeout")]
     [InlineData(ForStage, "open-timeout = 0s", "akka-media.remote.open-timeout")]
