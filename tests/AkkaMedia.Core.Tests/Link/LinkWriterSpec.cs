@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Net;
 using System.Net.Sockets;
 using AkkaMedia.Protocol.Link;
 
@@ -10,7 +9,7 @@ public sealed class LinkWriterSpec
     [Fact]
     public async Task An_urgent_message_must_be_written_at_once_while_the_flush_of_a_busy_link_waits_for_the_thread_pool()
     {
-        var (socket, peer) = await SocketPairAsync();
+        var (socket, peer) = await LoopbackSockets.PairAsync();
         using (peer)
         {
             var (writer, writes, queued) = BusyWriter(socket);
@@ -39,7 +38,7 @@ public sealed class LinkWriterSpec
     [Fact]
     public async Task Messages_that_are_not_urgent_must_wait_for_the_queued_flush_of_a_busy_link_and_go_out_together()
     {
-        var (socket, peer) = await SocketPairAsync();
+        var (socket, peer) = await LoopbackSockets.PairAsync();
         using (peer)
         {
             var (writer, writes, queued) = BusyWriter(socket);
@@ -89,16 +88,5 @@ public sealed class LinkWriterSpec
         }
 
         return messages;
-    }
-
-    private static async Task<(Socket Client, Socket Server)> SocketPairAsync()
-    {
-        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen(1);
-        var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        var accept = listener.AcceptAsync();
-        await client.ConnectAsync(listener.LocalEndPoint!);
-        return (client, await accept);
     }
 }

@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net;
-using System.Net.Sockets;
 using Akka.Actor;
 using AkkaMedia.Protocol;
 using AkkaMedia.Protocol.Link;
@@ -13,7 +11,7 @@ public sealed class ObjectCallEndpointSpec(ITestOutputHelper output) : Akka.Test
     [Fact]
     public async Task A_call_that_cannot_be_read_must_end_only_its_own_object_and_leave_the_link_and_other_objects_running()
     {
-        var (clientSocket, executorSocket) = await SocketPairAsync();
+        var (clientSocket, executorSocket) = await LoopbackSockets.PairAsync();
         using var client = new MediaLink(clientSocket, (ExtendedActorSystem)Sys, "executor", TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30));
         using var executor = new MediaLink(executorSocket, (ExtendedActorSystem)Sys, "client", TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30));
         var broken = new ConcurrentQueue<IObjectSessionMessage>();
@@ -37,17 +35,6 @@ public sealed class ObjectCallEndpointSpec(ITestOutputHelper output) : Akka.Test
         Assert.Empty(broken);
         Assert.False(client.Closed.Task.IsCompleted);
         Assert.False(executor.Closed.Task.IsCompleted);
-    }
-
-    private static async Task<(Socket Client, Socket Server)> SocketPairAsync()
-    {
-        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen(1);
-        var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        var accept = listener.AcceptAsync();
-        await client.ConnectAsync(listener.LocalEndPoint!);
-        return (client, await accept);
     }
 
     /// <summary>The client's end of a call channel: records the failure the executor sends on it.</summary>

@@ -346,11 +346,7 @@ public sealed class NodeStageSpec : TestKit
             var outputs = await Source.From(PooledFrames(3)).Via(flow).RunWith(Sink.Seq<AudioFrame>(), Materializer);
 
             Assert.Equal([[0f, 1f], [1f, 2f], [2f, 3f]], outputs.Select(f => f.Samples.ToArray()));
-            foreach (var frame in outputs)
-            {
-                frame.Release();
-                Assert.Throws<ObjectDisposedException>(() => frame.Samples.ToArray());
-            }
+            AssertEachHeldOnce(outputs);
         }, Materializer);
 
     [Fact]
@@ -365,11 +361,7 @@ public sealed class NodeStageSpec : TestKit
             var outputs = await Source.From(PooledFrames(3)).Via(flow).RunWith(Sink.Seq<AudioFrame>(), Materializer);
 
             Assert.Equal([[0f, 1f], [1f, 2f], [2f, 3f]], outputs.Select(f => f.Samples.ToArray()));
-            foreach (var frame in outputs)
-            {
-                frame.Release();
-                Assert.Throws<ObjectDisposedException>(() => frame.Samples.ToArray());
-            }
+            AssertEachHeldOnce(outputs);
         }, Materializer);
 
     [Fact]
@@ -393,6 +385,16 @@ public sealed class NodeStageSpec : TestKit
         }
 
         return expected;
+    }
+
+    /// <summary>Each frame carries exactly one reference: one release sends its buffer back.</summary>
+    private static void AssertEachHeldOnce(IEnumerable<AudioFrame> frames)
+    {
+        foreach (var frame in frames)
+        {
+            frame.Release();
+            Assert.Throws<ObjectDisposedException>(() => frame.Samples.ToArray());
+        }
     }
 
     /// <summary>Pooled frames of two samples each, <c>[i, i + 1]</c>, made lazily as the source is pulled.</summary>
