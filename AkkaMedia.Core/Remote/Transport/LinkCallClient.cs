@@ -16,7 +16,8 @@ namespace AkkaMedia.Remote.Transport;
 /// with the <see cref="CallSucceeded"/> or <see cref="CallFailed"/> of the executor, or faults with
 /// <see cref="RemoteObjectException"/> once the channel has ended: the executor ended the session or refused the
 /// channel (its failure follows the replies of every call it ran, on the same connection), the link broke, or the
-/// executor was found dead (<see cref="Fail"/>). Every call still waiting then fails at once; later calls fail without
+/// executor was found dead (<see cref="Fail"/>), or a reply could not be read (only this object's calls end; the link
+/// goes on). Every call still waiting then fails at once; later calls fail without
 /// being sent, as they do once the object is being disposed (<see cref="Refuse"/>).</para>
 /// </remarks>
 internal sealed class LinkCallClient : ILinkChannel
@@ -119,7 +120,18 @@ internal sealed class LinkCallClient : ILinkChannel
 
     void ILinkChannel.OnReply(ReadOnlySpan<byte> payload)
     {
-        var reply = ObjectCallCodec.DecodeReply(payload);
+        IObjectSessionMessage reply;
+        try
+        {
+            reply = ObjectCallCodec.DecodeReply(payload);
+        }
+        catch (InvalidDataException e)
+        {
+            // Which call it answered is unknown: every call of this object fails, the link and its other sessions go on.
+            Close($"A reply from executor {_executor} to a call of this remote object could not be read ({e.Message}); the object's calls end here.");
+            return;
+        }
+
         var id = reply switch
         {
             CallSucceeded done => done.CallId,
