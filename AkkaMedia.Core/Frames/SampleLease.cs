@@ -44,9 +44,6 @@ internal sealed class SampleLease : MemoryManager<float>
         _length = length;
     }
 
-    /// <summary>True until the last reference is released.</summary>
-    public bool IsLive => Volatile.Read(ref _references) > 0;
-
     /// <summary>Rents <paramref name="length"/> samples (contents undefined) with one reference, held by the caller.</summary>
     public static SampleLease Rent(int length) => new(Pool.Rent(length), length);
 
