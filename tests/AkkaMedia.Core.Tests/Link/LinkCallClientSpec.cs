@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Akka.Actor;
 using AkkaMedia.Protocol;
 using AkkaMedia.Protocol.Link;
 using AkkaMedia.Remote;
@@ -13,9 +12,9 @@ public sealed class LinkCallClientSpec(ITestOutputHelper output) : Akka.TestKit.
     [Fact]
     public async Task A_reply_that_cannot_be_read_must_fail_only_that_objects_calls_and_leave_the_link_running()
     {
-        var (clientSocket, executorSocket) = await LoopbackSockets.PairAsync();
-        using var client = new MediaLink(clientSocket, (ExtendedActorSystem)Sys, "executor", TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30));
-        using var executor = new MediaLink(executorSocket, (ExtendedActorSystem)Sys, "client", TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30));
+        var links = await LoopbackSockets.LinksAsync(Sys);
+        using var client = links.Client;
+        using var executor = links.Executor;
         var healthy = new ConcurrentQueue<IObjectSessionMessage>();
         var healthyEndpoint = new ObjectCallEndpoint(healthy.Enqueue);
         healthyEndpoint.Bind(executor, 2);

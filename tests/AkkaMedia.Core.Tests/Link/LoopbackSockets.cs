@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
+using Akka.Actor;
+using AkkaMedia.Protocol.Link;
 
 namespace AkkaMedia.Core.Tests.Link;
 
@@ -16,5 +18,18 @@ internal static class LoopbackSockets
         var accept = listener.AcceptAsync();
         await client.ConnectAsync(listener.LocalEndPoint!);
         return (client, await accept);
+    }
+
+    /// <summary>
+    /// Two media links of <paramref name="system"/> over a fresh pair: the client's end and the executor's, not started
+    /// (register channels first), probing every second and patient for 30 s.
+    /// </summary>
+    public static async Task<(MediaLink Client, MediaLink Executor)> LinksAsync(ActorSystem system)
+    {
+        var (client, executor) = await PairAsync();
+        var extended = (ExtendedActorSystem)system;
+        return (
+            new MediaLink(client, extended, "executor", TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30)),
+            new MediaLink(executor, extended, "client", TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30)));
     }
 }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Akka.Actor;
 using AkkaMedia.Protocol;
 using AkkaMedia.Protocol.Link;
 using Xunit.Abstractions;
@@ -11,9 +10,9 @@ public sealed class ObjectCallEndpointSpec(ITestOutputHelper output) : Akka.Test
     [Fact]
     public async Task A_call_that_cannot_be_read_must_end_only_its_own_object_and_leave_the_link_and_other_objects_running()
     {
-        var (clientSocket, executorSocket) = await LoopbackSockets.PairAsync();
-        using var client = new MediaLink(clientSocket, (ExtendedActorSystem)Sys, "executor", TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30));
-        using var executor = new MediaLink(executorSocket, (ExtendedActorSystem)Sys, "client", TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30));
+        var links = await LoopbackSockets.LinksAsync(Sys);
+        using var client = links.Client;
+        using var executor = links.Executor;
         var broken = new ConcurrentQueue<IObjectSessionMessage>();
         var healthy = new ConcurrentQueue<IObjectSessionMessage>();
         new ObjectCallEndpoint(broken.Enqueue).Bind(executor, 1);
