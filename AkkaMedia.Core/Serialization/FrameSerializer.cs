@@ -134,13 +134,18 @@ internal sealed class FrameSerializer : SerializerWithStringManifest
     internal static AudioFrame ReadAudio(ReadOnlySpan<byte> bytes)
     {
         ReadAudioHeader(bytes, out var sampleRate, out var channels, out var sequence, out var ticks, out var count);
-        if (sampleRate <= 0 || channels <= 0 || count % channels != 0)
+        AudioFrame frame;
+        Span<float> samples;
+        try
         {
-            // The frame's own checks word the error (count is bounded by the payload); nothing is rented for it.
-            return CreateAudio(new float[count], sampleRate, channels, sequence, ticks, bytes.Length);
+            // Rent checks the format before it rents anything.
+            frame = AudioFrame.Rent(count, sampleRate, channels, sequence, TimeSpan.FromTicks(ticks), out samples);
+        }
+        catch (ArgumentException e)
+        {
+            throw CorruptAudio(bytes.Length, e);
         }
 
-        var frame = AudioFrame.Rent(count, sampleRate, channels, sequence, TimeSpan.FromTicks(ticks), out var samples);
         if (BitConverter.IsLittleEndian)
         {
             CopyBlock(bytes[AudioHeader..], MemoryMarshal.AsBytes(samples));
@@ -199,9 +204,12 @@ internal sealed class FrameSerializer : SerializerWithStringManifest
         }
         catch (ArgumentException e)
         {
-            throw new SerializationException($"Corrupt AudioFrame payload ({payloadLength} bytes): {e.Message}", e);
+            throw CorruptAudio(payloadLength, e);
         }
     }
+
+    private static SerializationException CorruptAudio(int payloadLength, ArgumentException cause) =>
+        new($"Corrupt AudioFrame payload ({payloadLength} bytes): {cause.Message}", cause);
 
     /// <summary>
     /// Copies <paramref name="source"/> to the start of <paramref name="destination"/> with vector loads and stores.

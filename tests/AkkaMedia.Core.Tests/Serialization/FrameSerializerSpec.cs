@@ -172,9 +172,11 @@ public sealed class FrameSerializerSpec : TestKit
             var count = ReadInt32(bytes, 24);
             var valid = rate > 0 && channels > 0 && count == frame.Samples.Length && count % channels == 0;
 
+            // Both readers: Akka's (in place) and the media link's (into a pooled frame).
             if (!valid)
             {
                 Assert.Throws<SerializationException>(() => _serializer.FromBinary(bytes, "A1"));
+                Assert.Throws<SerializationException>(() => FrameSerializer.ReadAudio(bytes));
                 return;
             }
 
@@ -184,6 +186,10 @@ public sealed class FrameSerializerSpec : TestKit
             Assert.Equal(BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(8)), back.Sequence);
             Assert.Equal(BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(16)), back.Timestamp.Ticks);
             Assert.True(SampleBytes(frame).SequenceEqual(SampleBytes(back)));
+            var pooled = FrameSerializer.ReadAudio(bytes);
+            Assert.True(pooled.IsPooled);
+            Assert.Equal(back, pooled);
+            pooled.Release();
         }, iter: 2000);
 
     [Fact]
