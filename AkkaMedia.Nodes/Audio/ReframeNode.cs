@@ -113,7 +113,7 @@ public sealed class ReframeNode : Node<AudioFrame, AudioFrame>, IStatefulNode
         writer.WriteInt64(_framesOut);
         writer.WriteInt64(_samplesOut);
         writer.WriteTimeSpan(_start);
-        writer.WriteFloats(_current.AsSpan(0, _current.Length == 0 ? 0 : _filled));
+        writer.WriteFloats(_current.AsSpan(0, _filled));
     }
 
     /// <inheritdoc />
