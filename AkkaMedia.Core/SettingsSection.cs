@@ -39,6 +39,10 @@ internal sealed class SettingsSection
     /// <exception cref="ArgumentOutOfRangeException">The value is not a whole number; the exception names the key.</exception>
     public int GetInt(string key) => Read(key, "a whole number", static (section, k) => section.GetInt(k));
 
+    /// <summary>The switch at <paramref name="key"/> (<c>on</c>/<c>off</c>, <c>true</c>/<c>false</c>).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not a switch; the exception names the key.</exception>
+    public bool GetBoolean(string key) => Read(key, "on or off", static (section, k) => section.GetBoolean(k));
+
     private T Read<T>(string key, string expected, Func<Config, string, T> read)
     {
         try

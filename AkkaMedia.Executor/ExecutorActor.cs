@@ -47,7 +47,7 @@ internal sealed class ExecutorActor : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly ExecutorMetrics _metrics = ExecutorMetrics.Get(Context.System);
     private readonly List<IActorRef> _drainWaiters = [];
-    private readonly Dictionary<(NodeDescriptor Descriptor, string Settings), Flow<object, object, NotUsed>> _flows = [];
+    private readonly Dictionary<(NodeDescriptor Descriptor, string Settings), (Func<object> Factory, Flow<object, object, NotUsed> Flow)> _flows = [];
 
     /// <summary>While a batch is handled: its gatherer, which gets the refusals and the sessions' answers instead of each client.</summary>
     private IActorRef? _batch;
@@ -425,7 +425,7 @@ internal sealed class ExecutorActor : ReceiveActor, IWithTimers
             return;
         }
 
-        if (!_flows.TryGetValue((descriptor, request.Settings), out var flow))
+        if (!_flows.TryGetValue((descriptor, request.Settings), out var blueprint))
         {
             Func<object> factory;
             try
@@ -447,8 +447,22 @@ internal sealed class ExecutorActor : ReceiveActor, IWithTimers
                 _flows.Clear();
             }
 
-            flow = descriptor.CreateUntypedFlow(factory);
-            _flows.Add((descriptor, request.Settings), flow);
+            blueprint = (factory, descriptor.CreateUntypedFlow(factory));
+            _flows.Add((descriptor, request.Settings), blueprint);
+        }
+
+        var flow = blueprint.Flow;
+        if (request.Checkpoints is { } checkpoints)
+        {
+            // A session with failover runs its node behind a checkpointing adapter; the node factory is the blueprint's.
+            if (descriptor.CreateCheckpointedFlow(blueprint.Factory, checkpoints) is not { } checkpointed)
+            {
+                Refuse(request.SessionId, RefusalReason.BadSettings,
+                    $"Node type '{descriptor.TypeName}' cannot fail over: it is built as a whole flow, not from one node whose state can be checkpointed. Run it without failover.", span);
+                return;
+            }
+
+            flow = checkpointed;
         }
 
         if (_sessions.ContainsKey(request.SessionId))

@@ -27,6 +27,7 @@ internal sealed class RemoteMetrics : IExtension
     public const int RoundTripSampling = 16;
 
     private readonly StreamCounterSet _streams = new("node_type");
+    private readonly Histogram<double> _resumeTime;
 
     public RemoteMetrics(ActorSystem system)
     {
@@ -46,6 +47,12 @@ internal sealed class RemoteMetrics : IExtension
             tags: null,
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = RoundTripBuckets });
         LinkRoundTrip = LinkRoundTripHistogram.Create(Meter, "to executors");
+        _resumeTime = Meter.CreateHistogram(
+            "failover.resume_time",
+            "ms",
+            "Time from a remote stage with failover losing its executor to its session answering on another one, tagged node_type.",
+            tags: null,
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = RoundTripBuckets });
         system.RegisterOnTermination(Meter.Dispose);
     }
 
@@ -64,6 +71,9 @@ internal sealed class RemoteMetrics : IExtension
     public StreamCounters Attach(string nodeType) => _streams.Attach(nodeType);
 
     public void Detach(StreamCounters counters) => _streams.Detach(counters);
+
+    /// <summary>A stage with failover resumed <paramref name="elapsed"/> after losing its executor.</summary>
+    public void Resumed(TimeSpan elapsed, KeyValuePair<string, object?> nodeType) => _resumeTime.Record(elapsed.TotalMilliseconds, nodeType);
 
     private sealed class Provider : ExtensionIdProvider<RemoteMetrics>
     {

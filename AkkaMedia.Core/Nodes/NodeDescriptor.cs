@@ -1,6 +1,7 @@
 using Akka;
 using Akka.Configuration;
 using Akka.Streams.Dsl;
+using AkkaMedia.Protocol;
 
 namespace AkkaMedia.Nodes;
 
@@ -12,6 +13,7 @@ public sealed class NodeDescriptor
 {
     private readonly Func<Config, Func<object>> _bind;
     private readonly Func<Func<object>, Flow<object, object, NotUsed>> _untypedFlow;
+    private readonly Func<Func<object>, CheckpointPolicy, Flow<object, object, NotUsed>>? _checkpointedFlow;
 
     private NodeDescriptor(
         string typeName,
@@ -20,7 +22,8 @@ public sealed class NodeDescriptor
         string description,
         IReadOnlyList<string> settingKeys,
         Func<Config, Func<object>> bind,
-        Func<Func<object>, Flow<object, object, NotUsed>> untypedFlow)
+        Func<Func<object>, Flow<object, object, NotUsed>> untypedFlow,
+        Func<Func<object>, CheckpointPolicy, Flow<object, object, NotUsed>>? checkpointedFlow)
     {
         TypeName = typeName;
         InputType = inputType;
@@ -29,6 +32,7 @@ public sealed class NodeDescriptor
         SettingKeys = settingKeys;
         _bind = bind;
         _untypedFlow = untypedFlow;
+        _checkpointedFlow = checkpointedFlow;
     }
 
     /// <summary>The name pipelines and remote stages use for this node type, such as <c>Gain</c>.</summary>
@@ -90,6 +94,13 @@ public sealed class NodeDescriptor
     /// <summary>A flow over elements typed as <see cref="object"/> that runs a new node from <paramref name="factory"/> per materialization.</summary>
     public Flow<object, object, NotUsed> CreateUntypedFlow(Func<object> factory) => _untypedFlow(factory);
 
+    /// <summary>
+    /// Like <see cref="CreateUntypedFlow"/>, for a session with failover: the node is checkpointed as
+    /// <paramref name="policy"/> says (<see cref="StageCheckpoint"/> elements among its outputs) and resumes from a
+    /// checkpoint given as its first input. Null for a node type that is a whole flow: it has no single node to checkpoint.
+    /// </summary>
+    internal Flow<object, object, NotUsed>? CreateCheckpointedFlow(Func<object> factory, CheckpointPolicy policy) => _checkpointedFlow?.Invoke(factory, policy);
+
     /// <summary>Creates a descriptor for nodes built by <paramref name="create"/>.</summary>
     public static NodeDescriptor Create<TIn, TOut>(string typeName, string description, Func<Config, Node<TIn, TOut>> create, params string[] settingKeys)
     {
@@ -105,7 +116,9 @@ public sealed class NodeDescriptor
             factory => Flow.Create<object>()
                 .Select(static o => (TIn)o)
                 .Via(new NodeStage<TIn, TOut>(() => (Node<TIn, TOut>)factory(), typeName))
-                .Select(static o => (object)o!));
+                .Select(static o => (object)o!),
+            (factory, policy) => Flow.Create<object>()
+                .Via(new NodeStage<object, object>(() => new CheckpointingNode<TIn, TOut>((Node<TIn, TOut>)factory(), policy), typeName)));
     }
 
     /// <summary>
@@ -134,7 +147,8 @@ public sealed class NodeDescriptor
                 .Select(static o => (TIn)o)
                 .Via((Flow<TIn, TOut, NotUsed>)factory())
                 .Select(static o => (object)o!)
-                .Named(typeName));
+                .Named(typeName),
+            null);
     }
 
     /// <inheritdoc />

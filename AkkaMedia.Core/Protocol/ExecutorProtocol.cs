@@ -33,6 +33,13 @@ public sealed record OpenSession(string SessionId, string NodeType, string Setti
 
     /// <summary>The trace context as one value.</summary>
     public TraceContext Trace => new(TraceParent, TraceState);
+
+    /// <summary>
+    /// Null for a session without failover. Otherwise the node is checkpointed as the policy says: the session sends
+    /// <see cref="StageCheckpoint"/> elements to the client among its outputs, and takes one as its first input to
+    /// resume from (only node types built from one node can; flows are refused with <see cref="RefusalReason.BadSettings"/>).
+    /// </summary>
+    public CheckpointPolicy? Checkpoints { get; init; }
 }
 
 /// <summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Akka.Actor;
+using Akka.Event;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using Akka.Streams.Stage;
@@ -88,7 +89,31 @@ internal sealed class RemoteStage<TIn, TOut> : GraphStage<FlowShape<TIn, TOut>>
             }
 
             Window = settings.LinkWindow;
-            _stageActor.Tell(new DataPathReady(new LinkDataPath(this, system, sessionId, target.Name, settings)));
+            if (settings.Checkpoints is not null)
+            {
+                if (target is not RegisteredNodeTarget)
+                {
+                    // The actor stops when the stage does (OnStopped), having placed nothing.
+                    FailStage(new RemoteStageException(
+                        $"Remote stage '{target.Name}' asks for failover, which is available for registered node types only (RemoteNode.Flow); shipped nodes cannot fail over yet."));
+                    return;
+                }
+
+                EnableFailover(settings.MaxUnacknowledged);
+            }
+
+            _stageActor.Tell(new DataPathReady(new LinkDataPath(this, system, target.Name, settings)));
+        }
+
+        /// <summary>The executor was lost; the stage waits, unbound, for its actor to open the session on another one.</summary>
+        protected override void OnFailover(Exception cause) => _stageActor!.Tell(new RemoteStageActor.FailingOver(cause));
+
+        protected override void OnResumed(TimeSpan elapsed, int replayed, long skipped)
+        {
+            Log.Info(
+                "Remote stage '{0}' resumed on another executor {1:0.#} ms after losing its own; {2} inputs replayed, {3} outputs already delivered dropped",
+                stage._target.Name, elapsed.TotalMilliseconds, replayed, skipped);
+            _metrics!.Resumed(elapsed, _nodeTypeTag);
         }
 
         /// <summary>A broken link fails the stream naming this stage as well as the executor (the link's message names only the executor).</summary>

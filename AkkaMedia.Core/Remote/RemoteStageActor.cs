@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Akka.Actor;
+using Akka.Event;
 using AkkaMedia.Diagnostics;
 using AkkaMedia.Protocol;
 using AkkaMedia.Remote.Placement;
@@ -15,17 +16,23 @@ namespace AkkaMedia.Remote;
 /// request, records refusals as events, and ends it when the data path is open or the stage failed.
 /// </summary>
 /// <remarks>
-/// Created under the user guardian, which restarts what throws: a restarted stage actor fails its stage and stops
-/// (<see cref="PostRestart"/>), so a session is never placed twice.
+/// <para>With failover (<see cref="RemoteStageSettings.Checkpoints"/>), losing the executor does not fail the stage: the
+/// stage reports <see cref="FailingOver"/>, and the actor places a new session, with a new id, on another executor (never
+/// one it has lost), asking it to checkpoint; the stage then resumes there. With no executor left, or with the stage
+/// pinned to one executor, it fails naming the loss and why no other could take over.</para>
+/// <para>Created under the user guardian, which restarts what throws: a restarted stage actor fails its stage and stops
+/// (<see cref="PostRestart"/>), so a session is never placed twice.</para>
 /// </remarks>
 internal sealed class RemoteStageActor : ReceiveActor
 {
-    private readonly string _sessionId;
     private readonly RemoteStageTarget _target;
     private readonly string _nodeType;
     private readonly RemoteStageSettings _settings;
-    private readonly ExecutorPlacement _placement;
     private readonly TraceContext _trace;
+    private readonly HashSet<string> _lost = [];
+    private string _sessionId;
+    private ExecutorPlacement _placement;
+    private Exception? _failingOver;
     private IRemoteDataPath? _path;
     private string? _executor;
     private IActorRef? _session;
@@ -43,9 +50,8 @@ internal sealed class RemoteStageActor : ReceiveActor
         _target = target;
         _nodeType = target.Name;
         _settings = settings;
-        _placement = new ExecutorPlacement(Context.System, Self, $"remote stage '{_nodeType}'", settings.ExecutorRole, settings.OpenTimeout, settings.Executor, trace.Span,
-            static (message, executor) => new RemoteStageException(message, executor));
-        Placing();
+        _placement = NewPlacement(trace.Span);
+        Become(Placing);
     }
 
     /// <summary>
@@ -56,6 +62,9 @@ internal sealed class RemoteStageActor : ReceiveActor
 
     /// <summary>The stage's stream stopped (<paramref name="Error"/> says why when it failed): close the session or stop placing it.</summary>
     public sealed record StreamEnded(Exception? Error);
+
+    /// <summary>The stage (with failover) lost its executor (<paramref name="Cause"/> says how) and waits to be opened on another.</summary>
+    public sealed record FailingOver(Exception Cause);
 
     /// <summary>The data path has not opened within its connect timeout.</summary>
     private sealed class ConnectTimedOut
@@ -84,7 +93,15 @@ internal sealed class RemoteStageActor : ReceiveActor
         Receive<ExecutorPlacement.Candidates>(found => Follow(_placement.Start(found)));
         Receive<SessionOpened>(opened =>
         {
+            if (opened.SessionId != _sessionId)
+            {
+                // The answer for a session given up when the stage failed over: it stops when its client leaves it.
+                Sender.Tell(new CloseSession(opened.SessionId));
+                return;
+            }
+
             _placement.Placed();
+            _failingOver = null;
             _session = opened.Session;
             Context.Watch(_session);
             Become(Running);
@@ -104,6 +121,11 @@ internal sealed class RemoteStageActor : ReceiveActor
             {
                 if (prepared.Request is OpenSession open)
                 {
+                    if (_settings.Checkpoints is { } checkpoints)
+                    {
+                        open = open with { Checkpoints = checkpoints };
+                    }
+
                     // Requests to one executor made at about the same moment travel in one message (answers likewise).
                     SessionOpenBatcher.For(Context.System, prepared.Executor).Tell(open, Self);
                 }
@@ -147,14 +169,29 @@ internal sealed class RemoteStageActor : ReceiveActor
                     _executor));
             }
         });
+        Receive<FailingOver>(failing => FailOver(failing.Cause));
         Receive<Terminated>(terminated =>
         {
+            if (!terminated.ActorRef.Equals(_session))
+            {
+                return;
+            }
+
             if (terminated.AddressTerminated)
             {
-                Abort(new RemoteStageException(
-                    $"Executor {_executor} running remote stage '{_nodeType}' is unreachable (its node left or died).", _executor));
+                var error = new RemoteStageException(
+                    $"Executor {_executor} running remote stage '{_nodeType}' is unreachable (its node left or died).", _executor);
+                if (_settings.Checkpoints is null)
+                {
+                    Abort(error);
+                }
+                else
+                {
+                    // The stage decides: it fails over, unless its session had already ended.
+                    _path!.ExecutorLost(error);
+                }
             }
-            else if (terminated.ActorRef.Equals(_session))
+            else
             {
                 // The session's own end (complete or failure) travels on the data path and normally ends the stage
                 // first; if it has not come within the grace period, it never will.
@@ -167,6 +204,43 @@ internal sealed class RemoteStageActor : ReceiveActor
             Context.Stop(Self);
         });
     }
+
+    /// <summary>
+    /// The stage lost its executor: leave the session there and place a new one on another executor (not one lost
+    /// before), from which the stage resumes; fail when the stage is pinned to its executor.
+    /// </summary>
+    private void FailOver(Exception cause)
+    {
+        var lost = _executor!;
+        _lost.Add(lost);
+        if (_session is not null)
+        {
+            Context.Unwatch(_session);
+            _session.Tell(new CloseSession(_sessionId));
+            _session = null;
+        }
+
+        _connectTimeout?.Cancel();
+        _sessionGone?.Cancel();
+        _open = false;
+        _failingOver = cause;
+        if (_settings.Executor is not null)
+        {
+            Fail(new RemoteStageException($"{cause.Message} The stage has failover, but it is pinned to that executor, so no other can take it over.", lost, cause));
+            return;
+        }
+
+        Context.GetLogger().Warning("Remote stage '{0}' lost executor {1} ({2}); moving its session to another executor", _nodeType, lost, cause.Message);
+        _placement.Cancel();
+        _sessionId = RemoteNode.NewSessionId();
+        _placement = NewPlacement(null);
+        Become(Placing);
+        _placement.FindCandidates();
+    }
+
+    private ExecutorPlacement NewPlacement(Activity? span) =>
+        new(Context.System, Self, $"remote stage '{_nodeType}'", _settings.ExecutorRole, _settings.OpenTimeout, _settings.Executor, span,
+            static (message, executor) => new RemoteStageException(message, executor), _lost.Count == 0 ? null : _lost);
 
     /// <summary>Does what the placement decided: prepare the next executor, or fail (an error of preparing is worded here).</summary>
     private void Follow(PlacementStep step) => step.Apply(TryExecutor, error => Fail(error as RemoteStageException ?? new RemoteStageException(
@@ -207,6 +281,11 @@ internal sealed class RemoteStageActor : ReceiveActor
 
     private void Fail(RemoteStageException error)
     {
+        if (_failingOver is { } cause && !ReferenceEquals(error.InnerException, cause))
+        {
+            error = new RemoteStageException($"{cause.Message} No other executor could take the session over: {error.Message}", error.ExecutorAddress ?? _executor, error);
+        }
+
         Abort(error);
         _session?.Tell(new CloseSession(_sessionId));
         Context.Stop(Self);

@@ -26,4 +26,20 @@ public sealed class RemoteStageOptions
 
     /// <summary>Interval of heartbeats sent when the stage has no data to send.</summary>
     public TimeSpan? HeartbeatInterval { get; init; }
+
+    /// <summary>
+    /// Whether the stage survives the death of its executor by reopening on another one from the node's last
+    /// checkpoint (<c>akka-media.remote.failover</c>, docs/fault-tolerance.md): downstream then sees no gap and no
+    /// duplicate. Needs the media link transport and a registered node type built from one node.
+    /// </summary>
+    public bool? Failover { get; init; }
+
+    /// <summary>With failover: inputs between two checkpoints at most (<c>failover.checkpoint-every</c>).</summary>
+    public int? CheckpointEvery { get; init; }
+
+    /// <summary>With failover: time between two checkpoints at most while inputs arrive (<c>failover.checkpoint-interval</c>).</summary>
+    public TimeSpan? CheckpointInterval { get; init; }
+
+    /// <summary>With failover: inputs kept for replay at most before the stage waits for a checkpoint (<c>failover.max-unacknowledged</c>).</summary>
+    public int? MaxUnacknowledged { get; init; }
 }

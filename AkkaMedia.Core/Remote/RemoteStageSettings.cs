@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Akka.Configuration;
+using AkkaMedia.Protocol;
 using AkkaMedia.Protocol.Liveness;
 
 namespace AkkaMedia.Remote;
@@ -10,6 +11,12 @@ namespace AkkaMedia.Remote;
 /// </summary>
 internal sealed record RemoteStageSettings(string ExecutorRole, TimeSpan OpenTimeout, TimeSpan IdleTimeout, TimeSpan HeartbeatInterval, string? Executor, RemoteTransport Transport, int LinkWindow)
 {
+    /// <summary>How the executor checkpoints the stage's node when the stage has failover; null without failover.</summary>
+    public CheckpointPolicy? Checkpoints { get; init; }
+
+    /// <summary>With failover: the inputs the stage keeps for replay at most.</summary>
+    public int MaxUnacknowledged { get; init; }
+
     /// <summary>The heartbeat interval and idle timeout as both transports apply them.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The interval is not positive or not below the idle timeout (<see cref="Create"/> checks first, naming the key).</exception>
     public LivenessSettings Liveness { get; } = new(HeartbeatInterval, IdleTimeout);
@@ -44,11 +51,45 @@ internal sealed record RemoteStageSettings(string ExecutorRole, TimeSpan OpenTim
                 $"heartbeat-interval must be positive and below idle-timeout ({idleTimeout.TotalMilliseconds} ms).");
         }
 
-        return new RemoteStageSettings(executorRole, openTimeout, idleTimeout, heartbeatInterval, options?.Executor, transport, remote.LinkWindow);
+        var settings = new RemoteStageSettings(executorRole, openTimeout, idleTimeout, heartbeatInterval, options?.Executor, transport, remote.LinkWindow);
+        if (!(options?.Failover ?? remote.Failover))
+        {
+            return settings;
+        }
+
+        const string failover = Section.Path + ".failover";
+        if (transport != RemoteTransport.MediaLink)
+        {
+            throw new ArgumentException($"Failover needs the media link transport ({Section.Path}.transport = link); this stage uses StreamRefs.", failover + ".enabled");
+        }
+
+        var every = options?.CheckpointEvery ?? remote.CheckpointEvery;
+        var interval = options?.CheckpointInterval ?? remote.CheckpointInterval;
+        var maxUnacknowledged = options?.MaxUnacknowledged ?? remote.MaxUnacknowledged;
+        if (every < 1)
+        {
+            throw new ArgumentOutOfRangeException(failover + ".checkpoint-every", every, "checkpoint-every must be at least 1.");
+        }
+
+        if (interval <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(failover + ".checkpoint-interval", interval, "checkpoint-interval must be positive.");
+        }
+
+        if (maxUnacknowledged <= every)
+        {
+            throw new ArgumentOutOfRangeException(
+                failover + ".max-unacknowledged", maxUnacknowledged,
+                $"max-unacknowledged must be above checkpoint-every ({every}): the stage must be able to send the inputs a checkpoint waits for.");
+        }
+
+        return settings with { Checkpoints = new CheckpointPolicy(every, interval), MaxUnacknowledged = maxUnacknowledged };
     }
 
     /// <summary><c>akka-media.remote</c> of one configuration as read, each key checked on its own (options may still override it).</summary>
-    private sealed record Section(string ExecutorRole, TimeSpan OpenTimeout, TimeSpan IdleTimeout, TimeSpan HeartbeatInterval, RemoteTransport Transport, int LinkWindow)
+    private sealed record Section(
+        string ExecutorRole, TimeSpan OpenTimeout, TimeSpan IdleTimeout, TimeSpan HeartbeatInterval, RemoteTransport Transport, int LinkWindow,
+        bool Failover, int CheckpointEvery, TimeSpan CheckpointInterval, int MaxUnacknowledged)
     {
         public const string Path = "akka-media.remote";
 
@@ -67,7 +108,11 @@ internal sealed record RemoteStageSettings(string ExecutorRole, TimeSpan OpenTim
                 remote.GetTimeSpan("idle-timeout"),
                 remote.GetTimeSpan("heartbeat-interval"),
                 ParseTransport(remote.GetString("transport"), remote.Key("transport")),
-                linkWindow);
+                linkWindow,
+                remote.GetBoolean("failover.enabled"),
+                remote.GetInt("failover.checkpoint-every"),
+                remote.GetTimeSpan("failover.checkpoint-interval"),
+                remote.GetInt("failover.max-unacknowledged"));
         }
     }
 

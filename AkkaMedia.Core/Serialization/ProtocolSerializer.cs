@@ -31,6 +31,10 @@ internal sealed class ProtocolSerializer : SerializerWithStringManifest
     private const string HeartbeatManifest = "HB";
     private const string OpenSessionsManifest = "OB";
     private const string SessionsAnsweredManifest = "AB";
+    private const string CheckpointManifest = "CP";
+
+    /// <summary>The most state bytes a checkpoint may claim: the media link's own message limit.</summary>
+    private const int MaxStateLength = 64 * 1024 * 1024;
 
     private static readonly byte[] Empty = [];
 
@@ -55,6 +59,7 @@ internal sealed class ProtocolSerializer : SerializerWithStringManifest
         StreamHeartbeat => HeartbeatManifest,
         OpenSessions => OpenSessionsManifest,
         SessionsAnswered => SessionsAnsweredManifest,
+        StageCheckpoint => CheckpointManifest,
         _ => throw new SerializationException($"{nameof(ProtocolSerializer)} cannot serialize {o?.GetType().FullName ?? "null"}."),
     };
 
@@ -84,7 +89,25 @@ internal sealed class ProtocolSerializer : SerializerWithStringManifest
                     }
 
                     WriteActorRef(writer, m.Client);
-                    NestedFields.WriteTrace(writer, m.Trace);
+                    if (m.Checkpoints is null)
+                    {
+                        NestedFields.WriteTrace(writer, m.Trace);
+                    }
+                    else
+                    {
+                        // The trace is written even when empty, so that the policy after it can be told from it.
+                        writer.Write(m.TraceParent ?? string.Empty);
+                        writer.Write(m.TraceState ?? string.Empty);
+                        writer.Write7BitEncodedInt(m.Checkpoints.EveryInputs);
+                        writer.Write(m.Checkpoints.Interval.Ticks);
+                    }
+
+                    break;
+                case StageCheckpoint m:
+                    writer.Write(m.Inputs);
+                    writer.Write(m.Outputs);
+                    writer.Write7BitEncodedInt(m.State.Length);
+                    writer.Write(m.State);
                     break;
                 case OpenSessions m:
                     // Each member as its own message, length first: a member's layout ends where its bytes do.
@@ -141,6 +164,7 @@ internal sealed class ProtocolSerializer : SerializerWithStringManifest
                 HeartbeatManifest => StreamHeartbeat.Instance,
                 OpenSessionsManifest => ReadOpenSessions(reader),
                 SessionsAnsweredManifest => new SessionsAnswered(ReadMembers<SessionOpened>(reader, SessionOpenedManifest), ReadMembers<SessionRefused>(reader, SessionRefusedManifest)),
+                CheckpointManifest => ReadCheckpoint(reader),
                 _ => throw new SerializationException($"Unknown protocol manifest '{manifest}'. Are client and executor on the same AkkaMedia version?"),
             };
             if (reader.BaseStream.Position != bytes.Length)
@@ -163,7 +187,31 @@ internal sealed class ProtocolSerializer : SerializerWithStringManifest
         var input = transport == RemoteTransport.StreamRefs ? ReadNested<ISourceRef<object>>(reader) : null;
         var open = new OpenSession(sessionId, nodeType, settings, transport, input, ReadActorRef(reader));
         var trace = NestedFields.ReadTrace(reader);
-        return trace.Parent is null ? open : open with { TraceParent = trace.Parent, TraceState = trace.State };
+        if (trace.Parent is { Length: > 0 })
+        {
+            open = open with { TraceParent = trace.Parent, TraceState = trace.State };
+        }
+
+        if (reader.BaseStream.Position < reader.BaseStream.Length)
+        {
+            var every = reader.Read7BitEncodedInt();
+            var interval = reader.ReadInt64();
+            open = open with { Checkpoints = new CheckpointPolicy(every, TimeSpan.FromTicks(interval)) };
+        }
+
+        return open;
+    }
+
+    private static StageCheckpoint ReadCheckpoint(BinaryReader reader)
+    {
+        var (inputs, outputs) = (reader.ReadInt64(), reader.ReadInt64());
+        var length = reader.Read7BitEncodedInt();
+        if (length < 0 || length > MaxStateLength || length > reader.BaseStream.Length - reader.BaseStream.Position)
+        {
+            throw new SerializationException($"Corrupt checkpoint: it claims {length} state bytes, and {reader.BaseStream.Length - reader.BaseStream.Position} follow.");
+        }
+
+        return new StageCheckpoint(inputs, outputs, reader.ReadBytes(length));
     }
 
     private OpenSessions ReadOpenSessions(BinaryReader reader)

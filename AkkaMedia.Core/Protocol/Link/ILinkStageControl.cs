@@ -23,6 +23,12 @@ public interface ILinkStageControl
     void Fail(Exception cause);
 
     /// <summary>
+    /// The executor of the stage's session is gone (its node left the cluster): a stage with failover moves its session
+    /// to another executor, any other fails with <paramref name="cause"/>.
+    /// </summary>
+    void ExecutorLost(Exception cause);
+
+    /// <summary>
     /// True once the peer's end of the channel arrived on the link (complete, cancel or failure) or the link was lost:
     /// the stage is bound to end without further word from the peer. Read from any thread.
     /// </summary>

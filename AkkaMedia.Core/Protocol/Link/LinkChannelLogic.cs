@@ -22,6 +22,12 @@ namespace AkkaMedia.Protocol.Link;
 /// processed tells the peer on that channel. No channel is left registered to a stopped stage.
 /// Audio frames follow the pooled-frame ownership rule (<see cref="AudioFrame"/>): one pushed into this stage is
 /// released once written to the link, and the ones it receives come out pooled, owned by downstream.
+/// <para>Failover (client side, <see cref="EnableFailover"/>): every input is kept in a <see cref="ReplayBuffer"/> until a
+/// <see cref="StageCheckpoint"/> from the executor covers it; checkpoints never go downstream. When the executor is lost
+/// the stage stays up, unbound, and reports it (<see cref="OnFailover"/>); once bound to the new session it sends the last
+/// checkpoint first, then the inputs it covers not, then new inputs, and drops the outputs of the new session that it
+/// had already received from the old one (counted since the checkpoint). Events of a channel the stage has left are
+/// ignored.</para>
 /// </remarks>
 internal abstract class LinkChannelLogic<TIn, TOut> : GraphStageLogic, ILinkStageControl
 {
@@ -32,9 +38,10 @@ internal abstract class LinkChannelLogic<TIn, TOut> : GraphStageLogic, ILinkStag
     private readonly object _bindGate = new();
     private Action<(MediaLink Link, int Channel)>? _bind;
     private Action<Exception>? _fail;
-    private Action<List<object>>? _data;
-    private Action<int>? _demand;
+    private Action<(int Generation, List<object> Elements)>? _data;
+    private Action<(int Generation, int Count)>? _demand;
     private Action<LinkEvent>? _event;
+    private Action<Exception>? _executorLost;
     private MediaLink? _link;
     private int _channel;
     private int _credit;
@@ -43,6 +50,18 @@ internal abstract class LinkChannelLogic<TIn, TOut> : GraphStageLogic, ILinkStag
     private bool _done;
     private bool _peerAnswered;
     private volatile bool _peerEnded;
+
+    // Failover (client side only); touched on the stage's thread, except _generation (read by Bind and Open).
+    private ReplayBuffer? _replay;
+    private int _replaySent;
+    private StageCheckpoint? _checkpoint;
+    private bool _checkpointToSend;
+    private bool _completeSent;
+    private long _outputsReceived;
+    private long _skip;
+    private bool _failingOver;
+    private long _failoverStarted;
+    private volatile int _generation;
 
     // Guarded by _bindGate: a Bind or Open (from another thread) racing with this stage's stop.
     private bool _stopped;
@@ -79,9 +98,10 @@ internal abstract class LinkChannelLogic<TIn, TOut> : GraphStageLogic, ILinkStag
     {
         _bind = GetAsyncCallback<(MediaLink Link, int Channel)>(b => DoBind(b.Link, b.Channel));
         _fail = GetAsyncCallback<Exception>(Fail);
-        _data = GetAsyncCallback<List<object>>(OnData);
-        _demand = GetAsyncCallback<int>(OnDemand);
+        _data = GetAsyncCallback<(int Generation, List<object> Elements)>(d => OnData(d.Generation, d.Elements));
+        _demand = GetAsyncCallback<(int Generation, int Count)>(d => OnDemand(d.Generation, d.Count));
         _event = GetAsyncCallback<LinkEvent>(OnEvent);
+        _executorLost = GetAsyncCallback<Exception>(OnExecutorLost);
         OnStart();
     }
 
@@ -95,7 +115,7 @@ internal abstract class LinkChannelLogic<TIn, TOut> : GraphStageLogic, ILinkStag
             {
                 _boundLink = link;
                 _boundChannel = channel;
-                link.Register(channel, new Handler(this, link));
+                link.Register(channel, new Handler(this, link, _generation));
                 _bind!((link, channel));
                 return;
             }
@@ -116,7 +136,7 @@ internal abstract class LinkChannelLogic<TIn, TOut> : GraphStageLogic, ILinkStag
 
             _boundLink = link;
             _boundChannel = channel;
-            link.Register(channel, new Handler(this, link));
+            link.Register(channel, new Handler(this, link, _generation));
             link.SendOpen(channel, sessionId);
             _bind!((link, channel));
             return true;
@@ -124,6 +144,8 @@ internal abstract class LinkChannelLogic<TIn, TOut> : GraphStageLogic, ILinkStag
     }
 
     void ILinkStageControl.Fail(Exception cause) => _fail!(cause);
+
+    void ILinkStageControl.ExecutorLost(Exception cause) => _executorLost!(cause);
 
     bool ILinkStageControl.PeerEnded => _peerEnded;
 
@@ -155,6 +177,7 @@ internal abstract class LinkChannelLogic<TIn, TOut> : GraphStageLogic, ILinkStag
             }
         }
 
+        _replay?.Clear();
         OnStopped();
     }
 
@@ -163,6 +186,36 @@ internal abstract class LinkChannelLogic<TIn, TOut> : GraphStageLogic, ILinkStag
 
     /// <summary>Called once when the stage has stopped, for whatever reason (<see cref="Failure"/> says which).</summary>
     protected virtual void OnStopped()
+    {
+    }
+
+    /// <summary>
+    /// Client side, from <see cref="OnStart"/>: the stage survives the loss of its executor, keeping at most
+    /// <paramref name="maxUnacknowledged"/> inputs for replay (it waits for a checkpoint when it holds that many).
+    /// </summary>
+    protected void EnableFailover(int maxUnacknowledged)
+    {
+        if (!_isClient)
+        {
+            throw new InvalidOperationException("Only the client end of a channel replays its inputs.");
+        }
+
+        _replay = new ReplayBuffer(maxUnacknowledged);
+    }
+
+    /// <summary>
+    /// With failover: the executor was lost (<paramref name="cause"/> says how) and the stage is now unbound, keeping
+    /// its inputs and outputs: its owner places the session again and binds the stage with <see cref="Open"/>, or fails it.
+    /// </summary>
+    protected virtual void OnFailover(Exception cause)
+    {
+    }
+
+    /// <summary>
+    /// With failover: the new session answered after a failover; the stage replays <paramref name="replayed"/> inputs
+    /// and drops the first <paramref name="skipped"/> outputs, <paramref name="elapsed"/> after the loss.
+    /// </summary>
+    protected virtual void OnResumed(TimeSpan elapsed, int replayed, long skipped)
     {
     }
 
@@ -192,7 +245,13 @@ internal abstract class LinkChannelLogic<TIn, TOut> : GraphStageLogic, ILinkStag
         _link = link;
         _channel = channel;
         link.SendDemand(channel, Window);
-        if (IsClosed(_inlet))
+        if (_replay is not null)
+        {
+            // A consumed output not yet granted back to the old session is granted in this one's window.
+            _consumed = 0;
+            Flush();
+        }
+        else if (IsClosed(_inlet))
         {
             link.SendComplete(channel);
         }
@@ -206,6 +265,15 @@ internal abstract class LinkChannelLogic<TIn, TOut> : GraphStageLogic, ILinkStag
     {
         var element = Grab(_inlet);
         OnElementSent(element);
+        if (_replay is not null)
+        {
+            // The buffer takes a reference of its own; the stage's goes back now. Sent at once unless failing over.
+            _replay.Add(element!);
+            (element as AudioFrame)?.Release();
+            Flush();
+            return;
+        }
+
         _link!.SendData(_channel, element!);
 
         // The frame was handed over to this stage and its samples are now in the send buffer: its buffer can go back.
@@ -219,6 +287,14 @@ internal abstract class LinkChannelLogic<TIn, TOut> : GraphStageLogic, ILinkStag
         if (_link is null)
         {
             // Complete is sent on binding; an executor's stage whose session ended before binding finishes here.
+            TryFinish();
+            return;
+        }
+
+        if (_replay is not null)
+        {
+            // Complete follows the last input, once every input of the replay buffer is sent.
+            Flush();
             TryFinish();
             return;
         }
@@ -241,11 +317,7 @@ internal abstract class LinkChannelLogic<TIn, TOut> : GraphStageLogic, ILinkStag
             var element = (TOut)next;
             OnElementReceived(element);
             Push(_outlet, element);
-            if (++_consumed >= Math.Max(1, Window / 2))
-            {
-                _link!.SendDemand(_channel, _consumed);
-                _consumed = 0;
-            }
+            Consumed();
         }
         else if (_remoteCompleted)
         {
@@ -291,11 +363,42 @@ internal abstract class LinkChannelLogic<TIn, TOut> : GraphStageLogic, ILinkStag
         }
     }
 
-    private void OnData(List<object> elements)
+    /// <summary>One element of the peer's credit is used up here: granted back once half the window is.</summary>
+    private void Consumed()
     {
-        foreach (var element in elements)
+        if (++_consumed >= Math.Max(1, Window / 2) && _link is not null)
         {
-            _received.Enqueue(element);
+            _link.SendDemand(_channel, _consumed);
+            _consumed = 0;
+        }
+    }
+
+    private void OnData(int generation, List<object> elements)
+    {
+        if (generation != _generation)
+        {
+            // Read from a channel the stage has left for another executor: already counted or to be replayed.
+            foreach (var element in elements)
+            {
+                (element as AudioFrame)?.Release();
+            }
+
+            return;
+        }
+
+        if (_replay is null)
+        {
+            foreach (var element in elements)
+            {
+                _received.Enqueue(element);
+            }
+        }
+        else
+        {
+            foreach (var element in elements)
+            {
+                Received(element);
+            }
         }
 
         if (IsAvailable(_outlet))
@@ -304,13 +407,162 @@ internal abstract class LinkChannelLogic<TIn, TOut> : GraphStageLogic, ILinkStag
         }
     }
 
-    /// <summary>The peer's credit may arrive before this stage has processed its own binding; it is kept until then.</summary>
-    private void OnDemand(int count)
+    /// <summary>With failover: an element from the session, which may be a checkpoint or an output already delivered.</summary>
+    private void Received(object element)
     {
+        if (element is StageCheckpoint checkpoint)
+        {
+            Consumed();
+            if (checkpoint.Outputs != _outputsReceived)
+            {
+                Fail(new RemoteStageException(
+                    $"The session's checkpoint counts {checkpoint.Outputs} outputs, but the stage has received {_outputsReceived}: client and executor are out of step.",
+                    _link?.Peer));
+                return;
+            }
+
+            _replaySent -= _replay!.Acknowledge(checkpoint.Inputs);
+            _checkpoint = checkpoint;
+            Flush();
+            return;
+        }
+
+        if (_skip > 0)
+        {
+            // The old session delivered this output before it was lost.
+            _skip--;
+            (element as AudioFrame)?.Release();
+            Consumed();
+            return;
+        }
+
+        _outputsReceived++;
+        _received.Enqueue(element);
+    }
+
+    /// <summary>
+    /// With failover: sends what the session is owed, as far as credit goes: the checkpoint to resume from, the inputs
+    /// kept and not yet sent on this channel, then Complete once upstream has finished; pulls when all is sent.
+    /// </summary>
+    private void Flush()
+    {
+        var replay = _replay!;
+        if (_link is null)
+        {
+            return;
+        }
+
+        if (_checkpointToSend)
+        {
+            if (_credit == 0)
+            {
+                return;
+            }
+
+            _link.SendData(_channel, _checkpoint!);
+            _checkpointToSend = false;
+            _credit--;
+        }
+
+        while (_credit > 0 && _replaySent < replay.Count)
+        {
+            _link.SendData(_channel, replay[_replaySent++]);
+            _credit--;
+        }
+
+        if (_replaySent < replay.Count)
+        {
+            return;
+        }
+
+        if (IsClosed(_inlet))
+        {
+            if (!_completeSent)
+            {
+                _completeSent = true;
+                _link.SendComplete(_channel);
+            }
+        }
+        else if (_credit > 0 && !replay.IsFull && !HasBeenPulled(_inlet))
+        {
+            Pull(_inlet);
+        }
+    }
+
+    /// <summary>The executor is lost: fail over when the stage can, otherwise fail.</summary>
+    private void OnExecutorLost(Exception cause)
+    {
+        if (_replay is not null && !_remoteCompleted)
+        {
+            BeginFailover(cause);
+        }
+        else if (!_remoteCompleted)
+        {
+            _done = true;
+            Fail(cause);
+        }
+    }
+
+    /// <summary>
+    /// Leaves the lost session's channel (events still queued from it are ignored) and waits, unbound, to be opened on
+    /// another executor; the owner is told. Outputs already received stay queued for downstream.
+    /// </summary>
+    private void BeginFailover(Exception cause)
+    {
+        if (_failingOver)
+        {
+            return;
+        }
+
+        _failingOver = true;
+        _failoverStarted = System.Diagnostics.Stopwatch.GetTimestamp();
+        MediaLink? left;
+        int channel;
+        lock (_bindGate)
+        {
+            left = _boundLink;
+            channel = _boundChannel;
+            _boundLink = null;
+            _generation++;
+        }
+
+        if (left is not null)
+        {
+            // A session still running there (its node is alive but unreachable) stops rather than waiting for input.
+            left.Unregister(channel);
+            left.SendFailure(channel, "The client moved the session to another executor.");
+        }
+
+        _link = null;
+        _credit = 0;
+        _consumed = 0;
+        _replaySent = 0;
+        _completeSent = false;
+        _peerAnswered = false;
+        _peerEnded = false;
+        _checkpointToSend = _checkpoint is not null;
+        _skip = _outputsReceived - (_checkpoint?.Outputs ?? 0);
+        OnFailover(cause);
+    }
+
+    /// <summary>The peer's credit may arrive before this stage has processed its own binding; it is kept until then.</summary>
+    private void OnDemand(int generation, int count)
+    {
+        if (generation != _generation)
+        {
+            return;
+        }
+
         _credit += count;
         if (!_peerAnswered)
         {
             _peerAnswered = true;
+            if (_failingOver)
+            {
+                _failingOver = false;
+                OnResumed(System.Diagnostics.Stopwatch.GetElapsedTime(_failoverStarted), _replay!.Count, _skip);
+            }
+
             OnPeerAnswered();
         }
 
@@ -319,7 +571,11 @@ internal abstract class LinkChannelLogic<TIn, TOut> : GraphStageLogic, ILinkStag
 
     private void PullIfCredit()
     {
-        if (_link is not null && _credit > 0 && !IsClosed(_inlet) && !HasBeenPulled(_inlet))
+        if (_replay is not null)
+        {
+            Flush();
+        }
+        else if (_link is not null && _credit > 0 && !IsClosed(_inlet) && !HasBeenPulled(_inlet))
         {
             Pull(_inlet);
         }
@@ -327,6 +583,12 @@ internal abstract class LinkChannelLogic<TIn, TOut> : GraphStageLogic, ILinkStag
 
     private void OnEvent(LinkEvent e)
     {
+        if (e.Generation != _generation)
+        {
+            // The end of a channel the stage has left for another executor.
+            return;
+        }
+
         switch (e.Kind)
         {
             case LinkEventKind.Complete:
@@ -352,6 +614,12 @@ internal abstract class LinkChannelLogic<TIn, TOut> : GraphStageLogic, ILinkStag
                 Fail(new RemoteStageException(e.Message!, e.Peer));
                 break;
             case LinkEventKind.Lost:
+                if (_replay is not null && !_remoteCompleted)
+                {
+                    BeginFailover(LinkLost(e.Message!, e.Peer, e.Cause));
+                    break;
+                }
+
                 _done = true;
                 Fail(LinkLost(e.Message!, e.Peer, e.Cause));
                 break;
@@ -374,27 +642,27 @@ internal abstract class LinkChannelLogic<TIn, TOut> : GraphStageLogic, ILinkStag
     }
 
     /// <summary>An end of the channel, from the link it was registered on: <paramref name="Peer"/> names that link's other end.</summary>
-    private sealed record LinkEvent(LinkEventKind Kind, string Peer, string? Message = null, Exception? Cause = null);
+    private sealed record LinkEvent(LinkEventKind Kind, int Generation, string Peer, string? Message = null, Exception? Cause = null);
 
     /// <summary>
     /// Receives the channel's events on the link's receive thread. It knows the link it was registered on from its
     /// construction and reads no mutable field of the stage (whose binding may not be processed yet): it only
     /// invokes the stage's async callbacks, set once before any handler exists, and raises <see cref="_peerEnded"/>.
     /// </summary>
-    private sealed class Handler(LinkChannelLogic<TIn, TOut> logic, MediaLink link) : ILinkChannel
+    private sealed class Handler(LinkChannelLogic<TIn, TOut> logic, MediaLink link, int generation) : ILinkChannel
     {
-        public void OnData(List<object> elements) => logic._data!(elements);
+        public void OnData(List<object> elements) => logic._data!((generation, elements));
 
-        public void OnDemand(int count) => logic._demand!(count);
+        public void OnDemand(int count) => logic._demand!((generation, count));
 
-        public void OnComplete() => Ended(new LinkEvent(LinkEventKind.Complete, link.Peer));
+        public void OnComplete() => Ended(new LinkEvent(LinkEventKind.Complete, generation, link.Peer));
 
-        public void OnFailure(string message) => Ended(new LinkEvent(LinkEventKind.Failure, link.Peer, message));
+        public void OnFailure(string message) => Ended(new LinkEvent(LinkEventKind.Failure, generation, link.Peer, message));
 
-        public void OnCancel() => Ended(new LinkEvent(LinkEventKind.Cancel, link.Peer));
+        public void OnCancel() => Ended(new LinkEvent(LinkEventKind.Cancel, generation, link.Peer));
 
         public void OnLinkLost(Exception cause) =>
-            Ended(new LinkEvent(LinkEventKind.Lost, link.Peer, $"The link to {link.Peer} was lost: {cause.Message}", cause));
+            Ended(new LinkEvent(LinkEventKind.Lost, generation, link.Peer, $"The link to {link.Peer} was lost: {cause.Message}", cause));
 
         private void Ended(LinkEvent e)
         {

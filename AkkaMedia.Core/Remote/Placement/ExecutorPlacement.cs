@@ -29,8 +29,10 @@ namespace AkkaMedia.Remote.Placement;
 /// <param name="namedExecutor">The executor an option names (<c>akka.tcp://media@host:port</c>): the only candidate, the directory is not asked. Null to ask it.</param>
 /// <param name="span">The placement's span (null when nobody listens): gets a <c>akkamedia.refused</c> event per refusal, and the executor and attempt count when placed.</param>
 /// <param name="newError">Makes the caller's exception from a message and the executor concerned (null when none).</param>
+/// <param name="excluded">Executors not to try, whatever the directory says (those a failing-over stage has lost); null for none.</param>
 internal sealed class ExecutorPlacement(
-    ActorSystem system, IActorRef self, string subject, string executorRole, TimeSpan openTimeout, string? namedExecutor, Activity? span, Func<string, string?, Exception> newError)
+    ActorSystem system, IActorRef self, string subject, string executorRole, TimeSpan openTimeout, string? namedExecutor, Activity? span, Func<string, string?, Exception> newError,
+    IReadOnlySet<string>? excluded = null)
 {
     private readonly Queue<string> _candidates = new();
     private readonly List<string> _refusals = [];
@@ -80,7 +82,17 @@ internal sealed class ExecutorPlacement(
         _reserved = found.Reserved ? found.Items[0].Address : null;
         foreach (var candidate in found.Items)
         {
-            _candidates.Enqueue(candidate.Address);
+            if (excluded is null || !excluded.Contains(candidate.Address))
+            {
+                _candidates.Enqueue(candidate.Address);
+            }
+        }
+
+        if (_candidates.Count == 0)
+        {
+            return Fail(newError(
+                $"No executor with role '{executorRole}' is left for {subject}: the only ones there are were lost ({string.Join(", ", excluded!)}).",
+                null));
         }
 
         return Next();

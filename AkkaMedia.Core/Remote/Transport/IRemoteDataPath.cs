@@ -40,6 +40,13 @@ internal interface IRemoteDataPath
     /// <summary>Fails the stage's stream with <paramref name="error"/> (both directions).</summary>
     void Fail(RemoteStageException error);
 
+    /// <summary>
+    /// The session's executor is gone (its node left the cluster): a stage with failover reports
+    /// <see cref="RemoteStageActor.FailingOver"/> to its actor and waits to be connected again; any other fails with
+    /// <paramref name="error"/>.
+    /// </summary>
+    void ExecutorLost(RemoteStageException error);
+
     /// <summary>The stage actor stopped; a stream still waiting for its session fails saying so.</summary>
     void Stopped(string? executor);
 }

@@ -13,8 +13,11 @@ namespace AkkaMedia.Remote.Transport;
 /// session and is open when the executor grants the first credit (the stage reports <see cref="DataPathOpen"/>).
 /// Liveness is the link's: probes and <see cref="PeerSilence"/>.
 /// </summary>
-internal sealed class LinkDataPath(ILinkStageControl control, ActorSystem system, string sessionId, string nodeType, RemoteStageSettings settings) : IRemoteDataPath
+internal sealed class LinkDataPath(ILinkStageControl control, ActorSystem system, string nodeType, RemoteStageSettings settings) : IRemoteDataPath
 {
+    /// <summary>The session last connected to (a stage with failover connects to one per executor); the actor's thread only.</summary>
+    private string? _sessionId;
+
     public RemoteTransport Transport => RemoteTransport.MediaLink;
 
     public ISourceRef<object>? Input => null;
@@ -26,6 +29,7 @@ internal sealed class LinkDataPath(ILinkStageControl control, ActorSystem system
 
     public bool Connect(SessionOpened opened, string executor, IActorRef owner)
     {
+        _sessionId = opened.SessionId;
         if (opened.LinkEndpoint is null)
         {
             owner.Tell(new DataPathFailed(new RemoteStageException($"Executor {executor} does not offer a media link; use the StreamRefs transport with it.", executor)));
@@ -39,7 +43,7 @@ internal sealed class LinkDataPath(ILinkStageControl control, ActorSystem system
                 if (connected.IsCompletedSuccessfully)
                 {
                     // Thread-safe; false when the stage has stopped meanwhile, which its actor learns from the stage itself.
-                    control.Open(connected.Result, client.NextChannel(), sessionId);
+                    control.Open(connected.Result, client.NextChannel(), opened.SessionId);
                     return;
                 }
 
@@ -52,10 +56,12 @@ internal sealed class LinkDataPath(ILinkStageControl control, ActorSystem system
     }
 
     public RemoteStageException NotConnected(string executor) => new(
-        $"Executor {executor} did not answer the media link channel of session {sessionId} (remote stage '{nodeType}') within {ConnectTimeout.TotalSeconds:0.#} s.",
+        $"Executor {executor} did not answer the media link channel of session {_sessionId} (remote stage '{nodeType}') within {ConnectTimeout.TotalSeconds:0.#} s.",
         executor);
 
     public void Fail(RemoteStageException error) => control.Fail(error);
+
+    public void ExecutorLost(RemoteStageException error) => control.ExecutorLost(error);
 
     public void Stopped(string? executor)
     {

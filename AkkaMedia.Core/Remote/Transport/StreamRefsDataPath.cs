@@ -110,6 +110,9 @@ internal sealed class StreamRefsDataPath : IRemoteDataPath
         _killSwitch.Abort(error);
     }
 
+    /// <summary>A stage over StreamRefs has no failover (its settings refuse it): losing the executor fails it.</summary>
+    public void ExecutorLost(RemoteStageException error) => Fail(error);
+
     public void Stopped(string? executor) =>
         _output.TrySetResult(Source.Failed<object>(new RemoteStageException($"Remote stage '{_nodeType}' stopped before its session opened.", executor)));
 
