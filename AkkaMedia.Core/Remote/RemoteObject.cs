@@ -8,6 +8,7 @@ using AkkaMedia.Diagnostics;
 using AkkaMedia.Nodes;
 using AkkaMedia.Protocol;
 using AkkaMedia.Protocol.Codecs;
+using AkkaMedia.Remote.Durable;
 
 namespace AkkaMedia.Remote;
 
@@ -69,6 +70,72 @@ public static class RemoteObject
     }
 
     /// <summary>
+    /// Gets the durable object named <paramref name="name"/>, creating it from <paramref name="factory"/> when no object of
+    /// that name exists: one live instance in the cluster, reachable by name from any client node, whose acknowledged
+    /// calls and state are persisted (<c>akka-media.durable</c>) and which, when its executor dies, the next call
+    /// reactivates on a live executor from its last persisted state with the same code.
+    /// </summary>
+    /// <param name="system">The client's actor system: a member of the executors' cluster. Nodes with the role
+    /// <c>akka-media.durable.role</c> (<c>client</c> by default) host the objects and their journal; others reach them.</param>
+    /// <param name="name">The object's name (1 to 200 characters, no control characters): the same name reaches the same object.</param>
+    /// <param name="factory">Makes the object when the name has none; not called when the object exists (live or
+    /// persisted). Its object ships as <see cref="DeployAsync{TInterface}"/>'s does, with the same checks.</param>
+    /// <param name="options">Per-object settings, used only when the object is created; null for the configured values.</param>
+    /// <param name="cancellationToken">Cancels the wait (not a creation already under way).</param>
+    /// <typeparam name="TInterface">The interface the object is called through; the same for every handle of the name.</typeparam>
+    /// <returns>A handle on the object; it holds nothing remote (see <see cref="DurableObject{TInterface}.DestroyAsync"/>).</returns>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is not a valid name, <typeparamref name="TInterface"/> is not a remotable interface, <paramref name="factory"/> returned null, or the object cannot be shipped.</exception>
+    /// <exception cref="RemoteObjectException">The object exists with another interface, or could not be created on any executor; the message says why.</exception>
+    /// <exception cref="InvalidOperationException"><paramref name="system"/> is not a cluster member.</exception>
+    public static async Task<DurableObject<TInterface>> GetOrDeployAsync<TInterface>(
+        ActorSystem system, string name, Func<TInterface> factory, DurableObjectOptions? options = null, CancellationToken cancellationToken = default)
+        where TInterface : class
+    {
+        ArgumentNullException.ThrowIfNull(system);
+        ArgumentNullException.ThrowIfNull(factory);
+        CheckName(name);
+        if (!typeof(TInterface).IsInterface)
+        {
+            throw new ArgumentException($"{typeof(TInterface).FullName} is not an interface; a durable object is called through an interface it implements.", nameof(TInterface));
+        }
+
+        MethodKey.CheckRemotable(typeof(TInterface), nameof(TInterface));
+        var durable = DurableObjects.Get(system);
+        var settings = durable.Settings;
+        var policy = new DurablePolicy(
+            options?.SaveEvery ?? settings.SaveEvery,
+            options?.SaveInterval ?? settings.SaveInterval,
+            options?.CallTimeout ?? TimeSpan.Zero);
+        if (policy.SaveEvery < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), policy.SaveEvery, "DurableObjectOptions.SaveEvery must be at least 1 (1 saves the state after every call).");
+        }
+
+        if (policy.SaveInterval < TimeSpan.Zero || policy.CallTimeout < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "DurableObjectOptions.SaveInterval and CallTimeout must not be negative.");
+        }
+
+        var region = await durable.RegionAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        var @interface = typeof(TInterface).FullName!;
+        var answer = await region.Ask<object>(new ActivateDurable(name, @interface), settings.AskTimeout, cancellationToken).ConfigureAwait(false);
+        if (answer is DurableActivation { Exists: false })
+        {
+            var obj = factory() ?? throw new ArgumentException($"The factory of durable object '{name}' returned null.", nameof(factory));
+            var (package, bytes) = Prepare(obj, nameof(factory));
+            answer = await region.Ask<object>(
+                new CreateDurable(name, @interface, obj.GetType().FullName!, DurableCode.Of(package), bytes, policy), settings.AskTimeout, cancellationToken).ConfigureAwait(false);
+        }
+
+        return answer switch
+        {
+            DurableActivation => new DurableObject<TInterface>(name, region, ObjectCodec.For(typeof(TInterface).Assembly), settings.AskTimeout, settings.CallAttempts),
+            DurableRefused refused => throw new RemoteObjectException(refused.Message, refused.Executor),
+            _ => throw new RemoteObjectException($"Durable object '{name}': unexpected answer {answer.GetType().Name}.", null),
+        };
+    }
+
+    /// <summary>
     /// A flow that runs a copy of <paramref name="node"/> on an executor, with the same contract and the
     /// same liveness rules as <see cref="RemoteNode.Flow{TIn,TOut}"/>: each materialization opens its own
     /// session on the least-loaded executor and deserializes a fresh copy of the node there, so the flow
@@ -112,6 +179,15 @@ public static class RemoteObject
         {
             system.Stop(client);
             throw;
+        }
+    }
+
+    private static void CheckName(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (name.Length is 0 or > 200 || name.Any(char.IsControl))
+        {
+            throw new ArgumentException($"'{name}' is not a durable object name: use 1 to 200 characters, none of them a control character.", nameof(name));
         }
     }
 
