@@ -1,4 +1,7 @@
+using Akka.Cluster.Sharding;
+using Akka.Cluster.Tools.Singleton;
 using Akka.Configuration;
+using Akka.DistributedData;
 using Akka.Streams;
 
 namespace AkkaMedia;
@@ -10,12 +13,18 @@ namespace AkkaMedia;
 public static class AkkaMediaConfig
 {
     private static readonly Lazy<Config> DefaultConfig = new(() =>
-        Load(typeof(AkkaMediaConfig).Assembly, "AkkaMedia.Core.reference.conf").WithFallback(ActorMaterializer.DefaultConfig()));
+        Load(typeof(AkkaMediaConfig).Assembly, "AkkaMedia.Core.reference.conf")
+            .WithFallback(ActorMaterializer.DefaultConfig())
+            .WithFallback(ClusterSharding.DefaultConfig())
+            .WithFallback(ClusterSingleton.DefaultConfig())
+            .WithFallback(DistributedData.DefaultConfig()));
 
     /// <summary>
     /// AkkaMedia.Core's <c>reference.conf</c> with Akka.Streams' defaults behind it. Akka.Streams' defaults
     /// are needed from the start: they bind the stream-ref serializer, without which a node cannot read
-    /// an <c>OpenSession</c> before its first materializer exists.
+    /// an <c>OpenSession</c> before its first materializer exists. Cluster Sharding's, Cluster Singleton's and
+    /// Distributed Data's are there for the same reason: durable objects start sharding on first use, and a node
+    /// that has not yet started it must still read the sharding messages other nodes send it.
     /// </summary>
     public static Config Default => DefaultConfig.Value;
 
