@@ -49,9 +49,9 @@ public sealed class ExecutorCluster : IAsyncDisposable
     /// <paramref name="documentedSeedForm"/> the first node listens on a free port chosen here and seeds
     /// itself as <c>127.0.0.1:port</c>, and the others join it as <c>akka.tcp://media@127.0.0.1:port</c>
     /// (the forms the operations guide shows); otherwise every node takes any free port and the first
-    /// starts a cluster of its own.
+    /// starts a cluster of its own. <paramref name="clientConfig"/> goes over the client's configuration.
     /// </summary>
-    public static async Task<ExecutorCluster> StartAsync(int executors, bool documentedSeedForm = false)
+    public static async Task<ExecutorCluster> StartAsync(int executors, bool documentedSeedForm = false, Config? clientConfig = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "akkamedia-cluster-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
@@ -73,7 +73,7 @@ public sealed class ExecutorCluster : IAsyncDisposable
                 nodes.AddRange(joining.Where(t => t.IsCompletedSuccessfully).Select(t => t.Result));
             }
 
-            client = MediaActorSystem.Create("media", ClientConfig(seed));
+            client = MediaActorSystem.Create("media", (clientConfig ?? Config.Empty).WithFallback(ClientConfig(seed)));
             var cluster = new ExecutorCluster(nodes, client, folder);
             await cluster.WaitUntilClientSeesAsync(nodes.Select(n => n.Address)).ConfigureAwait(false);
             return cluster;
