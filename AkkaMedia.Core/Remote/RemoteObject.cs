@@ -76,7 +76,8 @@ public static class RemoteObject
     /// reactivates on a live executor from its last persisted state with the same code.
     /// </summary>
     /// <param name="system">The client's actor system: a member of the executors' cluster. Nodes with the role
-    /// <c>akka-media.durable.role</c> (<c>client</c> by default) host the objects and their journal; others reach them.</param>
+    /// <c>akka-media.durable.role</c> (<c>client</c> by default) host the objects and their journal from their first call of
+    /// this method; nodes without it reach the objects through a hosting node.</param>
     /// <param name="name">The object's name (1 to 200 characters, no control characters): the same name reaches the same object.</param>
     /// <param name="factory">Makes the object when the name has none; not called when the object exists (live or
     /// persisted). Its object ships as <see cref="DeployAsync{TInterface}"/>'s does, with the same checks.</param>

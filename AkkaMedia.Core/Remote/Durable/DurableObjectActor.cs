@@ -68,6 +68,7 @@ internal sealed class DurableObjectActor : ReceivePersistentActor
             Reset(snapshot.Created);
             _state = snapshot.State;
             _unsaved.AddRange(snapshot.Unsaved);
+            _callsSinceSave = _unsaved.Count;
             foreach (var call in snapshot.Recent)
             {
                 Remember(call);
@@ -100,30 +101,23 @@ internal sealed class DurableObjectActor : ReceivePersistentActor
         Command<CallFailed>(failed => OnReply(null, failed));
         Command<Status.Failure>(failure =>
         {
-            if (!Sender.Equals(_child))
+            if (Sender.Equals(_child))
             {
-                return;
+                SessionFailed(failure.Cause.Message);
             }
-
-            // The deploy failed, or the session ended (its executor died or left): nothing was acknowledged.
-            DropSession();
-            if (_phase == Phase.Deploying || ++_attempts >= _settings.CallAttempts || _current is null)
-            {
-                Finish(new DurableRefused($"Durable object '{_name}' could not run: {failure.Cause.Message}", _executor));
-                return;
-            }
-
-            _log.Warning("Durable object {Name}: its session ended ({Reason}); reactivating it from its last persisted state", _name, failure.Cause.Message);
-            Deploy();
         });
         Command<Terminated>(terminated =>
         {
-            if (terminated.ActorRef.Equals(_child) && _current is not null)
+            if (terminated.ActorRef.Equals(_child))
             {
-                Self.Tell(new Status.Failure(new RemoteObjectException("The object's session client stopped.", _executor)), _child);
+                SessionFailed("the object's session client stopped");
             }
         });
-        Command<SaveSnapshotSuccess>(saved => DeleteMessages(saved.Metadata.SequenceNr));
+        Command<SaveSnapshotSuccess>(saved =>
+        {
+            DeleteMessages(saved.Metadata.SequenceNr);
+            DeleteSnapshots(new SnapshotSelectionCriteria(saved.Metadata.SequenceNr - 1));
+        });
         Command<SaveSnapshotFailure>(failed => _log.Warning("Durable object {Name}: a snapshot failed ({Reason}); the journal keeps every event", _name, failed.Cause.Message));
         Command<DeleteMessagesSuccess>(_ => { });
         Command<DeleteMessagesFailure>(failed => _log.Warning("Durable object {Name}: events before a snapshot could not be deleted ({Reason})", _name, failed.Cause.Message));
@@ -146,6 +140,9 @@ internal sealed class DurableObjectActor : ReceivePersistentActor
 
     /// <summary>The props of the entity of durable object <paramref name="name"/>.</summary>
     public static Props Props(string name, DurableObjectSettings settings) => Akka.Actor.Props.Create(() => new DurableObjectActor(name, settings));
+
+    /// <summary>The session's child is never restarted (a restart would silently lose its session): it stops, and the entity deploys a new one.</summary>
+    protected override SupervisorStrategy SupervisorStrategy() => Akka.Actor.SupervisorStrategy.StoppingStrategy;
 
     protected override void PostStop()
     {
@@ -201,6 +198,28 @@ internal sealed class DurableObjectActor : ReceivePersistentActor
 
                 return;
         }
+    }
+
+    /// <summary>
+    /// The deploy failed, or the session ended (its executor died or left, its client stopped): nothing was acknowledged.
+    /// A call under way is tried again on a new session from the persisted state, up to <c>call-attempts</c> times.
+    /// </summary>
+    private void SessionFailed(string reason)
+    {
+        DropSession();
+        if (_current is null)
+        {
+            return;
+        }
+
+        if (_phase == Phase.Deploying || ++_attempts >= _settings.CallAttempts)
+        {
+            Finish(new DurableRefused($"Durable object '{_name}' could not run: {reason}", _executor));
+            return;
+        }
+
+        _log.Warning("Durable object {Name}: its session ended ({Reason}); reactivating it from its last persisted state", _name, reason);
+        Deploy();
     }
 
     private void Begin(object command)

@@ -8,7 +8,8 @@ namespace AkkaMedia.Remote.Durable;
 /// <summary>
 /// The durable objects of one actor system: the shard region that routes every command to the one live entity of its
 /// object's name. A node with the <c>akka-media.durable.role</c> role hosts entities; any other node reaches them
-/// through a proxy. Started on first use.
+/// through a proxy. Started on first use: a client that never uses durable objects never hosts one (its journal would
+/// go when it exits).
 /// </summary>
 /// <remarks>
 /// Why Cluster Sharding: it gives exactly what a durable object needs and nothing to write by hand: one live entity

@@ -141,6 +141,36 @@ public sealed class DurableObjectSpec : Akka.TestKit.Xunit2.TestKit, IClassFixtu
     }
 
     [Fact]
+    public async Task DurableObject_must_recover_from_its_last_snapshot_and_the_events_after_it()
+    {
+        var files = "snapshots";
+        var every = "akka-media.durable.snapshot-every = 2";
+        var host = await StartHostAsync(files, every);
+        var options = new DurableObjectOptions { SaveEvery = 2 };
+        // Created on the hosting node (which starts hosting with its first use), called from the spec's node, which only
+        // reaches the object: its handle outlives the hosting node.
+        await DurableHandle.GetOrDeployAsync(host, "snapshotted-counter", Counter, () => NewCounter(0), options);
+        var counter = await DurableHandle.GetOrDeployAsync(Sys, "snapshotted-counter", Counter, () => NewCounter(-1), options);
+        for (var i = 1; i <= 6; i++)
+        {
+            Assert.Equal(i * (i + 1) / 2L, await counter.CallWithKeyAsync(i, "Add", i));
+        }
+
+        await host.Terminate();
+        var again = await StartHostAsync(files, every);
+        var reached = await DurableHandle.GetOrDeployAsync(again, "snapshotted-counter", Counter, () => NewCounter(-1), options);
+
+        Assert.Equal(22L, reached.Call("Add", 1));
+        Assert.Equal(7L, Read(await reached.GetStateAsync(), "Calls"));
+
+        // The first handle's calls are remembered through the snapshot: a retry gets its stored reply, and runs nothing.
+        Assert.Equal(15L, await counter.CallWithKeyAsync(5, "Add", 5));
+        Assert.Equal(21L, await counter.CallWithKeyAsync(6, "Add", 6));
+        Assert.Equal(22L, reached.Call("Total"));
+        await reached.DestroyAsync();
+    }
+
+    [Fact]
     public async Task DestroyAsync_must_remove_the_object_and_its_state_so_that_the_name_starts_fresh()
     {
         var host = await StartHostAsync("destroy");
@@ -202,11 +232,12 @@ public sealed class DurableObjectSpec : Akka.TestKit.Xunit2.TestKit, IClassFixtu
     private static object? Read(object obj, string property) => obj.GetType().GetProperty(property)!.GetValue(obj);
 
     /// <summary>A client node with the hosting role whose journal and snapshots are SQLite files named after <paramref name="files"/>.</summary>
-    private async Task<ActorSystem> StartHostAsync(string files)
+    private async Task<ActorSystem> StartHostAsync(string files, string? extra = null)
     {
         var journal = Path.Combine(_folder, files + ".db").Replace("\\", "/", StringComparison.Ordinal);
         var snapshots = Path.Combine(_folder, files + "-snapshots.db").Replace("\\", "/", StringComparison.Ordinal);
         var client = _executor.CreateClient(ConfigurationFactory.ParseString($$"""
+            {{extra}}
             akka.cluster.roles = [client]
             akka-media.durable.sqlite.journal-path = "{{journal}}"
             akka-media.durable.sqlite.snapshot-path = "{{snapshots}}"
