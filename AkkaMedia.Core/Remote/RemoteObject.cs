@@ -76,8 +76,8 @@ public static class RemoteObject
     /// reactivates on a live executor from its last persisted state with the same code.
     /// </summary>
     /// <param name="system">The client's actor system: a member of the executors' cluster. Nodes with the role
-    /// <c>akka-media.durable.role</c> (<c>client</c> by default) host the objects and their journal from their first call of
-    /// this method; nodes without it reach the objects through a hosting node.</param>
+    /// <c>akka-media.durable.role</c> (<c>durable-objects</c> by default) host the objects and their journal; nodes without it
+    /// reach the objects through them, so at least one must be up.</param>
     /// <param name="name">The object's name (1 to 200 characters, no control characters): the same name reaches the same object.</param>
     /// <param name="factory">Makes the object when the name has none; not called when the object exists (live or
     /// persisted). Its object ships as <see cref="DeployAsync{TInterface}"/>'s does, with the same checks.</param>
@@ -119,13 +119,13 @@ public static class RemoteObject
 
         var region = await durable.RegionAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
         var @interface = typeof(TInterface).FullName!;
-        var answer = await region.Ask<object>(new ActivateDurable(name, @interface), settings.AskTimeout, cancellationToken).ConfigureAwait(false);
+        var answer = await AskDurableAsync(region, new ActivateDurable(name, @interface), settings, cancellationToken).ConfigureAwait(false);
         if (answer is DurableActivation { Exists: false })
         {
             var obj = factory() ?? throw new ArgumentException($"The factory of durable object '{name}' returned null.", nameof(factory));
             var (package, bytes) = Prepare(obj, nameof(factory));
-            answer = await region.Ask<object>(
-                new CreateDurable(name, @interface, obj.GetType().FullName!, DurableCode.Of(package), bytes, policy), settings.AskTimeout, cancellationToken).ConfigureAwait(false);
+            answer = await AskDurableAsync(region, new CreateDurable(name, @interface, obj.GetType().FullName!, DurableCode.Of(package), bytes, policy), settings, cancellationToken)
+                .ConfigureAwait(false);
         }
 
         return answer switch
@@ -180,6 +180,23 @@ public static class RemoteObject
         {
             system.Stop(client);
             throw;
+        }
+    }
+
+    /// <summary>Asks the object's entity; no answer within <c>ask-timeout</c> is a <see cref="RemoteObjectException"/> that says what to check.</summary>
+    private static async Task<object> AskDurableAsync(IActorRef region, IDurableObjectCommand request, DurableObjectSettings settings, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await region.Ask<object>(request, settings.AskTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AskTimeoutException e)
+        {
+            throw new RemoteObjectException(
+                $"Durable object '{request.Name}' got no answer within {settings.AskTimeout.TotalSeconds:0} s (akka-media.durable.ask-timeout). A node with the role " +
+                $"\"{settings.Role}\" (akka-media.durable.role) must be up to host them, and an executor must accept the object.",
+                null,
+                e);
         }
     }
 

@@ -119,6 +119,7 @@ internal sealed class DurableObjectActor : ReceivePersistentActor
             DeleteSnapshots(new SnapshotSelectionCriteria(saved.Metadata.SequenceNr - 1));
         });
         Command<SaveSnapshotFailure>(failed => _log.Warning("Durable object {Name}: a snapshot failed ({Reason}); the journal keeps every event", _name, failed.Cause.Message));
+        Command<RemoteObjectClientActor.Closed>(_ => { });
         Command<DeleteMessagesSuccess>(_ => { });
         Command<DeleteMessagesFailure>(failed => _log.Warning("Durable object {Name}: events before a snapshot could not be deleted ({Reason})", _name, failed.Cause.Message));
         Command<DeleteSnapshotsSuccess>(_ => { });

@@ -47,7 +47,7 @@ internal sealed record DurableObjectSettings(
             section.GetInt("call-attempts"),
             section.GetTimeSpan("idle-timeout"),
             section.GetInt("number-of-shards"));
-        Check(settings.Role.Length > 0, section.Key("role"), settings.Role, "must name the cluster role of the nodes that host durable objects (client nodes carry \"client\").");
+        Check(settings.Role.Length > 0, section.Key("role"), settings.Role, "must name the cluster role of the nodes that host durable objects (by default \"durable-objects\").");
         Check(settings.SaveEvery >= 1, section.Key("save-every"), settings.SaveEvery, "must be at least 1 (1 saves the state after every call).");
         Check(settings.SaveInterval >= TimeSpan.Zero, section.Key("save-interval"), settings.SaveInterval, "must be 0s (save by count only) or positive.");
         Check(settings.RememberedCalls >= 1, section.Key("remembered-calls"), settings.RememberedCalls, "must be at least 1.");

@@ -7,9 +7,10 @@ namespace AkkaMedia.Remote.Durable;
 
 /// <summary>
 /// The durable objects of one actor system: the shard region that routes every command to the one live entity of its
-/// object's name. A node with the <c>akka-media.durable.role</c> role hosts entities; any other node reaches them
-/// through a proxy. Started on first use: a client that never uses durable objects never hosts one (its journal would
-/// go when it exits).
+/// object's name. A node with the <c>akka-media.durable.role</c> role hosts entities, from the start of its actor system
+/// (the extension is listed in <c>akka.extensions</c>: the sharding coordinator runs on the oldest node with the role,
+/// which must have started sharding whether or not it has used durable objects yet); any other node reaches them
+/// through a proxy, started on first use.
 /// </summary>
 /// <remarks>
 /// Why Cluster Sharding: it gives exactly what a durable object needs and nothing to write by hand: one live entity
@@ -31,6 +32,10 @@ internal sealed class DurableObjects : IExtension
         var settings = Settings;
         system.Settings.InjectTopLevelFallback(settings.SqlitePlugins().WithFallback(SqlPersistence.DefaultConfiguration));
         _region = new Lazy<Task<IActorRef>>(() => StartAsync(system, settings));
+        if (system.Provider is Akka.Cluster.ClusterActorRefProvider && Cluster.Get(system).SelfRoles.Contains(settings.Role))
+        {
+            _ = _region.Value;
+        }
     }
 
     /// <summary>The settings read from <c>akka-media.durable</c>.</summary>
@@ -48,7 +53,7 @@ internal sealed class DurableObjects : IExtension
         if (system.Provider is not Akka.Cluster.ClusterActorRefProvider)
         {
             throw new InvalidOperationException(
-                "Durable objects need a cluster: set akka.actor.provider = cluster and join the executors' cluster (a client node with the role " +
+                "Durable objects need a cluster: set akka.actor.provider = cluster and join the executors' cluster (a node with the role " +
                 $"\"{settings.Role}\", akka-media.durable.role, hosts them).");
         }
 

@@ -34,6 +34,7 @@ public sealed class DurableObjectCrashSpec : Akka.TestKit.Xunit2.TestKit
         try
         {
             await using var cluster = await ExecutorCluster.StartAsync(2, clientConfig: ConfigurationFactory.ParseString($$"""
+                akka.cluster.roles = [client, durable-objects]
                 akka-media.durable.sqlite.journal-path = "{{Path.Combine(folder, "journal.db")}}"
                 akka-media.durable.sqlite.snapshot-path = "{{Path.Combine(folder, "snapshots.db")}}"
                 """));

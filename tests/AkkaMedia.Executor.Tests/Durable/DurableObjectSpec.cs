@@ -147,8 +147,7 @@ public sealed class DurableObjectSpec : Akka.TestKit.Xunit2.TestKit, IClassFixtu
         var every = "akka-media.durable.snapshot-every = 2";
         var host = await StartHostAsync(files, every);
         var options = new DurableObjectOptions { SaveEvery = 2 };
-        // Created on the hosting node (which starts hosting with its first use), called from the spec's node, which only
-        // reaches the object: its handle outlives the hosting node.
+        // Called from the spec's node, which only reaches the object: its handle outlives the hosting node.
         await DurableHandle.GetOrDeployAsync(host, "snapshotted-counter", Counter, () => NewCounter(0), options);
         var counter = await DurableHandle.GetOrDeployAsync(Sys, "snapshotted-counter", Counter, () => NewCounter(-1), options);
         for (var i = 1; i <= 6; i++)
@@ -199,6 +198,21 @@ public sealed class DurableObjectSpec : Akka.TestKit.Xunit2.TestKit, IClassFixtu
         await counter.DestroyAsync();
     }
 
+    [Fact]
+    public async Task GetOrDeploy_must_fail_naming_the_hosting_role_when_no_node_hosts_durable_objects()
+    {
+        var client = _executor.CreateClient(ConfigurationFactory.ParseString("""
+            akka-media.durable { role = archive, ask-timeout = 2s }
+            """));
+        _clients.Add(client);
+        await _executor.WaitForExecutorAsync(client);
+
+        var error = await Assert.ThrowsAsync<RemoteObjectException>(() => DurableHandle.GetOrDeployAsync(client, "unhosted-counter", Counter, () => NewCounter(0)));
+
+        Assert.Contains("\"archive\" (akka-media.durable.role)", error.Message);
+        Assert.Contains("unhosted-counter", error.Message);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("tab\there")]
@@ -238,7 +252,7 @@ public sealed class DurableObjectSpec : Akka.TestKit.Xunit2.TestKit, IClassFixtu
         var snapshots = Path.Combine(_folder, files + "-snapshots.db").Replace("\\", "/", StringComparison.Ordinal);
         var client = _executor.CreateClient(ConfigurationFactory.ParseString($$"""
             {{extra}}
-            akka.cluster.roles = [client]
+            akka.cluster.roles = [client, durable-objects]
             akka-media.durable.sqlite.journal-path = "{{journal}}"
             akka-media.durable.sqlite.snapshot-path = "{{snapshots}}"
             """));

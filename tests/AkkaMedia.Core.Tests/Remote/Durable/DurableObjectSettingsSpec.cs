@@ -10,7 +10,7 @@ public sealed class DurableObjectSettingsSpec
     {
         var settings = DurableObjectSettings.Create(ConfigurationFactory.ParseString("akka.loglevel = INFO"));
 
-        Assert.Equal("client", settings.Role);
+        Assert.Equal("durable-objects", settings.Role);
         Assert.Equal(DurableObjectSettings.SqliteJournalPlugin, settings.JournalPluginId);
         Assert.Equal(DurableObjectSettings.SqliteSnapshotPlugin, settings.SnapshotPluginId);
         Assert.Equal(1, settings.SaveEvery);
