@@ -49,6 +49,12 @@ internal sealed class DurableObjectActor : ReceivePersistentActor
     private Phase _phase;
     private int _replayed;
 
+    /// <summary>Deletions of events asked for and not answered yet (after snapshots, and the destroy's).</summary>
+    private int _deletions;
+
+    /// <summary>Why a deletion failed while the object was being destroyed.</summary>
+    private string? _deletionFailure;
+
     /// <summary>The call whose state is being read, to be journaled with it.</summary>
     private DurableCallApplied? _pendingCall;
 
@@ -115,13 +121,18 @@ internal sealed class DurableObjectActor : ReceivePersistentActor
         });
         Command<SaveSnapshotSuccess>(saved =>
         {
+            _deletions++;
             DeleteMessages(saved.Metadata.SequenceNr);
             DeleteSnapshots(new SnapshotSelectionCriteria(saved.Metadata.SequenceNr - 1));
         });
         Command<SaveSnapshotFailure>(failed => _log.Warning("Durable object {Name}: a snapshot failed ({Reason}); the journal keeps every event", _name, failed.Cause.Message));
         Command<RemoteObjectClientActor.Closed>(_ => { });
-        Command<DeleteMessagesSuccess>(_ => { });
-        Command<DeleteMessagesFailure>(failed => _log.Warning("Durable object {Name}: events before a snapshot could not be deleted ({Reason})", _name, failed.Cause.Message));
+        Command<DeleteMessagesSuccess>(_ => _deletions--);
+        Command<DeleteMessagesFailure>(failed =>
+        {
+            _deletions--;
+            _log.Warning("Durable object {Name}: events before a snapshot could not be deleted ({Reason})", _name, failed.Cause.Message);
+        });
         Command<DeleteSnapshotsSuccess>(_ => { });
         Command<DeleteSnapshotsFailure>(failed => _log.Warning("Durable object {Name}: old snapshots could not be deleted ({Reason})", _name, failed.Cause.Message));
     }
@@ -157,6 +168,13 @@ internal sealed class DurableObjectActor : ReceivePersistentActor
         _asker?.Tell(new DurableRefused($"Durable object '{_name}' could not persist its call ({cause.Message}); the call was not acknowledged. Check akka-media.durable's journal.", _executor));
         _asker = null;
         base.OnPersistFailure(cause, @event, sequenceNr);
+    }
+
+    protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
+    {
+        // The journal refused the event (it could not be serialized or stored) and lives on: the call is not acknowledged.
+        _log.Error(cause, "Durable object {Name}: the journal rejected an event", _name);
+        Finish(new DurableRefused($"Durable object '{_name}': the journal rejected the call's record ({cause.Message}); the call was not acknowledged.", _executor));
     }
 
     private void Serve(IDurableObjectCommand command)
@@ -411,34 +429,51 @@ internal sealed class DurableObjectActor : ReceivePersistentActor
     {
         _phase = Phase.Destroying;
         CloseSession();
-        Become(Destroying);
+        BecomeStacked(Destroying);
         DeleteSnapshots(new SnapshotSelectionCriteria(long.MaxValue));
+        _deletions++;
         DeleteMessages(long.MaxValue);
     }
 
     private void Destroying()
     {
-        Command<DeleteMessagesSuccess>(_ =>
-        {
-            _created = null;
-            _state = [];
-            _unsaved.Clear();
-            _recent.Clear();
-            _recentOrder.Clear();
-            _callsSinceSave = 0;
-            _eventsSinceSnapshot = 0;
-            _log.Info("Durable object {Name} destroyed: its instance and persisted state are gone", _name);
-            UnbecomeStacked();
-            Finish(new DurableDestroyed(_name));
-        });
-        Command<DeleteMessagesFailure>(failed =>
-        {
-            UnbecomeStacked();
-            Finish(new DurableRefused($"Durable object '{_name}' could not delete its persisted state: {failed.Cause.Message}", null));
-        });
+        Command<DeleteMessagesSuccess>(_ => Deleted(null));
+        Command<DeleteMessagesFailure>(failed => Deleted(failed.Cause.Message));
         Command<DeleteSnapshotsSuccess>(_ => { });
         Command<DeleteSnapshotsFailure>(failed => _log.Warning("Durable object {Name}: its snapshots could not be deleted ({Reason})", _name, failed.Cause.Message));
+        Command<RemoteObjectClientActor.Closed>(_ => { });
         CommandAny(_ => Stash.Stash());
+    }
+
+    /// <summary>
+    /// One deletion of events answered (<paramref name="failure"/> null when it succeeded). They answer in the order they
+    /// were asked: the destroy's is the last one, after any a snapshot asked for.
+    /// </summary>
+    private void Deleted(string? failure)
+    {
+        _deletionFailure ??= failure;
+        if (--_deletions > 0)
+        {
+            return;
+        }
+
+        UnbecomeStacked();
+        if (_deletionFailure is { } reason)
+        {
+            _deletionFailure = null;
+            Finish(new DurableRefused($"Durable object '{_name}' could not delete its persisted state ({reason}); call DestroyAsync again.", null));
+            return;
+        }
+
+        _created = null;
+        _state = [];
+        _unsaved.Clear();
+        _recent.Clear();
+        _recentOrder.Clear();
+        _callsSinceSave = 0;
+        _eventsSinceSnapshot = 0;
+        _log.Info("Durable object {Name} destroyed: its instance and persisted state are gone", _name);
+        Finish(new DurableDestroyed(_name));
     }
 
     private void Finish(object reply)
