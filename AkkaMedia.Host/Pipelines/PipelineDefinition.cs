@@ -183,8 +183,8 @@ internal sealed record PipelineDefinition(string FilePath, PipelineEndpoint Sour
                 throw new PipelineFileException($"{path}, line {LineOf("type", type)}: stage {index + 1} has unknown node type '{type}'. Known types: {registry.KnownTypes}.");
             }
 
-            var remote = settings.GetBoolean("remote", false);
-            var failover = settings.GetBoolean("failover", false);
+            var remote = Flag(settings, "remote", index, descriptor);
+            var failover = Flag(settings, "failover", index, descriptor);
             if (failover && !remote)
             {
                 throw new PipelineFileException($"{path}, line {LineOf("failover")}: stage {index + 1} ({descriptor.TypeName}) has 'failover = true' but runs in this process; failover moves a remote stage to another executor, so add 'remote = true' or drop 'failover'.");
@@ -207,6 +207,19 @@ internal sealed record PipelineDefinition(string FilePath, PipelineEndpoint Sour
             }
 
             return new PipelineStageDefinition(index, descriptor, nodeConfig, settingsText, remote, failover);
+        }
+
+        /// <summary>The stage's <c>true</c>/<c>false</c> key <paramref name="key"/>; false when absent.</summary>
+        private bool Flag(Config settings, string key, int index, NodeDescriptor descriptor)
+        {
+            try
+            {
+                return settings.GetBoolean(key, false);
+            }
+            catch (Exception e) when (e is NotSupportedException or FormatException or InvalidCastException)
+            {
+                throw new PipelineFileException($"{path}, line {LineOf(key)}: stage {index + 1} ({descriptor.TypeName}): '{key}' must be true or false.", e);
+            }
         }
 
         /// <summary>1-based line of the first <c>key = value</c> (or the first mention of the key) in the file.</summary>

@@ -16,6 +16,9 @@ public sealed class FailoverSpec : Akka.TestKit.Xunit2.TestKit
 {
     private const int FrameCount = 300;
 
+    /// <summary>How long a 6 s live-paced <c>akkamedia run</c> may take on two busy cores, start-up and failover included.</summary>
+    private static readonly TimeSpan RunDeadline = TimeSpan.FromSeconds(60);
+
     public FailoverSpec(ITestOutputHelper output)
         : base(output: output)
     {
@@ -91,6 +94,49 @@ public sealed class FailoverSpec : Akka.TestKit.Xunit2.TestKit
         var error = await Assert.ThrowsAsync<RemoteStageException>(() => done.WaitAsync(ExecutorCluster.Patience));
         Assert.Contains(victim.Address, error.Message);
         Assert.Contains("No other executor could take the session over", error.Message);
+    }
+
+    [Fact]
+    public async Task Run_with_failover_must_write_the_wav_of_a_run_without_the_kill_when_the_executor_of_its_stateful_stage_is_killed()
+    {
+        await using var cluster = await ExecutorCluster.StartAsync(2);
+        var pipeline = Path.Combine(cluster.Folder, "failover.conf");
+        await File.WriteAllTextAsync(pipeline, """
+            pipeline {
+              source { type = speech-like, duration = 6s, seed = 11, realtime = true }
+              stages = [
+                { type = Gain, gain = 0.8 }
+                { type = Echo, delay = 250ms, decay = 0.5, remote = true, failover = true }
+              ]
+              sink { type = wav-file, path = "unused.wav" }
+            }
+            """);
+        var reference = Path.Combine(cluster.Folder, "reference.wav");
+        var killed = Path.Combine(cluster.Folder, "killed.wav");
+
+        await using (var run = HostProcess.Start(["run", pipeline, "--seeds", cluster.Seed, "--output", reference]))
+        {
+            var exitCode = await run.WaitForExitAsync(RunDeadline);
+            Assert.True(exitCode == 0, $"exit code {exitCode}{Environment.NewLine}{run.Transcript}");
+        }
+
+        await using (var run = HostProcess.Start(["run", pipeline, "--seeds", cluster.Seed, "--output", killed]))
+        {
+            await run.WaitForLineAsync(l => l.StartsWith("run: ", StringComparison.Ordinal) && l.Contains(" elements", StringComparison.Ordinal), ExecutorCluster.Patience, "progress line with elements through the pipeline");
+            var sessions = await cluster.ActiveSessionsAsync();
+            var victim = cluster.Executors.Single(e => sessions[e.Address] == 1);
+            victim.Kill();
+
+            var exitCode = await run.WaitForExitAsync(RunDeadline);
+            Assert.True(exitCode == 0, $"exit code {exitCode}{Environment.NewLine}{run.Transcript}");
+            Assert.Contains(victim.Address, run.Transcript);
+        }
+
+        var (expected, expectedFormat) = TestAudio.ReadWav(reference);
+        var (actual, actualFormat) = TestAudio.ReadWav(killed);
+        Assert.Equal(expectedFormat, actualFormat);
+        Assert.True(expected.Length >= 6 * 48000, $"the reference run wrote {expected.Length} samples, less than its 6 s of input");
+        Assert.Equal(expected, actual);
     }
 
     /// <summary>
