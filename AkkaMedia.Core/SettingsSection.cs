@@ -49,7 +49,7 @@ internal sealed class SettingsSection
         {
             return read(_section, key) ?? throw new FormatException($"{Key(key)} has no value.");
         }
-        catch (Exception e) when (e is FormatException or ArgumentException or OverflowException or InvalidCastException)
+        catch (Exception e) when (e is FormatException or ArgumentException or OverflowException or InvalidCastException or NotSupportedException)
         {
             throw new ArgumentOutOfRangeException(Key(key), Raw(key), $"{key} must be {expected}.");
         }

@@ -117,7 +117,7 @@ public sealed class NodeStage<TIn, TOut> : GraphStage<FlowShape<TIn, TOut>>
 
             try
             {
-                _node.Initialize(new NodeContext(_nodeName, Log, _stopping.Token));
+                _node.Initialize(new NodeContext(_nodeName, Log, _stopping.Token, Materializer is ActorMaterializer materializer ? SessionStateStore.Get(materializer.System) : null));
             }
             catch (Exception e)
             {

@@ -72,7 +72,7 @@ public sealed class SourceStage<TOut> : GraphStage<SourceShape<TOut>>
             {
                 _source = _stage._factory();
                 _name = _source.Name;
-                _source.Initialize(new NodeContext(_name, Log, _stopping.Token));
+                _source.Initialize(new NodeContext(_name, Log, _stopping.Token, Materializer is ActorMaterializer materializer ? SessionStateStore.Get(materializer.System) : null));
             }
             catch (Exception e)
             {

@@ -66,6 +66,12 @@ public sealed record OpenNodeSession(
 {
     /// <summary>The client's elements, checked against <see cref="Transport"/> as in <see cref="Protocol.OpenSession"/>.</summary>
     public ISourceRef<object>? Input { get; init; } = Protocol.TransportInput.Check(Transport, Input);
+
+    /// <summary>
+    /// For a stage with failover: how often the executor checkpoints the node, as in <see cref="Protocol.OpenSession.Checkpoints"/>
+    /// (the node's state comes from <see cref="Nodes.IStatefulNode"/> when it implements it); null without failover.
+    /// </summary>
+    public CheckpointPolicy? Checkpoints { get; init; }
 }
 
 /// <summary>Calls the interface method named <paramref name="Method"/> (see <see cref="MethodKey"/>) with serialized <paramref name="Arguments"/> (an <c>object?[]</c>).</summary>

@@ -43,6 +43,14 @@ public sealed class ExecutorDirectory : IExtension
 
     internal void SessionPlaced(string address) => _actor.Tell(new SessionPlaced(address));
 
+    /// <summary>
+    /// The executor at <paramref name="address"/> ended a media link of this node (it died, or its connection broke):
+    /// no session is placed there until it answers a status poll again, which takes about a second for an executor
+    /// that is alive; one that died stays out until the cluster removes it. Seconds before the cluster's failure
+    /// detector would tell.
+    /// </summary>
+    internal void Suspect(string address) => _actor.Tell(new ExecutorSuspected(address));
+
     private sealed class ExecutorDirectoryProvider : ExtensionIdProvider<ExecutorDirectory>
     {
         public override ExecutorDirectory CreateExtension(ExtendedActorSystem system) => new(system);

@@ -55,10 +55,24 @@ internal sealed class ExecutorDirectoryActor : ReceiveActor, IWithTimers
             var address = Sender.Path.Address;
             if (_members.TryGetValue(address, out var entry))
             {
+                var wasSuspected = entry.Suspected;
+                entry.Suspected = false;
                 entry.Reported = s.ActiveSessions;
                 entry.Placed = 0;
                 entry.MaxSessions = s.MaxSessions;
                 entry.Accepting = s.Accepting;
+                if (wasSuspected)
+                {
+                    AnswerWaiting();
+                }
+            }
+        });
+        Receive<ExecutorSuspected>(suspected =>
+        {
+            var entry = _members.Values.FirstOrDefault(m => m.Address.ToString() == suspected.Address);
+            if (entry is not null)
+            {
+                entry.Suspected = true;
             }
         });
         Receive<SessionPlaced>(p =>
@@ -119,6 +133,12 @@ internal sealed class ExecutorDirectoryActor : ReceiveActor, IWithTimers
             }
         }
 
+        AnswerWaiting();
+    }
+
+    /// <summary>Answers every request waiting for an executor of its role that now has one.</summary>
+    private void AnswerWaiting()
+    {
         for (var i = _waiting.Count - 1; i >= 0; i--)
         {
             var (requester, request) = _waiting[i];
@@ -143,7 +163,7 @@ internal sealed class ExecutorDirectoryActor : ReceiveActor, IWithTimers
 
     private List<ExecutorInfo> Select(string role) =>
         _members.Values
-            .Where(m => m.Reachable && m.Accepting && m.Roles.Contains(role))
+            .Where(m => m.Reachable && !m.Suspected && m.Accepting && m.Roles.Contains(role))
             .OrderBy(m => m.MaxSessions == 0 ? 0.0 : (double)(m.Reported + m.Placed) / m.MaxSessions)
             .ThenBy(m => m.Reported + m.Placed)
             .ThenBy(m => m.Address.ToString(), StringComparer.Ordinal)
@@ -159,6 +179,9 @@ internal sealed class ExecutorDirectoryActor : ReceiveActor, IWithTimers
         public bool Reachable { get; set; } = true;
 
         public bool Accepting { get; set; } = true;
+
+        /// <summary>A media link to it ended from its side, and it has not answered a status poll since.</summary>
+        public bool Suspected { get; set; }
 
         public int Reported { get; set; }
 

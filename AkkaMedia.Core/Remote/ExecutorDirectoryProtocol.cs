@@ -17,6 +17,9 @@ internal static class ExecutorDirectoryProtocol
     /// <summary>A session was opened on <paramref name="Address"/>, which was not reserved for it: count it until the next status report.</summary>
     public sealed record SessionPlaced(string Address);
 
+    /// <summary>A media link to <paramref name="Address"/> ended from its side: place nothing there until it answers a status poll.</summary>
+    public sealed record ExecutorSuspected(string Address);
+
     public sealed class Poll
     {
         public static readonly Poll Instance = new();

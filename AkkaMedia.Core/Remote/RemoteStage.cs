@@ -91,14 +91,6 @@ internal sealed class RemoteStage<TIn, TOut> : GraphStage<FlowShape<TIn, TOut>>
             Window = settings.LinkWindow;
             if (settings.Checkpoints is not null)
             {
-                if (target is not RegisteredNodeTarget)
-                {
-                    // The actor stops when the stage does (OnStopped), having placed nothing.
-                    FailStage(new RemoteStageException(
-                        $"Remote stage '{target.Name}' asks for failover, which is available for registered node types only (RemoteNode.Flow); shipped nodes cannot fail over yet."));
-                    return;
-                }
-
                 EnableFailover(settings.MaxUnacknowledged);
             }
 

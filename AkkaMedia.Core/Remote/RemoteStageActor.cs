@@ -131,7 +131,10 @@ internal sealed class RemoteStageActor : ReceiveActor
                 }
                 else
                 {
-                    Context.ActorSelection(prepared.Executor + ExecutorDirectoryActor.ExecutorPath).Tell(prepared.Request, Self);
+                    var request = prepared.Request is OpenNodeSession node && _settings.Checkpoints is { } nodeCheckpoints
+                        ? node with { Checkpoints = nodeCheckpoints }
+                        : prepared.Request;
+                    Context.ActorSelection(prepared.Executor + ExecutorDirectoryActor.ExecutorPath).Tell(request, Self);
                 }
 
                 _placement.AwaitAnswer(_settings.OpenTimeout);

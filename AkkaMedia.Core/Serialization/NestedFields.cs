@@ -1,3 +1,4 @@
+using AkkaMedia.Protocol;
 using System.Runtime.Serialization;
 using Akka.Actor;
 using AkkaMedia.Diagnostics;
@@ -65,6 +66,45 @@ internal static class NestedFields
         var parent = reader.ReadString();
         var state = reader.ReadString();
         return new TraceContext(parent, state.Length == 0 ? null : state);
+    }
+
+    /// <summary>
+    /// The tail of a session-open request: its trace context as <see cref="WriteTrace"/> writes it and, for a session
+    /// with failover, the checkpoint policy after it (the trace is then written even when empty, so that the policy
+    /// can be told from it).
+    /// </summary>
+    public static void WriteTraceAndCheckpoints(BinaryWriter writer, TraceContext trace, CheckpointPolicy? checkpoints)
+    {
+        if (checkpoints is null)
+        {
+            WriteTrace(writer, trace);
+            return;
+        }
+
+        writer.Write(trace.Parent ?? string.Empty);
+        writer.Write(trace.State ?? string.Empty);
+        writer.Write7BitEncodedInt(checkpoints.EveryInputs);
+        writer.Write(checkpoints.Interval.Ticks);
+    }
+
+    /// <summary>Reads what <see cref="WriteTraceAndCheckpoints"/> wrote; an empty trace parent is no trace.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The policy is out of range (a corrupt message).</exception>
+    public static (TraceContext Trace, CheckpointPolicy? Checkpoints) ReadTraceAndCheckpoints(BinaryReader reader)
+    {
+        var trace = ReadTrace(reader);
+        if (trace.Parent is { Length: 0 })
+        {
+            trace = TraceContext.None;
+        }
+
+        if (reader.BaseStream.Position == reader.BaseStream.Length)
+        {
+            return (trace, null);
+        }
+
+        var every = reader.Read7BitEncodedInt();
+        var interval = reader.ReadInt64();
+        return (trace, new CheckpointPolicy(every, TimeSpan.FromTicks(interval)));
     }
 
     public static void WriteActorRef(BinaryWriter writer, IActorRef actorRef) =>

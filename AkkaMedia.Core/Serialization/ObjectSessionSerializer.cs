@@ -97,7 +97,7 @@ internal sealed class ObjectSessionSerializer : SerializerWithStringManifest
                     }
 
                     WriteActorRef(writer, m.Client);
-                    NestedFields.WriteTrace(writer, m.Trace);
+                    NestedFields.WriteTraceAndCheckpoints(writer, m.Trace, m.Checkpoints);
                     break;
                 case InvokeObject m:
                     writer.Write(m.CallId);
@@ -181,7 +181,9 @@ internal sealed class ObjectSessionSerializer : SerializerWithStringManifest
         var node = ReadBytes(reader);
         var transport = TransportInput.FromWire(reader.ReadByte());
         var input = transport == RemoteTransport.StreamRefs ? ReadNested<ISourceRef<object>>(reader) : null;
-        return new OpenNodeSession(id, entry, entries, node, transport, input, ReadActorRef(reader), NestedFields.ReadTrace(reader));
+        var client = ReadActorRef(reader);
+        var (trace, checkpoints) = NestedFields.ReadTraceAndCheckpoints(reader);
+        return new OpenNodeSession(id, entry, entries, node, transport, input, client, trace) { Checkpoints = checkpoints };
     }
 
     private static void WriteCode(BinaryWriter writer, string entryAssembly, IReadOnlyList<PackageEntry> entries)

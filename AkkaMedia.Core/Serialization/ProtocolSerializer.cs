@@ -89,18 +89,7 @@ internal sealed class ProtocolSerializer : SerializerWithStringManifest
                     }
 
                     WriteActorRef(writer, m.Client);
-                    if (m.Checkpoints is null)
-                    {
-                        NestedFields.WriteTrace(writer, m.Trace);
-                    }
-                    else
-                    {
-                        // The trace is written even when empty, so that the policy after it can be told from it.
-                        writer.Write(m.TraceParent ?? string.Empty);
-                        writer.Write(m.TraceState ?? string.Empty);
-                        writer.Write7BitEncodedInt(m.Checkpoints.EveryInputs);
-                        writer.Write(m.Checkpoints.Interval.Ticks);
-                    }
+                    NestedFields.WriteTraceAndCheckpoints(writer, m.Trace, m.Checkpoints);
 
                     break;
                 case StageCheckpoint m:
@@ -186,20 +175,8 @@ internal sealed class ProtocolSerializer : SerializerWithStringManifest
         var transport = TransportInput.FromWire(reader.ReadByte());
         var input = transport == RemoteTransport.StreamRefs ? ReadNested<ISourceRef<object>>(reader) : null;
         var open = new OpenSession(sessionId, nodeType, settings, transport, input, ReadActorRef(reader));
-        var trace = NestedFields.ReadTrace(reader);
-        if (trace.Parent is { Length: > 0 })
-        {
-            open = open with { TraceParent = trace.Parent, TraceState = trace.State };
-        }
-
-        if (reader.BaseStream.Position < reader.BaseStream.Length)
-        {
-            var every = reader.Read7BitEncodedInt();
-            var interval = reader.ReadInt64();
-            open = open with { Checkpoints = new CheckpointPolicy(every, TimeSpan.FromTicks(interval)) };
-        }
-
-        return open;
+        var (trace, checkpoints) = NestedFields.ReadTraceAndCheckpoints(reader);
+        return open with { TraceParent = trace.Parent, TraceState = trace.State, Checkpoints = checkpoints };
     }
 
     private static StageCheckpoint ReadCheckpoint(BinaryReader reader)

@@ -4,6 +4,7 @@ using Akka.Streams.Dsl;
 using AkkaMedia.Executor.Loading;
 using AkkaMedia.Executor.Sandbox;
 using AkkaMedia.Nodes;
+using AkkaMedia.Protocol;
 
 namespace AkkaMedia.Executor.Sessions;
 
@@ -16,8 +17,13 @@ internal static class ShippedNodeFlow
     /// A flow whose stage takes the node out of <paramref name="holder"/> when it starts (the stage then
     /// owns it and disposes it when it stops), so nothing but the running stage references it.
     /// </summary>
+    /// <param name="holder">The deserialized node.</param>
+    /// <param name="checkpoints">
+    /// For a session with failover: the node runs checkpointed (<see cref="StageCheckpoint"/> elements among its outputs,
+    /// resumed from one given as its first input), as a registered node does; null to run it as it is.
+    /// </param>
     /// <exception cref="CodeRejectedException">The object is not a <c>Node&lt;TIn,TOut&gt;</c>.</exception>
-    public static (Flow<object, object, NotUsed> Flow, string Name) Create(ObjectHolder holder)
+    public static (Flow<object, object, NotUsed> Flow, string Name) Create(ObjectHolder holder, CheckpointPolicy? checkpoints = null)
     {
         var node = holder.Value ?? throw new CodeRejectedException("The shipped node is gone.");
         var type = node.GetType();
@@ -33,13 +39,16 @@ internal static class ShippedNodeFlow
         }
 
         var name = (string?)nodeBase.GetProperty(nameof(Node<int, int>.Name))!.GetValue(node) ?? type.Name;
-        var flow = (Flow<object, object, NotUsed>)TypedMethod.MakeGenericMethod(nodeBase.GetGenericArguments()).Invoke(null, [holder, name])!;
+        var flow = (Flow<object, object, NotUsed>)TypedMethod.MakeGenericMethod(nodeBase.GetGenericArguments()).Invoke(null, [holder, name, checkpoints])!;
         return (flow, name);
     }
 
-    private static Flow<object, object, NotUsed> Typed<TIn, TOut>(ObjectHolder holder, string name) =>
-        Flow.Create<object>()
-            .Select(static o => (TIn)o)
-            .Via(new NodeStage<TIn, TOut>(() => (Node<TIn, TOut>)holder.Take(), name))
-            .Select(static o => (object)o!);
+    private static Flow<object, object, NotUsed> Typed<TIn, TOut>(ObjectHolder holder, string name, CheckpointPolicy? checkpoints) =>
+        checkpoints is null
+            ? Flow.Create<object>()
+                .Select(static o => (TIn)o)
+                .Via(new NodeStage<TIn, TOut>(() => (Node<TIn, TOut>)holder.Take(), name))
+                .Select(static o => (object)o!)
+            : Flow.Create<object>()
+                .Via(new NodeStage<object, object>(() => new CheckpointingNode<TIn, TOut>((Node<TIn, TOut>)holder.Take(), checkpoints), name));
 }

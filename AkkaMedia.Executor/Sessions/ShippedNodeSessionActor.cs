@@ -45,7 +45,7 @@ internal sealed class ShippedNodeSessionActor : CodeSessionActor
 
     protected override void Started(LoadedObject loaded)
     {
-        var (flow, name) = ShippedNodeFlow.Create(loaded.Holder);
+        var (flow, name) = ShippedNodeFlow.Create(loaded.Holder, _request.Checkpoints);
         Log.Info("Shipped node {NodeName} of {EntryAssembly} loaded", name, _request.EntryAssembly);
         var open = new OpenSession(_request.SessionId, name, string.Empty, _request.Transport, _request.Input, _request.Client, _request.Trace.Parent, _request.Trace.State);
         var span = CodeLoaded();

@@ -24,6 +24,7 @@ internal static class AdminCatalog
         new("media", "executors", "media executors", "each executor of the cluster with its sessions, capacity and whether it accepts"),
         new("media", "sessions", "media sessions", "sessions this node's executor runs: id, node type, transport, frames in/out, age, client"),
         new("media", "packages", "media packages", "code packages cached by this node's executor: name, version, hash, size, last use, leases"),
+        new("media", "state", "media state [<key>]", "session state kept by this node's nodes: each key with values, bytes, idle time and expiry; with a key, its values"),
         new("media", "kill", "media kill <session-id>", "stops a session; its client's stream fails saying an operator killed it"),
     ];
 

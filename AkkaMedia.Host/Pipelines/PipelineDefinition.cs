@@ -17,7 +17,8 @@ namespace AkkaMedia.Host.Pipelines;
 ///   sink { type = wav-file, path = "out.wav" }
 /// }
 /// </code>
-/// Stage types come from the node registry; <c>remote = true</c> runs a stage on an executor.
+/// Stage types come from the node registry; <c>remote = true</c> runs a stage on an executor, and <c>failover = true</c>
+/// beside it moves that stage to another executor, from its last checkpoint, when its own executor dies.
 /// </summary>
 internal sealed record PipelineDefinition(string FilePath, PipelineEndpoint Source, IReadOnlyList<PipelineStageDefinition> Stages, PipelineEndpoint Sink)
 {
@@ -93,12 +94,26 @@ internal sealed record PipelineDefinition(string FilePath, PipelineEndpoint Sour
         foreach (var stage in Stages)
         {
             flow = flow.Via(stage.Remote
-                ? RemoteNode.Flow<object, object>(stage.Descriptor.TypeName, stage.SettingsText, options)
+                ? RemoteNode.Flow<object, object>(stage.Descriptor.TypeName, stage.SettingsText, stage.Failover ? WithFailover(options) : options)
                 : stage.Descriptor.CreateUntypedFlow(stage.Descriptor.Bind(stage.Settings)));
         }
 
         return flow;
     }
+
+    private static RemoteStageOptions WithFailover(RemoteStageOptions? options) => new()
+    {
+        Executor = options?.Executor,
+        Transport = options?.Transport,
+        ExecutorRole = options?.ExecutorRole,
+        OpenTimeout = options?.OpenTimeout,
+        IdleTimeout = options?.IdleTimeout,
+        HeartbeatInterval = options?.HeartbeatInterval,
+        Failover = true,
+        CheckpointEvery = options?.CheckpointEvery,
+        CheckpointInterval = options?.CheckpointInterval,
+        MaxUnacknowledged = options?.MaxUnacknowledged,
+    };
 
     private sealed class Reader(string path, string text)
     {
@@ -168,9 +183,15 @@ internal sealed record PipelineDefinition(string FilePath, PipelineEndpoint Sour
                 throw new PipelineFileException($"{path}, line {LineOf("type", type)}: stage {index + 1} has unknown node type '{type}'. Known types: {registry.KnownTypes}.");
             }
 
-            var remote = settings.GetBoolean("remote", false);
+            var remote = Flag(settings, "remote", index, descriptor);
+            var failover = Flag(settings, "failover", index, descriptor);
+            if (failover && !remote)
+            {
+                throw new PipelineFileException($"{path}, line {LineOf("failover")}: stage {index + 1} ({descriptor.TypeName}) has 'failover = true' but runs in this process; failover moves a remote stage to another executor, so add 'remote = true' or drop 'failover'.");
+            }
+
             var nodeSettings = value.GetObject().Items
-                .Where(kv => kv.Key is not ("type" or "remote"))
+                .Where(kv => kv.Key is not ("type" or "remote" or "failover"))
                 .Select(kv => (kv.Key, Value: kv.Value))
                 .ToList();
             var settingsText = string.Join('\n', nodeSettings.Select(kv => $"{kv.Key} = {Render(kv.Value)}"));
@@ -185,7 +206,20 @@ internal sealed record PipelineDefinition(string FilePath, PipelineEndpoint Sour
                 throw new PipelineFileException($"{path}, line {LineOf(key, key == "type" ? type : null)}: stage {index + 1} ({descriptor.TypeName}): {e.Message}", e);
             }
 
-            return new PipelineStageDefinition(index, descriptor, nodeConfig, settingsText, remote);
+            return new PipelineStageDefinition(index, descriptor, nodeConfig, settingsText, remote, failover);
+        }
+
+        /// <summary>The stage's <c>true</c>/<c>false</c> key <paramref name="key"/>; false when absent.</summary>
+        private bool Flag(Config settings, string key, int index, NodeDescriptor descriptor)
+        {
+            try
+            {
+                return settings.GetBoolean(key, false);
+            }
+            catch (Exception e) when (e is NotSupportedException or FormatException or InvalidCastException)
+            {
+                throw new PipelineFileException($"{path}, line {LineOf(key)}: stage {index + 1} ({descriptor.TypeName}): '{key}' must be true or false.", e);
+            }
         }
 
         /// <summary>1-based line of the first <c>key = value</c> (or the first mention of the key) in the file.</summary>

@@ -4,6 +4,7 @@ using Akka.Cluster;
 using AkkaMedia.Executor;
 using AkkaMedia.Frames;
 using AkkaMedia.Nodes;
+using AkkaMedia.Nodes.Audio;
 using AkkaMedia.Nodes.General;
 
 namespace AkkaMedia.LoadTest;
@@ -23,8 +24,10 @@ internal static class ExecutorProcess
 
     public static async Task<int> RunAsync(LoadTestArguments arguments, TextWriter protocol)
     {
-        var registry = new NodeRegistry().Register(
-            NodeDescriptor.Create<AudioFrame, AudioFrame>("PassThrough", "Returns every frame unchanged", _ => new PassThroughNode<AudioFrame>()));
+        var registry = new NodeRegistry()
+            .Register(NodeDescriptor.Create<AudioFrame, AudioFrame>("PassThrough", "Returns every frame unchanged", _ => new PassThroughNode<AudioFrame>()))
+            .Register(NodeDescriptor.Create<AudioFrame, AudioFrame>(
+                "Echo", "The stateful node of the chaos scenario", c => new EchoNode(c.GetTimeSpan("delay"), c.GetFloat("decay")), "delay", "decay"));
         var system = MediaActorSystem.Create(LoadTestConfig.SystemName, LoadTestConfig.Executor(arguments.Port, arguments.Settings, arguments.Seed));
         var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         try

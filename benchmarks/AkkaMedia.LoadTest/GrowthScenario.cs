@@ -124,7 +124,7 @@ internal static class GrowthScenario
 
     /// <summary>Waits until the driver's directory lists every executor child as reachable.</summary>
     /// <exception cref="TimeoutException">Not all of them within <see cref="JoinTimeout"/>.</exception>
-    private static async Task WaitForExecutorsAsync(ActorSystem system, IReadOnlyList<ExecutorChild> children)
+    internal static async Task WaitForExecutorsAsync(ActorSystem system, IReadOnlyList<ExecutorChild> children)
     {
         var deadline = DateTime.UtcNow + JoinTimeout;
         var directory = ExecutorDirectory.Get(system);

@@ -23,6 +23,7 @@ namespace AkkaMedia.LoadTest;
 /// <param name="Chart">Growth scenario: where to write the PNG chart; null for none.</param>
 /// <param name="From">Growth scenario: a file of JSON lines of an earlier run to draw the table and chart from, instead of measuring; null to measure.</param>
 /// <param name="Seed">Executor mode: the address of the cluster's seed node; null to be its own seed.</param>
+/// <param name="KillEverySeconds">Chaos scenario: seconds between two executor kills.</param>
 /// <param name="StartAfterPlacement">Paced: each stream sends one frame (its session-open probe) and then waits until every stream is placed, so placing does not compete with running streams.</param>
 internal sealed record LoadTestArguments(
     string Scenario,
@@ -44,6 +45,7 @@ internal sealed record LoadTestArguments(
     string? Chart,
     string? From,
     string? Seed,
+    int KillEverySeconds = 10,
     bool StartAfterPlacement = false)
 {
     public const string Usage = """
@@ -55,6 +57,9 @@ internal sealed record LoadTestArguments(
           growth [--streams 1,10,100,500,1000,2000] [--executors 1,2] [--seconds 10] [--wave 50] [--chart PATH.png]
                  (paced streams held for --seconds once all run, for each executor count × stream count)
           growth --from RUN.jsonl [--chart PATH.png]   (table and chart of an earlier run's JSON lines, no measuring)
+          chaos [--streams 300] [--executors 3] [--seconds 120] [--kill-every 10]
+                 (a third of the streams stateless with failover, a third stateful (Echo) with failover, a third
+                  without; one executor killed with SIGKILL and replaced every --kill-every seconds)
           executor --port P [--parent PID] [--seed ADDRESS]   (internal: started by the driver)
         common options:
           --warmup S          full-speed warm-up before each scenario, seconds (default 1, 0 = none)
@@ -72,16 +77,17 @@ internal sealed record LoadTestArguments(
         }
 
         var scenario = args[0].ToLowerInvariant();
-        if (scenario is not ("throughput" or "paced" or "all" or "calls" or "growth" or "executor"))
+        if (scenario is not ("throughput" or "paced" or "all" or "calls" or "growth" or "chaos" or "executor"))
         {
-            throw new FormatException($"Unknown scenario '{args[0]}'; expected throughput, paced, all, calls, growth or executor.");
+            throw new FormatException($"Unknown scenario '{args[0]}'; expected throughput, paced, all, calls, growth, chaos or executor.");
         }
 
         RemoteTransport? transport = null;
         int? seconds = null;
         var runs = 3;
         IReadOnlyList<int>? streams = null;
-        IReadOnlyList<int> executors = [1, 2];
+        IReadOnlyList<int>? executors = null;
+        var killEvery = 10;
         string? chart = null;
         string? from = null;
         string? seed = null;
@@ -155,6 +161,9 @@ internal sealed record LoadTestArguments(
                 case "--port":
                     port = Positive(name, value);
                     break;
+                case "--kill-every":
+                    killEvery = Positive(name, value);
+                    break;
                 case "--parent":
                     parent = NonNegative(name, value);
                     break;
@@ -173,13 +182,29 @@ internal sealed record LoadTestArguments(
             throw new FormatException("--streams takes one count except for growth.");
         }
 
-        IReadOnlyList<int> streamCounts = streams ?? (scenario == "growth" ? [1, 10, 100, 500, 1000, 2000] : [scenario == "all" ? 500 : 1]);
+        if (scenario == "chaos" && executors is { Count: > 1 })
+        {
+            throw new FormatException("--executors takes one count for chaos.");
+        }
+
+        if (scenario == "chaos" && executors is [< 2])
+        {
+            throw new FormatException("chaos needs at least 2 executors: a killed one's streams move to a survivor.");
+        }
+
+        IReadOnlyList<int> streamCounts = streams ?? (scenario switch
+        {
+            "growth" => [1, 10, 100, 500, 1000, 2000],
+            "all" => [500],
+            "chaos" => [300],
+            _ => [1],
+        });
 
         IReadOnlyList<RemoteTransport> transports = transport is { } chosen
             ? [chosen]
             : scenario == "all" ? [RemoteTransport.MediaLink, RemoteTransport.StreamRefs] : [RemoteTransport.MediaLink];
         return new LoadTestArguments(
-            scenario, transports, seconds, runs, streamCounts[0], wave, warmup, resolution, callers, inFlight, cycles, settings, port, parent, streamCounts, executors, chart, from, seed, startAfterPlacement);
+            scenario, transports, seconds, runs, streamCounts[0], wave, warmup, resolution, callers, inFlight, cycles, settings, port, parent, streamCounts, executors ?? (scenario == "chaos" ? [3] : [1, 2]), chart, from, seed, killEvery, startAfterPlacement);
     }
 
     /// <summary>The name used on the command line and in results.</summary>

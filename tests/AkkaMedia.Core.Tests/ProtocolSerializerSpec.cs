@@ -21,7 +21,7 @@ public sealed class ProtocolSerializerSpec : Akka.TestKit.Xunit2.TestKit
     [
         nameof(OpenSession), nameof(SessionOpened), nameof(SessionRefused), nameof(CloseSession),
         nameof(GetExecutorStatus), nameof(ExecutorStatus), nameof(StreamHeartbeat), nameof(OpenSessions), nameof(SessionsAnswered),
-        nameof(AudioFrame), nameof(VideoFrame), nameof(TextFrame), nameof(BytesFrame),
+        nameof(StageCheckpoint), nameof(AudioFrame), nameof(VideoFrame), nameof(TextFrame), nameof(BytesFrame),
     ];
 
     [Theory]
@@ -64,6 +64,11 @@ public sealed class ProtocolSerializerSpec : Akka.TestKit.Xunit2.TestKit
                 break;
             case GetExecutorStatus or StreamHeartbeat:
                 Assert.Same(message, back);
+                break;
+            case StageCheckpoint checkpoint:
+                var checkpointBack = (StageCheckpoint)back;
+                Assert.Equal((checkpoint.Inputs, checkpoint.Outputs), (checkpointBack.Inputs, checkpointBack.Outputs));
+                Assert.Equal(checkpoint.State, checkpointBack.State);
                 break;
             default:
                 Assert.Equal(message, back);
@@ -122,6 +127,42 @@ public sealed class ProtocolSerializerSpec : Akka.TestKit.Xunit2.TestKit
 
         Assert.Throws<ArgumentException>(() => new OpenSession("s-1", "Echo", string.Empty, RemoteTransport.StreamRefs, null, TestActor));
         Assert.Throws<ArgumentException>(() => new OpenSession("s-1", "Echo", string.Empty, RemoteTransport.MediaLink, input, TestActor));
+    }
+
+    [Fact]
+    public void An_open_session_request_with_failover_must_carry_its_checkpoint_policy_with_or_without_a_trace_context()
+    {
+        var plain = new OpenSession("s-1", "Echo", "delay = 250ms", RemoteTransport.MediaLink, null, TestActor);
+        var policy = new CheckpointPolicy(25, TimeSpan.FromMilliseconds(400));
+        var serializer = (ProtocolSerializer)Sys.Serialization.FindSerializerFor(plain);
+        var manifest = serializer.Manifest(plain);
+
+        foreach (var request in new[] { plain with { Checkpoints = policy }, plain with { Checkpoints = policy, TraceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" } })
+        {
+            var bytes = serializer.ToBinary(request);
+            var back = (OpenSession)serializer.FromBinary(bytes, manifest);
+            Assert.Equal((request.Checkpoints, request.TraceParent, request.TraceState), (back.Checkpoints, back.TraceParent, back.TraceState));
+            Assert.Throws<SerializationException>(() => serializer.FromBinary(bytes[..^1], manifest));
+        }
+
+        Assert.Null(((OpenSession)serializer.FromBinary(serializer.ToBinary(plain), manifest)).Checkpoints);
+    }
+
+    [Fact]
+    public void A_checkpoint_must_reject_truncation_and_negative_counts()
+    {
+        var checkpoint = new StageCheckpoint(12, 11, [1, 2, 3]);
+        var serializer = (ProtocolSerializer)Sys.Serialization.FindSerializerFor(checkpoint);
+        var manifest = serializer.Manifest(checkpoint);
+        var bytes = serializer.ToBinary(checkpoint);
+
+        for (var length = 0; length < bytes.Length; length++)
+        {
+            Assert.Throws<SerializationException>(() => serializer.FromBinary(bytes[..length], manifest));
+        }
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => new StageCheckpoint(-1, 0, []));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new StageCheckpoint(0, -1, []));
     }
 
     [Fact]
@@ -191,6 +232,8 @@ public sealed class ProtocolSerializerSpec : Akka.TestKit.Xunit2.TestKit
                 return new SessionsAnswered(
                     [new SessionOpened("b-1", null, TestActor, "127.0.0.1:4100"), new SessionOpened("b-2", output, TestActor)],
                     [new SessionRefused("b-3", RefusalReason.UnknownNodeType, "Unknown node type 'Nope'. Known types: Echo, Gain.")]);
+            case nameof(StageCheckpoint):
+                return new StageCheckpoint(1_000_000_007, 3, [9, 0, 255, 1]);
             case nameof(AudioFrame):
                 return new AudioFrame(new[] { 0.25f, -1f, float.Epsilon, 0f }, 48000, 2, 7, TimeSpan.FromMilliseconds(140));
             case nameof(VideoFrame):

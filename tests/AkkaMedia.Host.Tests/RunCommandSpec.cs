@@ -79,6 +79,8 @@ public sealed class RunCommandSpec : Akka.TestKit.Xunit2.TestKit, IClassFixture<
     [InlineData("{ type = Echo, dealy = 250ms, decay = 0.5, remote = true }", "dealy")]
     [InlineData("{ type = Echo, decay = 0.5, remote = true }", "delay")]
     [InlineData("{ type = Gain, gain = loud, remote = true }", "gain")]
+    [InlineData("{ type = Echo, delay = 250ms, decay = 0.5, failover = true }", "failover")]
+    [InlineData("{ type = Gain, gain = 0.5, remote = true, failover = maybe }", "failover")]
     public async Task Run_must_name_a_bad_setting_before_streaming(string stage, string key)
     {
         var pipeline = Pipeline($$"""

@@ -413,10 +413,13 @@ internal abstract class LinkChannelLogic<TIn, TOut> : GraphStageLogic, ILinkStag
         if (element is StageCheckpoint checkpoint)
         {
             Consumed();
-            if (checkpoint.Outputs != _outputsReceived)
+
+            // A resumed session's first outputs may still be ones the stage delivered before (those it is skipping):
+            // the session has emitted every output the stage counts, less those it has yet to skip.
+            if (checkpoint.Outputs != _outputsReceived - _skip)
             {
                 Fail(new RemoteStageException(
-                    $"The session's checkpoint counts {checkpoint.Outputs} outputs, but the stage has received {_outputsReceived}: client and executor are out of step.",
+                    $"The session's checkpoint counts {checkpoint.Outputs} outputs, but the stage has received {_outputsReceived - _skip} from it: client and executor are out of step.",
                     _link?.Peer));
                 return;
             }
@@ -509,21 +512,28 @@ internal abstract class LinkChannelLogic<TIn, TOut> : GraphStageLogic, ILinkStag
     /// </summary>
     private void BeginFailover(Exception cause)
     {
-        if (_failingOver)
-        {
-            return;
-        }
-
-        _failingOver = true;
-        _failoverStarted = System.Diagnostics.Stopwatch.GetTimestamp();
         MediaLink? left;
         int channel;
         lock (_bindGate)
         {
             left = _boundLink;
             channel = _boundChannel;
+            if (_failingOver && left is null)
+            {
+                // Already waiting, unbound, for another executor.
+                return;
+            }
+
             _boundLink = null;
             _generation++;
+        }
+
+        // A failover may fail over again: the executor it moved to can die before it answers. The resume time
+        // counts from the first loss.
+        if (!_failingOver)
+        {
+            _failingOver = true;
+            _failoverStarted = System.Diagnostics.Stopwatch.GetTimestamp();
         }
 
         if (left is not null)

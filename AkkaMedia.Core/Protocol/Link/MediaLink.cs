@@ -68,6 +68,12 @@ public sealed class MediaLink : IDisposable
     /// <summary>Completes when the link is closed, with the cause, after every channel was told.</summary>
     public TaskCompletionSource<Exception> Closed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>
+    /// Called once when the peer ended the link (its process died, its connection was reset, or it closed the link
+    /// saying why), before any channel is told. Must return quickly and not throw.
+    /// </summary>
+    internal Action<MediaLink>? OnPeerGone { get; init; }
+
     /// <summary>Called on the receive thread for <see cref="LinkMessageKind.Open"/> on a channel nobody registered (executor side).</summary>
     public Action<MediaLink, int, string>? OnOpen { get; init; }
 
@@ -185,6 +191,11 @@ public sealed class MediaLink : IDisposable
         }
 
         _writer.Finish(peerGone ? null : cause.Message);
+        if (peerGone)
+        {
+            // Before the channels hear of it: whatever they do next (a failover, a new stream) must not pick this peer again.
+            OnPeerGone?.Invoke(this);
+        }
 
         // Each channel removed is told once, here or by a Register racing with this close.
         foreach (var channel in _channels.Keys)

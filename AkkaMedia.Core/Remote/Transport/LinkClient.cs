@@ -9,7 +9,8 @@ namespace AkkaMedia.Remote.Transport;
 /// <summary>
 /// The media links of a client actor system: one TCP connection per executor endpoint, shared by
 /// every remote stage this system runs there. A link that breaks is forgotten; the next stage to that
-/// endpoint connects anew. An Akka extension.
+/// endpoint connects anew; one its executor ended makes the <see cref="ExecutorDirectory"/> suspect that executor
+/// (no new session goes there until it answers again). An Akka extension.
 /// </summary>
 internal sealed class LinkClient : IExtension
 {
@@ -76,7 +77,11 @@ internal sealed class LinkClient : IExtension
             throw new RemoteStageException($"Could not connect the media link to executor {peer} at {endpoint}: {e.Message}", peer, e);
         }
 
-        var link = new MediaLink(socket, _system, peer, heartbeatInterval, idleTimeout) { OnRoundTrip = RemoteMetrics.Get(_system).LinkRoundTrip.Record };
+        var link = new MediaLink(socket, _system, peer, heartbeatInterval, idleTimeout)
+        {
+            OnRoundTrip = RemoteMetrics.Get(_system).LinkRoundTrip.Record,
+            OnPeerGone = gone => ExecutorDirectory.Get(_system).Suspect(gone.Peer),
+        };
         // Only this link is forgotten: by the time it closes, the endpoint may already map to a newer one, which must stay.
         _ = link.Closed.Task.ContinueWith(_ => Forget(endpoint, link), TaskScheduler.Default);
         link.Start();

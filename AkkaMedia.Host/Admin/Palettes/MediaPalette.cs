@@ -10,7 +10,7 @@ using AkkaMedia.Protocol;
 namespace AkkaMedia.Host.Admin.Palettes;
 
 /// <summary>
-/// The <c>media</c> palette: node types, the cluster's executors, and this node's sessions and packages.
+/// The <c>media</c> palette: node types, the cluster's executors, and this node's sessions, packages and session state.
 /// </summary>
 internal static class MediaPalette
 {
@@ -20,6 +20,7 @@ internal static class MediaPalette
         "executors" => ExecutorsAsync(context),
         "sessions" => SessionsAsync(context),
         "packages" => PackagesAsync(context),
+        "state" => StateAsync(context),
         "kill" => KillAsync(context, command),
         _ => throw new AdminCommandException($"Unknown media command '{command.Name}'."),
     };
@@ -88,6 +89,29 @@ internal static class MediaPalette
 
         await context.WriteAsync(string.Join('\n', packages.OrderBy(p => p.Name, StringComparer.Ordinal).Select(p => string.Create(CultureInfo.InvariantCulture,
             $"{p.Name}  {p.Version}  sha256 {p.Sha256[..Math.Min(12, p.Sha256.Length)]}  {p.Length} bytes  last used {p.LastUsed.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z  leases {p.Leases}")))).ConfigureAwait(false);
+    }
+
+    private static async Task StateAsync(AdminContext context)
+    {
+        var store = SessionStateStore.Get(context.System);
+        if (context.Args.Count > 0)
+        {
+            var key = context.Args[0];
+            var state = store.Snapshot().FirstOrDefault(s => s.Key == key)
+                ?? throw new AdminCommandException($"No session state '{key}' on this node; list the keys with: media state");
+            var values = state.Describe();
+            await context.WriteAsync(values.Count == 0
+                ? $"{key}: no values"
+                : string.Join('\n', values.Select(v => $"{v.Key} = {v.Value}"))).ConfigureAwait(false);
+            return;
+        }
+
+        var states = store.Snapshot();
+        var now = DateTimeOffset.UtcNow;
+        var header = string.Create(CultureInfo.InvariantCulture,
+            $"{states.Count} of at most {store.MaxSessions} states, kept {store.TimeToLive.TotalHours:0.##} h after last use; dropped so far: {store.Expired} expired, {store.Evicted} evicted");
+        await context.WriteAsync(states.Count == 0 ? header : header + "\n" + string.Join('\n', states.Select(s => string.Create(CultureInfo.InvariantCulture,
+            $"{s.Key}  values {s.Names.Count}  {s.Size} bytes  idle {(now - s.LastUsed).TotalSeconds:0.0} s  expires {s.ExpiresAt.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z")))).ConfigureAwait(false);
     }
 
     private static async Task KillAsync(AdminContext context, AdminCommandInfo command)

@@ -87,6 +87,11 @@ public sealed class RemoteSettingsSpec
     [InlineData(ForStage, "link-window = many", "akka-media.remote.link-window")]
     [InlineData(ForStage, "link-window = 0", "akka-media.remote.link-window")]
     [InlineData(ForStage, "transport = pigeon", "akka-media.remote.transport")]
+    [InlineData(ForStage, "failover.enabled = maybe", "akka-media.remote.failover.enabled")]
+    [InlineData(ForStage, "failover { enabled = on, checkpoint-every = 0 }", "akka-media.remote.failover.checkpoint-every")]
+    [InlineData(ForStage, "failover { enabled = on, checkpoint-interval = 0s }", "akka-media.remote.failover.checkpoint-interval")]
+    [InlineData(ForStage, "failover { enabled = on, checkpoint-every = 50, max-unacknowledged = 50 }", "akka-media.remote.failover.max-unacknowledged")]
+    [InlineData(ForStage, "failover.enabled = on\nakka-media.remote.transport = streamrefs", "akka-media.remote.failover.enabled")]
     [InlineData(ForObject, "objects.upload-timeout = 1 fortnight", "akka-media.remote.objects.upload-timeout")]
     [InlineData(ForObject, "objects.load-timeout = -1s", "akka-media.remote.objects.load-timeout")]
     [InlineData(ForObject, "open-timeout = never", "akka-media.remote.open-timeout")]
@@ -98,5 +103,23 @@ public sealed class RemoteSettingsSpec
 
         Assert.Equal(key, error.ParamName);
         Assert.Contains(key, error.Message);
+    }
+
+    [Fact]
+    public void Failover_must_be_off_by_default_and_take_its_checkpoint_cadence_from_reference_conf_when_a_stage_asks_for_it()
+    {
+        var plain = RemoteStageSettings.Create(Config.Empty, null);
+        var failover = RemoteStageSettings.Create(Config.Empty, new RemoteStageOptions { Failover = true });
+        var tuned = RemoteStageSettings.Create(
+            ConfigurationFactory.ParseString("akka-media.remote.failover { enabled = on, checkpoint-every = 5, checkpoint-interval = 40ms, max-unacknowledged = 64 }"),
+            new RemoteStageOptions { CheckpointEvery = 8 });
+
+        Assert.False(Reference.GetBoolean("failover.enabled"));
+        Assert.Null(plain.Checkpoints);
+        Assert.Equal(new Protocol.CheckpointPolicy(Reference.GetInt("failover.checkpoint-every"), Reference.GetTimeSpan("failover.checkpoint-interval")), failover.Checkpoints);
+        Assert.Equal(Reference.GetInt("failover.max-unacknowledged"), failover.MaxUnacknowledged);
+        Assert.Equal(new Protocol.CheckpointPolicy(8, TimeSpan.FromMilliseconds(40)), tuned.Checkpoints);
+        Assert.Equal(64, tuned.MaxUnacknowledged);
+        Assert.Null(RemoteStageSettings.Create(ConfigurationFactory.ParseString("akka-media.remote.failover.enabled = on"), new RemoteStageOptions { Failover = false }).Checkpoints);
     }
 }

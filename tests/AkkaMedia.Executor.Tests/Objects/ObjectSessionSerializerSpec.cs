@@ -33,6 +33,8 @@ public sealed class ObjectSessionSerializerSpec() : Akka.TestKit.Xunit2.TestKit(
             new OpenObjectSession("s-4", "UserCalc", [Entry], payload, TimeSpan.Zero, probe.Ref, Trace),
             new OpenNodeSession("s-5", "UserNodes", [Entry], payload, RemoteTransport.StreamRefs, input, probe.Ref, Trace),
             new OpenNodeSession("s-6", "UserNodes", [], [], RemoteTransport.MediaLink, null, probe.Ref, Trace with { State = null }),
+            new OpenNodeSession("s-7", "UserNodes", [Entry], payload, RemoteTransport.MediaLink, null, probe.Ref) { Checkpoints = new CheckpointPolicy(7, TimeSpan.FromMilliseconds(250)) },
+            new OpenNodeSession("s-8", "UserNodes", [Entry], payload, RemoteTransport.MediaLink, null, probe.Ref, Trace) { Checkpoints = new CheckpointPolicy(1, TimeSpan.FromSeconds(2)) },
             new InvokeObject(7, "UserCalc.ICalculator::Add(System.Int32)", payload),
             new GetObjectState(8),
             new CallSucceeded(9, payload),
@@ -111,6 +113,7 @@ public sealed class ObjectSessionSerializerSpec() : Akka.TestKit.Xunit2.TestKit(
                 Assert.Equal(e.Node, a.Node);
                 Assert.Equal((e.Transport, e.Input is null), (a.Transport, a.Input is null));
                 Assert.Equal(e.Trace, a.Trace);
+                Assert.Equal(e.Checkpoints, a.Checkpoints);
                 break;
             case (InvokeObject e, InvokeObject a):
                 Assert.Equal((e.CallId, e.Method), (a.CallId, a.Method));

@@ -48,6 +48,23 @@ public sealed class ShippedNodeFlowSpec : Akka.TestKit.Xunit2.TestKit, IClassFix
     }
 
     [Fact]
+    public async Task RemoteObject_flow_with_failover_must_run_the_node_checkpointed_and_emit_what_it_emits_locally()
+    {
+        // The client keeps at most 8 inputs until a checkpoint covers them: a session that sent none would stall here.
+        var frames = Enumerable.Range(0, 40).Select(i => TestRegistry.Frame(i, 480)).ToList();
+        var local = await Source.From(frames).Via(NewNode().AsFlow()).RunWith(Sink.Seq<AudioFrame>(), _materializer);
+        var options = new RemoteStageOptions { Transport = RemoteTransport.MediaLink, Failover = true, CheckpointEvery = 3, MaxUnacknowledged = 8 };
+
+        var remote = await Source.From(frames)
+            .Via(RemoteObject.Flow(NewNode(), options))
+            .RunWith(Sink.Seq<AudioFrame>(), _materializer)
+            .WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(local.Select(f => (f.Sequence, f.Samples.ToArray())), remote.Select(f => (f.Sequence, f.Samples.ToArray())));
+        await AssertNothingLeftAsync();
+    }
+
+    [Fact]
     public async Task RemoteObject_flow_must_start_every_materialization_from_the_shipped_state()
     {
         var flow = RemoteObject.Flow(NewNode());

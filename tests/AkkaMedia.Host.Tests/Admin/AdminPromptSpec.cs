@@ -13,7 +13,8 @@ public sealed class AdminPromptSpec : IClassFixture<AdminClusterFixture>
     [InlineData("cl", "cluster")]
     [InlineData("h", "help,history")]
     [InlineData("cluster d", "down,down-unreachable")]
-    [InlineData("media s", "sessions")]
+    [InlineData("media s", "sessions,state")]
+    [InlineData("media se", "sessions")]
     [InlineData("nope s", "")]
     [InlineData("cluster down x", "")]
     public void Tab_must_complete_palette_then_command_names(string line, string expected)

@@ -116,7 +116,7 @@ public sealed class AdminServerSpec : Akka.TestKit.Xunit2.TestKit, IClassFixture
 
         Assert.Equal(1, command.ExitCode);
         Assert.Contains("Unknown command 'sesions' in palette 'media'", command.Stderr);
-        Assert.Contains("nodes, executors, sessions, packages, kill", command.Stderr);
+        Assert.Contains("nodes, executors, sessions, packages, state, kill", command.Stderr);
         Assert.Equal(1, missing.ExitCode);
         Assert.Contains("show, leader, leave, down, down-unreachable, tail", missing.Stderr);
     }
@@ -208,6 +208,27 @@ public sealed class AdminServerSpec : Akka.TestKit.Xunit2.TestKit, IClassFixture
         Assert.Equal(Regex.Replace(shallow.Stdout, @"\(\+\d+ children\)", string.Empty), Regex.Replace(equals.Stdout, @"\(\+\d+ children\)", string.Empty));
         Assert.Equal(1, bad.ExitCode);
         Assert.Contains("Usage: actor hierarchy [--depth N]", bad.Stderr);
+    }
+
+    [Fact]
+    public async Task Media_state_must_list_the_executors_session_state_and_show_a_keys_values()
+    {
+        var key = "caller-" + Guid.NewGuid().ToString("N")[..8];
+        var state = SessionStateStore.Get(_fixture.Cluster.ExecutorNode).GetOrCreate(key);
+        state.SetString("language", "fr");
+        state.SetBytes("history", new byte[20]);
+
+        var list = await _fixture.CmdAsync("media", "state");
+        var show = await _fixture.CmdAsync("media", "state", key);
+        var missing = await _fixture.CmdAsync("media", "state", "nobody");
+
+        Assert.True(list.ExitCode == 0, list.Stderr);
+        Assert.Matches(@"^\d+ of at most 10000 states, kept 24 h after last use; dropped so far: \d+ expired, \d+ evicted", list.Stdout);
+        Assert.Matches($@"(?m)^{key}  values 2  22 bytes  idle \d+\.\d s  expires \d{{4}}-\d\d-\d\d \d\d:\d\d:\d\dZ$", list.Stdout);
+        Assert.True(show.ExitCode == 0, show.Stderr);
+        Assert.Equal(["history = 20 bytes: 00000000000000000000000000000000…", "language = fr"], show.Stdout.Trim().Split('\n'));
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("No session state 'nobody' on this node; list the keys with: media state", missing.Stderr);
     }
 
     [Fact]

@@ -1,0 +1,35 @@
+using System.Text.Json;
+
+namespace AkkaMedia.Cluster.Tests;
+
+/// <summary>
+/// The load test's chaos scenario, small enough for CI: three executor processes, streams of the three kinds (stateless
+/// and stateful with failover, and without), an executor killed with SIGKILL and replaced every 8 s. The full run and
+/// its figures are in docs/benchmarks.md.
+/// </summary>
+public sealed class ChaosSpec
+{
+    private static readonly string LoadTestDll = Path.Combine(
+        TestPaths.RepositoryRoot, "benchmarks", "AkkaMedia.LoadTest", "bin", TestPaths.Configuration, "net10.0", "AkkaMedia.LoadTest.dll");
+
+    [Fact]
+    public async Task Streams_with_failover_must_lose_nothing_and_streams_without_must_fail_within_a_second_of_their_executors_kill()
+    {
+        Assert.True(File.Exists(LoadTestDll), $"The load test is not built at {LoadTestDll} (dotnet build AkkaMedia.sln builds it).");
+        await using var run = HostProcess.StartCommand("dotnet", [LoadTestDll, "chaos", "--streams", "18", "--seconds", "26", "--kill-every", "8"]);
+
+        var exitCode = await run.WaitForExitAsync(TimeSpan.FromMinutes(4));
+
+        var line = await run.WaitForLineAsync(l => l.StartsWith("{\"scenario\":\"chaos\"", StringComparison.Ordinal), TimeSpan.FromSeconds(5), "the chaos result line");
+        using var result = JsonDocument.Parse(line);
+        var root = result.RootElement;
+        Assert.True(exitCode == 0, $"exit code {exitCode}: {line}");
+        Assert.True(root.GetProperty("kills").GetInt32() >= 2, line);
+        Assert.True(root.GetProperty("framesChecked").GetInt64() > 18 * 20 * 50, line);
+        Assert.Equal(0, root.GetProperty("framesLost").GetInt64());
+        Assert.Equal(0, root.GetProperty("streamsFailedWithFailover").GetInt32());
+        Assert.True(root.GetProperty("streamsFailedWithout").GetInt32() > 0, $"no stream without failover was on a killed executor: {line}");
+        Assert.True(root.GetProperty("resumes").GetInt32() > 0, line);
+        Assert.Equal(0, root.GetProperty("leakedSessions").GetInt32());
+    }
+}
