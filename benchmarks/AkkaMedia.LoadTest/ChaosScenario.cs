@@ -7,6 +7,7 @@ using Akka.Streams;
 using Akka.Streams.Dsl;
 using AkkaMedia.Diagnostics;
 using AkkaMedia.Frames;
+using AkkaMedia.LoadTest.Calls;
 using AkkaMedia.Nodes;
 using AkkaMedia.Nodes.Audio;
 using AkkaMedia.Nodes.General;
@@ -21,7 +22,9 @@ namespace AkkaMedia.LoadTest;
 /// third through <c>PassThrough</c> without failover. Every <c>--kill-every</c> seconds one executor is killed with
 /// SIGKILL and a new one started in its place. Every output frame of every stream is checked against the same node
 /// run in the driver; a stream without failover that fails is replaced by a new one. Reports frames lost or wrong,
-/// streams failed (and how long after a kill), resume times, and sessions left on the executors at the end.
+/// streams failed (and how long after a kill), resume times, and sessions left on the executors at the end. Beside the
+/// streams, <c>--objects</c> durable counters (hosted by the driver, run on the executors) are called every 100 ms each:
+/// every answer is checked, so a call lost or applied twice shows.
 /// </summary>
 internal static class ChaosScenario
 {
@@ -58,7 +61,9 @@ internal static class ChaosScenario
                 children.Add(await ExecutorChild.StartAsync(arguments.Settings, StartTimeout, i == 0 ? null : children[0].Address));
             }
 
-            var system = MediaActorSystem.Create(LoadTestConfig.SystemName, LoadTestConfig.Client(children[0].Address, arguments.Settings));
+            var journal = Path.Combine(Path.GetTempPath(), $"akkamedia-chaos-{Environment.ProcessId}");
+            Directory.CreateDirectory(journal);
+            var system = MediaActorSystem.Create(LoadTestConfig.SystemName, DurableHost(journal).WithFallback(LoadTestConfig.Client(children[0].Address, arguments.Settings)));
             try
             {
                 await GrowthScenario.WaitForExecutorsAsync(system, children);
@@ -67,6 +72,7 @@ internal static class ChaosScenario
             finally
             {
                 await system.Terminate().WaitAsync(TimeSpan.FromSeconds(20)).ContinueWith(static _ => { }, TaskScheduler.Default);
+                Directory.Delete(journal, recursive: true);
             }
         }
         catch (Exception e) when (e is TimeoutException or InvalidOperationException)
@@ -86,6 +92,16 @@ internal static class ChaosScenario
         results.Flush();
         return result.Succeeded ? 0 : 1;
     }
+
+    /// <summary>
+    /// The driver hosts the durable objects' entities and their journal (executors are what gets killed); the journal
+    /// goes to <paramref name="folder"/>, deleted afterwards.
+    /// </summary>
+    private static Akka.Configuration.Config DurableHost(string folder) => Akka.Configuration.ConfigurationFactory.ParseString($$"""
+        akka.cluster.roles = [client, durable-objects]
+        akka-media.durable.sqlite.journal-path = "{{Path.Combine(folder, "journal.db").Replace("\\", "/", StringComparison.Ordinal)}}"
+        akka-media.durable.sqlite.snapshot-path = "{{Path.Combine(folder, "snapshots.db").Replace("\\", "/", StringComparison.Ordinal)}}"
+        """);
 
     /// <summary>Sample <paramref name="index"/> of stream <paramref name="stream"/>: cheap noise, different in every frame.</summary>
     internal static float Sample(int stream, long index)
@@ -134,14 +150,22 @@ internal static class ChaosScenario
         private int _replaced;
         private int _kills;
         private int _nextStream;
+        private long _callsAcknowledged;
+        private long _callsFailed;
+        private long _callsWrong;
 
         public async Task<ChaosResult> ExecuteAsync()
         {
             using var listener = ListenToResumes();
             var end = TimeSpan.FromSeconds(seconds);
+            var objects = await Task.WhenAll(Enumerable.Range(0, arguments.Objects).Select(i =>
+                RemoteObject.GetOrDeployAsync<IChaosCounter>(system, $"chaos-counter-{Environment.ProcessId}-{i}", () => new ChaosCounter())));
+            var callers = objects.Select(o => Task.Run(() => CallAsync(o, end))).ToList();
+            // Placement spreads streams opened together over the executors in turn: mixing the kinds along the order of
+            // opening gives every executor streams of every kind (i % 3 would put all of one kind on one executor).
             for (var i = 0; i < arguments.Streams; i++)
             {
-                Start((Kind)(i % 3), seconds * 50);
+                Start((Kind)((i + (i / 3)) % 3), seconds * 50);
             }
 
             Console.Error.WriteLine($"chaos: {arguments.Streams} streams started; killing an executor every {killEvery.TotalSeconds:0} s for {seconds} s.");
@@ -182,11 +206,17 @@ internal static class ChaosScenario
             }
 
             await Task.WhenAll(restarts);
+            await Task.WhenAll(callers);
 
             // Every stream ends by itself once its frames are sent (replacements are started with what is left).
             while (_streams.Any(t => !t.IsCompleted))
             {
                 await Task.WhenAll(_streams.ToArray());
+            }
+
+            foreach (var counter in objects)
+            {
+                await counter.DestroyAsync();
             }
 
             var leaked = await LeakedSessionsAsync();
@@ -196,7 +226,49 @@ internal static class ChaosScenario
                 "chaos", arguments.Streams, arguments.ExecutorCounts[0], seconds, (int)killEvery.TotalSeconds, _kills,
                 _framesSent, _framesChecked, _framesLost, _failedWithFailover, _failedWithout, _replaced,
                 failures.Count == 0 ? 0 : failures[^1], resumes.Count, Percentile(resumes, 0.50), Percentile(resumes, 0.99),
-                resumes.Count == 0 ? 0 : resumes[^1], leaked, [.. _problems.Take(10)], null);
+                resumes.Count == 0 ? 0 : resumes[^1], leaked, arguments.Objects, _callsAcknowledged, _callsFailed, _callsWrong, [.. _problems.Take(10)], null);
+        }
+
+        /// <summary>
+        /// Increments one durable counter every 100 ms until <paramref name="end"/>, checking each answer: it must be one
+        /// more than the last acknowledged (two more is allowed only after a call that failed, which may have been
+        /// applied). At the end, the count must be the last answer (plus the failed calls after it, at most).
+        /// </summary>
+        private async Task CallAsync(DurableObject<IChaosCounter> counter, TimeSpan end)
+        {
+            long last = 0;
+            var unsure = 0;
+            while (_clock.Elapsed < end)
+            {
+                try
+                {
+                    var count = await counter.Proxy.IncrementAsync();
+                    Interlocked.Increment(ref _callsAcknowledged);
+                    if (count < last + 1 || count > last + 1 + unsure)
+                    {
+                        Interlocked.Increment(ref _callsWrong);
+                        _problems.Enqueue($"durable counter {counter.Name}: answered {count} after {last}{(unsure > 0 ? $" and {unsure} failed calls" : string.Empty)}");
+                    }
+
+                    last = count;
+                    unsure = 0;
+                }
+                catch (Exception e) when (e is RemoteObjectException or TimeoutException or RemoteExecutionException)
+                {
+                    Interlocked.Increment(ref _callsFailed);
+                    unsure++;
+                    _problems.Enqueue($"durable counter {counter.Name}: a call failed: {e.Message}");
+                }
+
+                await Task.Delay(100);
+            }
+
+            var final = counter.Proxy.Count();
+            if (final < last || final > last + unsure)
+            {
+                Interlocked.Increment(ref _callsWrong);
+                _problems.Enqueue($"durable counter {counter.Name}: counts {final} at the end, the last answer was {last}");
+            }
         }
 
         private async Task RestartAsync(string seed)

@@ -24,6 +24,7 @@ namespace AkkaMedia.LoadTest;
 /// <param name="From">Growth scenario: a file of JSON lines of an earlier run to draw the table and chart from, instead of measuring; null to measure.</param>
 /// <param name="Seed">Executor mode: the address of the cluster's seed node; null to be its own seed.</param>
 /// <param name="KillEverySeconds">Chaos scenario: seconds between two executor kills.</param>
+/// <param name="Objects">Chaos scenario: durable counters called beside the streams.</param>
 /// <param name="StartAfterPlacement">Paced: each stream sends one frame (its session-open probe) and then waits until every stream is placed, so placing does not compete with running streams.</param>
 internal sealed record LoadTestArguments(
     string Scenario,
@@ -46,6 +47,7 @@ internal sealed record LoadTestArguments(
     string? From,
     string? Seed,
     int KillEverySeconds = 10,
+    int Objects = 50,
     bool StartAfterPlacement = false)
 {
     public const string Usage = """
@@ -57,7 +59,7 @@ internal sealed record LoadTestArguments(
           growth [--streams 1,10,100,500,1000,2000] [--executors 1,2] [--seconds 10] [--wave 50] [--chart PATH.png]
                  (paced streams held for --seconds once all run, for each executor count × stream count)
           growth --from RUN.jsonl [--chart PATH.png]   (table and chart of an earlier run's JSON lines, no measuring)
-          chaos [--streams 300] [--executors 3] [--seconds 120] [--kill-every 10]
+          chaos [--streams 300] [--objects 50] [--executors 3] [--seconds 120] [--kill-every 10]
                  (a third of the streams stateless with failover, a third stateful (Echo) with failover, a third
                   without; one executor killed with SIGKILL and replaced every --kill-every seconds)
           executor --port P [--parent PID] [--seed ADDRESS]   (internal: started by the driver)
@@ -88,6 +90,7 @@ internal sealed record LoadTestArguments(
         IReadOnlyList<int>? streams = null;
         IReadOnlyList<int>? executors = null;
         var killEvery = 10;
+        var objects = 50;
         string? chart = null;
         string? from = null;
         string? seed = null;
@@ -164,6 +167,9 @@ internal sealed record LoadTestArguments(
                 case "--kill-every":
                     killEvery = Positive(name, value);
                     break;
+                case "--objects":
+                    objects = NonNegative(name, value);
+                    break;
                 case "--parent":
                     parent = NonNegative(name, value);
                     break;
@@ -204,7 +210,7 @@ internal sealed record LoadTestArguments(
             ? [chosen]
             : scenario == "all" ? [RemoteTransport.MediaLink, RemoteTransport.StreamRefs] : [RemoteTransport.MediaLink];
         return new LoadTestArguments(
-            scenario, transports, seconds, runs, streamCounts[0], wave, warmup, resolution, callers, inFlight, cycles, settings, port, parent, streamCounts, executors ?? (scenario == "chaos" ? [3] : [1, 2]), chart, from, seed, killEvery, startAfterPlacement);
+            scenario, transports, seconds, runs, streamCounts[0], wave, warmup, resolution, callers, inFlight, cycles, settings, port, parent, streamCounts, executors ?? (scenario == "chaos" ? [3] : [1, 2]), chart, from, seed, killEvery, objects, startAfterPlacement);
     }
 
     /// <summary>The name used on the command line and in results.</summary>

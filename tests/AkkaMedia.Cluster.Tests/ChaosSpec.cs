@@ -4,7 +4,7 @@ namespace AkkaMedia.Cluster.Tests;
 
 /// <summary>
 /// The load test's chaos scenario, small enough for CI: three executor processes, streams of the three kinds (stateless
-/// and stateful with failover, and without), an executor killed with SIGKILL and replaced every 8 s. The full run and
+/// and stateful with failover, and without) and durable counters called beside them, an executor killed with SIGKILL and replaced every 8 s. The full run and
 /// its figures are in docs/benchmarks.md.
 /// </summary>
 public sealed class ChaosSpec
@@ -13,10 +13,10 @@ public sealed class ChaosSpec
         TestPaths.RepositoryRoot, "benchmarks", "AkkaMedia.LoadTest", "bin", TestPaths.Configuration, "net10.0", "AkkaMedia.LoadTest.dll");
 
     [Fact]
-    public async Task Streams_with_failover_must_lose_nothing_and_streams_without_must_fail_within_a_second_of_their_executors_kill()
+    public async Task Streams_with_failover_and_durable_objects_must_lose_nothing_and_streams_without_must_fail_within_a_second_of_their_executors_kill()
     {
         Assert.True(File.Exists(LoadTestDll), $"The load test is not built at {LoadTestDll} (dotnet build AkkaMedia.sln builds it).");
-        await using var run = HostProcess.StartCommand("dotnet", [LoadTestDll, "chaos", "--streams", "18", "--seconds", "26", "--kill-every", "8"]);
+        await using var run = HostProcess.StartCommand("dotnet", [LoadTestDll, "chaos", "--streams", "18", "--objects", "6", "--seconds", "26", "--kill-every", "8"]);
 
         var exitCode = await run.WaitForExitAsync(TimeSpan.FromMinutes(4));
 
@@ -31,5 +31,8 @@ public sealed class ChaosSpec
         Assert.True(root.GetProperty("streamsFailedWithout").GetInt32() > 0, $"no stream without failover was on a killed executor: {line}");
         Assert.True(root.GetProperty("resumes").GetInt32() > 0, line);
         Assert.Equal(0, root.GetProperty("leakedSessions").GetInt32());
+        Assert.True(root.GetProperty("callsAcknowledged").GetInt64() > 6 * 50, line);
+        Assert.Equal(0, root.GetProperty("callsWrong").GetInt64());
+        Assert.Equal(0, root.GetProperty("callsFailed").GetInt64());
     }
 }
