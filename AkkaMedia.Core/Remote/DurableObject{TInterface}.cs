@@ -132,7 +132,15 @@ public sealed class DurableObject<TInterface>
         {
             try
             {
-                return await _region.Ask<object>(request, _askTimeout, cancellationToken).ConfigureAwait(false);
+                var reply = await _region.Ask<object>(request, _askTimeout, cancellationToken).ConfigureAwait(false);
+                if (reply is DurableRefused { Retry: true } && attempt < _attempts)
+                {
+                    // The entity stopped before it answered; the same key again reactivates it (a call it applied
+                    // answers with its stored reply).
+                    continue;
+                }
+
+                return reply;
             }
             catch (AskTimeoutException e) when (attempt >= _attempts)
             {

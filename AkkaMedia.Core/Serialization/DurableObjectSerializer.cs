@@ -94,6 +94,7 @@ internal sealed class DurableObjectSerializer : SerializerWithStringManifest
                 case DurableRefused m:
                     w.Write(m.Message);
                     WriteOptional(w, m.Executor);
+                    w.Write(m.Retry);
                     break;
                 case DurableDestroyed m:
                     w.Write(m.Name);
@@ -135,7 +136,7 @@ internal sealed class DurableObjectSerializer : SerializerWithStringManifest
                 GetStateManifest => new GetDurableState(r.ReadString()),
                 DestroyManifest => new DestroyDurable(r.ReadString()),
                 ActivationManifest => new DurableActivation(r.ReadBoolean(), ReadOptional(r)),
-                RefusedManifest => new DurableRefused(r.ReadString(), ReadOptional(r)),
+                RefusedManifest => new DurableRefused(r.ReadString(), ReadOptional(r), r.ReadBoolean()),
                 DestroyedManifest => new DurableDestroyed(r.ReadString()),
                 ReplyManifest => ReadReply(r),
                 CreatedManifest => ReadCreated(r),

@@ -75,8 +75,9 @@ internal static class ChaosScenario
                 Directory.Delete(journal, recursive: true);
             }
         }
-        catch (Exception e) when (e is TimeoutException or InvalidOperationException)
+        catch (Exception e)
         {
+            // Whatever stopped the run is its result: the children are killed below, and the line says why.
             result = result with { Error = $"{e.GetType().Name}: {e.Message}" };
         }
         finally
@@ -263,7 +264,18 @@ internal static class ChaosScenario
                 await Task.Delay(100);
             }
 
-            var final = counter.Proxy.Count();
+            long final;
+            try
+            {
+                final = counter.Proxy.Count();
+            }
+            catch (Exception e) when (e is RemoteObjectException or TimeoutException)
+            {
+                Interlocked.Increment(ref _callsFailed);
+                _problems.Enqueue($"durable counter {counter.Name}: its final count could not be read: {e.Message}");
+                return;
+            }
+
             if (final < last || final > last + unsure)
             {
                 Interlocked.Increment(ref _callsWrong);

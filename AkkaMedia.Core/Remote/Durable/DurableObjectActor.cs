@@ -159,7 +159,7 @@ internal sealed class DurableObjectActor : ReceivePersistentActor
     protected override void PostStop()
     {
         // Deactivated (idle, rebalanced, or the node stops): the session ends with it; its state is in the journal.
-        _asker?.Tell(new DurableRefused($"Durable object '{_name}' was deactivated before it answered; call again.", _executor));
+        _asker?.Tell(new DurableRefused($"Durable object '{_name}' was deactivated before it answered; call again.", _executor, Retry: true));
         base.PostStop();
     }
 

@@ -50,8 +50,12 @@ internal sealed record DestroyDurable(string Name) : IDurableObjectCommand;
 /// <summary>The object exists (<paramref name="Exists"/>); <paramref name="Executor"/> is where it lives now, if it does.</summary>
 internal sealed record DurableActivation(bool Exists, string? Executor) : IDurableObjectMessage;
 
-/// <summary>The request could not be served; <paramref name="Message"/> says why and what to do.</summary>
-internal sealed record DurableRefused(string Message, string? Executor) : IDurableObjectMessage;
+/// <summary>
+/// The request could not be served; <paramref name="Message"/> says why and what to do. With <paramref name="Retry"/>
+/// the entity stopped before it answered (deactivated, or its node stopping): the handle sends the request again with
+/// the same idempotency key, which reactivates the object and returns the stored reply if the call was applied.
+/// </summary>
+internal sealed record DurableRefused(string Message, string? Executor, bool Retry = false) : IDurableObjectMessage;
 
 /// <summary>The object and its persisted state are gone.</summary>
 internal sealed record DurableDestroyed(string Name) : IDurableObjectMessage;

@@ -61,6 +61,7 @@ public sealed class DurableObjectSerializerSpec : Akka.TestKit.Xunit2.TestKit
         ["activation"] = new DurableActivation(true, "akka.tcp://media@127.0.0.1:4053"),
         ["activation-missing"] = new DurableActivation(false, null),
         ["refused"] = new DurableRefused("There is no durable object named 'visits'.", null),
+        ["refused, to retry"] = new DurableRefused("Durable object 'visits' was deactivated before it answered; call again.", "akka.tcp://media@127.0.0.1:4053", Retry: true),
         ["destroyed"] = new DurableDestroyed("visits"),
         ["reply"] = DurableReply.Success([5], "akka.tcp://media@127.0.0.1:4053"),
         ["reply-failed"] = Failed,
