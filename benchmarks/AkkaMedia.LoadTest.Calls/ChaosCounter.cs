@@ -9,5 +9,5 @@ public sealed class ChaosCounter : IChaosCounter
     public Task<long> IncrementAsync() => Task.FromResult(++_count);
 
     /// <inheritdoc />
-    public long Count() => _count;
+    public Task<long> CountAsync() => Task.FromResult(_count);
 }

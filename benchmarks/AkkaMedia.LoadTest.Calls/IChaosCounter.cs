@@ -10,5 +10,5 @@ public interface IChaosCounter
     Task<long> IncrementAsync();
 
     /// <summary>The count, without changing it.</summary>
-    long Count();
+    Task<long> CountAsync();
 }
