@@ -44,7 +44,7 @@ public sealed class DurableObjectSpec : Akka.TestKit.Xunit2.TestKit, IClassFixtu
         executor.WaitForExecutorAsync(Sys).GetAwaiter().GetResult();
     }
 
-    private static Type Counter => CounterCode.Value.GetType("UserDurableCounter.ICounter", throwOnError: true)!;
+    internal static Type Counter => CounterCode.Value.GetType("UserDurableCounter.ICounter", throwOnError: true)!;
 
     [Fact]
     public async Task DurableObject_must_be_one_instance_reached_by_name_from_two_clients()
@@ -247,7 +247,7 @@ public sealed class DurableObjectSpec : Akka.TestKit.Xunit2.TestKit, IClassFixtu
         Dispose();
     }
 
-    private static object NewCounter(long start) => UserCode.Create(CounterCode.Value, "UserDurableCounter.Counter", start);
+    internal static object NewCounter(long start) => UserCode.Create(CounterCode.Value, "UserDurableCounter.Counter", start);
 
     private static object? Read(object obj, string property) => obj.GetType().GetProperty(property)!.GetValue(obj);
 
