@@ -60,7 +60,9 @@ internal sealed record RemoteStageSettings(string ExecutorRole, TimeSpan OpenTim
         const string failover = Section.Path + ".failover";
         if (transport != RemoteTransport.MediaLink)
         {
-            throw new ArgumentException($"Failover needs the media link transport ({Section.Path}.transport = link); this stage uses StreamRefs.", failover + ".enabled");
+            throw new ArgumentException(
+                $"Failover needs the media link transport, but this stage uses StreamRefs ({Section.Path}.transport = streamrefs, or --transport streamrefs): drop failover, or use transport = link.",
+                failover + ".enabled");
         }
 
         var every = options?.CheckpointEvery ?? remote.CheckpointEvery;
