@@ -77,7 +77,9 @@ internal sealed class HostLog : IDisposable
             akka.loggers = ["{SerilogLoggerActor.TypeName}"]
             akka.stdout-logger-class = "{StandardErrorLogger.TypeName}"
             """);
-        var bootstrap = BootstrapSetup.Create().WithConfig(logging.WithFallback(AkkaMediaConfig.WithDefaults(config)));
+        var full = logging.WithFallback(AkkaMediaConfig.WithDefaults(config));
+        StandardErrorLogger.SetThreshold(full.GetString("akka.stdout-loglevel", "WARNING"));
+        var bootstrap = BootstrapSetup.Create().WithConfig(full);
         return ActorSystem.Create(name, ActorSystemSetup.Create(bootstrap, new HostLogSetup(Logger)));
     }
 

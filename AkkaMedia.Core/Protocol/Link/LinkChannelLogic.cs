@@ -25,7 +25,7 @@ namespace AkkaMedia.Protocol.Link;
 /// <para>Failover (client side, <see cref="EnableFailover"/>): every input is kept in a <see cref="ReplayBuffer"/> until a
 /// <see cref="StageCheckpoint"/> from the executor covers it; checkpoints never go downstream. When the executor is lost
 /// the stage stays up, unbound, and reports it (<see cref="OnFailover"/>); once bound to the new session it sends the last
-/// checkpoint first, then the inputs it covers not, then new inputs, and drops the outputs of the new session that it
+/// checkpoint first, then the inputs it does not cover, then new inputs, and drops the outputs of the new session that it
 /// had already received from the old one (counted since the checkpoint). Events of a channel the stage has left are
 /// ignored.</para>
 /// </remarks>
