@@ -1,4 +1,6 @@
 using System.Buffers;
+using Akka;
+using Akka.Streams.Dsl;
 using System.Diagnostics;
 using AkkaMedia.Protocol;
 
@@ -26,6 +28,13 @@ internal sealed class CheckpointingNode<TIn, TOut>(Node<TIn, TOut> node, Checkpo
     private long _lastCheckpoint;
 
     public override string Name => node.Name;
+
+    /// <summary>
+    /// The untyped flow of a session with failover: a new node from <paramref name="create"/> per materialization, run
+    /// behind this adapter under <paramref name="name"/>. For registered and shipped nodes alike.
+    /// </summary>
+    public static Flow<object, object, NotUsed> Flow(Func<Node<TIn, TOut>> create, CheckpointPolicy policy, string name) =>
+        Akka.Streams.Dsl.Flow.FromGraph(new NodeStage<object, object>(() => new CheckpointingNode<TIn, TOut>(create(), policy), name));
 
     public override void Initialize(NodeContext context)
     {

@@ -117,8 +117,7 @@ public sealed class NodeDescriptor
                 .Select(static o => (TIn)o)
                 .Via(new NodeStage<TIn, TOut>(() => (Node<TIn, TOut>)factory(), typeName))
                 .Select(static o => (object)o!),
-            (factory, policy) => Flow.Create<object>()
-                .Via(new NodeStage<object, object>(() => new CheckpointingNode<TIn, TOut>((Node<TIn, TOut>)factory(), policy), typeName)));
+            (factory, policy) => CheckpointingNode<TIn, TOut>.Flow(() => (Node<TIn, TOut>)factory(), policy, typeName));
     }
 
     /// <summary>

@@ -69,7 +69,7 @@ internal sealed class ExecutorDirectoryActor : ReceiveActor, IWithTimers
         });
         Receive<ExecutorSuspected>(suspected =>
         {
-            var entry = _members.Values.FirstOrDefault(m => m.Address.ToString() == suspected.Address);
+            var entry = EntryAt(suspected.Address);
             if (entry is not null)
             {
                 entry.Suspected = true;
@@ -77,7 +77,7 @@ internal sealed class ExecutorDirectoryActor : ReceiveActor, IWithTimers
         });
         Receive<SessionPlaced>(p =>
         {
-            var entry = _members.Values.FirstOrDefault(m => m.Address.ToString() == p.Address);
+            var entry = EntryAt(p.Address);
             if (entry is not null)
             {
                 entry.Placed++;
@@ -155,11 +155,14 @@ internal sealed class ExecutorDirectoryActor : ReceiveActor, IWithTimers
     {
         if (request.Reserve && found.Count > 0)
         {
-            _members.Values.First(m => m.Address.ToString() == found[0].Address).Placed++;
+            EntryAt(found[0].Address)!.Placed++;
         }
 
         requester.Tell(new Executors(found));
     }
+
+    /// <summary>The member whose address reads <paramref name="address"/>, as messages name it; null when it is not one.</summary>
+    private Entry? EntryAt(string address) => _members.Values.FirstOrDefault(m => m.Address.ToString() == address);
 
     private List<ExecutorInfo> Select(string role) =>
         _members.Values

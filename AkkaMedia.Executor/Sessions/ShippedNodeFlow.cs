@@ -49,6 +49,5 @@ internal static class ShippedNodeFlow
                 .Select(static o => (TIn)o)
                 .Via(new NodeStage<TIn, TOut>(() => (Node<TIn, TOut>)holder.Take(), name))
                 .Select(static o => (object)o!)
-            : Flow.Create<object>()
-                .Via(new NodeStage<object, object>(() => new CheckpointingNode<TIn, TOut>((Node<TIn, TOut>)holder.Take(), checkpoints), name));
+            : CheckpointingNode<TIn, TOut>.Flow(() => (Node<TIn, TOut>)holder.Take(), checkpoints, name);
 }
