@@ -1,13 +1,11 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Reflection;
 
 namespace AkkaMedia.LoadTest;
 
 /// <summary>
-/// The driver's handle on the executor child process: starts this program in <c>executor</c> mode on a
-/// free loopback port, waits for its <c>READY</c> line, asks it for <see cref="ProcessStats"/> or for a
+/// The driver's handle on the executor child process: starts this program in <c>executor</c> mode (its remoting binds
+/// a port of its own choosing), waits for its <c>READY</c> line with its address, asks it for <see cref="ProcessStats"/> or for a
 /// TCP echo port (<see cref="EchoServer"/>), and kills
 /// it (with its whole process tree) on dispose, on process exit and on Ctrl+C.
 /// </summary>
@@ -16,15 +14,18 @@ internal sealed class ExecutorChild : IDisposable
     private readonly Process _process;
     private readonly TaskCompletionSource<string> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly object _gate = new();
-    private readonly string _logPrefix;
+    private readonly Queue<string> _lastLines = new();
+    private string _logPrefix;
     private TaskCompletionSource<ProcessStats>? _stats;
     private TaskCompletionSource<int>? _echo;
     private int _killed;
 
-    private ExecutorChild(Process process, int port)
+    private const int LinesKept = 30;
+
+    private ExecutorChild(Process process)
     {
         _process = process;
-        _logPrefix = $"[executor {port}] ";
+        _logPrefix = "[executor] ";
     }
 
     /// <summary>The executor node's address, <c>akka.tcp://media@127.0.0.1:port</c>.</summary>
@@ -52,10 +53,7 @@ internal sealed class ExecutorChild : IDisposable
             start.ArgumentList.Add(Assembly.GetEntryAssembly()?.Location ?? throw new InvalidOperationException("Running under dotnet without an entry assembly."));
         }
 
-        var port = FreeLoopbackPort();
         start.ArgumentList.Add("executor");
-        start.ArgumentList.Add("--port");
-        start.ArgumentList.Add(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         start.ArgumentList.Add("--parent");
         start.ArgumentList.Add(Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (seed is not null)
@@ -71,17 +69,18 @@ internal sealed class ExecutorChild : IDisposable
         }
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var child = new ExecutorChild(process, port);
+        var child = new ExecutorChild(process);
         process.OutputDataReceived += (_, e) => child.OnOutput(e.Data);
-        process.ErrorDataReceived += (_, e) =>
+        process.ErrorDataReceived += (_, e) => child.OnLog(e.Data);
+        process.Exited += (_, _) =>
         {
-            if (e.Data is not null)
-            {
-                Console.Error.WriteLine(child._logPrefix + e.Data);
-            }
+            // The exit can be seen before the last lines are read: wait for both streams to end (bounded) first.
+            process.WaitForExit(2000);
+            child._ready.TrySetException(new InvalidOperationException(
+                $"The executor process exited with code {process.ExitCode} before it was ready. Its last lines:{Environment.NewLine}{child.LastLines()}"));
         };
-        process.Exited += (_, _) => child._ready.TrySetException(new InvalidOperationException($"The executor process exited with code {process.ExitCode} before it was ready."));
         process.Start();
+        child._logPrefix = $"[executor {process.Id}] ";
         AppDomain.CurrentDomain.ProcessExit += (_, _) => child.Kill();
         Console.CancelKeyPress += (_, _) => child.Kill();
         process.BeginOutputReadLine();
@@ -90,6 +89,11 @@ internal sealed class ExecutorChild : IDisposable
         {
             child.Address = await child._ready.Task.WaitAsync(timeout);
             return child;
+        }
+        catch (TimeoutException)
+        {
+            child.Kill();
+            throw new TimeoutException($"The executor process was not ready within {timeout.TotalSeconds:0} s. Its last lines:{Environment.NewLine}{child.LastLines()}");
         }
         catch
         {
@@ -197,14 +201,34 @@ internal sealed class ExecutorChild : IDisposable
         }
         else
         {
-            Console.Error.WriteLine(_logPrefix + line);
+            OnLog(line);
         }
     }
 
-    private static int FreeLoopbackPort()
+    /// <summary>Passes a line of the child's log on to this process's standard error and keeps the last few for errors.</summary>
+    private void OnLog(string? line)
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        if (line is null)
+        {
+            return;
+        }
+
+        Console.Error.WriteLine(_logPrefix + line);
+        lock (_lastLines)
+        {
+            _lastLines.Enqueue(line);
+            if (_lastLines.Count > LinesKept)
+            {
+                _lastLines.Dequeue();
+            }
+        }
+    }
+
+    private string LastLines()
+    {
+        lock (_lastLines)
+        {
+            return _lastLines.Count == 0 ? "(none)" : string.Join(Environment.NewLine, _lastLines.Select(l => "  " + l));
+        }
     }
 }

@@ -22,23 +22,47 @@ internal static class ExecutorProcess
 
     public const string Echo = "ECHO ";
 
+    /// <summary>How long a joining executor waits to be up before it gives up (the driver's own start timeout is longer).</summary>
+    private static readonly TimeSpan MemberUpTimeout = TimeSpan.FromSeconds(50);
+
     public static async Task<int> RunAsync(LoadTestArguments arguments, TextWriter protocol)
     {
         var registry = new NodeRegistry()
             .Register(NodeDescriptor.Create<AudioFrame, AudioFrame>("PassThrough", "Returns every frame unchanged", _ => new PassThroughNode<AudioFrame>()))
             .Register(NodeDescriptor.Create<AudioFrame, AudioFrame>(
                 "Echo", "The stateful node of the chaos scenario", c => new EchoNode(c.GetTimeSpan("delay"), c.GetFloat("decay")), "delay", "decay"));
-        var system = MediaActorSystem.Create(LoadTestConfig.SystemName, LoadTestConfig.Executor(arguments.Port, arguments.Settings, arguments.Seed));
+        ActorSystem system;
+        try
+        {
+            system = MediaActorSystem.Create(LoadTestConfig.SystemName, LoadTestConfig.Executor(arguments.Port, arguments.Settings));
+        }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine($"[executor] could not start its actor system: {e.GetType().Name}: {e.Message}");
+            return 1;
+        }
+
         var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         try
         {
             MediaExecutor.Start(system, registry);
+            var cluster = Cluster.Get(system);
             var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            Cluster.Get(system).RegisterOnMemberUp(() => up.TrySetResult());
-            await up.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            cluster.RegisterOnMemberUp(() => up.TrySetResult());
+            cluster.Join(arguments.Seed is null ? cluster.SelfAddress : Address.Parse(arguments.Seed));
+            try
+            {
+                await up.Task.WaitAsync(MemberUpTimeout);
+            }
+            catch (TimeoutException)
+            {
+                Console.Error.WriteLine($"[executor] {cluster.SelfAddress} was not up in the cluster of {arguments.Seed ?? "its own"} within {MemberUpTimeout.TotalSeconds:0} s; stopping.");
+                return 1;
+            }
+
             lock (protocol)
             {
-                protocol.WriteLine(Ready + LoadTestConfig.AddressOf(arguments.Port));
+                protocol.WriteLine(Ready + cluster.SelfAddress);
                 protocol.Flush();
             }
 

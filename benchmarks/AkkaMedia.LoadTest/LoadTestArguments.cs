@@ -16,7 +16,7 @@ namespace AkkaMedia.LoadTest;
 /// <param name="InFlight">Calls scenario: calls kept in flight by the <c>pipelined</c> mode.</param>
 /// <param name="Cycles">Calls scenario: measured deploy + call + dispose cycles of the <c>cycle</c> mode.</param>
 /// <param name="Settings">Extra HOCON lines (<c>--set</c>) given to both processes.</param>
-/// <param name="Port">Executor mode: the remoting port to listen on.</param>
+/// <param name="Port">Executor mode: the remoting port to listen on; 0 (the default) for one the system picks.</param>
 /// <param name="ParentPid">Executor mode: exit when this process is gone; 0 for none.</param>
 /// <param name="StreamCounts">Growth scenario: the stream counts K to measure, in order.</param>
 /// <param name="ExecutorCounts">Growth scenario: the executor process counts to measure, in order.</param>
@@ -62,7 +62,7 @@ internal sealed record LoadTestArguments(
           chaos [--streams 300] [--objects 50] [--executors 3] [--seconds 120] [--kill-every 10]
                  (a third of the streams stateless with failover, a third stateful (Echo) with failover, a third
                   without; one executor killed with SIGKILL and replaced every --kill-every seconds)
-          executor --port P [--parent PID] [--seed ADDRESS]   (internal: started by the driver)
+          executor [--port P] [--parent PID] [--seed ADDRESS]   (internal: started by the driver)
         common options:
           --warmup S          full-speed warm-up before each scenario, seconds (default 1, 0 = none)
           --pace-resolution MS how often the paced clock hands out due ticks (default 1; 10 = bursts like Akka's scheduler)
@@ -176,11 +176,6 @@ internal sealed record LoadTestArguments(
                 default:
                     throw new FormatException($"Unknown option '{name}'.");
             }
-        }
-
-        if (scenario == "executor" && port == 0)
-        {
-            throw new FormatException("executor needs --port.");
         }
 
         if (scenario != "growth" && streams is { Count: > 1 })

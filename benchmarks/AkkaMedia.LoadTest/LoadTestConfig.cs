@@ -29,15 +29,15 @@ internal static class LoadTestConfig
     public static string AddressOf(int port) => $"akka.tcp://{SystemName}@127.0.0.1:{port}";
 
     /// <summary>
-    /// The executor: the executor role, room for thousands of sessions; its own seed, or joining the
-    /// cluster of <paramref name="seed"/> (the first executor, when the driver starts several).
+    /// The executor: the executor role, room for thousands of sessions, remoting on <paramref name="port"/> (0: a port the
+    /// system picks when it binds, so no other process can take it first). No seed nodes: the executor joins its own
+    /// cluster or the first executor's itself (<see cref="ExecutorProcess"/>), once its address is known.
     /// </summary>
-    public static Config Executor(int port, IReadOnlyList<string> settings, string? seed = null) =>
+    public static Config Executor(int port, IReadOnlyList<string> settings) =>
         Extra(settings)
             .WithFallback(ConfigurationFactory.ParseString($$"""
                 akka.cluster.roles = [executor]
                 akka.remote.dot-netty.tcp.port = {{port}}
-                akka.cluster.seed-nodes = ["{{seed ?? AddressOf(port)}}"]
                 akka-media.executor.max-sessions = 2000
                 """))
             .WithFallback(Base)

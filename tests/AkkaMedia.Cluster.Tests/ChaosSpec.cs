@@ -23,7 +23,7 @@ public sealed class ChaosSpec
         var line = await run.WaitForLineAsync(l => l.StartsWith("{\"scenario\":\"chaos\"", StringComparison.Ordinal), TimeSpan.FromSeconds(5), "the chaos result line");
         using var result = JsonDocument.Parse(line);
         var root = result.RootElement;
-        Assert.True(exitCode == 0, $"exit code {exitCode}: {line}");
+        Assert.True(exitCode == 0, $"exit code {exitCode}: {line}{Environment.NewLine}{LastLines(run.Transcript, 60)}");
         Assert.True(root.GetProperty("kills").GetInt32() >= 2, line);
         Assert.True(root.GetProperty("framesChecked").GetInt64() > 18 * 20 * 50, line);
         Assert.Equal(0, root.GetProperty("framesLost").GetInt64());
@@ -35,4 +35,7 @@ public sealed class ChaosSpec
         Assert.Equal(0, root.GetProperty("callsWrong").GetInt64());
         Assert.Equal(0, root.GetProperty("callsFailed").GetInt64());
     }
+
+    private static string LastLines(string text, int count) =>
+        string.Join(Environment.NewLine, text.Split(Environment.NewLine).TakeLast(count));
 }

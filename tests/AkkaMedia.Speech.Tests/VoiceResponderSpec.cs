@@ -49,13 +49,18 @@ public sealed class VoiceResponderSpec : Akka.TestKit.Xunit2.TestKit
     public void Speech_during_the_reply_must_stop_it_at_once_and_say_so()
     {
         var (source, sink) = Materialize();
-        sink.Request(1000);
-        source.SendNext(new Transcript("tell me a long story about the sea and the ships", TimeSpan.Zero, TimeSpan.FromSeconds(2)));
+        sink.Request(5000);
+
+        // A reply of many seconds, so that the barge-in lands in it however slowly this test's thread runs. The clock
+        // starts before the reply can, so no correct responder sends more than the clock plus the lead.
+        var clock = Stopwatch.StartNew();
+        source.SendNext(new Transcript(string.Join(' ', Enumerable.Repeat("tell me a long story about the sea and the ships", 6)), TimeSpan.Zero, TimeSpan.FromSeconds(2)));
         Assert.IsType<Transcript>(sink.ExpectNext(Patience));
         Assert.IsType<VoiceReply>(sink.ExpectNext(Patience));
+        var sent = TimeSpan.Zero;
         for (var i = 0; i < 10; i++)
         {
-            Assert.IsType<AudioFrame>(sink.ExpectNext(Patience));
+            sent += Assert.IsType<AudioFrame>(sink.ExpectNext(Patience)).Duration;
         }
 
         source.SendNext(new SpeechStarted(TimeSpan.FromSeconds(3)));
@@ -63,15 +68,19 @@ public sealed class VoiceResponderSpec : Akka.TestKit.Xunit2.TestKit
         // Frames sent before the barge-in reached the stage may still arrive; then the interruption, and no more reply
         // audio. What had been sent ahead of real time was at most the lead (plus the frame on its way).
         object next;
-        do
+        while ((next = sink.ExpectNext(Patience)) is AudioFrame frame)
         {
-            next = sink.ExpectNext(Patience);
+            sent += frame.Duration;
         }
-        while (next is AudioFrame);
 
+        var elapsed = clock.Elapsed;
         var interrupted = Assert.IsType<ReplyInterrupted>(next);
-        Assert.True(interrupted.Dropped > TimeSpan.FromSeconds(1), $"only {interrupted.Dropped} of the reply was dropped");
-        Assert.True(interrupted.Played >= TimeSpan.FromMilliseconds(200), $"{interrupted.Played} played");
+        Assert.Equal(sent.TotalMilliseconds, interrupted.Played.TotalMilliseconds, 0.5);
+        Assert.True(interrupted.Dropped > TimeSpan.Zero, "nothing of the reply was dropped");
+        Assert.True(interrupted.Played + interrupted.Dropped > TimeSpan.FromSeconds(5), $"the reply was {interrupted.Played + interrupted.Dropped} long");
+        Assert.True(
+            interrupted.Played <= elapsed + Lead + TimeSpan.FromMilliseconds(40),
+            $"{interrupted.Played} of the reply was sent in {elapsed}: more than the lead ahead of real time");
         Assert.InRange(interrupted.Ahead, TimeSpan.Zero, Lead + TimeSpan.FromMilliseconds(20));
         Assert.IsType<SpeechStarted>(sink.ExpectNext(Patience));
         sink.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
