@@ -35,7 +35,8 @@ public class ExecutorFixture : IDisposable, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(registry);
         Port = FreeLoopbackPort();
-        Address = $"akka.tcp://{SystemName}@127.0.0.1:{Port}";
+        var tls = !string.IsNullOrWhiteSpace(executorConfig?.GetString("akka-media.tls.certificate"));
+        Address = $"{AkkaMedia.Client.ClusterSeeds.Protocol(tls)}://{SystemName}@127.0.0.1:{Port}";
         var config = (executorConfig ?? Config.Empty)
             .WithFallback(ConfigurationFactory.ParseString($$"""
                 akka.cluster.roles = [executor]
@@ -57,7 +58,7 @@ public class ExecutorFixture : IDisposable, IAsyncDisposable
     /// <summary>The loopback port the executor listens on.</summary>
     public int Port { get; }
 
-    /// <summary>The executor node's address, <c>akka.tcp://media@127.0.0.1:port</c>.</summary>
+    /// <summary>The executor node's address, <c>akka.tcp://media@127.0.0.1:port</c> (<c>akka.ssl.tcp://</c> when its configuration turns TLS on).</summary>
     public string Address { get; }
 
     /// <summary>

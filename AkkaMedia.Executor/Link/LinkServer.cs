@@ -1,17 +1,21 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Event;
 using AkkaMedia.Executor.Diagnostics;
 using AkkaMedia.Protocol.Link;
 using AkkaMedia.Protocol.Liveness;
+using AkkaMedia.Security;
 
 namespace AkkaMedia.Executor.Link;
 
 /// <summary>
 /// The executor's end of media links: listens on a TCP port, accepts one link per client node and
-/// binds each channel a client opens to the session that expects it. Sessions register with
+/// binds each channel a client opens to the session that expects it. With <see cref="TlsSettings"/> on, a connection
+/// becomes a link only once its TLS handshake has shown a client certificate the cluster's CA signed (within the
+/// handshake timeout); any other connection is logged and dropped. Sessions register with
 /// <see cref="Expect"/> before they tell the client where to connect.
 /// </summary>
 /// <remarks>
@@ -32,6 +36,7 @@ internal sealed class LinkServer : IDisposable
     private readonly ConcurrentDictionary<string, Action<MediaLink, int>> _expected = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<MediaLink, byte> _links = new();
     private readonly CancellationTokenSource _stopping = new();
+    private readonly TlsSettings _tls;
     private int _disposed;
 
     /// <summary>Binds the port; accepts nothing until <see cref="AcceptLoopAsync"/> runs.</summary>
@@ -46,6 +51,7 @@ internal sealed class LinkServer : IDisposable
         _system = system;
         _settings = settings;
         _accept = accept;
+        _tls = TlsSettings.For(system);
         _listener = new TcpListener(address, port);
         _listener.Start(512);
         Endpoint = $"{advertisedHost}:{((IPEndPoint)_listener.LocalEndpoint).Port}";
@@ -148,7 +154,15 @@ internal sealed class LinkServer : IDisposable
             try
             {
                 socket = await _accept(_listener, _stopping.Token).ConfigureAwait(false);
-                Open(socket);
+                if (_tls.IsEnabled)
+                {
+                    // Never faults; the handshake must not hold up the next accept.
+                    _ = OpenSecureAsync(socket);
+                }
+                else
+                {
+                    Open(socket, null);
+                }
             }
             catch (Exception) when (_stopping.IsCancellationRequested)
             {
@@ -180,10 +194,56 @@ internal sealed class LinkServer : IDisposable
         }
     }
 
-    /// <summary>Makes a link of an accepted connection, which it owns from then on.</summary>
-    private void Open(Socket socket)
+    /// <summary>
+    /// Authenticates an accepted connection as the TLS server, requiring a client certificate the cluster's CA signed,
+    /// and makes a link of it; a connection that fails (or does not finish) the handshake in time is logged and closed.
+    /// Never faults.
+    /// </summary>
+    private async Task OpenSecureAsync(Socket socket)
     {
-        var link = new MediaLink(socket, _system, socket.RemoteEndPoint?.ToString() ?? "client", _settings.HeartbeatInterval, _settings.IdleTimeout)
+        var peer = socket.RemoteEndPoint?.ToString() ?? "client";
+        var secure = new SslStream(new NetworkStream(socket, ownsSocket: false), leaveInnerStreamOpen: false);
+        string? refused = null;
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+            timeout.CancelAfter(_tls.HandshakeTimeout);
+            await secure.AuthenticateAsServerAsync(_tls.ServerOptions(requireClientCertificate: true, reason => refused = reason), timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            await secure.DisposeAsync().ConfigureAwait(false);
+            socket.Dispose();
+            if (!_stopping.IsCancellationRequested)
+            {
+                _system.Log.Warning(
+                    "Media link server {0}: refused the connection of {1}: {2}",
+                    Endpoint,
+                    peer,
+                    refused ?? (e is OperationCanceledException
+                        ? $"it did not complete a TLS handshake within {_tls.HandshakeTimeout.TotalSeconds:0.#} s"
+                        : $"its TLS handshake failed ({e.Message}): it needs a certificate signed by this cluster's CA"));
+            }
+
+            return;
+        }
+
+        try
+        {
+            Open(socket, secure);
+        }
+        catch (Exception e)
+        {
+            _system.Log.Error(e, "Media link server {0}: could not open the link of {1}", Endpoint, peer);
+            await secure.DisposeAsync().ConfigureAwait(false);
+            socket.Dispose();
+        }
+    }
+
+    /// <summary>Makes a link of an accepted connection (and of its authenticated TLS stream, when there is one), which it owns from then on.</summary>
+    private void Open(Socket socket, SslStream? secure)
+    {
+        var link = new MediaLink(socket, _system, socket.RemoteEndPoint?.ToString() ?? "client", _settings.HeartbeatInterval, _settings.IdleTimeout, secure)
         {
             OnOpen = Bind,
             OnRoundTrip = ExecutorMetrics.Get(_system).LinkRoundTrip.Record,

@@ -24,15 +24,22 @@ internal sealed class LinkReader
 
     private readonly MediaLink _link;
     private readonly Socket _socket;
+    private readonly Stream? _secure;
     private readonly LinkElementCodec _codec;
     private readonly ILoggingAdapter _log;
     private readonly Dictionary<int, List<object>> _batches = [];
     private long _lastReceive;
 
-    public LinkReader(MediaLink link, Socket socket, LinkElementCodec codec, ILoggingAdapter log)
+    /// <param name="link">The link whose channels the messages go to.</param>
+    /// <param name="socket">The link's socket, read when <paramref name="secure"/> is null.</param>
+    /// <param name="secure">The authenticated TLS stream over <paramref name="socket"/>, read instead of it; null for plain TCP.</param>
+    /// <param name="codec">Decodes elements.</param>
+    /// <param name="log">For faults of this node.</param>
+    public LinkReader(MediaLink link, Socket socket, Stream? secure, LinkElementCodec codec, ILoggingAdapter log)
     {
         _link = link;
         _socket = socket;
+        _secure = secure;
         _codec = codec;
         _log = log;
         _lastReceive = Environment.TickCount64;
@@ -75,7 +82,9 @@ internal sealed class LinkReader
         var filled = 0;
         while (!_link.IsClosed)
         {
-            var read = _socket.Receive(buffer, filled, buffer.Length - filled, SocketFlags.None);
+            var read = _secure is null
+                ? _socket.Receive(buffer, filled, buffer.Length - filled, SocketFlags.None)
+                : _secure.Read(buffer, filled, buffer.Length - filled);
             if (read == 0)
             {
                 _link.Close(new IOException($"{_link.Peer} closed the link without saying why (its process ended or its connection was reset)."), peerGone: true);

@@ -36,6 +36,7 @@ internal sealed class LinkWriter
     private long _quietTicks = QuietTicks;
 
     private readonly Socket _socket;
+    private readonly Stream? _secure;
     private readonly Action<Exception> _onFailure;
     private readonly object _gate = new();
     private byte[] _pending = new byte[64 * 1024];
@@ -55,10 +56,14 @@ internal sealed class LinkWriter
     private int _released;
 
     /// <param name="socket">The link's connected socket; released (shut down and disposed) by <see cref="Finish"/>.</param>
+    /// <param name="secure">
+    /// The authenticated TLS stream over <paramref name="socket"/>, written instead of it and disposed with it; null for plain TCP.
+    /// </param>
     /// <param name="onFailure">Told, from the send loop, of the exception that ended a write; it must close the link.</param>
-    public LinkWriter(Socket socket, Action<Exception> onFailure)
+    public LinkWriter(Socket socket, Stream? secure, Action<Exception> onFailure)
     {
         _socket = socket;
+        _secure = secure;
         _onFailure = onFailure;
     }
 
@@ -324,7 +329,16 @@ internal sealed class LinkWriter
     }
 
     private ValueTask<int> WriteAsync(ReadOnlyMemory<byte> bytes) =>
-        WriteOverride is { } write ? write(bytes) : _socket.SendAsync(bytes, SocketFlags.None);
+        WriteOverride is { } write ? write(bytes)
+        : _secure is null ? _socket.SendAsync(bytes, SocketFlags.None)
+        : WriteSecureAsync(_secure, bytes);
+
+    /// <summary>A TLS stream takes every byte or fails: the whole count is written.</summary>
+    private static async ValueTask<int> WriteSecureAsync(Stream secure, ReadOnlyMemory<byte> bytes)
+    {
+        await secure.WriteAsync(bytes).ConfigureAwait(false);
+        return bytes.Length;
+    }
 
     /// <summary>Shuts the socket down and disposes it, once; a write still in flight then fails.</summary>
     private void Release()
@@ -349,5 +363,6 @@ internal sealed class LinkWriter
         }
 
         _socket.Dispose();
+        _secure?.Dispose();
     }
 }

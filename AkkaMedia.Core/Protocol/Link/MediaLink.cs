@@ -47,7 +47,11 @@ public sealed class MediaLink : IDisposable
     /// <param name="peer">Who is at the other end, for messages.</param>
     /// <param name="heartbeatInterval">How often a probe is sent and the peer's silence checked.</param>
     /// <param name="idleTimeout">Silence (of this node's running time) after which the peer is presumed dead.</param>
-    public MediaLink(Socket socket, ExtendedActorSystem system, string peer, TimeSpan heartbeatInterval, TimeSpan idleTimeout)
+    /// <param name="secure">
+    /// A TLS stream over <paramref name="socket"/> whose handshake has completed, which the link then reads and writes instead
+    /// of the socket (and owns, as it owns the socket); null for plain TCP.
+    /// </param>
+    public MediaLink(Socket socket, ExtendedActorSystem system, string peer, TimeSpan heartbeatInterval, TimeSpan idleTimeout, Stream? secure = null)
     {
         _socket = socket;
         _socket.NoDelay = true;
@@ -56,8 +60,8 @@ public sealed class MediaLink : IDisposable
         _heartbeatInterval = heartbeatInterval;
         _idleTimeout = idleTimeout;
         _codec = new LinkElementCodec(system.Serialization);
-        _writer = new LinkWriter(socket, OnSendFailed);
-        _reader = new LinkReader(this, socket, _codec, _log);
+        _writer = new LinkWriter(socket, secure, OnSendFailed);
+        _reader = new LinkReader(this, socket, secure, _codec, _log);
         _silence = new PeerSilence(heartbeatInterval, idleTimeout, _reader.LastReceive);
         _heartbeat = new Timer(static s => ((MediaLink)s!).Tick(), this, Timeout.Infinite, Timeout.Infinite);
     }

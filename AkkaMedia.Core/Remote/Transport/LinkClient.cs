@@ -1,14 +1,16 @@
 using System.Collections.Concurrent;
+using System.Net.Security;
 using System.Net.Sockets;
 using Akka.Actor;
 using AkkaMedia.Diagnostics;
 using AkkaMedia.Protocol.Link;
+using AkkaMedia.Security;
 
 namespace AkkaMedia.Remote.Transport;
 
 /// <summary>
-/// The media links of a client actor system: one TCP connection per executor endpoint, shared by
-/// every remote stage this system runs there. A link that breaks is forgotten; the next stage to that
+/// The media links of a client actor system: one TCP connection per executor endpoint (TLS with this node's
+/// certificate when <see cref="TlsSettings"/> are on), shared by every remote stage this system runs there. A link that breaks is forgotten; the next stage to that
 /// endpoint connects anew; one its executor ended makes the <see cref="ExecutorDirectory"/> suspect that executor
 /// (no new session goes there until it answers again). An Akka extension.
 /// </summary>
@@ -77,7 +79,30 @@ internal sealed class LinkClient : IExtension
             throw new RemoteStageException($"Could not connect the media link to executor {peer} at {endpoint}: {e.Message}", peer, e);
         }
 
-        var link = new MediaLink(socket, _system, peer, heartbeatInterval, idleTimeout)
+        var tls = TlsSettings.For(_system);
+        SslStream? secure = null;
+        if (tls.IsEnabled)
+        {
+            secure = new SslStream(new NetworkStream(socket, ownsSocket: false), leaveInnerStreamOpen: false);
+            string? refused = null;
+            try
+            {
+                using var timeout = new CancellationTokenSource(connectTimeout);
+                await secure.AuthenticateAsClientAsync(tls.ClientOptions(host, reason => refused = reason), timeout.Token).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                await secure.DisposeAsync().ConfigureAwait(false);
+                socket.Dispose();
+                _links.TryRemove(endpoint, out _);
+                var why = refused is not null
+                    ? $"this node does not trust it: {refused}"
+                    : $"the TLS handshake failed ({e.Message}); the executor refuses a node whose certificate the cluster's CA did not sign, or does not speak TLS";
+                throw new RemoteStageException($"Could not open a secure media link to executor {peer} at {endpoint}: {why}.", peer, e);
+            }
+        }
+
+        var link = new MediaLink(socket, _system, peer, heartbeatInterval, idleTimeout, secure)
         {
             OnRoundTrip = RemoteMetrics.Get(_system).LinkRoundTrip.Record,
             OnPeerGone = gone => ExecutorDirectory.Get(_system).Suspect(gone.Peer),

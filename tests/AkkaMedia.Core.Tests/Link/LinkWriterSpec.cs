@@ -64,7 +64,7 @@ public sealed class LinkWriterSpec
     {
         var writes = new List<byte[]>();
         var queued = new List<Action>();
-        var writer = new LinkWriter(socket, e => throw new InvalidOperationException("no write may fail here", e))
+        var writer = new LinkWriter(socket, null, e => throw new InvalidOperationException("no write may fail here", e))
         {
             WriteOverride = bytes =>
             {
