@@ -1,8 +1,6 @@
 using Akka.Actor;
 using Akka.Actor.Setup;
 using Akka.Configuration;
-using Akka.Event;
-using Akka.Remote.Transport.DotNetty;
 using AkkaMedia.Security;
 
 namespace AkkaMedia;
@@ -36,27 +34,6 @@ public static class MediaActorSystem
             return ActorSystemSetup.Create(BootstrapSetup.Create().WithConfig(full));
         }
 
-        var remote = ConfigurationFactory.ParseString("""
-            akka.remote.dot-netty.tcp.enable-ssl = on
-            akka.remote.dot-netty.tcp.ssl.suppress-validation = off
-            akka.remote.dot-netty.tcp.ssl.require-mutual-authentication = on
-            akka.remote.dot-netty.tcp.ssl.validate-certificate-hostname = off
-            """);
-        var ssl = new DotNettySslSetup(
-            tls.Certificate,
-            suppressValidation: false,
-            requireMutualAuthentication: true,
-            validateCertificateHostname: false,
-            customValidator: (certificate, _, peer, _, log) =>
-            {
-                if (tls.IsTrusted(certificate, out var reason))
-                {
-                    return true;
-                }
-
-                log.Warning("Refused the TLS connection of {0} on the remoting port: {1}", peer, reason);
-                return false;
-            });
-        return ActorSystemSetup.Create(BootstrapSetup.Create().WithConfig(remote.WithFallback(full)), ssl);
+        return ActorSystemSetup.Create(BootstrapSetup.Create().WithConfig(TlsSettings.RemotingConfig.WithFallback(full)), tls.RemotingSetup());
     }
 }

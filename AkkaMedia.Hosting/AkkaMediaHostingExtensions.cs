@@ -1,6 +1,7 @@
 using Akka.Hosting;
 using AkkaMedia.Executor;
 using AkkaMedia.Nodes;
+using AkkaMedia.Security;
 
 namespace AkkaMedia.Hosting;
 
@@ -37,6 +38,7 @@ public static class AkkaMediaHostingExtensions
         builder
             .AddHocon(options.ToHocon(), HoconAddMode.Prepend)
             .AddHocon(AkkaMediaConfig.Default, HoconAddMode.Append);
+        AddTls(builder, options);
         if (options.ContactPoints.Count > 0)
         {
             var contactPoints = options.ContactPoints.ToList();
@@ -57,10 +59,26 @@ public static class AkkaMediaHostingExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(options);
         var registry = nodes ?? BuiltInNodes.CreateRegistry();
+        AddTls(builder, options);
         return builder
             .AddHocon(options.ToHocon(), HoconAddMode.Prepend)
             .AddHocon(ExecutorSettings.DefaultConfig, HoconAddMode.Append)
             .AddHocon(AkkaMediaConfig.Default, HoconAddMode.Append)
             .WithActors((system, actors) => actors.Register<MediaExecutorKey>(MediaExecutor.Start(system, registry)));
+    }
+
+    /// <summary>
+    /// Turns TLS on for remoting when the options name a certificate (the media link and the rest read
+    /// <c>akka-media.tls</c> themselves). The files are read now, so a wrong path fails at configuration time.
+    /// </summary>
+    private static void AddTls(AkkaConfigurationBuilder builder, AkkaMediaNodeOptions options)
+    {
+        if (options.TlsCertificate is null)
+        {
+            return;
+        }
+
+        var tls = TlsSettings.Create(options.ToHocon());
+        builder.AddHocon(TlsSettings.RemotingConfig, HoconAddMode.Prepend).AddSetup(tls.RemotingSetup());
     }
 }

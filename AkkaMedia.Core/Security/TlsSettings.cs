@@ -5,6 +5,8 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Akka.Actor;
 using Akka.Configuration;
+using Akka.Event;
+using Akka.Remote.Transport.DotNetty;
 
 namespace AkkaMedia.Security;
 
@@ -33,6 +35,17 @@ public sealed class TlsSettings
         CertificatePath = certificatePath;
         HandshakeTimeout = handshakeTimeout;
     }
+
+    /// <summary>
+    /// The Akka.Remote keys that turn TLS on for remoting, to layer over a node's configuration together with
+    /// <see cref="RemotingSetup"/>: TLS with mutual authentication, no host name check (nodes are identified by their CA).
+    /// </summary>
+    public static Config RemotingConfig { get; } = ConfigurationFactory.ParseString("""
+        akka.remote.dot-netty.tcp.enable-ssl = on
+        akka.remote.dot-netty.tcp.ssl.suppress-validation = off
+        akka.remote.dot-netty.tcp.ssl.require-mutual-authentication = on
+        akka.remote.dot-netty.tcp.ssl.validate-certificate-hostname = off
+        """);
 
     /// <summary>TLS off: plain TCP everywhere.</summary>
     public static TlsSettings Off { get; } = new(null, null, string.Empty, TimeSpan.FromSeconds(10));
@@ -141,6 +154,32 @@ public sealed class TlsSettings
         reason = $"its certificate ({certificate.Subject}, issued by {certificate.Issuer}) is not signed by this cluster's CA ({Authority.Subject})" +
             (problems.Length > 0 ? $": {problems}" : string.Empty);
         return false;
+    }
+
+    /// <summary>
+    /// The Akka.Remote setup that presents <see cref="Certificate"/> and accepts only peers <see cref="IsTrusted"/> (logging
+    /// each refusal as a warning), for an actor system started with <see cref="RemotingConfig"/>. <see cref="MediaActorSystem"/>
+    /// adds both itself; hosts that build their own setup (Akka.Hosting) add them.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">TLS is off.</exception>
+    public DotNettySslSetup RemotingSetup()
+    {
+        RequireEnabled();
+        return new DotNettySslSetup(
+            Certificate,
+            suppressValidation: false,
+            requireMutualAuthentication: true,
+            validateCertificateHostname: false,
+            customValidator: (certificate, _, peer, _, log) =>
+            {
+                if (IsTrusted(certificate, out var reason))
+                {
+                    return true;
+                }
+
+                log.Warning("Refused the TLS connection of {0} on the remoting port: {1}", peer, reason);
+                return false;
+            });
     }
 
     /// <summary>

@@ -1,4 +1,7 @@
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
+using AkkaMedia.Security;
 
 namespace AkkaMedia.Host.Admin;
 
@@ -12,9 +15,10 @@ internal static class AdminClient
     /// Runs <paramref name="args"/> (palette, command, arguments) on the admin server at <paramref name="host"/>:<paramref name="port"/>,
     /// writing each output line to <paramref name="stdout"/> as it arrives. Returns 0 when the command succeeded
     /// (or a streaming command was cancelled through <paramref name="cancellation"/>), 1 with a one-line message
-    /// on <paramref name="stderr"/> otherwise: unreachable server, wrong token, unknown command, failed command.
+    /// on <paramref name="stderr"/> otherwise: unreachable server, refused certificate, wrong token, unknown command, failed command.
+    /// With <paramref name="tls"/> on, the connection is TLS, presenting its certificate and trusting only a server its CA signed.
     /// </summary>
-    public static async Task<int> RunAsync(string host, int port, string? token, IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, CancellationToken cancellation)
+    public static async Task<int> RunAsync(string host, int port, string? token, IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, CancellationToken cancellation, TlsSettings? tls = null)
     {
         string request;
         try
@@ -46,9 +50,33 @@ internal static class AdminClient
             return 1;
         }
 
+        Stream stream = client.GetStream();
+        if (tls is { IsEnabled: true })
+        {
+            var secure = new SslStream(stream, leaveInnerStreamOpen: false);
+            string? refused = null;
+            try
+            {
+                using var handshake = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+                handshake.CancelAfter(ConnectTimeout);
+                await secure.AuthenticateAsClientAsync(tls.ClientOptions(host, reason => refused = reason), handshake.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or AuthenticationException or OperationCanceledException)
+            {
+                await secure.DisposeAsync().ConfigureAwait(false);
+                var why = refused is not null ? $"this client does not trust the node: {refused}"
+                    : e is OperationCanceledException ? $"no TLS handshake within {ConnectTimeout.TotalSeconds:0} s"
+                    : $"the TLS handshake failed ({e.Message}); the node may not speak TLS, or may not trust this certificate";
+                await stderr.WriteLineAsync($"cmd: cannot connect securely to {host}:{port}: {why}.").ConfigureAwait(false);
+                return 1;
+            }
+
+            stream = secure;
+        }
+
+        await using var disposeStream = stream.ConfigureAwait(false);
         try
         {
-            var stream = client.GetStream();
             await using var writer = new StreamWriter(stream, AdminProtocol.Encoding, leaveOpen: true) { NewLine = "\n" };
             await writer.WriteLineAsync(request).ConfigureAwait(false);
             await writer.FlushAsync(cancellation).ConfigureAwait(false);
@@ -80,7 +108,8 @@ internal static class AdminClient
         }
         catch (IOException e)
         {
-            await stderr.WriteLineAsync($"cmd: connection to {host}:{port} lost: {e.GetBaseException().Message}").ConfigureAwait(false);
+            var hint = tls is { IsEnabled: true } ? " (with TLS, this is also how a node that does not trust this client's certificate answers)" : string.Empty;
+            await stderr.WriteLineAsync($"cmd: connection to {host}:{port} lost: {e.GetBaseException().Message}{hint}").ConfigureAwait(false);
             return 1;
         }
     }

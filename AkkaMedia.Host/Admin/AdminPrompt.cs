@@ -15,7 +15,7 @@ internal static class AdminPrompt
     /// Runs the prompt until <c>exit</c>, end of input or cancellation. Returns 0, or 1 when the last command failed
     /// and input was not a terminal (so scripts piping commands see failures).
     /// </summary>
-    public static async Task<int> RunAsync(string host, int port, string? token, TextReader input, bool terminal, TextWriter stdout, TextWriter stderr, CancellationToken cancellation)
+    public static async Task<int> RunAsync(string host, int port, string? token, TextReader input, bool terminal, TextWriter stdout, TextWriter stderr, CancellationToken cancellation, AkkaMedia.Security.TlsSettings? tls = null)
     {
         var history = new List<string>();
         var prompt = $"akkamedia {host}:{port}> ";
@@ -66,7 +66,7 @@ internal static class AdminPrompt
                     last = 0;
                     break;
                 default:
-                    last = await AdminClient.RunAsync(host, port, token, words, stdout, stderr, cancellation).ConfigureAwait(false);
+                    last = await AdminClient.RunAsync(host, port, token, words, stdout, stderr, cancellation, tls).ConfigureAwait(false);
                     break;
             }
         }

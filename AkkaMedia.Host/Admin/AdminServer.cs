@@ -1,9 +1,11 @@
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using Akka.Actor;
 using Akka.Event;
+using AkkaMedia.Security;
 
 namespace AkkaMedia.Host.Admin;
 
@@ -11,7 +13,9 @@ namespace AkkaMedia.Host.Admin;
 /// The admin command server of a node: a TCP listener speaking <see cref="AdminProtocol"/>, one command per
 /// connection, many connections at once. A connection that has not sent its request line within
 /// <see cref="AdminSettings.IdleTimeout"/>, or sends one longer than <see cref="AdminProtocol.MaxRequestBytes"/>, is
-/// closed; a wrong token is refused. Disposing stops listening and ends running commands (tails).
+/// closed; a wrong token is refused. With <see cref="TlsSettings"/> on, a connection is served only after a TLS handshake
+/// in which the client showed a certificate the cluster's CA signed. Disposing stops listening and ends running commands
+/// (tails).
 /// </summary>
 internal sealed class AdminServer : IAsyncDisposable
 {
@@ -20,6 +24,7 @@ internal sealed class AdminServer : IAsyncDisposable
     private readonly TcpListener _listener;
     private readonly CancellationTokenSource _stopping = new();
     private readonly byte[] _token;
+    private readonly TlsSettings _tls;
     private readonly Task _accepting;
     private int _connections;
 
@@ -29,6 +34,7 @@ internal sealed class AdminServer : IAsyncDisposable
         _settings = settings;
         _listener = listener;
         _token = Encoding.UTF8.GetBytes(settings.Token);
+        _tls = TlsSettings.For(system);
         Endpoint = (IPEndPoint)listener.LocalEndpoint;
         _accepting = AcceptAsync();
     }
@@ -123,13 +129,37 @@ internal sealed class AdminServer : IAsyncDisposable
     private async Task ServeAsync(Socket socket)
     {
         using var _ = socket;
-        await using var stream = new NetworkStream(socket, ownsSocket: false);
+        Stream stream = new NetworkStream(socket, ownsSocket: false);
+        await using var disposeStream = stream.ConfigureAwait(false);
         var remote = socket.RemoteEndPoint;
         var log = Log;
         string? request;
         using (var idle = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token))
         {
             idle.CancelAfter(_settings.IdleTimeout);
+            if (_tls.IsEnabled)
+            {
+                var secure = new SslStream(stream, leaveInnerStreamOpen: false);
+                string? refused = null;
+                try
+                {
+                    await secure.AuthenticateAsServerAsync(_tls.ServerOptions(requireClientCertificate: true, reason => refused = reason), idle.Token).ConfigureAwait(false);
+                }
+                catch (Exception e)
+                {
+                    await secure.DisposeAsync().ConfigureAwait(false);
+                    log.Warning(
+                        "Admin server: refused {0}: {1}",
+                        remote,
+                        refused ?? (e is OperationCanceledException
+                            ? $"no TLS handshake within {_settings.IdleTimeout.TotalSeconds:0} s"
+                            : $"its TLS handshake failed ({e.Message}): akkamedia cmd needs --tls and --tls-ca with a certificate this cluster's CA signed"));
+                    return;
+                }
+
+                stream = secure;
+            }
+
             request = await ReadRequestAsync(stream, idle.Token).ConfigureAwait(false);
         }
 
@@ -188,7 +218,7 @@ internal sealed class AdminServer : IAsyncDisposable
     }
 
     /// <summary>Reads one request line, or null when the client sends nothing, too much, or closes before a newline.</summary>
-    private static async Task<string?> ReadRequestAsync(NetworkStream stream, CancellationToken cancellation)
+    private static async Task<string?> ReadRequestAsync(Stream stream, CancellationToken cancellation)
     {
         var buffer = new byte[AdminProtocol.MaxRequestBytes];
         var length = 0;
@@ -219,7 +249,7 @@ internal sealed class AdminServer : IAsyncDisposable
     }
 
     /// <summary>Completes when the client closes its side (or sends anything more), cancelling <paramref name="gone"/>.</summary>
-    private static async Task WatchDisconnectAsync(NetworkStream stream, CancellationTokenSource gone)
+    private static async Task WatchDisconnectAsync(Stream stream, CancellationTokenSource gone)
     {
         try
         {

@@ -5,8 +5,9 @@ using AkkaMedia.Host.Admin;
 namespace AkkaMedia.Host.Commands;
 
 /// <summary>
-/// <c>akkamedia cmd [--host H] [--port P] [--token T] palette command [args]</c>: runs one admin command on a node's
-/// admin server and prints the answer (exit 0; 1 with a one-line message on standard error when it fails).
+/// <c>akkamedia cmd [--host H] [--port P] [--token T] [--tls F.pfx --tls-ca CA.crt] palette command [args]</c>: runs one
+/// admin command on a node's admin server and prints the answer (exit 0; 1 with a one-line message on standard error when
+/// it fails; 2 when the TLS flags name no usable certificate).
 /// Without a command it opens an interactive prompt.
 /// </summary>
 internal static class CmdCommand
@@ -32,18 +33,31 @@ internal static class CmdCommand
         {
             host, port, token, words,
         };
+        var tls = new TlsOptions();
+        tls.AddTo(command);
         command.TreatUnmatchedTokensAsErrors = false;
-        command.SetAction((parse, cancellationToken) =>
+        command.SetAction(async (parse, cancellationToken) =>
         {
-            var args = CommandWords(parse, [host, port, token]);
+            var args = CommandWords(parse, [host, port, token, .. tls.All]);
             var stdout = parse.InvocationConfiguration.Output;
             var stderr = parse.InvocationConfiguration.Error;
             var h = parse.GetValue(host)!;
             var p = parse.GetValue(port);
             var t = parse.GetValue(token);
+            AkkaMedia.Security.TlsSettings settings;
+            try
+            {
+                settings = tls.Settings(parse);
+            }
+            catch (ArgumentException e)
+            {
+                await stderr.WriteLineAsync($"cmd: {e.Message}");
+                return 2;
+            }
+
             return args.Count == 0
-                ? AdminPrompt.RunAsync(h, p, t, Console.In, !Console.IsInputRedirected, stdout, stderr, cancellationToken)
-                : AdminClient.RunAsync(h, p, t, args, stdout, stderr, cancellationToken);
+                ? await AdminPrompt.RunAsync(h, p, t, Console.In, !Console.IsInputRedirected, stdout, stderr, cancellationToken, settings)
+                : await AdminClient.RunAsync(h, p, t, args, stdout, stderr, cancellationToken, settings);
         });
         return command;
     }

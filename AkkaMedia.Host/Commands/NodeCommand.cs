@@ -34,7 +34,7 @@ internal static class NodeCommand
     {
         var hostname = new Option<string>("--hostname") { Description = "Address to listen on and advertise.", DefaultValueFactory = _ => "127.0.0.1" };
         var port = new Option<int>("--port") { Description = "Akka.Remote port (0 = any free port).", DefaultValueFactory = _ => 4053 };
-        var seeds = CommonOptions.Seeds("Seed nodes to join (host:port or akka.tcp://media@host:port, comma separated). Without seeds the node starts a new cluster of its own.");
+        var seeds = CommonOptions.Seeds("Seed nodes to join (host:port, or akka.tcp://media@host:port or with --tls akka.ssl.tcp://media@host:port, comma separated). Without seeds the node starts a new cluster of its own.");
         var roles = new Option<string[]>("--roles")
         {
             Description = "Cluster roles of this node, comma separated. 'executor' runs remote stages.",
@@ -58,6 +58,8 @@ internal static class NodeCommand
             hostname, port, seeds, roles, config, adminPort, adminHostname, httpPort, httpHostname, drainTimeout, logFormat,
         };
         discovery.AddTo(command);
+        var tls = new TlsOptions();
+        tls.AddTo(command);
         CommonOptions.Require(port, p => p is >= 0 and <= 65535, "--port must be between 0 and 65535.");
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -78,6 +80,7 @@ internal static class NodeCommand
                 DrainTimeout = parse.GetValue(drainTimeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
                 LogFormat = parse.GetValue(logFormat),
                 Discovery = discovery.Read(parse),
+                Tls = tls.Read(parse),
             },
             parse.InvocationConfiguration.Output,
             parse.InvocationConfiguration.Error,

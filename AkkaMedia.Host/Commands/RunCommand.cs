@@ -33,7 +33,7 @@ internal static class RunCommand
     public static Command Create()
     {
         var file = new Argument<string>("PIPELINE.conf") { Description = "The pipeline file (see hocon/pipelines/)." };
-        var seeds = CommonOptions.Seeds("Seed nodes of the executor cluster (host:port or akka.tcp://media@host:port). Needed when a stage is remote.");
+        var seeds = CommonOptions.Seeds("Seed nodes of the executor cluster (host:port, or akka.tcp://media@host:port or with --tls akka.ssl.tcp://media@host:port). Needed when a stage is remote.");
         var input = new Option<string?>("--input", "-i") { Description = "Replaces the path of the pipeline's file source." };
         var output = new Option<string?>("--output", "-o") { Description = "Replaces the path of the pipeline's file sink." };
         var hostname = new Option<string>("--hostname") { Description = "Address this client listens on (executors connect back to it).", DefaultValueFactory = _ => "127.0.0.1" };
@@ -48,6 +48,8 @@ internal static class RunCommand
             file, seeds, input, output, hostname, transport, config, logFormat, httpPort, httpHostname,
         };
         discovery.AddTo(command);
+        var tls = new TlsOptions();
+        tls.AddTo(command);
         command.SetAction((parse, cancellationToken) => RunAsync(
             parse.GetValue(file)!,
             new ClusterNodeOptions(parse.GetValue(hostname)!, 0, CommonOptions.Split(parse.GetValue(seeds)), ["client"], parse.GetValue(config))
@@ -56,6 +58,7 @@ internal static class RunCommand
                 HttpPort = parse.GetValue(httpPort),
                 HttpHostname = parse.GetValue(httpHostname),
                 Discovery = discovery.Read(parse),
+                Tls = tls.Read(parse),
             },
             parse.GetValue(input),
             parse.GetValue(output),

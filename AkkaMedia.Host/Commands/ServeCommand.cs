@@ -26,7 +26,7 @@ internal static class ServeCommand
     public static Command Create()
     {
         var file = new Argument<string>("PIPELINE.conf") { Description = "A pipeline file whose source and sink are { type = websocket } (see hocon/pipelines/live-*.conf)." };
-        var seeds = CommonOptions.Seeds("Seed nodes of the executor cluster (host:port or akka.tcp://media@host:port). Needed when a stage is remote.");
+        var seeds = CommonOptions.Seeds("Seed nodes of the executor cluster (host:port, or akka.tcp://media@host:port or with --tls akka.ssl.tcp://media@host:port). Needed when a stage is remote.");
         var hostname = new Option<string>("--hostname") { Description = "Address this node listens on for the cluster (executors connect back to it).", DefaultValueFactory = _ => "127.0.0.1" };
         var httpPort = new Option<int>("--http-port") { Description = $"Port of the page, the WebSocket endpoints and /healthz, /readyz, /metrics (0 = any free port).", DefaultValueFactory = _ => DefaultPort };
         CommonOptions.Require(httpPort, port => port is >= 0 and <= 65535, "--http-port must be between 0 and 65535 (0 = any free port).");
@@ -41,6 +41,8 @@ internal static class ServeCommand
             file, seeds, hostname, httpPort, httpHostname, maxSessions, config, logFormat,
         };
         discovery.AddTo(command);
+        var tls = new TlsOptions();
+        tls.AddTo(command);
         command.SetAction((parse, cancellationToken) => RunAsync(
             parse.GetValue(file)!,
             new ClusterNodeOptions(parse.GetValue(hostname)!, 0, CommonOptions.Split(parse.GetValue(seeds)), ["client"], parse.GetValue(config))
@@ -49,6 +51,7 @@ internal static class ServeCommand
                 HttpPort = parse.GetValue(httpPort),
                 HttpHostname = parse.GetValue(httpHostname),
                 Discovery = discovery.Read(parse),
+                Tls = tls.Read(parse),
             },
             parse.GetValue(maxSessions),
             parse.InvocationConfiguration.Output,

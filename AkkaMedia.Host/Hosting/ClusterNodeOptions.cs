@@ -41,16 +41,26 @@ internal sealed record ClusterNodeOptions(string Hostname, int Port, IReadOnlyLi
     public bool JoinsCluster => Seeds.Count > 0 || Discovery is not null;
 
     /// <summary>Whom this node joins, for its log lines and messages: the seeds, or the discovery that finds them.</summary>
-    public string DescribeJoin() => Discovery?.Describe() ?? string.Join(", ", Seeds.Select(NormalizeSeed));
+    public string DescribeJoin() => Discovery?.Describe() ?? string.Join(", ", Seeds.Select(s => NormalizeSeed(s, UsesTls())));
 
-    /// <summary>This node's own address.</summary>
-    public string SelfAddress => $"akka.tcp://{SystemName}@{Hostname}:{Port}";
+    /// <summary>Whether the flags or the <c>--config</c> file turn TLS on (name a certificate).</summary>
+    public bool UsesTls() => !string.IsNullOrWhiteSpace(TlsAndFile().GetString("akka-media.tls.certificate", string.Empty));
+
+    private Config TlsAndFile()
+    {
+        var config = Tls ?? Config.Empty;
+        return ConfigFile is null ? config : config.WithFallback(HostConfig.LoadFile(ConfigFile));
+    }
+
+    /// <summary><c>akka-media.tls</c> from the TLS flags (<see cref="Commands.TlsOptions"/>); null when none was given.</summary>
+    public Config? Tls { get; init; }
 
     /// <summary>
-    /// Normalizes a seed given as <c>host:port</c> or <c>akka.tcp://media@host:port</c>.
+    /// Normalizes a seed given as <c>host:port</c> or <c>akka.tcp://media@host:port</c> (<c>akka.ssl.tcp://</c> when
+    /// <paramref name="tls"/>).
     /// </summary>
     /// <exception cref="ArgumentException">The seed is neither; the message shows both accepted forms.</exception>
-    public static string NormalizeSeed(string seed) => ClusterSeeds.Normalize(seed, SystemName);
+    public static string NormalizeSeed(string seed, bool tls = false) => ClusterSeeds.Normalize(seed, SystemName, tls);
 
     /// <summary>The full configuration of the node.</summary>
     /// <exception cref="ArgumentException">A seed, the discovery settings or the --config file is not valid; the message says which.</exception>
@@ -61,7 +71,9 @@ internal sealed record ClusterNodeOptions(string Hostname, int Port, IReadOnlyLi
             throw new ArgumentException("give either --seeds or --discovery, not both: with discovery the nodes find each other.");
         }
 
-        var seeds = Seeds.Select(NormalizeSeed).ToList();
+        var tlsAndFile = TlsAndFile();
+        var tls = !string.IsNullOrWhiteSpace(tlsAndFile.GetString("akka-media.tls.certificate", string.Empty));
+        var seeds = Seeds.Select(s => NormalizeSeed(s, tls)).ToList();
         var flags = ConfigurationFactory.ParseString(string.Join('\n',
             $"akka.remote.dot-netty.tcp.hostname = \"{Hostname}\"",
             $"akka.remote.dot-netty.tcp.port = {Port.ToString(CultureInfo.InvariantCulture)}",
@@ -73,11 +85,7 @@ internal sealed record ClusterNodeOptions(string Hostname, int Port, IReadOnlyLi
             HttpHostname is { } httpHost ? $"akka-media.http.hostname = \"{httpHost}\"" : string.Empty,
             DrainTimeout is { } drain ? $"akka-media.executor.drain-timeout = {((long)drain.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)}ms" : string.Empty,
             Discovery?.ToHocon(Hostname) ?? string.Empty));
-        var config = flags;
-        if (ConfigFile is not null)
-        {
-            config = config.WithFallback(HostConfig.LoadFile(ConfigFile));
-        }
+        var config = flags.WithFallback(tlsAndFile);
 
         if (Discovery?.Method == DiscoveryMethod.Kubernetes)
         {
@@ -85,11 +93,15 @@ internal sealed record ClusterNodeOptions(string Hostname, int Port, IReadOnlyLi
             config = config.WithFallback(Akka.Discovery.KubernetesApi.KubernetesDiscovery.DefaultConfiguration());
         }
 
-        return config
+        config = config
             .WithFallback(HostConfig.Embedded(roleFile))
             .WithFallback(HostConfig.Embedded("base.conf"))
             .WithFallback(ExecutorSettings.DefaultConfig)
             .WithFallback(Admin.AdminSettings.DefaultConfig)
             .WithFallback(AkkaMediaConfig.Default);
+
+        // A wrong certificate path or password is a bad argument, said before anything starts.
+        _ = AkkaMedia.Security.TlsSettings.Create(config);
+        return config;
     }
 }

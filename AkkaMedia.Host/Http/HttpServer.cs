@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using Akka.Actor;
+using AkkaMedia.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -14,7 +16,7 @@ using Prometheus;
 namespace AkkaMedia.Host.Http;
 
 /// <summary>
-/// The HTTP endpoints of a node (Kestrel, minimal APIs), for orchestrators and Prometheus:
+/// The HTTP endpoints of a node (Kestrel, minimal APIs; HTTPS when <see cref="TlsSettings"/> are on), for orchestrators and Prometheus:
 /// <list type="bullet">
 /// <item><c>GET /healthz</c>: 200 <c>ok</c> while the process and its actor system run (503 once the system has stopped).</item>
 /// <item><c>GET /readyz</c>: 200 when <see cref="NodeReadiness"/> says the node should receive work, otherwise 503; the body is
@@ -36,7 +38,7 @@ internal sealed class HttpServer : IAsyncDisposable
         Port = address.Port;
     }
 
-    /// <summary>The root URL the server answers on, <c>http://host:port</c> without a trailing slash (the actual port when 0 was asked).</summary>
+    /// <summary>The root URL the server answers on, <c>http://host:port</c> (<c>https://</c> with TLS) without a trailing slash (the actual port when 0 was asked).</summary>
     public string Url { get; }
 
     /// <summary>The port it listens on.</summary>
@@ -46,7 +48,8 @@ internal sealed class HttpServer : IAsyncDisposable
     /// <exception cref="InvalidOperationException">The address cannot be listened on (port in use, unknown host); the message names it and how to choose another.</exception>
     public static async Task<HttpServer> StartAsync(ActorSystem system, HttpSettings settings, CancellationToken cancellationToken = default, Action<WebApplication>? configure = null)
     {
-        var builder = CreateBuilder(new IPEndPoint(Resolve(settings.Hostname, "akka-media.http.hostname / --http-hostname"), settings.Port));
+        var tls = TlsSettings.For(system);
+        var builder = CreateBuilder(new IPEndPoint(Resolve(settings.Hostname, "akka-media.http.hostname / --http-hostname"), settings.Port), tls.IsEnabled ? tls.Certificate : null);
 
         var metrics = new MetricsExport();
         var readiness = new NodeReadiness(system, settings.AskTimeout);
@@ -95,9 +98,10 @@ internal sealed class HttpServer : IAsyncDisposable
 
     /// <summary>
     /// A Kestrel app of the node's own on <paramref name="endpoint"/>: no console logging, no configuration files, and
-    /// no reaction to Ctrl-C or SIGTERM (the node stops it after its own orderly stop).
+    /// no reaction to Ctrl-C or SIGTERM (the node stops it after its own orderly stop). With <paramref name="certificate"/>,
+    /// HTTPS only (and WSS for WebSocket), presenting it; clients are not asked for one (browsers and phones have none).
     /// </summary>
-    internal static WebApplicationBuilder CreateBuilder(IPEndPoint endpoint)
+    internal static WebApplicationBuilder CreateBuilder(IPEndPoint endpoint, X509Certificate2? certificate = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -108,7 +112,13 @@ internal sealed class HttpServer : IAsyncDisposable
         });
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton<IHostLifetime, HostedLifetime>();
-        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(endpoint));
+        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(endpoint, listen =>
+        {
+            if (certificate is not null)
+            {
+                listen.UseHttps(certificate);
+            }
+        }));
         return builder;
     }
 

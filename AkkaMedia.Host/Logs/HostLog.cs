@@ -69,7 +69,8 @@ internal sealed class HostLog : IDisposable
     /// <summary>
     /// Creates an actor system named <paramref name="name"/> on <paramref name="config"/> (AkkaMedia's defaults as
     /// fallback) whose log events, and Akka's own startup and shutdown messages, go to this log and standard error,
-    /// never to standard output. The caller owns the system.
+    /// never to standard output; with <c>akka-media.tls</c> on, its remoting speaks mutual TLS (<see cref="MediaActorSystem.CreateSetup"/>).
+    /// The caller owns the system.
     /// </summary>
     public ActorSystem CreateSystem(string name, Config config)
     {
@@ -79,8 +80,7 @@ internal sealed class HostLog : IDisposable
             """);
         var full = logging.WithFallback(AkkaMediaConfig.WithDefaults(config));
         StandardErrorLogger.SetThreshold(full.GetString("akka.stdout-loglevel", "WARNING"));
-        var bootstrap = BootstrapSetup.Create().WithConfig(full);
-        return ActorSystem.Create(name, ActorSystemSetup.Create(bootstrap, new HostLogSetup(Logger)));
+        return ActorSystem.Create(name, MediaActorSystem.CreateSetup(full).And(new HostLogSetup(Logger)));
     }
 
     public void Dispose() => _logger.Dispose();

@@ -59,13 +59,15 @@ internal static class ClusterPalette
     private static Address Member(Cluster cluster, string text)
     {
         Address address;
+        var tls = cluster.SelfAddress.Protocol == AkkaMedia.Client.ClusterSeeds.Protocol(tls: true);
         try
         {
-            address = Address.Parse(ClusterNodeOptions.NormalizeSeed(text));
+            address = Address.Parse(ClusterNodeOptions.NormalizeSeed(text, tls));
         }
         catch (Exception e) when (e is ArgumentException or UriFormatException)
         {
-            throw new AdminCommandException($"'{text}' is not an address: use host:port (127.0.0.1:4053) or akka.tcp://{ClusterNodeOptions.SystemName}@host:port.");
+            throw new AdminCommandException(
+                $"'{text}' is not an address: use host:port (127.0.0.1:4053) or {AkkaMedia.Client.ClusterSeeds.Protocol(tls)}://{ClusterNodeOptions.SystemName}@host:port.");
         }
 
         var state = cluster.State;
