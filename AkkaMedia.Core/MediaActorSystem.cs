@@ -36,4 +36,26 @@ public static class MediaActorSystem
 
         return ActorSystemSetup.Create(BootstrapSetup.Create().WithConfig(TlsSettings.RemotingConfig.WithFallback(full)), tls.RemotingSetup());
     }
+
+    /// <summary>
+    /// Why <paramref name="system"/> stopped (or is stopping), in words for a message: its coordinated shutdown's reason.
+    /// A failed TLS handshake (Akka.Remote stops a node whose certificate a peer refused, or that refused a peer's) says
+    /// which settings to check. "its actor system was stopped" when no reason was given.
+    /// </summary>
+    public static string DescribeStop(ActorSystem system)
+    {
+        ArgumentNullException.ThrowIfNull(system);
+        var reason = CoordinatedShutdown.Get(system).ShutdownReason;
+        return reason switch
+        {
+            null => "its actor system was stopped",
+            CoordinatedShutdown.ClusterLeavingReason => "it was asked to leave the cluster",
+            CoordinatedShutdown.ClusterDowningReason => "the cluster downed it (removed it as unreachable)",
+            _ when reason.GetType().Name == "TlsHandshakeFailureReason" =>
+                "a TLS handshake with another member failed, so it stopped: the cluster does not trust this node's certificate " +
+                "(--tls, akka-media.tls.certificate), or this node does not trust the cluster's (--tls-ca, akka-media.tls.ca); every " +
+                "member's certificate must be signed by the cluster's one CA",
+            _ => $"its actor system stopped ({reason})",
+        };
+    }
 }

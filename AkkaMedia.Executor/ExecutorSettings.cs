@@ -56,10 +56,11 @@ public sealed class ExecutorSettings
         config is null || config.IsEmpty || ReferenceEquals(config, DefaultConfig) ? DefaultConfig : config.WithFallback(DefaultConfig);
 
     /// <summary>Reads <c>akka-media.executor</c> from <paramref name="config"/>, falling back to the defaults.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">A value is out of range; the message names the key and says what is allowed.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A value is out of range or of the wrong kind; the message names the key and says what is allowed.</exception>
     public static ExecutorSettings Create(Config config)
     {
-        var section = WithDefaults(config).GetConfig("akka-media.executor");
+        // Read key by key so that a value of the wrong kind ("max-sessions = banana") is refused naming its key.
+        var section = new SettingsSection(WithDefaults(config), "akka-media.executor");
         var maxSessions = section.GetInt("max-sessions");
         var idle = section.GetTimeSpan("idle-timeout");
         var subscription = section.GetTimeSpan("subscription-timeout");
@@ -109,6 +110,6 @@ public sealed class ExecutorSettings
             throw new ArgumentOutOfRangeException("akka-media.executor.link.window", linkWindow, "link.window must be at least 1.");
         }
 
-        return new ExecutorSettings(maxSessions, idle, subscription, heartbeat, section.GetBoolean("link.enabled"), section.GetString("link.hostname") ?? string.Empty, linkPort, linkWindow, drain);
+        return new ExecutorSettings(maxSessions, idle, subscription, heartbeat, section.GetBoolean("link.enabled"), section.GetString("link.hostname"), linkPort, linkWindow, drain);
     }
 }

@@ -49,6 +49,7 @@ public sealed class MediaClient : IAsyncDisposable
     /// contact point answered with members within it (the message names each and its last answer). The actor system was terminated.
     /// </exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired; the actor system was terminated.</exception>
+    /// <exception cref="InvalidOperationException">The client's actor system stopped while joining (a refused TLS handshake, for one); the message says why.</exception>
     public static async Task<MediaClient> ConnectAsync(MediaClientOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -63,14 +64,23 @@ public sealed class MediaClient : IAsyncDisposable
                 seeds = members.Select(m => m.ToString()).ToList();
             }
 
-            var executors = await ExecutorDirectory.Get(system)
-                .GetExecutorsAsync(options.ExecutorRole, options.ExecutorTimeout, cancellationToken)
-                .ConfigureAwait(false);
+            // A system that stops while waiting (Akka.Remote stops a node whose TLS handshake failed) answers no question:
+            // say why at once instead of waiting out the timeout.
+            var looking = ExecutorDirectory.Get(system).GetExecutorsAsync(options.ExecutorRole, options.ExecutorTimeout, cancellationToken);
+            if (await Task.WhenAny(looking, system.WhenTerminated).ConfigureAwait(false) != looking)
+            {
+                throw new InvalidOperationException($"This client could not join the cluster at {string.Join(", ", seeds)}: {MediaActorSystem.DescribeStop(system)}.");
+            }
+
+            var executors = await looking.ConfigureAwait(false);
             if (executors.Count == 0)
             {
                 var advice = Cluster.Get(system).SelfMember.Status is MemberStatus.Up
                     ? "This client joined the cluster, but it has no executor: start `akkamedia node --roles executor` with the same seeds."
-                    : $"This client could not join: check that a node runs at the seeds, that they are reachable from here, and that they use the actor system name '{options.SystemName}'.";
+                    : $"This client could not join: check that a node runs at the seeds, that they are reachable from here, and that they use the actor system name '{options.SystemName}'" +
+                      (Security.TlsSettings.For(system).IsEnabled
+                          ? "; with TLS, also that the cluster's CA signed this client's certificate (the members log each refusal)."
+                          : "; a cluster that speaks TLS (akka.ssl.tcp addresses) refuses a client without a certificate its CA signed.");
                 throw new TimeoutException(string.Create(
                     CultureInfo.InvariantCulture,
                     $"No node with role '{options.ExecutorRole}' was up in the cluster at {string.Join(", ", seeds)} within {options.ExecutorTimeout.TotalSeconds:0.#} s. {advice}"));

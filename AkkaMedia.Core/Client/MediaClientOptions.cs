@@ -36,6 +36,19 @@ public sealed class MediaClientOptions
     /// </summary>
     public TimeSpan ExecutorTimeout { get; init; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// This client's certificate (PKCS#12 with its key) for mutual TLS with the cluster (<c>akka-media.tls.certificate</c>);
+    /// needs <see cref="TlsCa"/>. Seeds given as <c>host:port</c> then become <c>akka.ssl.tcp://</c> addresses. Null: TLS as
+    /// <see cref="Config"/> says (off by default).
+    /// </summary>
+    public string? TlsCertificate { get; init; }
+
+    /// <summary>The certificate of the CA that signs every member's certificate (<c>akka-media.tls.ca</c>).</summary>
+    public string? TlsCa { get; init; }
+
+    /// <summary>The password of <see cref="TlsCertificate"/>, when it has one (<c>akka-media.tls.password</c>).</summary>
+    public string? TlsPassword { get; init; }
+
     /// <summary>More HOCON, over this client's own settings and AkkaMedia's defaults (for example <c>akka.loglevel = WARNING</c>).</summary>
     public Config? Config { get; init; }
 
@@ -71,8 +84,13 @@ public sealed class MediaClientOptions
             throw new ArgumentOutOfRangeException(nameof(ExecutorTimeout), ExecutorTimeout, "ExecutorTimeout must be positive.");
         }
 
-        var seeds = Seeds.Select(s => ClusterSeeds.Normalize(s, SystemName)).ToList();
+        var tlsLines = string.Join('\n', new[] { ("certificate", TlsCertificate), ("ca", TlsCa), ("password", TlsPassword) }
+            .Where(static t => t.Item2 is not null)
+            .Select(static t => $"akka-media.tls.{t.Item1} = {System.Text.Json.JsonSerializer.Serialize(t.Item2)}"));
+        var tls = TlsCertificate is not null || !string.IsNullOrWhiteSpace(Config?.GetString("akka-media.tls.certificate", string.Empty));
+        var seeds = Seeds.Select(s => ClusterSeeds.Normalize(s, SystemName, tls)).ToList();
         var own = ConfigurationFactory.ParseString($$"""
+            {{tlsLines}}
             akka.actor.provider = cluster
             akka.remote.dot-netty.tcp.hostname = "{{Hostname}}"
             akka.remote.dot-netty.tcp.port = {{Port}}

@@ -220,7 +220,7 @@ internal static class NodeCommand
                     return 0;
                 }
 
-                await stderr.WriteLineAsync("node: the actor system stopped (removed from the cluster?).");
+                await stderr.WriteLineAsync($"node: stopped: {ClusterNode.StopReason(system)}.");
                 return 1;
             }
 
@@ -230,7 +230,7 @@ internal static class NodeCommand
         {
             return 0;
         }
-        catch (TimeoutException e)
+        catch (Exception e) when (e is TimeoutException or InvalidOperationException)
         {
             await stderr.WriteLineAsync($"node: {e.Message}");
             return 1;

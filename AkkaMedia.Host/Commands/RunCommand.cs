@@ -196,6 +196,15 @@ internal static class RunCommand
                     Keep.Both)
                 .Run(system.Materializer());
             await using var registration = cancellationToken.Register(() => killSwitch.Abort(new OperationCanceledException(cancellationToken)));
+            // A client whose actor system stops under it (Akka.Remote stops a node whose TLS handshake failed) ends the run
+            // with why, instead of waiting on a stream whose actors are gone.
+            if (await Task.WhenAny(summary, system.WhenTerminated) != summary)
+            {
+                await StopProgressAsync();
+                await stderr.WriteLineAsync($"run failed: this client stopped before the pipeline ended: {ClusterNode.StopReason(system)}.");
+                return 1;
+            }
+
             var (count, media) = await summary;
             var wall = Stopwatch.GetElapsedTime(started);
             await StopProgressAsync();

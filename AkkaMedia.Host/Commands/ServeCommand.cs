@@ -155,7 +155,7 @@ internal static class ServeCommand
             {
                 await stdout.WriteLineAsync(cancellationToken.IsCancellationRequested
                     ? $"serve: stopping; closing {host.Sessions} session(s)"
-                    : "serve: the node stopped (removed from the cluster?); closing the sessions");
+                    : $"serve: the node stopped ({ClusterNode.StopReason(system)}); closing the sessions");
             }
 
             return cancellationToken.IsCancellationRequested ? 0 : 1;

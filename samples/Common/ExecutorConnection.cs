@@ -98,16 +98,23 @@ public sealed class ExecutorConnection : IAsyncDisposable
     /// <param name="hostname">Address this client binds and advertises; the executors must reach it.</param>
     /// <param name="timeout">How long to wait for an executor to be up and reachable.</param>
     /// <param name="cancellationToken">Stops waiting.</param>
-    /// <exception cref="ArgumentException">A seed is malformed; the message shows the accepted forms.</exception>
+    /// <param name="tlsCertificate">For a cluster that speaks mutual TLS: this client's certificate (.pfx); null for plain TCP.</param>
+    /// <param name="tlsCa">With <paramref name="tlsCertificate"/>: the CA that signed every member's certificate.</param>
+    /// <param name="tlsPassword">The password of <paramref name="tlsCertificate"/>, when it has one.</param>
+    /// <exception cref="ArgumentException">A seed is malformed, or a TLS file is unusable; the message says which.</exception>
     /// <exception cref="TimeoutException">No executor was found in time; the message names the seeds.</exception>
-    public static async Task<ExecutorConnection> JoinAsync(IReadOnlyList<string> seeds, string hostname, TimeSpan timeout, CancellationToken cancellationToken)
+    public static async Task<ExecutorConnection> JoinAsync(
+        IReadOnlyList<string> seeds, string hostname, TimeSpan timeout, CancellationToken cancellationToken,
+        string? tlsCertificate = null, string? tlsCa = null, string? tlsPassword = null)
     {
-        var client = await MediaClient.ConnectAsync(Options(seeds, hostname, timeout), cancellationToken).ConfigureAwait(false);
+        var options = Options(seeds, hostname, timeout, tlsCertificate, tlsCa, tlsPassword);
+        var client = await MediaClient.ConnectAsync(options, cancellationToken).ConfigureAwait(false);
         return new ExecutorConnection(client, $"least-loaded of {client.Executors.Count} executor(s) in the cluster at {string.Join(", ", client.Seeds)}", null, null);
     }
 
     /// <summary>Like <see cref="ClusterSeeds.Normalize"/>, with the reason in <paramref name="error"/> instead of an exception.</summary>
-    public static bool TryNormalizeSeed(string seed, out string address, out string error) => ClusterSeeds.TryNormalize(seed, out address, out error);
+    public static bool TryNormalizeSeed(string seed, out string address, out string error, bool tls = false) =>
+        ClusterSeeds.TryNormalize(seed, out address, out error, tls: tls);
 
     /// <summary>
     /// Leaves the cluster (terminating the client), then stops the in-process executor node if one was
@@ -149,8 +156,12 @@ public sealed class ExecutorConnection : IAsyncDisposable
         akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
         """);
 
-    private static MediaClientOptions Options(IReadOnlyList<string> seeds, string hostname, TimeSpan timeout) => new()
+    private static MediaClientOptions Options(
+        IReadOnlyList<string> seeds, string hostname, TimeSpan timeout, string? tlsCertificate = null, string? tlsCa = null, string? tlsPassword = null) => new()
     {
+        TlsCertificate = tlsCertificate,
+        TlsCa = tlsCa,
+        TlsPassword = tlsPassword,
         Seeds = seeds,
         Hostname = hostname,
         SystemName = SystemName,

@@ -21,6 +21,13 @@ public sealed class SampleCommand
     private readonly Option<string[]> _seeds;
     private readonly Option<string> _hostname;
     private readonly Option<double> _connectTimeout;
+    private readonly Option<string?> _tls = new("--tls")
+    {
+        Description = "With --seeds, for a cluster that speaks mutual TLS: this client's certificate (.pfx with its key, e.g. from akkamedia cert create). Needs --tls-ca.",
+    };
+
+    private readonly Option<string?> _tlsCa = new("--tls-ca") { Description = "With --tls: the certificate of the CA that signed every member's certificate." };
+    private readonly Option<string?> _tlsPassword = new("--tls-password") { Description = "With --tls: the password of the .pfx, when it has one." };
 
     /// <param name="name">The sample's name in lower case, the prefix of its report lines (<c>calculator</c>).</param>
     /// <param name="description">What the sample does, for <c>--help</c>.</param>
@@ -37,7 +44,7 @@ public sealed class SampleCommand
         {
             foreach (var seed in SplitSeeds(result.GetValueOrDefault<string[]>()))
             {
-                if (!ExecutorConnection.TryNormalizeSeed(seed, out _, out var error))
+                if (!ExecutorConnection.TryNormalizeSeed(seed, out _, out var error) && !ExecutorConnection.TryNormalizeSeed(seed, out _, out _, tls: true))
                 {
                     result.AddError(error);
                 }
@@ -61,7 +68,7 @@ public sealed class SampleCommand
                 result.AddError("--connect-timeout must be between 1 and 600 seconds, e.g. --connect-timeout 20.");
             }
         });
-        _root = new RootCommand(description) { _seeds, _hostname, _connectTimeout };
+        _root = new RootCommand(description) { _seeds, _hostname, _connectTimeout, _tls, _tlsCa, _tlsPassword };
     }
 
     /// <summary>Adds an option of the sample's own; read it in the body with <see cref="SampleRun.Get{T}"/>.</summary>
@@ -95,7 +102,8 @@ public sealed class SampleCommand
         try
         {
             connection = seeds.Count > 0
-                ? await ExecutorConnection.JoinAsync(seeds, parseResult.GetValue(_hostname)!, timeout, cancellationToken)
+                ? await ExecutorConnection.JoinAsync(
+                    seeds, parseResult.GetValue(_hostname)!, timeout, cancellationToken, parseResult.GetValue(_tls), parseResult.GetValue(_tlsCa), parseResult.GetValue(_tlsPassword))
                 : await ExecutorConnection.StartInProcessAsync(timeout, cancellationToken);
             var problems = await body(new SampleRun(_name, connection, parseResult, stdout, loads, cancellationToken));
             if (problems.Count > 0)
