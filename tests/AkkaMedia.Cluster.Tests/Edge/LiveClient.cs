@@ -118,16 +118,25 @@ internal sealed class LiveClient : IAsyncDisposable
         }
     }
 
-    /// <summary>Connects to <c>/media</c> of the server at <paramref name="server"/> and starts a session; fails unless it gets <c>started</c>.</summary>
-    public static async Task<LiveClient> StartAsync(Uri server)
+    /// <summary>
+    /// Connects to <c>/media</c> of the server at <paramref name="server"/> (WSS when it is <c>https://</c>, its certificate
+    /// checked by <paramref name="validate"/>) and starts a session; fails unless it gets <c>started</c>.
+    /// </summary>
+    public static async Task<LiveClient> StartAsync(Uri server, System.Net.Security.RemoteCertificateValidationCallback? validate = null)
     {
         var socket = new ClientWebSocket();
+        if (validate is not null)
+        {
+            socket.Options.RemoteCertificateValidationCallback = validate;
+        }
+
         var client = new LiveClient(socket);
         try
         {
             using (var timeout = new CancellationTokenSource(Patience))
             {
-                await socket.ConnectAsync(new UriBuilder(server) { Scheme = "ws", Path = "/media" }.Uri, timeout.Token).ConfigureAwait(false);
+                var scheme = server.Scheme == Uri.UriSchemeHttps ? "wss" : "ws";
+                await socket.ConnectAsync(new UriBuilder(server) { Scheme = scheme, Path = "/media" }.Uri, timeout.Token).ConfigureAwait(false);
             }
 
             client._receiving = client.ReceiveLoopAsync();

@@ -143,6 +143,38 @@ public sealed class MutualTlsClusterSpec(TlsCluster cluster) : IClassFixture<Tls
             "the admin server's refusal of a plain cmd");
     }
 
+    [Fact]
+    public async Task Serve_with_TLS_must_answer_over_HTTPS_and_carry_a_live_session_over_WSS_through_the_TLS_cluster()
+    {
+        await using var serve = HostProcess.Start(
+            ["serve", TestPaths.Hocon("pipelines/live-loopback.conf"), "--seeds", $"127.0.0.1:{cluster.Port}", "--http-port", "0", .. cluster.Flags("client")]);
+        var ready = await serve.WaitForLineAsync(l => l.StartsWith("READY https://", StringComparison.Ordinal), NodeProcess.StartTimeout, "READY with an https URL");
+        Assert.Contains("wss://", ready);
+        var url = new Uri(ready.Split(' ')[1]);
+
+        using var authority = X509CertificateLoader.LoadCertificateFromFile(Path.Combine(cluster.Certificates, "ca.crt"));
+        bool Trusted(X509Certificate? certificate)
+        {
+            using var chain = new X509Chain();
+            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            chain.ChainPolicy.CustomTrustStore.Add(authority);
+            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+            return certificate is not null && chain.Build(X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()));
+        }
+
+        using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, certificate, _, _) => Trusted(certificate) };
+        using var http = new HttpClient(handler);
+        Assert.Equal("ok\n", await http.GetStringAsync(new Uri(url, "/healthz")));
+
+        await using var client = await Edge.LiveClient.StartAsync(url, (_, certificate, _, _) => Trusted(certificate));
+        await client.StreamAsync(i => Edge.LiveClient.TonePacket(i, 0.3), maxAhead: 10, count: 25);
+        await client.WaitUntilAsync(() => client.PacketsReceived >= 20, Edge.LiveClient.Patience, "the tone back through the remote stage");
+
+        // A plain HTTP request to the HTTPS port gets no answer it could read.
+        using var plainHttp = new HttpClient();
+        await Assert.ThrowsAnyAsync<HttpRequestException>(() => plainHttp.GetStringAsync(new UriBuilder(url) { Scheme = "http", Path = "/healthz" }.Uri));
+    }
+
     /// <summary>The RemoteCalculator sample, which ships a user's class to an executor of the cluster, with <paramref name="extra"/> flags.</summary>
     private HostProcess Calculator(IReadOnlyList<string> extra)
     {
