@@ -316,6 +316,7 @@ internal sealed class ExecutorActor : ReceiveActor, IWithTimers
         }
 
         _log.ForSession(sessionId).Warning("Refused shipped code: {Refusal}", refusal);
+        _metrics.Error(ExecutorErrorKind.CodeRejected);
         Refuse(sessionId, RefusalReason.CodeRejected, refusal, span);
         return false;
     }

@@ -74,9 +74,21 @@ internal static class AdmissionCode
 {
     public const string Interface = "ICalculator";
 
-    private static readonly Lazy<Assembly> Calculator = new(() => UserCode.Load("UserCalc", UserSources.Calculator()));
+    // An assembly name of its own: DispatchProxy keeps one proxy per interface name and assembly name in the process,
+    // so another spec's UserCalc loaded into another context would collide with it.
+    private static readonly Lazy<Assembly> Calculator = new(() => UserCode.Load("AdmitCalc", """
+        namespace AdmitCalc
+        {
+            public interface ICalculator { int Add(int value); }
+            public sealed class Calculator : ICalculator
+            {
+                private int _total;
+                public int Add(int value) { _total += value; return _total; }
+            }
+        }
+        """));
 
-    public static object NewCalculator() => UserCode.Create(Calculator.Value, "UserCalc.Calculator");
+    public static object NewCalculator() => UserCode.Create(Calculator.Value, "AdmitCalc.Calculator");
 
     /// <summary>The package a deploy of <see cref="NewCalculator"/> ships.</summary>
     public static CodePackage Package => DependencyAnalyzer.AnalyzeCached(Calculator.Value);

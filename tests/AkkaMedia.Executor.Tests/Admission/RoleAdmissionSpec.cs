@@ -38,7 +38,7 @@ public sealed class RoleAdmissionSpec : Akka.TestKit.Xunit2.TestKit, IClassFixtu
 
         Assert.Contains($"Executor {_executor.Address} refuses shipped code from {ClientAddress}", error.Message);
         Assert.Contains("akka-media.executor.admission.require-role = code-shipper and that node's roles are [client]", error.Message);
-        Assert.DoesNotContain(await AdmissionCode.StoredAsync(_executor), e => e.Name == "UserCalc");
+        Assert.DoesNotContain(await AdmissionCode.StoredAsync(_executor), e => e.Name == "AdmitCalc");
         Assert.Equal(0, await _executor.ActiveSessionsAsync());
     }
 
@@ -48,7 +48,7 @@ public sealed class RoleAdmissionSpec : Akka.TestKit.Xunit2.TestKit, IClassFixtu
         // The executor's own node has the role: its upload is admitted and the package is cached.
         var package = AdmissionCode.Package;
         await PackageUploader.UploadAsync(_executor.System, _executor.Executor, package, Timeout);
-        Assert.Contains(await AdmissionCode.StoredAsync(_executor), e => e.Name == "UserCalc");
+        Assert.Contains(await AdmissionCode.StoredAsync(_executor), e => e.Name == "AdmitCalc");
         var executor = AdmissionCode.ExecutorOf(Sys, _executor);
         var client = CreateTestProbe();
 
