@@ -310,7 +310,7 @@ internal sealed class ExecutorActor : ReceiveActor, IWithTimers
     /// </summary>
     private bool AdmitCode(string sessionId, string entryAssembly, IReadOnlyList<PackageEntry> entries, PackageSignature? signature, Activity? span)
     {
-        if (_admission.Refusal(Sender.Path.Address, entryAssembly, entries, signature) is not { } refusal)
+        if (_admission.Refusal(Sender, entryAssembly, entries, signature) is not { } refusal)
         {
             return true;
         }

@@ -37,9 +37,6 @@ internal sealed class CodeAdmission
         _keys = settings.TrustedKeys.ToDictionary(static k => k.Id, StringComparer.Ordinal);
     }
 
-    /// <summary>The rules this admission applies.</summary>
-    public AdmissionSettings Settings => _settings;
-
     /// <summary>Whether signatures are checked, so that uploads must follow an admitted offer.</summary>
     public bool RequiresSignature => _settings.RequireSignature;
 
@@ -65,20 +62,28 @@ internal sealed class CodeAdmission
     /// Why the request from <paramref name="sender"/> that ships the package <paramref name="entryAssembly"/> with
     /// <paramref name="entries"/>, signed by <paramref name="signature"/>, is refused; null when it is admitted.
     /// </summary>
-    public string? Refusal(Address sender, string entryAssembly, IReadOnlyList<PackageEntry> entries, PackageSignature? signature) =>
+    public string? Refusal(IActorRef sender, string entryAssembly, IReadOnlyList<PackageEntry> entries, PackageSignature? signature) =>
         RoleRefusal(sender) ?? SignatureRefusal(entryAssembly, entries, signature);
 
-    /// <summary>Why <paramref name="sender"/> may not ship code (the role rule); null when it may.</summary>
-    public string? RoleRefusal(Address sender)
+    /// <summary>
+    /// Why the node of <paramref name="sender"/> may not ship code (the role rule); null when it may. A request without a
+    /// sender (no sender, or dead letters: what a remote message sent without one arrives with) is refused, since its
+    /// node cannot be told.
+    /// </summary>
+    public string? RoleRefusal(IActorRef? sender)
     {
-        ArgumentNullException.ThrowIfNull(sender);
         var role = _settings.RequireRole;
         if (role.Length == 0)
         {
             return null;
         }
 
-        var address = sender.HasLocalScope ? _self : sender;
+        if (sender is null || sender.IsNobody())
+        {
+            return $"Executor {_self} refuses shipped code sent without a sender: {AdmissionSettings.Section}.require-role = {role} and the node it came from cannot be told.";
+        }
+
+        var address = sender.Path.Address.HasLocalScope ? _self : sender.Path.Address;
         var member = _cluster!.State.Members.FirstOrDefault(m => m.Address == address && m.Status is MemberStatus.Joining or MemberStatus.WeaklyUp or MemberStatus.Up or MemberStatus.Leaving);
         if (member is null)
         {

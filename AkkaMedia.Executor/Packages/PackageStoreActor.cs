@@ -31,7 +31,7 @@ internal sealed class PackageStoreActor : ReceiveActor
     private readonly PackageStore _store;
     private readonly TimeSpan _idleTimeout;
     private readonly CodeAdmission _admission;
-    private readonly Dictionary<string, (Address Sender, HashSet<string> Hashes)> _admittedOffers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (Address Sender, HashSet<PackageEntry> Entries)> _admittedOffers = new(StringComparer.Ordinal);
     private readonly Queue<string> _offerOrder = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly IMaterializer _materializer = Context.Materializer(namePrefix: "package-upload");
@@ -51,7 +51,7 @@ internal sealed class PackageStoreActor : ReceiveActor
 
     private object Offer(OfferPackage offer)
     {
-        if (_admission.Refusal(Sender.Path.Address, offer.EntryAssembly, offer.Entries, offer.Signature) is { } refusal)
+        if (_admission.Refusal(Sender, offer.EntryAssembly, offer.Entries, offer.Signature) is { } refusal)
         {
             _log.Warning("Refused package {0} of {1}: {2}", offer.UploadId, offer.EntryAssembly, refusal);
             _metrics.Error(ExecutorErrorKind.UploadRejected);
@@ -91,13 +91,13 @@ internal sealed class PackageStoreActor : ReceiveActor
         }
 
         _offerOrder.Enqueue(offer.UploadId);
-        _admittedOffers.Add(offer.UploadId, (Sender.Path.Address, offer.Entries.Select(static e => e.Sha256).ToHashSet(StringComparer.Ordinal)));
+        _admittedOffers.Add(offer.UploadId, (Sender.Path.Address, offer.Entries.ToHashSet()));
     }
 
     /// <summary>Why <paramref name="request"/> may not upload (its sender's role, or no admitted offer covers it); null when it may.</summary>
     private string? UploadRefusal(UploadPackage request)
     {
-        if (_admission.RoleRefusal(Sender.Path.Address) is { } refusal)
+        if (_admission.RoleRefusal(Sender) is { } refusal)
         {
             return refusal;
         }
@@ -118,7 +118,7 @@ internal sealed class PackageStoreActor : ReceiveActor
             return $"Upload {request.UploadId} refused: {AdmissionSettings.Section}.require-signature = on and its offer came from another node ({offer.Sender}).";
         }
 
-        return request.Entries.FirstOrDefault(e => !offer.Hashes.Contains(e.Sha256)) is { } extra
+        return request.Entries.FirstOrDefault(e => !offer.Entries.Contains(e)) is { } extra
             ? $"Upload {request.UploadId} refused: {AdmissionSettings.Section}.require-signature = on and {extra.Name} ({extra.Sha256}) is not in the signed manifest of its offer."
             : null;
     }

@@ -3,6 +3,7 @@ using Akka.Configuration;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using AkkaMedia.Deployment;
+using AkkaMedia.Executor.Admission;
 using AkkaMedia.Executor.Tests.Objects;
 using AkkaMedia.Frames;
 using AkkaMedia.Protocol;
@@ -72,6 +73,17 @@ public sealed class RoleAdmissionSpec : Akka.TestKit.Xunit2.TestKit, IClassFixtu
 
         Assert.Contains("require-role = code-shipper and that node's roles are [client]", Assert.IsType<PackageRejected>(reply).Reason);
         Assert.DoesNotContain(await AdmissionCode.StoredAsync(_executor), e => e.Name == "User.Unadmitted");
+    }
+
+    [Fact]
+    public void Executor_must_refuse_shipped_code_sent_without_a_sender_whose_node_it_cannot_tell()
+    {
+        var admission = CodeAdmission.Create(_executor.System, AdmissionSettings.Create(_executor.System.Settings.Config));
+
+        var refusal = admission.RoleRefusal(_executor.System.DeadLetters);
+
+        Assert.Contains("refuses shipped code sent without a sender: akka-media.executor.admission.require-role = code-shipper", refusal);
+        Assert.Null(admission.RoleRefusal(_executor.Executor));
     }
 
     [Fact]

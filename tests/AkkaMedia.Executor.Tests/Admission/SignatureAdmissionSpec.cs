@@ -105,6 +105,24 @@ public sealed class SignatureAdmissionSpec : Akka.TestKit.Xunit2.TestKit, IClass
     }
 
     [Fact]
+    public async Task Executor_must_take_in_an_upload_only_the_entries_of_its_signed_offer()
+    {
+        var offered = PackageFiles.Blob("User.Offered", 1000);
+        var smuggled = PackageFiles.Blob("User.Smuggled", 1000);
+        var executor = AdmissionCode.ExecutorOf(Sys, _executor);
+        var offer = new OfferPackage("smuggle", "User.Offered", [offered.Entry]) { Signature = Trusted.Sign("User.Offered", [offered.Entry]) };
+        var chunks = await Akka.Streams.Dsl.Source.From(PackageFiles.Chunks(smuggled))
+            .RunWith(Akka.Streams.Dsl.StreamRefs.SourceRef<PackageChunk>(), Akka.Streams.ActorMaterializer.Create(Sys));
+
+        var needs = await executor.Ask<object>(offer, Timeout);
+        var reply = await executor.Ask<object>(new UploadPackage("smuggle", [smuggled.Entry], chunks), Timeout);
+
+        Assert.Equal([offered.Entry.Sha256], Assert.IsType<PackageNeeds>(needs).Missing);
+        Assert.Contains($"User.Smuggled ({smuggled.Entry.Sha256}) is not in the signed manifest of its offer", Assert.IsType<PackageRejected>(reply).Reason);
+        Assert.DoesNotContain(await AdmissionCode.StoredAsync(_executor), e => e.Name == "User.Smuggled");
+    }
+
+    [Fact]
     public async Task Executor_must_refuse_an_upload_that_no_signed_offer_admitted()
     {
         var blob = PackageFiles.Blob("User.NoOffer", 1000);
