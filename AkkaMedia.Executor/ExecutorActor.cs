@@ -6,6 +6,7 @@ using Akka.Event;
 using AkkaMedia.Deployment;
 using AkkaMedia.Deployment.Objects;
 using AkkaMedia.Diagnostics;
+using AkkaMedia.Executor.Admission;
 using AkkaMedia.Executor.Diagnostics;
 using AkkaMedia.Executor.Loading;
 using AkkaMedia.Executor.Packages;
@@ -41,6 +42,7 @@ internal sealed class ExecutorActor : ReceiveActor, IWithTimers
     private readonly SessionTransports _transports;
     private readonly PackageStore _packages;
     private readonly SandboxPolicy _sandbox;
+    private readonly CodeAdmission _admission;
     private readonly IActorRef _packageStore;
     private readonly UserCodeHost _code;
     private readonly Dictionary<string, RunningSession> _sessions = new(StringComparer.Ordinal);
@@ -56,14 +58,16 @@ internal sealed class ExecutorActor : ReceiveActor, IWithTimers
     private int _drainFailed;
 
     /// <summary>Creates the actor; use <see cref="Props"/>.</summary>
-    public ExecutorActor(ExecutorSettings settings, NodeRegistry registry, PackageStore packages, SandboxPolicy sandbox, SessionTransports transports)
+    public ExecutorActor(ExecutorSettings settings, NodeRegistry registry, PackageStore packages, SandboxPolicy sandbox, CodeAdmission admission, SessionTransports transports)
     {
         _settings = settings;
         _registry = registry;
         _packages = packages;
         _sandbox = sandbox;
+        _admission = admission;
         _transports = transports;
-        _packageStore = Context.ActorOf(PackageStoreActor.Props(packages, PackageStoreSettings.Create(Context.System.Settings.Config).UploadIdleTimeout), PackageStoreActor.Name);
+        _packageStore = Context.ActorOf(
+            PackageStoreActor.Props(packages, PackageStoreSettings.Create(Context.System.Settings.Config).UploadIdleTimeout, admission), PackageStoreActor.Name);
         _code = UserCodeHost.Create(Context.System.Settings.Config, packages, sandbox);
         _metrics.Observe(packages);
 
@@ -129,10 +133,11 @@ internal sealed class ExecutorActor : ReceiveActor, IWithTimers
     /// <summary>
     /// Props for the executor of a node, whose shipped code is cached in <paramref name="packages"/> and whose sessions
     /// travel by <paramref name="transports"/> (both owned by the caller), checked against <paramref name="sandbox"/> before
-    /// shipped code loads.
+    /// shipped code loads; <paramref name="admission"/> decides who may ship code at all (package offers, uploads and
+    /// sessions of shipped code; registered node types are open to every member).
     /// </summary>
-    internal static Props Props(ExecutorSettings settings, NodeRegistry registry, PackageStore packages, SandboxPolicy sandbox, SessionTransports transports) =>
-        Akka.Actor.Props.Create(() => new ExecutorActor(settings, registry, packages, sandbox, transports));
+    internal static Props Props(ExecutorSettings settings, NodeRegistry registry, PackageStore packages, SandboxPolicy sandbox, CodeAdmission admission, SessionTransports transports) =>
+        Akka.Actor.Props.Create(() => new ExecutorActor(settings, registry, packages, sandbox, admission, transports));
 
     /// <summary>
     /// Drains the executor before its node stops: from now on it refuses new sessions (<see cref="RefusalReason.ShuttingDown"/>,
@@ -299,6 +304,23 @@ internal sealed class ExecutorActor : ReceiveActor, IWithTimers
         return true;
     }
 
+    /// <summary>
+    /// Refuses (as <see cref="RefusalReason.CodeRejected"/>, naming the rule) and returns false when the admission rules
+    /// keep the sender from running this shipped code: checked on every open, whatever the package store holds.
+    /// </summary>
+    private bool AdmitCode(string sessionId, string entryAssembly, IReadOnlyList<PackageEntry> entries, PackageSignature? signature, Activity? span)
+    {
+        if (_admission.Refusal(Sender, entryAssembly, entries, signature) is not { } refusal)
+        {
+            return true;
+        }
+
+        _log.ForSession(sessionId).Warning("Refused shipped code: {Refusal}", refusal);
+        _metrics.Error(ExecutorErrorKind.CodeRejected);
+        Refuse(sessionId, RefusalReason.CodeRejected, refusal, span);
+        return false;
+    }
+
     private void Refuse(string sessionId, RefusalReason reason, string message, Activity? span)
     {
         _metrics.Refused(reason);
@@ -373,7 +395,7 @@ internal sealed class ExecutorActor : ReceiveActor, IWithTimers
             return;
         }
 
-        if (!Admit(request.SessionId, span))
+        if (!AdmitCode(request.SessionId, request.EntryAssembly, request.Entries, request.Signature, span) || !Admit(request.SessionId, span))
         {
             return;
         }
@@ -400,7 +422,9 @@ internal sealed class ExecutorActor : ReceiveActor, IWithTimers
             return;
         }
 
-        if (!Admit(request.SessionId, span) || FindTransport(request.SessionId, request.Transport, span) is not { } transport)
+        if (!AdmitCode(request.SessionId, request.EntryAssembly, request.Entries, request.Signature, span)
+            || !Admit(request.SessionId, span)
+            || FindTransport(request.SessionId, request.Transport, span) is not { } transport)
         {
             return;
         }

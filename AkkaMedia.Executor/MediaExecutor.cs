@@ -1,4 +1,5 @@
 using Akka.Actor;
+using AkkaMedia.Executor.Admission;
 using AkkaMedia.Executor.Link;
 using AkkaMedia.Executor.Packages;
 using AkkaMedia.Executor.Sandbox;
@@ -15,20 +16,23 @@ public static class MediaExecutor
     /// serving the node types of <paramref name="registry"/> with the settings under <c>akka-media.executor</c>.
     /// The system must carry the role clients look for (<c>akka.cluster.roles = [executor]</c>) to be found by
     /// cluster clients. Opens the node's <see cref="PackageStore"/> (<c>akka-media.executor.packages</c>), released when the
-    /// system terminates, and reads its <see cref="SandboxPolicy"/> (<c>akka-media.executor.sandbox</c>). Returns the
-    /// executor's reference; it stops with the system.
+    /// system terminates, reads its <see cref="SandboxPolicy"/> (<c>akka-media.executor.sandbox</c>) and who may ship code
+    /// to it (<c>akka-media.executor.admission</c>: a cluster role, signed packages; every trusted key file is read now).
+    /// Returns the executor's reference; it stops with the system.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range; the message names the key.</exception>
-    /// <exception cref="InvalidOperationException">The package folder is held by another executor.</exception>
+    /// <exception cref="ArgumentException">An admission setting is wrong (a trusted key file missing or unreadable, signatures required without a trusted key); the message names the key and says how to fix it.</exception>
+    /// <exception cref="InvalidOperationException">The package folder is held by another executor, or <c>admission.require-role</c> is set on a node that is not a cluster member.</exception>
     public static IActorRef Start(ActorSystem system, NodeRegistry registry)
     {
         ArgumentNullException.ThrowIfNull(system);
         ArgumentNullException.ThrowIfNull(registry);
         var settings = ExecutorSettings.Create(system.Settings.Config);
         var sandbox = SandboxPolicy.Create(system.Settings.Config);
+        var admission = CodeAdmission.Create(system, AdmissionSettings.Create(system.Settings.Config));
         var packages = PackageStore.Create(PackageStoreSettings.Create(system.Settings.Config), system);
         system.RegisterOnTermination(packages.Dispose);
-        return system.ActorOf(ExecutorActor.Props(settings, registry, packages, sandbox, StartTransports(system, settings)), ExecutorActor.Name);
+        return system.ActorOf(ExecutorActor.Props(settings, registry, packages, sandbox, admission, StartTransports(system, settings)), ExecutorActor.Name);
     }
 
     /// <summary>

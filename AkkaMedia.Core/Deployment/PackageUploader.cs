@@ -17,6 +17,8 @@ namespace AkkaMedia.Deployment;
 /// <para>Protocol: the manifest is offered; the store answers with the hashes it lacks (or refuses a package over
 /// its <c>max-package-bytes</c> before anything is sent); the missing bytes stream in manifest order; the store
 /// verifies each entry's length and SHA-256 and caches all of them or none, then answers.</para>
+/// <para>With <c>akka-media.deploy.signing-key</c> set, the offer carries the manifest's <see cref="PackageSignature"/>
+/// (<see cref="PackageSigner"/>), which executors that require signatures check before they take any byte.</para>
 /// <para>Thread-safe; concurrent uploads of the same package to one store are safe (each entry is cached once).</para>
 /// <para>An upload that contacts the store is one <c>akkamedia.package.upload</c> span, child of the caller's
 /// <see cref="Activity.Current"/>.</para>
@@ -35,6 +37,7 @@ internal static class PackageUploader
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is not positive.</exception>
     /// <exception cref="PackageRejectedException">The executor refused the package (with its reason), or the upload did not finish within <paramref name="timeout"/>.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <exception cref="InvalidOperationException">The configured <c>akka-media.deploy.signing-key</c> cannot be read.</exception>
     public static Task<PackageUploadResult> UploadAsync(ActorSystem system, IActorRef executor, CodePackage package, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(executor);
@@ -86,7 +89,7 @@ internal static class PackageUploader
     {
         var uploadId = Guid.NewGuid().ToString("N");
         var deadline = DateTime.UtcNow + timeout;
-        var offer = new OfferPackage(uploadId, package.EntryAssembly, package.Entries);
+        var offer = new OfferPackage(uploadId, package.EntryAssembly, package.Entries) { Signature = PackageSigner.SignatureFor(system, package) };
         var needs = Expect<PackageNeeds>(
             offerTimeout is { } within && within < timeout
                 ? await executor.Ask<object>(offer, within, cancellationToken).ConfigureAwait(false)

@@ -44,7 +44,14 @@ public enum CallFailure
 /// <paramref name="Trace"/> is the client's deploy span, parent of the executor's spans for the session.
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed record OpenObjectSession(
-    string SessionId, string EntryAssembly, IReadOnlyList<PackageEntry> Entries, byte[] Object, TimeSpan CallTimeout, IActorRef Client, TraceContext Trace = default) : IObjectSessionMessage;
+    string SessionId, string EntryAssembly, IReadOnlyList<PackageEntry> Entries, byte[] Object, TimeSpan CallTimeout, IActorRef Client, TraceContext Trace = default) : IObjectSessionMessage
+{
+    /// <summary>
+    /// The client's signature over the manifest (<see cref="EntryAssembly"/> and <see cref="Entries"/>); null when it
+    /// signs nothing. An executor that requires signatures checks it here too, whatever its store already holds.
+    /// </summary>
+    public PackageSignature? Signature { get; init; }
+}
 
 /// <summary>
 /// The object is live in <paramref name="Session"/>; calls go there, or over the executor's media link at
@@ -72,6 +79,9 @@ public sealed record OpenNodeSession(
     /// (the node's state comes from <see cref="Nodes.IStatefulNode"/> when it implements it); null without failover.
     /// </summary>
     public CheckpointPolicy? Checkpoints { get; init; }
+
+    /// <summary>As <see cref="OpenObjectSession.Signature"/>: the client's signature over the manifest, or null.</summary>
+    public PackageSignature? Signature { get; init; }
 }
 
 /// <summary>Calls the interface method named <paramref name="Method"/> (see <see cref="MethodKey"/>) with serialized <paramref name="Arguments"/> (an <c>object?[]</c>).</summary>

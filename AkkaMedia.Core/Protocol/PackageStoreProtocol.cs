@@ -15,10 +15,15 @@ public interface IPackageStoreRequest
 /// <summary>
 /// First step of an upload: the whole manifest of a package. The store answers <see cref="PackageNeeds"/>
 /// with the hashes it lacks, or <see cref="PackageRejected"/> when the package exceeds
-/// <c>max-package-bytes</c> (checked here, before any byte moves).
+/// <c>max-package-bytes</c> (checked here, before any byte moves) or when its admission rules refuse the sender or the
+/// package (<c>akka-media.executor.admission</c>: the sender's role, the manifest's <see cref="Signature"/>).
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public sealed record OfferPackage(string UploadId, string EntryAssembly, IReadOnlyList<PackageEntry> Entries) : IPackageStoreRequest;
+public sealed record OfferPackage(string UploadId, string EntryAssembly, IReadOnlyList<PackageEntry> Entries) : IPackageStoreRequest
+{
+    /// <summary>The client's signature over the manifest (<see cref="EntryAssembly"/> and <see cref="Entries"/>); null when it signs nothing.</summary>
+    public PackageSignature? Signature { get; init; }
+}
 
 /// <summary>The SHA-256 of each offered entry the store does not hold; empty when nothing needs to be sent.</summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
@@ -28,7 +33,8 @@ public sealed record PackageNeeds(string UploadId, IReadOnlyList<string> Missing
 /// Second step: the bytes of <paramref name="Entries"/>, in that order, as chunks of at most
 /// <see cref="PackageChunk.MaxBytes"/> bytes streamed through <paramref name="Chunks"/>. The store verifies every
 /// entry's length and SHA-256 and caches them all, or none; it answers <see cref="PackageUploaded"/> or
-/// <see cref="PackageRejected"/>.
+/// <see cref="PackageRejected"/>. An executor that requires signatures takes only the entries of an offer it admitted
+/// under the same <see cref="UploadId"/> from the same node.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed record UploadPackage(string UploadId, IReadOnlyList<PackageEntry> Entries, ISourceRef<PackageChunk> Chunks) : IPackageStoreRequest;

@@ -63,7 +63,10 @@ internal sealed class RemoteObjectClientActor : ReceiveActor, IWithTimers
             {
                 var deploy = _deploy!;
                 var request = new OpenObjectSession(
-                    RemoteNode.NewSessionId(), deploy.Package.EntryAssembly, deploy.Package.Entries, deploy.Object, deploy.Settings.CallTimeout ?? TimeSpan.Zero, Self, deploy.Trace);
+                    RemoteNode.NewSessionId(), deploy.Package.EntryAssembly, deploy.Package.Entries, deploy.Object, deploy.Settings.CallTimeout ?? TimeSpan.Zero, Self, deploy.Trace)
+                {
+                    Signature = prepared.Signature,
+                };
                 _opening = request.SessionId;
                 prepared.Executor.Tell(request, Self);
                 _placement.AwaitAnswer(deploy.Settings.DeployAnswerTimeout);
@@ -323,7 +326,7 @@ internal sealed class RemoteObjectClientActor : ReceiveActor, IWithTimers
         using (MediaTracing.Enter(deploy.Span))
         {
             PrepareAsync(system, address, deploy, cancel)
-                .PipeTo(Self, success: executor => new Prepared(address, executor), failure: e => new NotPrepared(address, e));
+                .PipeTo(Self, success: ready => new Prepared(address, ready.Executor, ready.Signature), failure: e => new NotPrepared(address, e));
         }
     }
 
@@ -331,14 +334,16 @@ internal sealed class RemoteObjectClientActor : ReceiveActor, IWithTimers
     /// Uploads what the package store of the executor at <paramref name="address"/> lacks of the code, addressing the
     /// executor actor by its path: the offer finds it (no round trip of its own to resolve it), and an offer unanswered
     /// within the open timeout means no executor is there (<see cref="AskTimeoutException"/>: the placement tries the
-    /// next). A package with nothing to ship sends no offer; its executor is resolved instead.
+    /// next). A package with nothing to ship sends no offer; its executor is resolved instead. Also returns the package's
+    /// signature when this node signs (<c>akka-media.deploy.signing-key</c>), for the open request.
     /// </summary>
-    private static async Task<ICanTell> PrepareAsync(ActorSystem system, string address, Deploy deploy, CancellationToken cancellationToken)
+    private static async Task<(ICanTell Executor, PackageSignature? Signature)> PrepareAsync(ActorSystem system, string address, Deploy deploy, CancellationToken cancellationToken)
     {
         var path = address + ExecutorDirectoryActor.ExecutorPath;
+        var signature = PackageSigner.SignatureFor(system, deploy.Package);
         if (deploy.Package.Entries.Count == 0)
         {
-            return await system.ActorSelection(path).ResolveOne(deploy.Settings.OpenTimeout, cancellationToken).ConfigureAwait(false);
+            return (await system.ActorSelection(path).ResolveOne(deploy.Settings.OpenTimeout, cancellationToken).ConfigureAwait(false), signature);
         }
 
         var executor = system.ActorSelection(path);
@@ -351,7 +356,7 @@ internal sealed class RemoteObjectClientActor : ReceiveActor, IWithTimers
             throw new RemoteObjectException($"Executor {address} rejected the code of {deploy.TypeName}: {e.Message}", address, e);
         }
 
-        return executor;
+        return (executor, signature);
     }
 
     private void GiveUp(Exception error)
@@ -373,8 +378,11 @@ internal sealed class RemoteObjectClientActor : ReceiveActor, IWithTimers
     /// <summary>The session's call channel is open (<paramref name="Calls"/>), or calls stay on Akka.Remote (null).</summary>
     private sealed record CallsConnected(LinkCallClient? Calls, TimeSpan CallTimeout);
 
-    /// <summary>The code is on the executor at <paramref name="Address"/>, whose executor actor is <paramref name="Executor"/> (a reference or a selection).</summary>
-    private sealed record Prepared(string Address, ICanTell Executor);
+    /// <summary>
+    /// The code is on the executor at <paramref name="Address"/>, whose executor actor is <paramref name="Executor"/> (a
+    /// reference or a selection); <paramref name="Signature"/> signs its manifest, or is null when this node signs nothing.
+    /// </summary>
+    private sealed record Prepared(string Address, ICanTell Executor, PackageSignature? Signature);
 
     /// <summary>Readying the executor at <paramref name="Address"/> failed with <paramref name="Error"/>.</summary>
     private sealed record NotPrepared(string Address, Exception Error);

@@ -30,6 +30,9 @@ internal sealed class ShippedNodeTarget(string name, CodePackage package, byte[]
             throw new RemoteStageException($"Executor {executorAddress} rejected the code of node '{name}': {e.Message}", executorAddress, e);
         }
 
-        return new OpenNodeSession(sessionId, package.EntryAssembly, package.Entries, node, transport, input, client, trace);
+        return new OpenNodeSession(sessionId, package.EntryAssembly, package.Entries, node, transport, input, client, trace)
+        {
+            Signature = PackageSigner.SignatureFor(system, package),
+        };
     }
 }

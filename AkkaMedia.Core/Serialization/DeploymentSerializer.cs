@@ -66,6 +66,11 @@ internal sealed class DeploymentSerializer : SerializerWithStringManifest
                     writer.Write(m.UploadId);
                     writer.Write(m.EntryAssembly);
                     WriteEntries(writer, m.Entries);
+                    if (m.Signature is { } signature)
+                    {
+                        WriteSignature(writer, signature);
+                    }
+
                     break;
                 case PackageNeeds m:
                     writer.Write(m.UploadId);
@@ -107,7 +112,7 @@ internal sealed class DeploymentSerializer : SerializerWithStringManifest
             using var reader = new BinaryReader(new MemoryStream(bytes, writable: false), Encoding.UTF8);
             object result = manifest switch
             {
-                OfferManifest => new OfferPackage(reader.ReadString(), reader.ReadString(), ReadEntries(reader)),
+                OfferManifest => ReadOffer(reader),
                 NeedsManifest => new PackageNeeds(reader.ReadString(), ReadHashes(reader)),
                 UploadManifest => new UploadPackage(reader.ReadString(), ReadEntries(reader), ReadNested<ISourceRef<PackageChunk>>(reader)),
                 ChunkManifest => ReadChunk(reader, bytes),
@@ -147,6 +152,35 @@ internal sealed class DeploymentSerializer : SerializerWithStringManifest
         header[..headerLength].CopyTo(result);
         chunk.Bytes.CopyTo(result.AsSpan(headerLength));
         return result;
+    }
+
+    /// <summary>An offer; its signature is last and only there when the client signs (older clients never wrote one).</summary>
+    private static OfferPackage ReadOffer(BinaryReader reader)
+    {
+        var offer = new OfferPackage(reader.ReadString(), reader.ReadString(), ReadEntries(reader));
+        return reader.BaseStream.Position < reader.BaseStream.Length ? offer with { Signature = ReadSignature(reader) } : offer;
+    }
+
+    /// <summary>A package signature (also used by <see cref="ObjectSessionSerializer"/>): key id, then the signature's length and bytes.</summary>
+    internal static void WriteSignature(BinaryWriter writer, PackageSignature signature)
+    {
+        writer.Write(signature.KeyId);
+        writer.Write7BitEncodedInt(signature.Value.Length);
+        writer.Write(signature.Value);
+    }
+
+    /// <summary>Reads what <see cref="WriteSignature"/> wrote.</summary>
+    /// <exception cref="SerializationException">The signature is longer than <see cref="PackageSignature.MaxBytes"/> or cut short.</exception>
+    internal static PackageSignature ReadSignature(BinaryReader reader)
+    {
+        var keyId = reader.ReadString();
+        var length = reader.Read7BitEncodedInt();
+        if (length is <= 0 or > PackageSignature.MaxBytes || length > reader.BaseStream.Length - reader.BaseStream.Position)
+        {
+            throw new SerializationException($"Corrupt package signature: {length} bytes.");
+        }
+
+        return new PackageSignature(keyId, reader.ReadBytes(length));
     }
 
     private static PackageChunk ReadChunk(BinaryReader reader, byte[] bytes)

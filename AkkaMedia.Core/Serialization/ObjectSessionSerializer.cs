@@ -5,6 +5,7 @@ using Akka.Serialization;
 using Akka.Streams;
 using AkkaMedia.Deployment;
 using AkkaMedia.Deployment.Objects;
+using AkkaMedia.Diagnostics;
 
 using AkkaMedia.Protocol;
 
@@ -74,7 +75,18 @@ internal sealed class ObjectSessionSerializer : SerializerWithStringManifest
                     WriteBytes(writer, m.Object);
                     writer.Write(m.CallTimeout.Ticks);
                     WriteActorRef(writer, m.Client);
-                    NestedFields.WriteTrace(writer, m.Trace);
+                    if (m.Signature is { } objectSignature)
+                    {
+                        // The trace is then written even when empty, so that the signature can be told from it.
+                        writer.Write(m.Trace.Parent ?? string.Empty);
+                        writer.Write(m.Trace.State ?? string.Empty);
+                        DeploymentSerializer.WriteSignature(writer, objectSignature);
+                    }
+                    else
+                    {
+                        NestedFields.WriteTrace(writer, m.Trace);
+                    }
+
                     break;
                 case ObjectSessionOpened m:
                     writer.Write(m.SessionId);
@@ -97,7 +109,25 @@ internal sealed class ObjectSessionSerializer : SerializerWithStringManifest
                     }
 
                     WriteActorRef(writer, m.Client);
-                    NestedFields.WriteTraceAndCheckpoints(writer, m.Trace, m.Checkpoints);
+                    if (m.Signature is { } nodeSignature)
+                    {
+                        // Trace and checkpoint policy are then written in full (no policy: an input count of 0, which no
+                        // policy has), so that the signature can be told from them.
+                        writer.Write(m.Trace.Parent ?? string.Empty);
+                        writer.Write(m.Trace.State ?? string.Empty);
+                        writer.Write7BitEncodedInt(m.Checkpoints?.EveryInputs ?? 0);
+                        if (m.Checkpoints is { } policy)
+                        {
+                            writer.Write(policy.Interval.Ticks);
+                        }
+
+                        DeploymentSerializer.WriteSignature(writer, nodeSignature);
+                    }
+                    else
+                    {
+                        NestedFields.WriteTraceAndCheckpoints(writer, m.Trace, m.Checkpoints);
+                    }
+
                     break;
                 case InvokeObject m:
                     writer.Write(m.CallId);
@@ -161,8 +191,20 @@ internal sealed class ObjectSessionSerializer : SerializerWithStringManifest
     {
         var id = reader.ReadString();
         var (entry, entries) = ReadCode(reader);
-        return new OpenObjectSession(id, entry, entries, ReadBytes(reader), ReadDuration(reader), ReadActorRef(reader), NestedFields.ReadTrace(reader));
+        var bytes = ReadBytes(reader);
+        var callTimeout = ReadDuration(reader);
+        var client = ReadActorRef(reader);
+        var trace = NestedFields.ReadTrace(reader);
+        if (trace.Parent is { Length: 0 })
+        {
+            trace = TraceContext.None;
+        }
+
+        var signature = AtEnd(reader) ? null : DeploymentSerializer.ReadSignature(reader);
+        return new OpenObjectSession(id, entry, entries, bytes, callTimeout, client, trace) { Signature = signature };
     }
+
+    private static bool AtEnd(BinaryReader reader) => reader.BaseStream.Position == reader.BaseStream.Length;
 
     /// <summary>The link endpoint is last and only there when the executor offers a link (older executors never wrote it).</summary>
     private ObjectSessionOpened ReadOpened(BinaryReader reader)
@@ -182,8 +224,25 @@ internal sealed class ObjectSessionSerializer : SerializerWithStringManifest
         var transport = TransportInput.FromWire(reader.ReadByte());
         var input = transport == RemoteTransport.StreamRefs ? ReadNested<ISourceRef<object>>(reader) : null;
         var client = ReadActorRef(reader);
-        var (trace, checkpoints) = NestedFields.ReadTraceAndCheckpoints(reader);
-        return new OpenNodeSession(id, entry, entries, node, transport, input, client, trace) { Checkpoints = checkpoints };
+
+        // The tail: trace, then a checkpoint policy (an input count of 0 for none), then a signature; each only when
+        // something after it is there (older clients wrote neither the 0 nor a signature).
+        var trace = NestedFields.ReadTrace(reader);
+        if (trace.Parent is { Length: 0 })
+        {
+            trace = TraceContext.None;
+        }
+
+        CheckpointPolicy? checkpoints = null;
+        PackageSignature? signature = null;
+        if (!AtEnd(reader))
+        {
+            var every = reader.Read7BitEncodedInt();
+            checkpoints = every == 0 ? null : new CheckpointPolicy(every, TimeSpan.FromTicks(reader.ReadInt64()));
+            signature = AtEnd(reader) ? null : DeploymentSerializer.ReadSignature(reader);
+        }
+
+        return new OpenNodeSession(id, entry, entries, node, transport, input, client, trace) { Checkpoints = checkpoints, Signature = signature };
     }
 
     private static void WriteCode(BinaryWriter writer, string entryAssembly, IReadOnlyList<PackageEntry> entries)

@@ -3,6 +3,7 @@ using Akka.Event;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using AkkaMedia.Deployment;
+using AkkaMedia.Executor.Admission;
 using AkkaMedia.Executor.Diagnostics;
 using AkkaMedia.Protocol;
 
@@ -15,31 +16,48 @@ namespace AkkaMedia.Executor.Packages;
 /// <see cref="PackageUpload"/> and answers <see cref="PackageUploaded"/> or <see cref="PackageRejected"/> to the sender.
 /// An upload that stalls for <c>upload-idle-timeout</c> is abandoned. Counts cache hits and misses per offered assembly,
 /// the bytes of completed uploads, and every refused offer or upload as an error of kind <c>upload_rejected</c>.
+/// Admission (<see cref="CodeAdmission"/>) comes first: an offer or upload from a sender without the required role, or an
+/// offer whose manifest is not signed as required, is refused before anything is stored. When signatures are required
+/// an upload is taken only for an admitted offer (same upload id, same node) and only entries of that offer's manifest.
 /// </summary>
 internal sealed class PackageStoreActor : ReceiveActor
 {
     /// <summary>The actor's name under the executor actor.</summary>
     public const string Name = "packages";
 
+    /// <summary>Admitted offers remembered for their uploads when signatures are required; the oldest go beyond this many.</summary>
+    internal const int MaxAdmittedOffers = 1024;
+
     private readonly PackageStore _store;
     private readonly TimeSpan _idleTimeout;
+    private readonly CodeAdmission _admission;
+    private readonly Dictionary<string, (Address Sender, HashSet<PackageEntry> Entries)> _admittedOffers = new(StringComparer.Ordinal);
+    private readonly Queue<string> _offerOrder = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly IMaterializer _materializer = Context.Materializer(namePrefix: "package-upload");
     private readonly ExecutorMetrics _metrics = ExecutorMetrics.Get(Context.System);
 
-    public PackageStoreActor(PackageStore store, TimeSpan idleTimeout)
+    public PackageStoreActor(PackageStore store, TimeSpan idleTimeout, CodeAdmission admission)
     {
         _store = store;
         _idleTimeout = idleTimeout;
+        _admission = admission;
         Receive<OfferPackage>(offer => Sender.Tell(Offer(offer)));
         Receive<UploadPackage>(Upload);
     }
 
-    public static Props Props(PackageStore store, TimeSpan idleTimeout) =>
-        Akka.Actor.Props.Create(() => new PackageStoreActor(store, idleTimeout));
+    public static Props Props(PackageStore store, TimeSpan idleTimeout, CodeAdmission admission) =>
+        Akka.Actor.Props.Create(() => new PackageStoreActor(store, idleTimeout, admission));
 
     private object Offer(OfferPackage offer)
     {
+        if (_admission.Refusal(Sender, offer.EntryAssembly, offer.Entries, offer.Signature) is { } refusal)
+        {
+            _log.Warning("Refused package {0} of {1}: {2}", offer.UploadId, offer.EntryAssembly, refusal);
+            _metrics.Error(ExecutorErrorKind.UploadRejected);
+            return new PackageRejected(offer.UploadId, refusal);
+        }
+
         var total = offer.Entries.Sum(e => e.Length);
         if (total > _store.MaxPackageBytes)
         {
@@ -51,7 +69,58 @@ internal sealed class PackageStoreActor : ReceiveActor
         var missing = _store.Missing(offer.Entries);
         var offered = offer.Entries.Select(static e => e.Sha256).Distinct(StringComparer.Ordinal).Count();
         _metrics.Offered(hits: offered - missing.Count, misses: missing.Count);
+        if (_admission.RequiresSignature && missing.Count > 0)
+        {
+            RememberOffer(offer);
+        }
+
         return new PackageNeeds(offer.UploadId, missing);
+    }
+
+    /// <summary>Keeps what a signed offer admitted for its upload, forgetting the oldest offer beyond <see cref="MaxAdmittedOffers"/>.</summary>
+    private void RememberOffer(OfferPackage offer)
+    {
+        if (_admittedOffers.ContainsKey(offer.UploadId))
+        {
+            return;
+        }
+
+        while (_offerOrder.Count >= MaxAdmittedOffers)
+        {
+            _admittedOffers.Remove(_offerOrder.Dequeue());
+        }
+
+        _offerOrder.Enqueue(offer.UploadId);
+        _admittedOffers.Add(offer.UploadId, (Sender.Path.Address, offer.Entries.ToHashSet()));
+    }
+
+    /// <summary>Why <paramref name="request"/> may not upload (its sender's role, or no admitted offer covers it); null when it may.</summary>
+    private string? UploadRefusal(UploadPackage request)
+    {
+        if (_admission.RoleRefusal(Sender) is { } refusal)
+        {
+            return refusal;
+        }
+
+        if (!_admission.RequiresSignature)
+        {
+            return null;
+        }
+
+        // An offer is used once; the ids are random per upload.
+        if (!_admittedOffers.Remove(request.UploadId, out var offer))
+        {
+            return $"Upload {request.UploadId} refused: {AdmissionSettings.Section}.require-signature = on and no signed offer of this upload was admitted (offer the signed manifest first).";
+        }
+
+        if (offer.Sender != Sender.Path.Address)
+        {
+            return $"Upload {request.UploadId} refused: {AdmissionSettings.Section}.require-signature = on and its offer came from another node ({offer.Sender}).";
+        }
+
+        return request.Entries.FirstOrDefault(e => !offer.Entries.Contains(e)) is { } extra
+            ? $"Upload {request.UploadId} refused: {AdmissionSettings.Section}.require-signature = on and {extra.Name} ({extra.Sha256}) is not in the signed manifest of its offer."
+            : null;
     }
 
     private void Upload(UploadPackage request)
@@ -59,6 +128,11 @@ internal sealed class PackageStoreActor : ReceiveActor
         PackageUpload upload;
         try
         {
+            if (UploadRefusal(request) is { } refusal)
+            {
+                throw new PackageRejectedException(refusal);
+            }
+
             upload = _store.BeginUpload(request.UploadId, request.Entries);
         }
         catch (PackageRejectedException e)

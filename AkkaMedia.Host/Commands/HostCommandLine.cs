@@ -19,6 +19,7 @@ internal static class HostCommandLine
         CertCommand.Create(),
         CmdCommand.Create(),
         DemoCommand.Create(),
+        KeyCommand.Create(),
         NodeCommand.Create(),
         RunCommand.Create(),
         ServeCommand.Create(),

@@ -91,6 +91,25 @@ public sealed class DeploymentSerializerSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void A_signed_offer_must_round_trip_its_signature_after_the_layout_of_an_unsigned_one()
+    {
+        var serializer = (DeploymentSerializer)Sys.Serialization.FindSerializerForType(typeof(OfferPackage));
+        var unsigned = new OfferPackage("u-1", "User.Plugin", Entries);
+        var signed = unsigned with { Signature = new PackageSignature("fedcba9876543210", Enumerable.Range(0, 64).Select(static i => (byte)(i * 3)).ToArray()) };
+        var unsignedBytes = serializer.ToBinary(unsigned);
+        var signedBytes = serializer.ToBinary(signed);
+
+        var back = (OfferPackage)serializer.FromBinary(signedBytes, serializer.Manifest(signed));
+
+        Assert.Equal(unsignedBytes, signedBytes[..unsignedBytes.Length]);
+        Assert.Null(((OfferPackage)serializer.FromBinary(unsignedBytes, serializer.Manifest(unsigned))).Signature);
+        Assert.Equal(signed.Signature!.KeyId, back.Signature!.KeyId);
+        Assert.Equal(signed.Signature.Value, back.Signature.Value);
+        Assert.Equal(signed.Entries, back.Entries);
+        Assert.Throws<SerializationException>(() => serializer.FromBinary(signedBytes[..^1], serializer.Manifest(signed)));
+    }
+
+    [Fact]
     public void A_full_chunk_must_fit_well_within_the_remote_frame_size()
     {
         var serializer = Sys.Serialization.FindSerializerForType(typeof(PackageChunk));

@@ -59,6 +59,33 @@ public sealed class ObjectSessionSerializerSpec() : Akka.TestKit.Xunit2.TestKit(
     }
 
     [Fact]
+    public void A_signed_session_request_must_round_trip_its_signature_with_or_without_trace_and_checkpoints()
+    {
+        var probe = CreateTestProbe();
+        var signature = new PackageSignature("0123456789abcdef", Enumerable.Range(0, 64).Select(static i => (byte)i).ToArray());
+        var checkpoints = new CheckpointPolicy(3, TimeSpan.FromMilliseconds(100));
+        var messages = new object[]
+        {
+            new OpenObjectSession("s-1", "UserCalc", [Entry], [1], TimeSpan.Zero, probe.Ref) { Signature = signature },
+            new OpenObjectSession("s-2", "UserCalc", [Entry], [1], TimeSpan.Zero, probe.Ref, Trace) { Signature = signature },
+            new OpenNodeSession("s-3", "UserNodes", [Entry], [1], RemoteTransport.MediaLink, null, probe.Ref) { Signature = signature },
+            new OpenNodeSession("s-4", "UserNodes", [Entry], [1], RemoteTransport.MediaLink, null, probe.Ref, Trace) { Signature = signature, Checkpoints = checkpoints },
+            new OpenNodeSession("s-5", "UserNodes", [Entry], [1], RemoteTransport.MediaLink, null, probe.Ref) { Signature = signature, Checkpoints = checkpoints },
+        };
+
+        foreach (var message in messages)
+        {
+            var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerFor(message);
+            var back = serializer.FromBinary(serializer.ToBinary(message), serializer.Manifest(message));
+
+            AssertSame(message, back);
+            var signed = back is OpenObjectSession o ? o.Signature : ((OpenNodeSession)back).Signature;
+            Assert.Equal(signature.KeyId, signed!.KeyId);
+            Assert.Equal(signature.Value, signed.Value);
+        }
+    }
+
+    [Fact]
     public void A_session_request_outside_any_trace_must_keep_the_layout_it_had_before_trace_contexts()
     {
         var probe = CreateTestProbe();
@@ -106,6 +133,7 @@ public sealed class ObjectSessionSerializerSpec() : Akka.TestKit.Xunit2.TestKit(
                 Assert.Equal(e.Entries, a.Entries);
                 Assert.Equal(e.Object, a.Object);
                 Assert.Equal(e.Trace, a.Trace);
+                Assert.Equal(e.Signature is null, a.Signature is null);
                 break;
             case (OpenNodeSession e, OpenNodeSession a):
                 Assert.Equal((e.SessionId, e.EntryAssembly, e.Client), (a.SessionId, a.EntryAssembly, a.Client));
@@ -114,6 +142,7 @@ public sealed class ObjectSessionSerializerSpec() : Akka.TestKit.Xunit2.TestKit(
                 Assert.Equal((e.Transport, e.Input is null), (a.Transport, a.Input is null));
                 Assert.Equal(e.Trace, a.Trace);
                 Assert.Equal(e.Checkpoints, a.Checkpoints);
+                Assert.Equal(e.Signature is null, a.Signature is null);
                 break;
             case (InvokeObject e, InvokeObject a):
                 Assert.Equal((e.CallId, e.Method), (a.CallId, a.Method));
