@@ -7,7 +7,7 @@ namespace AkkaMedia.LoadTest;
 /// </summary>
 /// <param name="Scenario">Always <c>soak-minute</c>.</param>
 /// <param name="Minute">1 for the first minute after every stream was running.</param>
-/// <param name="Streams">Streams open at the minute's end.</param>
+/// <param name="Streams">Streams running at the minute's end (open and not failed).</param>
 /// <param name="StreamsReplaced">Streams closed and replaced by new ones so far (10 % of them every minute).</param>
 /// <param name="FramesBack">Frames back in this minute, all streams together.</param>
 /// <param name="P50Ms">Median round trip of the frames back in this minute, milliseconds.</param>
@@ -24,7 +24,7 @@ namespace AkkaMedia.LoadTest;
 /// <param name="ClientRssMb">The driver's resident set, MB.</param>
 /// <param name="ClientHeapMb">The driver's live managed heap after full collections, MB.</param>
 /// <param name="ExecutorSessions">Sessions the executor counts as active (its <c>ExecutorStatus</c>), read while no remote object is deployed.</param>
-/// <param name="LeakedSessions">Sessions the executor counts beyond the driver's open streams; must be 0.</param>
+/// <param name="LeakedSessions">Sessions the executor counts beyond the driver's running streams; must be 0.</param>
 /// <param name="LoadContexts">Session load contexts in the executor not unloaded yet, read while no remote object is deployed.</param>
 /// <param name="LeakedLoadContexts">Session load contexts the executor still holds (unloaded or not) while no remote object is deployed; must be 0.</param>
 /// <param name="ClientCpuPercent">Driver CPU in this minute, % of one core.</param>

@@ -305,7 +305,7 @@ internal sealed class SoakScenario
         await _objectGate.WaitAsync();
         try
         {
-            (sessions, leakedSessions, executorMemory) = await SettledAsync(_open.Count, MinuteSettleTimeout);
+            (sessions, leakedSessions, executorMemory) = await SettledAsync(Running(), MinuteSettleTimeout);
             clientMemory = ProcessMemory.OfThisProcess();
         }
         finally
@@ -319,7 +319,7 @@ internal sealed class SoakScenario
         var line = new SoakMinute(
             "soak-minute",
             minute,
-            _open.Count,
+            Running(),
             _replaced,
             latencies.Count,
             latencies.PercentileMs(0.50),
@@ -345,6 +345,9 @@ internal sealed class SoakScenario
         Console.Error.WriteLine($"soak: minute {minute}/{_minutes}: p99 {line.P99Ms:0.00} ms, lost {line.FramesLost}, executor RSS {line.ExecutorRssMb:0} MB heap {line.ExecutorHeapMb:0.0} MB, client RSS {line.ClientRssMb:0} MB heap {line.ClientHeapMb:0.0} MB, sessions {sessions} (leaked {leakedSessions}), load contexts leaked {line.LeakedLoadContexts}, load {line.LoadAverage:0.0}");
         return (line, snapshot);
     }
+
+    /// <summary>Open streams that have not ended (a failed stream stays open, counted as failed, until the churn closes it).</summary>
+    private int Running() => _open.Count(static s => !s.Completion.IsCompleted);
 
     /// <summary>
     /// The executor's active sessions, those beyond <paramref name="expected"/> and its memory; while sessions or load
