@@ -5,7 +5,7 @@ namespace AkkaMedia.LoadTest;
 
 /// <summary>
 /// The driver's handle on the executor child process: starts this program in <c>executor</c> mode (its remoting binds
-/// a port of its own choosing), waits for its <c>READY</c> line with its address, asks it for <see cref="ProcessStats"/> or for a
+/// a port of its own choosing), waits for its <c>READY</c> line with its address, asks it for <see cref="ProcessStats"/>, for its <see cref="ProcessMemory"/> or for a
 /// TCP echo port (<see cref="EchoServer"/>), and kills
 /// it (with its whole process tree) on dispose, on process exit and on Ctrl+C.
 /// </summary>
@@ -18,6 +18,7 @@ internal sealed class ExecutorChild : IDisposable
     private string _logPrefix;
     private TaskCompletionSource<ProcessStats>? _stats;
     private TaskCompletionSource<int>? _echo;
+    private TaskCompletionSource<ProcessMemory>? _memory;
     private int _killed;
 
     private const int LinesKept = 30;
@@ -105,6 +106,9 @@ internal sealed class ExecutorChild : IDisposable
     /// <summary>The child's cumulative CPU time and allocations, as it reports them.</summary>
     public Task<ProcessStats> GetStatsAsync() => AskAsync<ProcessStats>("STATS", reply => _stats = reply);
 
+    /// <summary>The child's memory after full collections and the session load contexts it holds, as it reports them.</summary>
+    public Task<ProcessMemory> GetMemoryAsync() => AskAsync<ProcessMemory>("MEMORY", reply => _memory = reply);
+
     /// <summary>Has the child start its <see cref="EchoServer"/> (once; later calls get the same port) and returns its loopback port.</summary>
     public Task<int> StartEchoAsync() => AskAsync<int>("ECHO", reply => _echo = reply);
 
@@ -187,6 +191,17 @@ internal sealed class ExecutorChild : IDisposable
             }
 
             reply?.TrySetResult(ProcessStats.Parse(line));
+        }
+        else if (line.StartsWith(ProcessMemory.Prefix, StringComparison.Ordinal))
+        {
+            TaskCompletionSource<ProcessMemory>? reply;
+            lock (_gate)
+            {
+                reply = _memory;
+                _memory = null;
+            }
+
+            reply?.TrySetResult(ProcessMemory.Parse(line));
         }
         else if (line.StartsWith(ExecutorProcess.Echo, StringComparison.Ordinal))
         {

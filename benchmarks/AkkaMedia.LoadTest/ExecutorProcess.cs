@@ -12,7 +12,8 @@ namespace AkkaMedia.LoadTest;
 /// <summary>
 /// The <c>executor</c> mode: an executor node serving <c>PassThrough</c>, started by the driver as a
 /// child process. Talks to the driver through stdin/stdout lines: it prints <c>READY address</c> once
-/// its cluster is up, answers <c>STATS</c> with a <see cref="ProcessStats"/> line and <c>ECHO</c> with
+/// its cluster is up, answers <c>STATS</c> with a <see cref="ProcessStats"/> line, <c>MEMORY</c> with an
+/// <see cref="ProcessMemory"/> line (after full collections) and <c>ECHO</c> with
 /// <c>ECHO port</c>, the loopback port of an <see cref="EchoServer"/> it starts then. Exits when stdin
 /// closes or the parent process is gone, so it never outlives the driver.
 /// </summary>
@@ -93,6 +94,9 @@ internal static class ExecutorProcess
                 {
                     case "STATS":
                         reply = ProcessStats.OfThisProcess().Format();
+                        break;
+                    case "MEMORY":
+                        reply = ProcessMemory.OfThisProcess().Format();
                         break;
                     case "ECHO":
                         echo ??= EchoServer.Start();

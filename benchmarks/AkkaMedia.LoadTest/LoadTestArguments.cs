@@ -4,7 +4,7 @@ using AkkaMedia.Remote;
 namespace AkkaMedia.LoadTest;
 
 /// <summary>The parsed command line of the load test.</summary>
-/// <param name="Scenario"><c>throughput</c>, <c>paced</c>, <c>all</c>, <c>calls</c>, <c>growth</c> or <c>executor</c>.</param>
+/// <param name="Scenario"><c>throughput</c>, <c>paced</c>, <c>all</c>, <c>calls</c>, <c>growth</c>, <c>chaos</c>, <c>soak</c> or <c>executor</c>.</param>
 /// <param name="Transports">The transports to measure, in order.</param>
 /// <param name="Seconds">Duration of one throughput run or of one paced scenario; null for the scenario's default.</param>
 /// <param name="Runs">Throughput runs whose median is reported.</param>
@@ -20,11 +20,12 @@ namespace AkkaMedia.LoadTest;
 /// <param name="ParentPid">Executor mode: exit when this process is gone; 0 for none.</param>
 /// <param name="StreamCounts">Growth scenario: the stream counts K to measure, in order.</param>
 /// <param name="ExecutorCounts">Growth scenario: the executor process counts to measure, in order.</param>
-/// <param name="Chart">Growth scenario: where to write the PNG chart; null for none.</param>
+/// <param name="Chart">Growth and soak scenarios: where to write the PNG chart; null for none.</param>
 /// <param name="From">Growth scenario: a file of JSON lines of an earlier run to draw the table and chart from, instead of measuring; null to measure.</param>
 /// <param name="Seed">Executor mode: the address of the cluster's seed node; null to be its own seed.</param>
 /// <param name="KillEverySeconds">Chaos scenario: seconds between two executor kills.</param>
 /// <param name="Objects">Chaos scenario: durable counters called beside the streams.</param>
+/// <param name="Minutes">Soak scenario: minutes measured once every stream runs; null for the default (30).</param>
 /// <param name="StartAfterPlacement">Paced: each stream sends one frame (its session-open probe) and then waits until every stream is placed, so placing does not compete with running streams.</param>
 internal sealed record LoadTestArguments(
     string Scenario,
@@ -48,7 +49,8 @@ internal sealed record LoadTestArguments(
     string? Seed,
     int KillEverySeconds = 10,
     int Objects = 50,
-    bool StartAfterPlacement = false)
+    bool StartAfterPlacement = false,
+    int? Minutes = null)
 {
     public const string Usage = """
         usage: AkkaMedia.LoadTest <scenario> [options]
@@ -62,6 +64,10 @@ internal sealed record LoadTestArguments(
           chaos [--streams 300] [--objects 50] [--executors 3] [--seconds 120] [--kill-every 10]
                  (a third of the streams stateless with failover, a third stateful (Echo) with failover, a third
                   without; one executor killed with SIGKILL and replaced every --kill-every seconds)
+          soak [--minutes 30] [--streams 500] [--chart PATH.png]
+                 (paced streams through one executor for --minutes; every minute 10 % of them replaced by new ones,
+                  a remote object deployed, called and disposed every 500 ms beside them; one JSON line per minute:
+                  p99, frames lost, RSS and heap of both processes, sessions and load contexts leaked)
           executor [--port P] [--parent PID] [--seed ADDRESS]   (internal: started by the driver)
         common options:
           --warmup S          full-speed warm-up before each scenario, seconds (default 1, 0 = none)
@@ -79,9 +85,9 @@ internal sealed record LoadTestArguments(
         }
 
         var scenario = args[0].ToLowerInvariant();
-        if (scenario is not ("throughput" or "paced" or "all" or "calls" or "growth" or "chaos" or "executor"))
+        if (scenario is not ("throughput" or "paced" or "all" or "calls" or "growth" or "chaos" or "soak" or "executor"))
         {
-            throw new FormatException($"Unknown scenario '{args[0]}'; expected throughput, paced, all, calls, growth, chaos or executor.");
+            throw new FormatException($"Unknown scenario '{args[0]}'; expected throughput, paced, all, calls, growth, chaos, soak or executor.");
         }
 
         RemoteTransport? transport = null;
@@ -104,6 +110,7 @@ internal sealed record LoadTestArguments(
         var port = 0;
         var parent = 0;
         var startAfterPlacement = false;
+        int? minutes = null;
         for (var i = 1; i < args.Count; i++)
         {
             var name = args[i];
@@ -170,6 +177,9 @@ internal sealed record LoadTestArguments(
                 case "--objects":
                     objects = NonNegative(name, value);
                     break;
+                case "--minutes":
+                    minutes = Positive(name, value);
+                    break;
                 case "--parent":
                     parent = NonNegative(name, value);
                     break;
@@ -198,6 +208,7 @@ internal sealed record LoadTestArguments(
             "growth" => [1, 10, 100, 500, 1000, 2000],
             "all" => [500],
             "chaos" => [300],
+            "soak" => [500],
             _ => [1],
         });
 
@@ -205,7 +216,7 @@ internal sealed record LoadTestArguments(
             ? [chosen]
             : scenario == "all" ? [RemoteTransport.MediaLink, RemoteTransport.StreamRefs] : [RemoteTransport.MediaLink];
         return new LoadTestArguments(
-            scenario, transports, seconds, runs, streamCounts[0], wave, warmup, resolution, callers, inFlight, cycles, settings, port, parent, streamCounts, executors ?? (scenario == "chaos" ? [3] : [1, 2]), chart, from, seed, killEvery, objects, startAfterPlacement);
+            scenario, transports, seconds, runs, streamCounts[0], wave, warmup, resolution, callers, inFlight, cycles, settings, port, parent, streamCounts, executors ?? (scenario == "chaos" ? [3] : [1, 2]), chart, from, seed, killEvery, objects, startAfterPlacement, minutes);
     }
 
     /// <summary>The name used on the command line and in results.</summary>

@@ -21,5 +21,6 @@ return arguments.Scenario switch
     "executor" => await ExecutorProcess.RunAsync(arguments, results),
     "growth" => await GrowthScenario.RunAsync(arguments, results),
     "chaos" => await ChaosScenario.RunAsync(arguments, results),
+    "soak" => await SoakScenario.RunAsync(arguments, results),
     _ => await LoadTestDriver.RunAsync(arguments, results),
 };
