@@ -33,14 +33,29 @@ internal sealed class LinkWriter
     /// <summary>A link with nothing appended for this long (1 ms) is quiet: the next message is written at once.</summary>
     private static readonly long QuietTicks = Stopwatch.Frequency / 1000;
 
+    /// <summary>The size both buffers start at and return to.</summary>
+    private const int InitialBufferBytes = 64 * 1024;
+
+    /// <summary>
+    /// Buffers grown beyond this by a backlog are given back once no write has needed that much for
+    /// <see cref="ShrinkAfterTicks"/>: a burst must not keep its high-water mark for the link's whole life.
+    /// </summary>
+    private const int RetainedBufferBytes = 256 * 1024;
+
+    /// <summary>10 s without a write above <see cref="RetainedBufferBytes"/>.</summary>
+    private static readonly long ShrinkAfterTicks = Stopwatch.Frequency * 10;
+
+    private long _shrinkAfterTicks = ShrinkAfterTicks;
+
     private long _quietTicks = QuietTicks;
+    private long _lastLargeWrite;
 
     private readonly Socket _socket;
     private readonly Stream? _secure;
     private readonly Action<Exception> _onFailure;
     private readonly object _gate = new();
-    private byte[] _pending = new byte[64 * 1024];
-    private byte[] _inflight = new byte[64 * 1024];
+    private byte[] _pending = new byte[InitialBufferBytes];
+    private byte[] _inflight = new byte[InitialBufferBytes];
     private int _pendingLength;
     private bool _sending;
     private bool _looping;
@@ -81,6 +96,25 @@ internal sealed class LinkWriter
     /// the spec decides (or never: a starved pool). Null in production.
     /// </summary>
     public Action<Action>? QueueOverride { get; set; }
+
+    /// <summary>Test seam: how long after its last large write a grown buffer is given back (production: 10 s).</summary>
+    public TimeSpan ShrinkAfter
+    {
+        get => TimeSpan.FromSeconds((double)_shrinkAfterTicks / Stopwatch.Frequency);
+        set => _shrinkAfterTicks = (long)(value.TotalSeconds * Stopwatch.Frequency);
+    }
+
+    /// <summary>The bytes both buffers hold now, grown or not (for specs and diagnostics).</summary>
+    public int BufferBytes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _pending.Length + _inflight.Length;
+            }
+        }
+    }
 
     /// <summary>Test seam: false makes the link busy whatever the time between appends (production: busy when appends come within 1 ms).</summary>
     public bool QuietLinkWritesAtOnce
@@ -282,6 +316,7 @@ internal sealed class LinkWriter
                         _looping = false;
                         if (!_finishing)
                         {
+                            ShrinkIdleBuffers();
                             return;
                         }
 
@@ -291,6 +326,11 @@ internal sealed class LinkWriter
                     (_pending, _inflight) = (_inflight, _pending);
                     length = _pendingLength;
                     _pendingLength = 0;
+                    if (length > RetainedBufferBytes)
+                    {
+                        _lastLargeWrite = Stopwatch.GetTimestamp();
+                    }
+
                     if (_pending.Length < _inflight.Length / 4)
                     {
                         _pending = new byte[_inflight.Length];
@@ -326,6 +366,21 @@ internal sealed class LinkWriter
         }
 
         Release();
+    }
+
+    /// <summary>
+    /// Caller holds <see cref="_gate"/>, nothing is pending and no write is in flight: buffers a backlog grew are
+    /// replaced by small ones once no write has needed them for <see cref="ShrinkAfterTicks"/> (the heartbeat's probes
+    /// bring an idle link here every interval).
+    /// </summary>
+    private void ShrinkIdleBuffers()
+    {
+        if ((_pending.Length > RetainedBufferBytes || _inflight.Length > RetainedBufferBytes)
+            && Stopwatch.GetTimestamp() - _lastLargeWrite > _shrinkAfterTicks)
+        {
+            _pending = new byte[InitialBufferBytes];
+            _inflight = new byte[InitialBufferBytes];
+        }
     }
 
     private ValueTask<int> WriteAsync(ReadOnlyMemory<byte> bytes) =>

@@ -56,6 +56,35 @@ public sealed class LinkWriterSpec
         }
     }
 
+    [Fact]
+    public async Task Buffers_a_backlog_grew_must_be_given_back_once_no_write_needs_them_and_kept_while_one_recently_did()
+    {
+        var (socket, peer) = await LoopbackSockets.PairAsync();
+        using (peer)
+        {
+            var (writer, writes, queued) = BusyWriter(socket);
+            var initial = writer.BufferBytes;
+            writer.Append(LinkMessageKind.Data, 1, new byte[600 * 1024]);
+            queued[0]();
+            Assert.True(writer.BufferBytes > initial, "a 600 KB message grew no buffer");
+
+            // Recently needed: a small write keeps the room.
+            writer.ShrinkAfter = TimeSpan.FromHours(1);
+            writer.Append(LinkMessageKind.Demand, 1, [1, 0, 0, 0]);
+            queued[1]();
+            Assert.True(writer.BufferBytes > initial, "the buffers shrank right after a large write");
+
+            // Not needed for the shrink delay: the next small write gives the room back.
+            writer.ShrinkAfter = TimeSpan.Zero;
+            writer.Append(LinkMessageKind.Demand, 1, [1, 0, 0, 0]);
+            queued[2]();
+            Assert.Equal(initial, writer.BufferBytes);
+            Assert.Equal(3, writes.Count);
+            Assert.Equal(4 + 1 + 4 + (600 * 1024), writes[0].Length);
+            writer.Finish(null);
+        }
+    }
+
     /// <summary>
     /// A writer whose link is always busy, whose writes are recorded and complete at once, and whose flushes queued on
     /// the thread pool wait until the spec runs them (a pool busy with other work).
