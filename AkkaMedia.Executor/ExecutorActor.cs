@@ -63,7 +63,7 @@ internal sealed class ExecutorActor : ReceiveActor, IWithTimers
         _packages = packages;
         _sandbox = sandbox;
         _transports = transports;
-        _packageStore = Context.ActorOf(PackageStoreActor.Props(packages, PackageStoreSettings.Create(Context.System.Settings.Config).UploadIdleTimeout), PackageStoreActor.Name);
+        _packageStore = Context.ActorOf(PackageStoreActor.Props(packages, PackageStoreSettings.Create(Context.System.Settings.Config)), PackageStoreActor.Name);
         _code = UserCodeHost.Create(Context.System.Settings.Config, packages, sandbox);
         _metrics.Observe(packages);
 

@@ -14,7 +14,8 @@ namespace AkkaMedia.Executor.Packages;
 /// lacks, or refuses a package over <c>max-package-bytes</c>; runs each upload's chunk stream into a
 /// <see cref="PackageUpload"/> and answers <see cref="PackageUploaded"/> or <see cref="PackageRejected"/> to the sender.
 /// An upload that stalls for <c>upload-idle-timeout</c> is abandoned. Counts cache hits and misses per offered assembly,
-/// the bytes of completed uploads, and every refused offer or upload as an error of kind <c>upload_rejected</c>.
+/// the bytes of completed uploads, and every refused offer or upload as an error of kind <c>upload_rejected</c>. One client
+/// node (keyed by its address) runs at most <c>max-concurrent-uploads-per-client</c> uploads at once; a further one is refused.
 /// </summary>
 internal sealed class PackageStoreActor : ReceiveActor
 {
@@ -22,21 +23,39 @@ internal sealed class PackageStoreActor : ReceiveActor
     public const string Name = "packages";
 
     private readonly PackageStore _store;
+    private const string MaxUploadsKey = "akka-media.executor.packages.max-concurrent-uploads-per-client";
+
     private readonly TimeSpan _idleTimeout;
+    private readonly int _maxUploadsPerClient;
+    private readonly Dictionary<Address, int> _uploadsByClient = [];
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly IMaterializer _materializer = Context.Materializer(namePrefix: "package-upload");
     private readonly ExecutorMetrics _metrics = ExecutorMetrics.Get(Context.System);
 
-    public PackageStoreActor(PackageStore store, TimeSpan idleTimeout)
+    public PackageStoreActor(PackageStore store, PackageStoreSettings settings)
     {
         _store = store;
-        _idleTimeout = idleTimeout;
+        _idleTimeout = settings.UploadIdleTimeout;
+        _maxUploadsPerClient = settings.MaxConcurrentUploadsPerClient;
         Receive<OfferPackage>(offer => Sender.Tell(Offer(offer)));
         Receive<UploadPackage>(Upload);
+        Receive<UploadEnded>(ended => Release(ended.Client));
     }
 
-    public static Props Props(PackageStore store, TimeSpan idleTimeout) =>
-        Akka.Actor.Props.Create(() => new PackageStoreActor(store, idleTimeout));
+    public static Props Props(PackageStore store, PackageStoreSettings settings) =>
+        Akka.Actor.Props.Create(() => new PackageStoreActor(store, settings));
+
+    private void Release(Address client)
+    {
+        if (_uploadsByClient.TryGetValue(client, out var running) && running > 1)
+        {
+            _uploadsByClient[client] = running - 1;
+        }
+        else
+        {
+            _uploadsByClient.Remove(client);
+        }
+    }
 
     private object Offer(OfferPackage offer)
     {
@@ -56,6 +75,18 @@ internal sealed class PackageStoreActor : ReceiveActor
 
     private void Upload(UploadPackage request)
     {
+        var client = Sender.Path.Address;
+        var running = _uploadsByClient.GetValueOrDefault(client);
+        if (running >= _maxUploadsPerClient)
+        {
+            request.Chunks.Source.RunWith(Sink.Cancelled<PackageChunk>(), _materializer);
+            var refusal = $"Upload refused: client {client} already runs {running} uploads to this executor, its most ({MaxUploadsKey} = {_maxUploadsPerClient}); retry when one has ended.";
+            _log.Warning("Refused upload {0} of {1}: it already runs {2} uploads ({3})", request.UploadId, client, running, MaxUploadsKey);
+            _metrics.Error(ExecutorErrorKind.UploadRejected);
+            Sender.Tell(new PackageRejected(request.UploadId, refusal));
+            return;
+        }
+
         PackageUpload upload;
         try
         {
@@ -70,15 +101,19 @@ internal sealed class PackageStoreActor : ReceiveActor
             return;
         }
 
+        _uploadsByClient[client] = running + 1;
         var uploadId = request.UploadId;
         var log = _log;
         var metrics = _metrics;
+        var self = Self;
         request.Chunks.Source
             .IdleTimeout(_idleTimeout)
             .RunForeach(upload.Write, _materializer)
             .ContinueWith(
                 done =>
                 {
+                    // Before the reply: a client that starts its next upload on the reply finds its count already lowered.
+                    self.Tell(new UploadEnded(client));
                     try
                     {
                         if (done.Exception is { } failure)
@@ -109,4 +144,7 @@ internal sealed class PackageStoreActor : ReceiveActor
                 TaskScheduler.Default)
             .PipeTo(Sender);
     }
+
+    /// <summary>An upload of <paramref name="Client"/> has ended, whichever way: its slot is free.</summary>
+    private sealed record UploadEnded(Address Client);
 }
