@@ -26,6 +26,7 @@ namespace AkkaMedia.LoadTest;
 /// <param name="KillEverySeconds">Chaos scenario: seconds between two executor kills.</param>
 /// <param name="Objects">Chaos scenario: durable counters called beside the streams.</param>
 /// <param name="StartAfterPlacement">Paced: each stream sends one frame (its session-open probe) and then waits until every stream is placed, so placing does not compete with running streams.</param>
+/// <param name="FloodProcess">Paced with a flood: run the flood in a client process of its own (<c>--flood-process</c>).</param>
 /// <param name="Flood">Paced: workers that open and close sessions as fast as they can in the second half of the steady window (0 = no flood).</param>
 internal sealed record LoadTestArguments(
     string Scenario,
@@ -50,13 +51,15 @@ internal sealed record LoadTestArguments(
     int KillEverySeconds = 10,
     int Objects = 50,
     bool StartAfterPlacement = false,
-    int Flood = 0)
+    int Flood = 0,
+    bool FloodProcess = false)
 {
     public const string Usage = """
         usage: AkkaMedia.LoadTest <scenario> [options]
           throughput [--transport link|streamrefs] [--seconds 5] [--runs 3]
-          paced [--streams 1] [--seconds 20] [--transport link|streamrefs] [--wave 50] [--start-after-placement] [--flood N]
-                 (--flood N: N workers open and close sessions as fast as they can in the second half of the run)
+          paced [--streams 1] [--seconds 20] [--transport link|streamrefs] [--wave 50] [--start-after-placement] [--flood N [--flood-process]]
+                 (--flood N: N workers open and close sessions as fast as they can in the second half of the run;
+                  --flood-process: in a client process of their own instead of the driver)
           all [--streams 500] [--seconds 20] [--runs 3] [--transport link|streamrefs]   (no --transport: both)
           calls [--seconds 5] [--callers 16] [--inflight 256] [--cycles 200]   (remote object calls; not part of all)
           growth [--streams 1,10,100,500,1000,2000] [--executors 1,2] [--seconds 10] [--wave 50] [--chart PATH.png]
@@ -82,7 +85,7 @@ internal sealed record LoadTestArguments(
         }
 
         var scenario = args[0].ToLowerInvariant();
-        if (scenario is not ("throughput" or "paced" or "all" or "calls" or "growth" or "chaos" or "executor"))
+        if (scenario is not ("throughput" or "paced" or "all" or "calls" or "growth" or "chaos" or "executor" or "flood"))
         {
             throw new FormatException($"Unknown scenario '{args[0]}'; expected throughput, paced, all, calls, growth, chaos or executor.");
         }
@@ -108,12 +111,19 @@ internal sealed record LoadTestArguments(
         var parent = 0;
         var startAfterPlacement = false;
         var flood = 0;
+        var floodProcess = false;
         for (var i = 1; i < args.Count; i++)
         {
             var name = args[i];
             if (name == "--start-after-placement")
             {
                 startAfterPlacement = true;
+                continue;
+            }
+
+            if (name == "--flood-process")
+            {
+                floodProcess = true;
                 continue;
             }
 
@@ -212,7 +222,7 @@ internal sealed record LoadTestArguments(
             ? [chosen]
             : scenario == "all" ? [RemoteTransport.MediaLink, RemoteTransport.StreamRefs] : [RemoteTransport.MediaLink];
         return new LoadTestArguments(
-            scenario, transports, seconds, runs, streamCounts[0], wave, warmup, resolution, callers, inFlight, cycles, settings, port, parent, streamCounts, executors ?? (scenario == "chaos" ? [3] : [1, 2]), chart, from, seed, killEvery, objects, startAfterPlacement, flood);
+            scenario, transports, seconds, runs, streamCounts[0], wave, warmup, resolution, callers, inFlight, cycles, settings, port, parent, streamCounts, executors ?? (scenario == "chaos" ? [3] : [1, 2]), chart, from, seed, killEvery, objects, startAfterPlacement, flood, floodProcess);
     }
 
     /// <summary>The name used on the command line and in results.</summary>

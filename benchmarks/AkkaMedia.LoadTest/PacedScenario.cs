@@ -31,7 +31,8 @@ internal sealed class PacedScenario(
     int paceResolutionMs,
     bool hold = false,
     bool startAfterPlacement = false,
-    int flood = 0)
+    int flood = 0,
+    IReadOnlyList<string>? floodProcess = null)
 {
     private static readonly TimeSpan WaveTimeout = TimeSpan.FromSeconds(45);
     private static readonly TimeSpan EndTimeout = TimeSpan.FromSeconds(60);
@@ -40,6 +41,7 @@ internal sealed class PacedScenario(
     private static readonly TimeSpan HoldAllowance = TimeSpan.FromMinutes(10);
     private double _loadAverage;
     private SessionFlood? _flood;
+    private FloodResult? _floodOfProcess;
     private long _floodFrom;
     private long _floodTo;
 
@@ -125,14 +127,38 @@ internal sealed class PacedScenario(
         {
             // The first half of the steady window without the flood, the second half with it.
             await Task.WhenAny(all, Task.Delay(steady / 2));
-            _flood = new SessionFlood(system, transport, flood);
-            using var stopFlood = new CancellationTokenSource();
-            _floodFrom = Stopwatch.GetTimestamp();
-            Console.Error.WriteLine($"paced {name}: flood of {flood} session openers starts");
-            floodRun = _flood.RunAsync(stopFlood.Token);
-            await Task.WhenAny(all, Task.Delay(steady - (steady / 2)));
-            _floodTo = Stopwatch.GetTimestamp();
-            await stopFlood.CancelAsync();
+            if (floodProcess is not null)
+            {
+                // The child needs a few seconds to join; it floods for what is left of the window once it has.
+                var flooding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                using var abortFlood = new CancellationTokenSource();
+                var floodSeconds = Math.Max(2, (int)((steady - (steady / 2)).TotalSeconds / 2));
+                var child = FloodProcess.StartAsync(executors[0].Address, transport, flood, floodSeconds, floodProcess, flooding, abortFlood.Token);
+                Console.Error.WriteLine($"paced {name}: flood process of {flood} session openers starting for {floodSeconds} s");
+                try
+                {
+                    await flooding.Task.WaitAsync(TimeSpan.FromSeconds(60));
+                    _floodFrom = Stopwatch.GetTimestamp();
+                    _floodOfProcess = await child;
+                    _floodTo = Stopwatch.GetTimestamp();
+                }
+                catch (Exception e)
+                {
+                    await abortFlood.CancelAsync();
+                    errors.Add($"The flood process failed: {e.GetType().Name}: {e.Message}");
+                }
+            }
+            else
+            {
+                _flood = new SessionFlood(system, transport, flood);
+                using var stopFlood = new CancellationTokenSource();
+                _floodFrom = Stopwatch.GetTimestamp();
+                Console.Error.WriteLine($"paced {name}: flood of {flood} session openers starts");
+                floodRun = _flood.RunAsync(stopFlood.Token);
+                await Task.WhenAny(all, Task.Delay(steady - (steady / 2)));
+                _floodTo = Stopwatch.GetTimestamp();
+                await stopFlood.CancelAsync();
+            }
         }
         else
         {
@@ -202,7 +228,7 @@ internal sealed class PacedScenario(
         }
 
         FloodResult? floodResult = null;
-        if (_flood is not null)
+        if (_flood is not null || _floodOfProcess is not null)
         {
             var without = new List<long>();
             var with = new List<long>();
@@ -212,7 +238,16 @@ internal sealed class PacedScenario(
                 probe.CollectWindow(_floodFrom, _floodTo, with);
             }
 
-            floodResult = _flood.Result((_floodTo - _floodFrom) / (double)Stopwatch.Frequency, without, with);
+            floodResult = _flood?.Result((_floodTo - _floodFrom) / (double)Stopwatch.Frequency, without, with)
+                ?? _floodOfProcess! with
+                {
+                    FramesWithout = without.Count,
+                    P50WithoutMs = SessionFlood.Percentile(without, 0.50),
+                    P99WithoutMs = SessionFlood.Percentile(without, 0.99),
+                    FramesWith = with.Count,
+                    P50WithMs = SessionFlood.Percentile(with, 0.50),
+                    P99WithMs = SessionFlood.Percentile(with, 0.99),
+                };
         }
 
         return new PacedResult(

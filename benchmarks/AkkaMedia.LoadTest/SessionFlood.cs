@@ -72,7 +72,8 @@ internal sealed class SessionFlood(ActorSystem system, RemoteTransport transport
         }
     }
 
-    private static double Percentile(List<long> values, double p)
+    /// <summary>The <paramref name="p"/> percentile of <paramref name="values"/> (Stopwatch ticks, sorted here) in milliseconds.</summary>
+    internal static double Percentile(List<long> values, double p)
     {
         if (values.Count == 0)
         {
