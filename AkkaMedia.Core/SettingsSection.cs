@@ -43,6 +43,20 @@ internal sealed class SettingsSection
     /// <exception cref="ArgumentOutOfRangeException">The value is not a switch; the exception names the key.</exception>
     public bool GetBoolean(string key) => Read(key, "on or off", static (section, k) => section.GetBoolean(k));
 
+    /// <summary>The size in bytes at <paramref name="key"/> (<c>16 MiB</c>, <c>1 GiB</c>, a plain number of bytes).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not a size; the exception names the key.</exception>
+    public long GetBytes(string key) => Read(key, "a size such as 16 MiB or 1 GiB", static (section, k) =>
+    {
+        try
+        {
+            return section.GetByteSize(k) ?? throw new FormatException($"{k} has no value.");
+        }
+        catch (ConfigurationException e)
+        {
+            throw new FormatException(e.Message, e);
+        }
+    });
+
     private T Read<T>(string key, string expected, Func<Config, string, T> read)
     {
         try

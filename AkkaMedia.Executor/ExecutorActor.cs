@@ -67,7 +67,7 @@ internal sealed class ExecutorActor : ReceiveActor, IWithTimers
         _admission = admission;
         _transports = transports;
         _packageStore = Context.ActorOf(
-            PackageStoreActor.Props(packages, PackageStoreSettings.Create(Context.System.Settings.Config).UploadIdleTimeout, admission), PackageStoreActor.Name);
+            PackageStoreActor.Props(packages, PackageStoreSettings.Create(Context.System.Settings.Config), admission), PackageStoreActor.Name);
         _code = UserCodeHost.Create(Context.System.Settings.Config, packages, sandbox);
         _metrics.Observe(packages);
 

@@ -48,6 +48,27 @@ public sealed class ExecutorSettings
     /// <summary>Credit each session grants its client on the media link.</summary>
     public int LinkWindow { get; }
 
+    /// <summary>
+    /// The largest media link message (<c>link.max-message-size</c>) the executor reads; a client that announces a
+    /// longer one has its link closed, told why.
+    /// </summary>
+    public int LinkMaxMessageSize { get; private init; }
+
+    /// <summary>Most channels one media link may have bound at once (<c>link.max-channels</c>); an Open beyond is refused, the link stays up.</summary>
+    public int LinkMaxChannels { get; private init; }
+
+    /// <summary>
+    /// Connections one remote IP address may open to the media link per second, sustained and as a burst
+    /// (<c>link.max-connections-per-second</c>); more are closed as they are accepted.
+    /// </summary>
+    public int LinkMaxConnectionsPerSecond { get; private init; }
+
+    /// <summary>
+    /// Most accepted media link connections whose TLS handshake has not finished yet (<c>link.max-pending-handshakes</c>);
+    /// a connection beyond is closed as it is accepted.
+    /// </summary>
+    public int LinkMaxPendingHandshakes { get; private init; }
+
     /// <summary>The executor's own defaults (its embedded <c>reference.conf</c>).</summary>
     public static Config DefaultConfig { get; } = AkkaMediaConfig.Load(typeof(ExecutorSettings).Assembly, "AkkaMedia.Executor.reference.conf");
 
@@ -110,6 +131,36 @@ public sealed class ExecutorSettings
             throw new ArgumentOutOfRangeException("akka-media.executor.link.window", linkWindow, "link.window must be at least 1.");
         }
 
-        return new ExecutorSettings(maxSessions, idle, subscription, heartbeat, section.GetBoolean("link.enabled"), section.GetString("link.hostname"), linkPort, linkWindow, drain);
+        var maxMessage = section.GetBytes("link.max-message-size");
+        if (maxMessage is < 1024 or > int.MaxValue)
+        {
+            throw new ArgumentOutOfRangeException("akka-media.executor.link.max-message-size", maxMessage, "link.max-message-size must be between 1 KiB and 2 GiB, e.g. 16 MiB.");
+        }
+
+        var maxChannels = section.GetInt("link.max-channels");
+        if (maxChannels <= 0)
+        {
+            throw new ArgumentOutOfRangeException("akka-media.executor.link.max-channels", maxChannels, "link.max-channels must be at least 1.");
+        }
+
+        var connectionRate = section.GetInt("link.max-connections-per-second");
+        if (connectionRate <= 0)
+        {
+            throw new ArgumentOutOfRangeException("akka-media.executor.link.max-connections-per-second", connectionRate, "link.max-connections-per-second must be at least 1.");
+        }
+
+        var pendingHandshakes = section.GetInt("link.max-pending-handshakes");
+        if (pendingHandshakes <= 0)
+        {
+            throw new ArgumentOutOfRangeException("akka-media.executor.link.max-pending-handshakes", pendingHandshakes, "link.max-pending-handshakes must be at least 1.");
+        }
+
+        return new ExecutorSettings(maxSessions, idle, subscription, heartbeat, section.GetBoolean("link.enabled"), section.GetString("link.hostname"), linkPort, linkWindow, drain)
+        {
+            LinkMaxMessageSize = (int)maxMessage,
+            LinkMaxChannels = maxChannels,
+            LinkMaxConnectionsPerSecond = connectionRate,
+            LinkMaxPendingHandshakes = pendingHandshakes,
+        };
     }
 }

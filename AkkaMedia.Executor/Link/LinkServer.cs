@@ -37,6 +37,8 @@ internal sealed class LinkServer : IDisposable
     private readonly ConcurrentDictionary<MediaLink, byte> _links = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly TlsSettings _tls;
+    private readonly ConnectionRateLimiter _connectionRate;
+    private int _pendingHandshakes;
     private int _disposed;
 
     /// <summary>Binds the port; accepts nothing until <see cref="AcceptLoopAsync"/> runs.</summary>
@@ -52,6 +54,7 @@ internal sealed class LinkServer : IDisposable
         _settings = settings;
         _accept = accept;
         _tls = TlsSettings.For(system);
+        _connectionRate = new ConnectionRateLimiter(settings.LinkMaxConnectionsPerSecond);
         _listener = new TcpListener(address, port);
         _listener.Start(512);
         Endpoint = $"{advertisedHost}:{((IPEndPoint)_listener.LocalEndpoint).Port}";
@@ -154,7 +157,11 @@ internal sealed class LinkServer : IDisposable
             try
             {
                 socket = await _accept(_listener, _stopping.Token).ConfigureAwait(false);
-                if (_tls.IsEnabled)
+                if (!Admit(socket))
+                {
+                    socket.Dispose();
+                }
+                else if (_tls.IsEnabled)
                 {
                     // Never faults; the handshake must not hold up the next accept.
                     _ = OpenSecureAsync(socket);
@@ -195,11 +202,56 @@ internal sealed class LinkServer : IDisposable
     }
 
     /// <summary>
+    /// Whether an accepted connection may go on: its address has not opened more than
+    /// <see cref="ExecutorSettings.LinkMaxConnectionsPerSecond"/> connections lately and, with TLS on, fewer than
+    /// <see cref="ExecutorSettings.LinkMaxPendingHandshakes"/> handshakes are under way (a true answer then counts it
+    /// as one). A refusal is logged as a warning naming the address and the key.
+    /// </summary>
+    private bool Admit(Socket socket)
+    {
+        var remote = socket.RemoteEndPoint as IPEndPoint;
+        if (remote is not null && !_connectionRate.TryAcquire(remote.Address))
+        {
+            _system.Log.Warning(
+                "Media link server {0}: closed a connection from {1}: it opened more than {2} connections per second (akka-media.executor.link.max-connections-per-second)",
+                Endpoint,
+                remote.Address,
+                _settings.LinkMaxConnectionsPerSecond);
+            return false;
+        }
+
+        if (_tls.IsEnabled && Interlocked.Increment(ref _pendingHandshakes) > _settings.LinkMaxPendingHandshakes)
+        {
+            Interlocked.Decrement(ref _pendingHandshakes);
+            _system.Log.Warning(
+                "Media link server {0}: closed a connection from {1}: {2} TLS handshakes are already under way (akka-media.executor.link.max-pending-handshakes)",
+                Endpoint,
+                remote?.ToString() ?? "a client",
+                _settings.LinkMaxPendingHandshakes);
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>
     /// Authenticates an accepted connection as the TLS server, requiring a client certificate the cluster's CA signed,
     /// and makes a link of it; a connection that fails (or does not finish) the handshake in time is logged and closed.
-    /// Never faults.
+    /// Never faults. Counted in the pending handshakes (by <see cref="Admit"/>) until its handshake ends.
     /// </summary>
     private async Task OpenSecureAsync(Socket socket)
+    {
+        try
+        {
+            await HandshakeAsync(socket).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _pendingHandshakes);
+        }
+    }
+
+    private async Task HandshakeAsync(Socket socket)
     {
         var peer = socket.RemoteEndPoint?.ToString() ?? "client";
         var secure = new SslStream(new NetworkStream(socket, ownsSocket: false), leaveInnerStreamOpen: false);
@@ -247,6 +299,8 @@ internal sealed class LinkServer : IDisposable
         {
             OnOpen = Bind,
             OnRoundTrip = ExecutorMetrics.Get(_system).LinkRoundTrip.Record,
+            MaxMessageLength = _settings.LinkMaxMessageSize,
+            MaxMessageLengthSetting = "akka-media.executor.link.max-message-size",
         };
         _links[link] = 0;
         _ = link.Closed.Task.ContinueWith(_ => _links.TryRemove(link, out var _), TaskScheduler.Default);
@@ -263,6 +317,16 @@ internal sealed class LinkServer : IDisposable
 
     private void Bind(MediaLink link, int channel, string sessionId)
     {
+        // Checked before the session is taken: it goes on waiting for an Open on a link with room (or its bind timeout).
+        if (link.ChannelCount >= _settings.LinkMaxChannels)
+        {
+            _system.Log.ForSession(sessionId).Warning("A media link channel from {Peer} was refused: the link already carries {Count} channels (akka-media.executor.link.max-channels)", link.Peer, link.ChannelCount);
+            link.SendFailure(
+                channel,
+                $"The media link to executor {_system.Provider.DefaultAddress} already carries {_settings.LinkMaxChannels} channels, its most (akka-media.executor.link.max-channels); session '{sessionId}' was not opened.");
+            return;
+        }
+
         if (_expected.TryRemove(sessionId, out var bind))
         {
             // A stage that has stopped answers the client with a failure saying why.

@@ -19,6 +19,7 @@ namespace AkkaMedia.Executor.Packages;
 /// Admission (<see cref="CodeAdmission"/>) comes first: an offer or upload from a sender without the required role, or an
 /// offer whose manifest is not signed as required, is refused before anything is stored. When signatures are required
 /// an upload is taken only for an admitted offer (same upload id, same node) and only entries of that offer's manifest.
+/// One client node (keyed by its address) runs at most <c>max-concurrent-uploads-per-client</c> uploads at once; a further one is refused.
 /// </summary>
 internal sealed class PackageStoreActor : ReceiveActor
 {
@@ -29,25 +30,43 @@ internal sealed class PackageStoreActor : ReceiveActor
     internal const int MaxAdmittedOffers = 1024;
 
     private readonly PackageStore _store;
+    private const string MaxUploadsKey = "akka-media.executor.packages.max-concurrent-uploads-per-client";
+
     private readonly TimeSpan _idleTimeout;
     private readonly CodeAdmission _admission;
     private readonly Dictionary<string, (Address Sender, HashSet<PackageEntry> Entries)> _admittedOffers = new(StringComparer.Ordinal);
     private readonly Queue<string> _offerOrder = new();
+    private readonly int _maxUploadsPerClient;
+    private readonly Dictionary<Address, int> _uploadsByClient = [];
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly IMaterializer _materializer = Context.Materializer(namePrefix: "package-upload");
     private readonly ExecutorMetrics _metrics = ExecutorMetrics.Get(Context.System);
 
-    public PackageStoreActor(PackageStore store, TimeSpan idleTimeout, CodeAdmission admission)
+    public PackageStoreActor(PackageStore store, PackageStoreSettings settings, CodeAdmission admission)
     {
         _store = store;
-        _idleTimeout = idleTimeout;
+        _idleTimeout = settings.UploadIdleTimeout;
+        _maxUploadsPerClient = settings.MaxConcurrentUploadsPerClient;
         _admission = admission;
         Receive<OfferPackage>(offer => Sender.Tell(Offer(offer)));
         Receive<UploadPackage>(Upload);
+        Receive<UploadEnded>(ended => Release(ended.Client));
     }
 
-    public static Props Props(PackageStore store, TimeSpan idleTimeout, CodeAdmission admission) =>
-        Akka.Actor.Props.Create(() => new PackageStoreActor(store, idleTimeout, admission));
+    public static Props Props(PackageStore store, PackageStoreSettings settings, CodeAdmission admission) =>
+        Akka.Actor.Props.Create(() => new PackageStoreActor(store, settings, admission));
+
+    private void Release(Address client)
+    {
+        if (_uploadsByClient.TryGetValue(client, out var running) && running > 1)
+        {
+            _uploadsByClient[client] = running - 1;
+        }
+        else
+        {
+            _uploadsByClient.Remove(client);
+        }
+    }
 
     private object Offer(OfferPackage offer)
     {
@@ -125,6 +144,18 @@ internal sealed class PackageStoreActor : ReceiveActor
 
     private void Upload(UploadPackage request)
     {
+        var client = Sender.Path.Address;
+        var running = _uploadsByClient.GetValueOrDefault(client);
+        if (running >= _maxUploadsPerClient)
+        {
+            request.Chunks.Source.RunWith(Sink.Cancelled<PackageChunk>(), _materializer);
+            var refusal = $"Upload refused: client {client} already runs {running} uploads to this executor, its most ({MaxUploadsKey} = {_maxUploadsPerClient}); retry when one has ended.";
+            _log.Warning("Refused upload {0} of {1}: it already runs {2} uploads ({3})", request.UploadId, client, running, MaxUploadsKey);
+            _metrics.Error(ExecutorErrorKind.UploadRejected);
+            Sender.Tell(new PackageRejected(request.UploadId, refusal));
+            return;
+        }
+
         PackageUpload upload;
         try
         {
@@ -144,15 +175,19 @@ internal sealed class PackageStoreActor : ReceiveActor
             return;
         }
 
+        _uploadsByClient[client] = running + 1;
         var uploadId = request.UploadId;
         var log = _log;
         var metrics = _metrics;
+        var self = Self;
         request.Chunks.Source
             .IdleTimeout(_idleTimeout)
             .RunForeach(upload.Write, _materializer)
             .ContinueWith(
                 done =>
                 {
+                    // Before the reply: a client that starts its next upload on the reply finds its count already lowered.
+                    self.Tell(new UploadEnded(client));
                     try
                     {
                         if (done.Exception is { } failure)
@@ -183,4 +218,7 @@ internal sealed class PackageStoreActor : ReceiveActor
                 TaskScheduler.Default)
             .PipeTo(Sender);
     }
+
+    /// <summary>An upload of <paramref name="Client"/> has ended, whichever way: its slot is free.</summary>
+    private sealed record UploadEnded(Address Client);
 }

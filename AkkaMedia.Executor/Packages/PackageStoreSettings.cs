@@ -10,8 +10,9 @@ internal sealed class PackageStoreSettings
 
     private static int _localStores;
 
-    private PackageStoreSettings(string folder, long capacity, long maxPackageBytes, TimeSpan uploadIdleTimeout)
+    private PackageStoreSettings(string folder, long capacity, long maxPackageBytes, TimeSpan uploadIdleTimeout, int maxConcurrentUploadsPerClient)
     {
+        MaxConcurrentUploadsPerClient = maxConcurrentUploadsPerClient;
         Folder = folder;
         Capacity = capacity;
         MaxPackageBytes = maxPackageBytes;
@@ -29,6 +30,9 @@ internal sealed class PackageStoreSettings
 
     /// <summary>An upload that delivers no chunk for this long is abandoned and nothing of it is cached.</summary>
     public TimeSpan UploadIdleTimeout { get; }
+
+    /// <summary>Most uploads one client node (one actor system address) may run at once; more are refused naming the limit.</summary>
+    public int MaxConcurrentUploadsPerClient { get; }
 
     /// <summary>Reads <c>akka-media.executor.packages</c> from <paramref name="config"/>, falling back to the executor's defaults.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A value is out of range; the message names the key and says what is allowed.</exception>
@@ -53,7 +57,13 @@ internal sealed class PackageStoreSettings
             throw new ArgumentOutOfRangeException(Section + ".upload-idle-timeout", idle, "upload-idle-timeout must be positive.");
         }
 
-        return new PackageStoreSettings(section.GetString("folder") ?? string.Empty, capacity, max, idle);
+        var uploads = section.GetInt("max-concurrent-uploads-per-client");
+        if (uploads <= 0)
+        {
+            throw new ArgumentOutOfRangeException(Section + ".max-concurrent-uploads-per-client", uploads, "max-concurrent-uploads-per-client must be at least 1.");
+        }
+
+        return new PackageStoreSettings(section.GetString("folder") ?? string.Empty, capacity, max, idle, uploads);
     }
 
     /// <summary>

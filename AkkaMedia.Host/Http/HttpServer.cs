@@ -49,7 +49,7 @@ internal sealed class HttpServer : IAsyncDisposable
     public static async Task<HttpServer> StartAsync(ActorSystem system, HttpSettings settings, CancellationToken cancellationToken = default, Action<WebApplication>? configure = null)
     {
         var tls = TlsSettings.For(system);
-        var builder = CreateBuilder(new IPEndPoint(Resolve(settings.Hostname, "akka-media.http.hostname / --http-hostname"), settings.Port), tls.IsEnabled ? tls.Certificate : null);
+        var builder = CreateBuilder(new IPEndPoint(Resolve(settings.Hostname, "akka-media.http.hostname / --http-hostname"), settings.Port), tls.IsEnabled ? tls.Certificate : null, settings);
 
         var metrics = new MetricsExport();
         var readiness = new NodeReadiness(system, settings.AskTimeout);
@@ -100,9 +100,12 @@ internal sealed class HttpServer : IAsyncDisposable
     /// A Kestrel app of the node's own on <paramref name="endpoint"/>: no console logging, no configuration files, and
     /// no reaction to Ctrl-C or SIGTERM (the node stops it after its own orderly stop). With <paramref name="certificate"/>,
     /// HTTPS only (and WSS for WebSocket), presenting it; clients are not asked for one (browsers and phones have none).
+    /// The abuse limits of <paramref name="limits"/> (request headers timeout, keep-alive timeout, most connections) apply,
+    /// those of <see cref="HttpSettings"/>' defaults when it is null.
     /// </summary>
-    internal static WebApplicationBuilder CreateBuilder(IPEndPoint endpoint, X509Certificate2? certificate = null)
+    internal static WebApplicationBuilder CreateBuilder(IPEndPoint endpoint, X509Certificate2? certificate = null, HttpSettings? limits = null)
     {
+        limits ??= new HttpSettings(true, endpoint.Address.ToString(), endpoint.Port, TimeSpan.FromSeconds(1));
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             Args = [],
@@ -112,13 +115,21 @@ internal sealed class HttpServer : IAsyncDisposable
         });
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton<IHostLifetime, HostedLifetime>();
-        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(endpoint, listen =>
+        builder.WebHost.UseKestrel(kestrel =>
         {
-            if (certificate is not null)
+            // Slowloris and connection floods: a client dribbling its headers is answered 408 and closed, an idle
+            // kept-alive connection is closed, and connections beyond the most are closed as they are accepted.
+            kestrel.Limits.RequestHeadersTimeout = limits.RequestHeadersTimeout;
+            kestrel.Limits.KeepAliveTimeout = limits.KeepAliveTimeout;
+            kestrel.Limits.MaxConcurrentConnections = limits.MaxConcurrentConnections;
+            kestrel.Listen(endpoint, listen =>
             {
-                listen.UseHttps(certificate);
-            }
-        }));
+                if (certificate is not null)
+                {
+                    listen.UseHttps(certificate);
+                }
+            });
+        });
         return builder;
     }
 

@@ -27,6 +27,8 @@ namespace AkkaMedia.LoadTest;
 /// <param name="Objects">Chaos scenario: durable counters called beside the streams.</param>
 /// <param name="Minutes">Soak scenario: minutes measured once every stream runs; null for the default (30).</param>
 /// <param name="StartAfterPlacement">Paced: each stream sends one frame (its session-open probe) and then waits until every stream is placed, so placing does not compete with running streams.</param>
+/// <param name="FloodProcess">Paced with a flood: run the flood in a client process of its own (<c>--flood-process</c>).</param>
+/// <param name="Flood">Paced: workers that open and close sessions as fast as they can in the second half of the steady window (0 = no flood).</param>
 internal sealed record LoadTestArguments(
     string Scenario,
     IReadOnlyList<RemoteTransport> Transports,
@@ -50,12 +52,16 @@ internal sealed record LoadTestArguments(
     int KillEverySeconds = 10,
     int Objects = 50,
     bool StartAfterPlacement = false,
-    int? Minutes = null)
+    int? Minutes = null,
+    int Flood = 0,
+    bool FloodProcess = false)
 {
     public const string Usage = """
         usage: AkkaMedia.LoadTest <scenario> [options]
           throughput [--transport link|streamrefs] [--seconds 5] [--runs 3]
-          paced [--streams 1] [--seconds 20] [--transport link|streamrefs] [--wave 50] [--start-after-placement]
+          paced [--streams 1] [--seconds 20] [--transport link|streamrefs] [--wave 50] [--start-after-placement] [--flood N [--flood-process]]
+                 (--flood N: N workers open and close sessions as fast as they can in the second half of the run;
+                  --flood-process: in a client process of their own instead of the driver)
           all [--streams 500] [--seconds 20] [--runs 3] [--transport link|streamrefs]   (no --transport: both)
           calls [--seconds 5] [--callers 16] [--inflight 256] [--cycles 200]   (remote object calls; not part of all)
           growth [--streams 1,10,100,500,1000,2000] [--executors 1,2] [--seconds 10] [--wave 50] [--chart PATH.png]
@@ -85,7 +91,7 @@ internal sealed record LoadTestArguments(
         }
 
         var scenario = args[0].ToLowerInvariant();
-        if (scenario is not ("throughput" or "paced" or "all" or "calls" or "growth" or "chaos" or "soak" or "executor"))
+        if (scenario is not ("throughput" or "paced" or "all" or "calls" or "growth" or "chaos" or "soak" or "executor" or "flood"))
         {
             throw new FormatException($"Unknown scenario '{args[0]}'; expected throughput, paced, all, calls, growth, chaos, soak or executor.");
         }
@@ -111,12 +117,20 @@ internal sealed record LoadTestArguments(
         var parent = 0;
         var startAfterPlacement = false;
         int? minutes = null;
+        var flood = 0;
+        var floodProcess = false;
         for (var i = 1; i < args.Count; i++)
         {
             var name = args[i];
             if (name == "--start-after-placement")
             {
                 startAfterPlacement = true;
+                continue;
+            }
+
+            if (name == "--flood-process")
+            {
+                floodProcess = true;
                 continue;
             }
 
@@ -180,6 +194,9 @@ internal sealed record LoadTestArguments(
                 case "--minutes":
                     minutes = Positive(name, value);
                     break;
+                case "--flood":
+                    flood = NonNegative(name, value);
+                    break;
                 case "--parent":
                     parent = NonNegative(name, value);
                     break;
@@ -216,7 +233,7 @@ internal sealed record LoadTestArguments(
             ? [chosen]
             : scenario == "all" ? [RemoteTransport.MediaLink, RemoteTransport.StreamRefs] : [RemoteTransport.MediaLink];
         return new LoadTestArguments(
-            scenario, transports, seconds, runs, streamCounts[0], wave, warmup, resolution, callers, inFlight, cycles, settings, port, parent, streamCounts, executors ?? (scenario == "chaos" ? [3] : [1, 2]), chart, from, seed, killEvery, objects, startAfterPlacement, minutes);
+            scenario, transports, seconds, runs, streamCounts[0], wave, warmup, resolution, callers, inFlight, cycles, settings, port, parent, streamCounts, executors ?? (scenario == "chaos" ? [3] : [1, 2]), chart, from, seed, killEvery, objects, startAfterPlacement, minutes, flood, floodProcess);
     }
 
     /// <summary>The name used on the command line and in results.</summary>

@@ -40,6 +40,7 @@ namespace AkkaMedia.LoadTest;
 /// <param name="Ramp">Processor time spent placing the streams (the ramp), per stream.</param>
 /// <param name="StartAfterPlacement">Whether the streams waited, after one frame each, until all were placed (<c>--start-after-placement</c>).</param>
 /// <param name="Error">Why the scenario did not complete cleanly; null when it did.</param>
+/// <param name="Flood">With <c>--flood N</c>: the session-open flood and the paced round trips before and during it; null otherwise.</param>
 internal sealed record PacedResult(
     string Scenario,
     string Transport,
@@ -77,7 +78,8 @@ internal sealed record PacedResult(
     double LoadAverage,
     RampCost? Ramp,
     bool StartAfterPlacement,
-    string? Error) : IScenarioResult
+    string? Error,
+    FloodResult? Flood = null) : IScenarioResult
 {
     [JsonIgnore]
     public bool Succeeded => Error is null && FramesLost == 0 && OutOfOrder == 0 && Duplicates == 0 && StreamsFailed == 0;

@@ -16,7 +16,9 @@ namespace AkkaMedia.LoadTest;
 /// until <c>seconds</c> after the last one had its first frame back and are then shut down, so all K run
 /// at once for the whole measured window however long the ramp took. With <paramref name="startAfterPlacement"/> each
 /// stream sends one frame (timing its session's open) and then waits until every stream is placed, and the
-/// <c>seconds</c> are counted from there.
+/// <c>seconds</c> are counted from there. With <paramref name="flood"/> workers, a <see cref="SessionFlood"/> opens and closes
+/// sessions as fast as it can during the second half of the steady window, and the result compares the paced round trips
+/// of the two halves.
 /// </summary>
 internal sealed class PacedScenario(
     ActorSystem system,
@@ -28,7 +30,9 @@ internal sealed class PacedScenario(
     int warmupSeconds,
     int paceResolutionMs,
     bool hold = false,
-    bool startAfterPlacement = false)
+    bool startAfterPlacement = false,
+    int flood = 0,
+    IReadOnlyList<string>? floodProcess = null)
 {
     private static readonly TimeSpan WaveTimeout = TimeSpan.FromSeconds(45);
     private static readonly TimeSpan EndTimeout = TimeSpan.FromSeconds(60);
@@ -36,6 +40,10 @@ internal sealed class PacedScenario(
     /// <summary>Held streams stop after this much more than the measured window at the latest (a guard, far beyond any ramp).</summary>
     private static readonly TimeSpan HoldAllowance = TimeSpan.FromMinutes(10);
     private double _loadAverage;
+    private SessionFlood? _flood;
+    private FloodResult? _floodOfProcess;
+    private long _floodFrom;
+    private long _floodTo;
 
     public async Task<PacedResult> RunAsync()
     {
@@ -114,7 +122,49 @@ internal sealed class PacedScenario(
         var steady = hold || startAfterPlacement
             ? TimeSpan.FromSeconds(seconds) - (startAfterPlacement ? TimeSpan.FromMilliseconds(500) + Stopwatch.GetElapsedTime(released) : TimeSpan.Zero)
             : TimeSpan.FromSeconds(seconds) - TimeSpan.FromMilliseconds(500) - Stopwatch.GetElapsedTime(epoch);
-        await Task.WhenAny(all, Task.Delay(steady > TimeSpan.FromSeconds(1) ? steady : TimeSpan.FromSeconds(seconds) + EndTimeout));
+        Task floodRun = Task.CompletedTask;
+        if (flood > 0 && steady > TimeSpan.FromSeconds(2))
+        {
+            // The first half of the steady window without the flood, the second half with it.
+            await Task.WhenAny(all, Task.Delay(steady / 2));
+            if (floodProcess is not null)
+            {
+                // The child needs a few seconds to join; it floods for what is left of the window once it has.
+                var flooding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                using var abortFlood = new CancellationTokenSource();
+                var floodSeconds = Math.Max(2, (int)((steady - (steady / 2)).TotalSeconds / 2));
+                var child = FloodProcess.StartAsync(executors[0].Address, transport, flood, floodSeconds, floodProcess, flooding, abortFlood.Token);
+                Console.Error.WriteLine($"paced {name}: flood process of {flood} session openers starting for {floodSeconds} s");
+                try
+                {
+                    await flooding.Task.WaitAsync(TimeSpan.FromSeconds(60));
+                    _floodFrom = Stopwatch.GetTimestamp();
+                    _floodOfProcess = await child;
+                    _floodTo = Stopwatch.GetTimestamp();
+                }
+                catch (Exception e)
+                {
+                    await abortFlood.CancelAsync();
+                    errors.Add($"The flood process failed: {e.GetType().Name}: {e.Message}");
+                }
+            }
+            else
+            {
+                _flood = new SessionFlood(system, transport, flood);
+                using var stopFlood = new CancellationTokenSource();
+                _floodFrom = Stopwatch.GetTimestamp();
+                Console.Error.WriteLine($"paced {name}: flood of {flood} session openers starts");
+                floodRun = _flood.RunAsync(stopFlood.Token);
+                await Task.WhenAny(all, Task.Delay(steady - (steady / 2)));
+                _floodTo = Stopwatch.GetTimestamp();
+                await stopFlood.CancelAsync();
+            }
+        }
+        else
+        {
+            await Task.WhenAny(all, Task.Delay(steady > TimeSpan.FromSeconds(1) ? steady : TimeSpan.FromSeconds(seconds) + EndTimeout));
+        }
+
         var end = await ResourceSnapshot.TakeAsync(executors);
         var receivedInWindow = probes.Sum(static p => (long)p.Received) - receivedAtStart;
         if (hold)
@@ -135,6 +185,11 @@ internal sealed class PacedScenario(
             }
 
             await Task.WhenAny(all, Task.Delay(TimeSpan.FromSeconds(10)));
+        }
+
+        if (await Task.WhenAny(floodRun, Task.Delay(EndTimeout)) != floodRun)
+        {
+            errors.Add($"The flood's workers had not finished {EndTimeout.TotalSeconds:0} s after it was stopped.");
         }
 
         var failed = completions.Where(static c => c.IsFaulted).ToList();
@@ -170,6 +225,29 @@ internal sealed class PacedScenario(
         if (probes.Count < streams)
         {
             errors.Add($"Only {probes.Count} of {streams} streams were opened.");
+        }
+
+        FloodResult? floodResult = null;
+        if (_flood is not null || _floodOfProcess is not null)
+        {
+            var without = new List<long>();
+            var with = new List<long>();
+            foreach (var probe in probes)
+            {
+                probe.CollectWindow(steadyFrom, _floodFrom, without);
+                probe.CollectWindow(_floodFrom, _floodTo, with);
+            }
+
+            floodResult = _flood?.Result((_floodTo - _floodFrom) / (double)Stopwatch.Frequency, without, with)
+                ?? _floodOfProcess! with
+                {
+                    FramesWithout = without.Count,
+                    P50WithoutMs = SessionFlood.Percentile(without, 0.50),
+                    P99WithoutMs = SessionFlood.Percentile(without, 0.99),
+                    FramesWith = with.Count,
+                    P50WithMs = SessionFlood.Percentile(with, 0.50),
+                    P99WithMs = SessionFlood.Percentile(with, 0.99),
+                };
         }
 
         return new PacedResult(
@@ -209,7 +287,8 @@ internal sealed class PacedScenario(
             _loadAverage,
             rampCost,
             startAfterPlacement,
-            errors.Count == 0 ? null : string.Join(" ", errors));
+            errors.Count == 0 ? null : string.Join(" ", errors),
+            floodResult);
     }
 
     private PacedResult Empty(string error) => new(

@@ -141,4 +141,19 @@ internal sealed class PacedStream
             bySecond[second].Add(ticks);
         }
     }
+
+    /// <summary>Appends the round trips of the frames that returned and were sent in [<paramref name="from"/>, <paramref name="to"/>) (timestamps) to <paramref name="into"/>.</summary>
+    public void CollectWindow(long from, long to, List<long> into)
+    {
+        var sent = Sent;
+        for (var i = 0; i < sent; i++)
+        {
+            var ticks = _latency[i >> ChunkBits]![i & (ChunkSize - 1)];
+            var sentAt = _sentAt[i >> ChunkBits]![i & (ChunkSize - 1)];
+            if (ticks >= 0 && sentAt >= from && sentAt < to)
+            {
+                into.Add(ticks);
+            }
+        }
+    }
 }

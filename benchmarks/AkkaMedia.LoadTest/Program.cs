@@ -19,6 +19,7 @@ catch (FormatException e)
 return arguments.Scenario switch
 {
     "executor" => await ExecutorProcess.RunAsync(arguments, results),
+    "flood" => await FloodProcess.RunAsync(arguments, results),
     "growth" => await GrowthScenario.RunAsync(arguments, results),
     "chaos" => await ChaosScenario.RunAsync(arguments, results),
     "soak" => await SoakScenario.RunAsync(arguments, results),

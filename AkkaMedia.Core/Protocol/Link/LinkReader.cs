@@ -20,7 +20,8 @@ namespace AkkaMedia.Protocol.Link;
 /// </remarks>
 internal sealed class LinkReader
 {
-    private const int MaxMessageLength = 64 * 1024 * 1024;
+    /// <summary>The largest message a link reads unless its owner sets a smaller limit (<see cref="MaxMessageLength"/>).</summary>
+    internal const int DefaultMaxMessageLength = 64 * 1024 * 1024;
 
     /// <summary>Room for one more TLS record's plaintext (at most 16 KB) before the gathering of <see cref="ReadSecure"/> stops.</summary>
     private const int TlsRecordRoom = 16 * 1024;
@@ -47,6 +48,15 @@ internal sealed class LinkReader
         _log = log;
         _lastReceive = Environment.TickCount64;
     }
+
+    /// <summary>
+    /// The largest message (kind, channel and payload) read; a longer length prefix closes the link, naming
+    /// <see cref="MaxMessageLengthSetting"/>. Set before <see cref="Start"/>.
+    /// </summary>
+    public int MaxMessageLength { get; set; } = DefaultMaxMessageLength;
+
+    /// <summary>The configuration key that sets <see cref="MaxMessageLength"/>, named when a message exceeds it; null when none does.</summary>
+    public string? MaxMessageLengthSetting { get; set; }
 
     /// <summary>When bytes last arrived (<see cref="Environment.TickCount64"/>); creation time until then. Read from any thread.</summary>
     public long LastReceive => Volatile.Read(ref _lastReceive);
@@ -100,9 +110,15 @@ internal sealed class LinkReader
             while (filled - offset >= 4 && !_link.IsClosed)
             {
                 var length = BinaryPrimitives.ReadInt32LittleEndian(buffer.AsSpan(offset));
-                if (length < 5 || length > MaxMessageLength)
+                if (length < 5)
                 {
                     throw new InvalidDataException($"Corrupt link message length {length} from {_link.Peer}.");
+                }
+
+                if (length > MaxMessageLength)
+                {
+                    throw new InvalidDataException(
+                        $"A link message of {length} bytes from {_link.Peer} exceeds the largest this node accepts ({MaxMessageLength} bytes{(MaxMessageLengthSetting is null ? "" : ", " + MaxMessageLengthSetting)}).");
                 }
 
                 if (filled - offset - 4 < length)

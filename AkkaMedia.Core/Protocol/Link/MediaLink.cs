@@ -95,6 +95,26 @@ public sealed class MediaLink : IDisposable
         init => _writer.WriteOverride = value;
     }
 
+    /// <summary>
+    /// The largest message this end reads (the default: 64 MiB); a peer that announces a longer one has the link closed,
+    /// told why, with <see cref="MaxMessageLengthSetting"/> named.
+    /// </summary>
+    internal int MaxMessageLength
+    {
+        get => _reader.MaxMessageLength;
+        init => _reader.MaxMessageLength = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "The largest message must be positive.");
+    }
+
+    /// <summary>The configuration key behind <see cref="MaxMessageLength"/>, named in the reason a link closes on a longer message.</summary>
+    internal string? MaxMessageLengthSetting
+    {
+        get => _reader.MaxMessageLengthSetting;
+        init => _reader.MaxMessageLengthSetting = value;
+    }
+
+    /// <summary>How many channels are registered now (bound sessions and object endpoints), from any thread.</summary>
+    internal int ChannelCount => _channels.Count;
+
     /// <summary>True once <see cref="Close"/> has run (from any thread).</summary>
     internal bool IsClosed => Volatile.Read(ref _closed) != 0;
 

@@ -277,6 +277,15 @@ public sealed class PackageStoreSpec : IDisposable
     }
 
     [Fact]
+    public void Settings_must_default_max_concurrent_uploads_per_client_to_4_and_refuse_0_naming_the_key()
+    {
+        Assert.Equal(4, PackageStoreSettings.Create(Config.Empty).MaxConcurrentUploadsPerClient);
+
+        var bad = Assert.Throws<ArgumentOutOfRangeException>(() => PackageStoreSettings.Create(ConfigurationFactory.ParseString("akka-media.executor.packages.max-concurrent-uploads-per-client = 0")));
+        Assert.Equal("akka-media.executor.packages.max-concurrent-uploads-per-client", bad.ParamName);
+    }
+
+    [Fact]
     public async Task A_store_without_a_configured_folder_must_delete_its_temporary_folder_and_a_configured_one_must_stay()
     {
         using var system = Akka.Actor.ActorSystem.Create("store-spec", ConfigurationFactory.ParseString("akka.loglevel = WARNING"));

@@ -41,6 +41,7 @@ public sealed class PackageUploadSpec : Akka.TestKit.Xunit2.TestKit, IAsyncLifet
                   capacity = 8 MiB
                   max-package-bytes = 2 MiB
                   upload-idle-timeout = 2s
+                  max-concurrent-uploads-per-client = 2
                 }
                 """)
             .WithFallback(Remoting)
@@ -201,6 +202,35 @@ public sealed class PackageUploadSpec : Akka.TestKit.Xunit2.TestKit, IAsyncLifet
         Assert.All(results, r => Assert.True(r.BytesSent is 0 || r.BytesSent == package.TotalBytes, r.ToString()));
         AssertStored(package.Entries);
         Assert.Equal(package.Entries.Count, Directory.GetDirectories(_storeFolder).Count(d => !Path.GetFileName(d).StartsWith('.')));
+    }
+
+    [Fact]
+    public async Task An_upload_beyond_max_concurrent_uploads_per_client_must_be_refused_naming_the_key_until_one_ends()
+    {
+        var a = PackageFiles.Blob("User.A", 300_000);
+        var stalled = Source.From(PackageFiles.Chunks(a).Take(1)).Concat(Source.Never<PackageChunk>());
+        var (_, first) = await RunChunks(stalled);
+        var (_, second) = await RunChunks(stalled);
+        var (thirdPulled, third) = await RunChunks(Source.From(PackageFiles.Chunks(a)));
+
+        // Two uploads of this client run (stalled after one chunk); the third is refused at once.
+        var running = new[]
+        {
+            _executor.Ask<object>(new UploadPackage("u-running-1", [a.Entry], first), Timeout),
+            _executor.Ask<object>(new UploadPackage("u-running-2", [a.Entry], second), Timeout),
+        };
+        var reply = await _executor.Ask<object>(new UploadPackage("u-third", [a.Entry], third), Timeout);
+
+        var reason = Assert.IsType<PackageRejected>(reply).Reason;
+        Assert.Contains("akka-media.executor.packages.max-concurrent-uploads-per-client = 2", reason);
+        Assert.False(running.Any(r => r.IsCompleted), "the running uploads must still run when the third is refused");
+        Assert.True(Volatile.Read(ref thirdPulled.Count) <= 1, $"{thirdPulled.Count} chunks of the refused upload were pulled");
+
+        // Once they have ended (abandoned after the idle timeout), the client uploads again.
+        Assert.All(await Task.WhenAll(running), r => Assert.IsType<PackageRejected>(r));
+        var (_, again) = await RunChunks(Source.From(PackageFiles.Chunks(a)));
+        var accepted = await _executor.Ask<object>(new UploadPackage("u-again", [a.Entry], again), Timeout);
+        Assert.IsType<PackageUploaded>(accepted);
     }
 
     [Fact]
