@@ -24,7 +24,7 @@ public sealed class LinkLimitsSpec(ITestOutputHelper output) : Akka.TestKit.Xuni
     public async Task LinkServer_must_close_a_link_that_announces_a_message_beyond_max_message_size_naming_the_key()
     {
         using var server = LinkServer.Start((ExtendedActorSystem)Sys, Settings("link.max-message-size = 4 KiB"));
-        using var client = await ConnectAsync(server.Endpoint);
+        using var client = await LinkClients.ConnectAsync(Sys, server.Endpoint);
 
         client.SendRaw(LinkMessageKind.Data, 1, new byte[8 * 1024]);
 
@@ -37,7 +37,7 @@ public sealed class LinkLimitsSpec(ITestOutputHelper output) : Akka.TestKit.Xuni
     public async Task LinkServer_must_read_a_message_within_max_message_size()
     {
         using var server = LinkServer.Start((ExtendedActorSystem)Sys, Settings("link.max-message-size = 4 KiB"));
-        using var client = await ConnectAsync(server.Endpoint);
+        using var client = await LinkClients.ConnectAsync(Sys, server.Endpoint);
         var channel = new RecordingLinkChannel();
         client.Register(1, channel);
 
@@ -61,7 +61,7 @@ public sealed class LinkLimitsSpec(ITestOutputHelper output) : Akka.TestKit.Xuni
             boundOnServer.TrySetResult();
         });
         server.Expect("second", (_, _) => throw new InvalidOperationException("The second session must not be bound."));
-        using var client = await ConnectAsync(server.Endpoint);
+        using var client = await LinkClients.ConnectAsync(Sys, server.Endpoint);
         client.Register(1, new RecordingLinkChannel());
         client.SendOpen(1, "first");
         await boundOnServer.Task.WaitAsync(Timeout);
@@ -86,7 +86,7 @@ public sealed class LinkLimitsSpec(ITestOutputHelper output) : Akka.TestKit.Xuni
     public async Task LinkServer_must_close_a_connection_that_never_sends_a_byte_after_the_idle_timeout()
     {
         using var server = LinkServer.Start((ExtendedActorSystem)Sys, Settings("idle-timeout = 1s\nheartbeat-interval = 200ms"));
-        using var raw = await ConnectSocketAsync(server.Endpoint);
+        using var raw = await LinkClients.ConnectSocketAsync(server.Endpoint);
 
         // The raw client never writes (no Open, no probe reply, nothing): a slowloris.
         var received = await ReadToEndAsync(raw, Timeout);
@@ -107,7 +107,7 @@ public sealed class LinkLimitsSpec(ITestOutputHelper output) : Akka.TestKit.Xuni
         {
             for (var i = 0; i < 4; i++)
             {
-                sockets.Add(await ConnectSocketAsync(server.Endpoint));
+                sockets.Add(await LinkClients.ConnectSocketAsync(server.Endpoint));
             }
 
             var warning = await warnings.FishForMessageAsync<Warning>(w => w.Message.ToString()!.Contains("max-connections-per-second", StringComparison.Ordinal), Timeout);
@@ -137,8 +137,8 @@ public sealed class LinkLimitsSpec(ITestOutputHelper output) : Akka.TestKit.Xuni
             using var server = LinkServer.Start(system, Settings("link.max-pending-handshakes = 1"));
 
             // Two clients connect and never start their handshake: the first holds the only slot, the second is closed.
-            using var first = await ConnectSocketAsync(server.Endpoint);
-            using var second = await ConnectSocketAsync(server.Endpoint);
+            using var first = await LinkClients.ConnectSocketAsync(server.Endpoint);
+            using var second = await LinkClients.ConnectSocketAsync(server.Endpoint);
 
             var warning = await warnings.FishForMessageAsync<Warning>(w => w.Message.ToString()!.Contains("max-pending-handshakes", StringComparison.Ordinal), Timeout);
             Assert.Contains("akka-media.executor.link.max-pending-handshakes", warning.Message.ToString());
@@ -197,28 +197,6 @@ public sealed class LinkLimitsSpec(ITestOutputHelper output) : Akka.TestKit.Xuni
 
     private static ExecutorSettings Settings(string executor) => ExecutorSettings.Create(ConfigurationFactory.ParseString(
         "akka-media.executor { link { hostname = \"127.0.0.1\", port = 0 }\n" + executor + "\n}"));
-
-    private async Task<MediaLink> ConnectAsync(string endpoint)
-    {
-        var link = new MediaLink(await ConnectSocketAsync(endpoint), (ExtendedActorSystem)Sys, "executor", TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30));
-        link.Start();
-        return link;
-    }
-
-    private static async Task<Socket> ConnectSocketAsync(string endpoint)
-    {
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            await socket.ConnectAsync(IPEndPoint.Parse(endpoint));
-            return socket;
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-    }
 
     /// <summary>How many bytes the first read returns: 0 when the server closed the connection without a byte (a reset counts as 0).</summary>
     private static async Task<int> FirstReadAsync(Socket socket, TimeSpan timeout)

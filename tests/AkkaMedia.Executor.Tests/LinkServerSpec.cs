@@ -35,7 +35,7 @@ public sealed class LinkServerSpec(ITestOutputHelper output) : Akka.TestKit.Xuni
         Assert.Contains(server.Endpoint, logged.Message.ToString());
 
         // A client that connects after the failure is served: its Open of a session nobody expects is answered.
-        using var client = await ConnectAsync(server.Endpoint);
+        using var client = await LinkClients.ConnectAsync(Sys, server.Endpoint);
         var channel = new RecordingLinkChannel();
         client.Register(1, channel);
         client.SendOpen(1, "no-such-session");
@@ -48,7 +48,7 @@ public sealed class LinkServerSpec(ITestOutputHelper output) : Akka.TestKit.Xuni
     public async Task LinkServer_must_close_its_links_saying_why_and_stop_listening_however_often_it_is_disposed()
     {
         var server = LinkServer.Start((ExtendedActorSystem)Sys, Settings);
-        using var client = await ConnectAsync(server.Endpoint);
+        using var client = await LinkClients.ConnectAsync(Sys, server.Endpoint);
         var channel = new RecordingLinkChannel();
         client.Register(1, channel);
         client.SendOpen(1, "no-such-session");
@@ -59,29 +59,7 @@ public sealed class LinkServerSpec(ITestOutputHelper output) : Akka.TestKit.Xuni
 
         var cause = await client.Closed.Task.WaitAsync(Timeout);
         Assert.Contains("stopped its media link", cause.Message);
-        var refused = await Assert.ThrowsAsync<SocketException>(() => ConnectSocketAsync(server.Endpoint));
+        var refused = await Assert.ThrowsAsync<SocketException>(() => LinkClients.ConnectSocketAsync(server.Endpoint));
         Assert.Equal(SocketError.ConnectionRefused, refused.SocketErrorCode);
-    }
-
-    private async Task<MediaLink> ConnectAsync(string endpoint)
-    {
-        var link = new MediaLink(await ConnectSocketAsync(endpoint), (ExtendedActorSystem)Sys, "executor", TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30));
-        link.Start();
-        return link;
-    }
-
-    private static async Task<Socket> ConnectSocketAsync(string endpoint)
-    {
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            await socket.ConnectAsync(IPEndPoint.Parse(endpoint));
-            return socket;
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
     }
 }

@@ -99,7 +99,7 @@ public sealed class MutualTlsSpec(TlsExecutor fixture, ITestOutputHelper output)
         using var server = LinkServer.Start((ExtendedActorSystem)Sys, LinkSettings);
         var strangerTls = TlsSettings.Create(fixture.Strangers.ConfigFor("stranger"));
 
-        using var socket = await ConnectAsync(server.Endpoint);
+        using var socket = await LinkClients.ConnectSocketAsync(server.Endpoint);
         await using var secure = new SslStream(new NetworkStream(socket, ownsSocket: false));
         var options = strangerTls.ClientOptions("executor");
         options.RemoteCertificateValidationCallback = (_, _, _, _) => true;
@@ -127,7 +127,7 @@ public sealed class MutualTlsSpec(TlsExecutor fixture, ITestOutputHelper output)
         Sys.EventStream.Subscribe(warnings.Ref, typeof(Warning));
         using var server = LinkServer.Start((ExtendedActorSystem)Sys, LinkSettings);
 
-        using var socket = await ConnectAsync(server.Endpoint);
+        using var socket = await LinkClients.ConnectSocketAsync(server.Endpoint);
         await socket.SendAsync(new byte[] { 9, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0 });
         var buffer = new byte[256];
         int read;
@@ -161,11 +161,4 @@ public sealed class MutualTlsSpec(TlsExecutor fixture, ITestOutputHelper output)
     private static ExecutorSettings LinkSettings { get; } = ExecutorSettings.Create(ConfigurationFactory.ParseString("""
         akka-media.executor.link { hostname = "127.0.0.1", port = 0 }
         """));
-
-    private static async Task<Socket> ConnectAsync(string endpoint)
-    {
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
-        await socket.ConnectAsync(IPEndPoint.Parse(endpoint));
-        return socket;
-    }
 }
