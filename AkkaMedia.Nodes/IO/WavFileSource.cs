@@ -23,6 +23,10 @@ namespace AkkaMedia.Nodes.IO;
 /// </remarks>
 public sealed class WavFileSource : SourceNode<AudioFrame>
 {
+    /// <summary>The most channels a file may declare: a header is outside bytes, and it sizes the frame buffer.</summary>
+    internal const int MaxChannels = 64;
+
+    private readonly Func<Stream>? _open;
     private WaveFileReader? _reader;
     private WavEncoding _encoding;
     private int _sampleRate;
@@ -50,6 +54,10 @@ public sealed class WavFileSource : SourceNode<AudioFrame>
         SamplesPerFrame = samplesPerFrame;
     }
 
+    /// <summary>Test seam: reads the WAV bytes <paramref name="open"/> returns (the source disposes that stream), named <paramref name="name"/> in messages.</summary>
+    internal WavFileSource(Func<Stream> open, string name, int samplesPerFrame = 960)
+        : this(name, samplesPerFrame) => _open = open;
+
     /// <summary>Path of the WAV file.</summary>
     public string Path { get; }
 
@@ -59,14 +67,14 @@ public sealed class WavFileSource : SourceNode<AudioFrame>
     /// <inheritdoc />
     public override void Initialize(NodeContext context)
     {
-        if (!File.Exists(Path))
+        if (_open is null && !File.Exists(Path))
         {
             throw new FileNotFoundException($"WAV file '{Path}' does not exist.", Path);
         }
 
         try
         {
-            _reader = new WaveFileReader(Path);
+            _reader = _open is null ? new WaveFileReader(Path) : new WaveFileReader(_open());
         }
         catch (Exception e) when (e is FormatException or EndOfStreamException or InvalidDataException or ArgumentException or InvalidOperationException or OverflowException)
         {
@@ -78,10 +86,10 @@ public sealed class WavFileSource : SourceNode<AudioFrame>
         _sampleRate = format.SampleRate;
         _channels = format.Channels;
         _bytesPerSample = format.BitsPerSample / 8;
-        if (_sampleRate <= 0 || _channels <= 0 || format.BlockAlign != _channels * _bytesPerSample)
+        if (_sampleRate <= 0 || _channels <= 0 || _channels > MaxChannels || format.BlockAlign != _channels * _bytesPerSample)
         {
             throw new InvalidDataException(
-                $"'{Path}' has a corrupt WAV header: {_sampleRate} Hz, {_channels} channel(s), {format.BitsPerSample} bits, block align {format.BlockAlign}.");
+                $"'{Path}' has a corrupt WAV header: {_sampleRate} Hz, {_channels} channel(s) (at most {MaxChannels}), {format.BitsPerSample} bits, block align {format.BlockAlign}.");
         }
 
         _buffer = new byte[SamplesPerFrame * format.BlockAlign];

@@ -22,17 +22,26 @@ internal sealed class LinkReader
 {
     private const int MaxMessageLength = 64 * 1024 * 1024;
 
-    private readonly MediaLink _link;
-    private readonly Socket _socket;
+    private readonly ILinkReceiver _link;
+    private readonly Func<byte[], int, int, int> _receive;
     private readonly LinkElementCodec _codec;
     private readonly ILoggingAdapter _log;
     private readonly Dictionary<int, List<object>> _batches = [];
     private long _lastReceive;
 
     public LinkReader(MediaLink link, Socket socket, LinkElementCodec codec, ILoggingAdapter log)
+        : this(link, (buffer, offset, count) => socket.Receive(buffer, offset, count, SocketFlags.None), codec, log)
+    {
+    }
+
+    /// <summary>
+    /// Test seam: reads what <paramref name="receive"/> returns (the socket's <c>Receive</c> contract: bytes written at
+    /// the offset, 0 at the end) and reports to <paramref name="link"/> instead of a <see cref="MediaLink"/>.
+    /// </summary>
+    internal LinkReader(ILinkReceiver link, Func<byte[], int, int, int> receive, LinkElementCodec codec, ILoggingAdapter log)
     {
         _link = link;
-        _socket = socket;
+        _receive = receive;
         _codec = codec;
         _log = log;
         _lastReceive = Environment.TickCount64;
@@ -48,7 +57,8 @@ internal sealed class LinkReader
     /// </summary>
     public void Start() => new Thread(Run) { IsBackground = true, Name = "akka-media-link-receive" }.Start();
 
-    private void Run()
+    /// <summary>Reads on the calling thread until the link closes; never throws (every failure closes the link). Also the test seam's entry.</summary>
+    internal void Run()
     {
         try
         {
@@ -75,7 +85,7 @@ internal sealed class LinkReader
         var filled = 0;
         while (!_link.IsClosed)
         {
-            var read = _socket.Receive(buffer, filled, buffer.Length - filled, SocketFlags.None);
+            var read = _receive(buffer, filled, buffer.Length - filled);
             if (read == 0)
             {
                 _link.Close(new IOException($"{_link.Peer} closed the link without saying why (its process ended or its connection was reset)."), peerGone: true);
@@ -95,11 +105,6 @@ internal sealed class LinkReader
 
                 if (filled - offset - 4 < length)
                 {
-                    if (4 + length > buffer.Length)
-                    {
-                        Array.Resize(ref buffer, Math.Max(4 + length, buffer.Length * 2));
-                    }
-
                     break;
                 }
 
@@ -112,6 +117,14 @@ internal sealed class LinkReader
             {
                 Buffer.BlockCopy(buffer, offset, buffer, 0, filled - offset);
                 filled -= offset;
+            }
+
+            if (filled == buffer.Length)
+            {
+                // A message longer than the buffer is arriving (its length was checked above): the buffer grows with the
+                // bytes that came, doubling, never straight to what a header claims, so a lying peer costs no memory.
+                var needed = 4 + BinaryPrimitives.ReadInt32LittleEndian(buffer);
+                Array.Resize(ref buffer, Math.Min(needed, buffer.Length * 2));
             }
         }
     }
@@ -133,7 +146,7 @@ internal sealed class LinkReader
                 _link.Close(new IOException($"{_link.Peer} closed the link: {Encoding.UTF8.GetString(payload)}"), peerGone: true);
                 return;
             case LinkMessageKind.Open:
-                _link.OnOpen?.Invoke(_link, channel, Encoding.UTF8.GetString(payload));
+                _link.Opened(channel, Encoding.UTF8.GetString(payload));
                 return;
         }
 
@@ -162,7 +175,9 @@ internal sealed class LinkReader
         switch (kind)
         {
             case LinkMessageKind.Demand:
-                handler.OnDemand(BinaryPrimitives.ReadInt32LittleEndian(payload));
+                handler.OnDemand(payload.Length == 4
+                    ? BinaryPrimitives.ReadInt32LittleEndian(payload)
+                    : throw new InvalidDataException($"Corrupt demand from {_link.Peer}: {payload.Length} bytes instead of a 4-byte count."));
                 break;
             case LinkMessageKind.Complete:
                 handler.OnComplete();
