@@ -27,6 +27,7 @@ public sealed class WavFileSource : SourceNode<AudioFrame>
     internal const int MaxChannels = 64;
 
     private readonly Func<Stream>? _open;
+    private Stream? _stream;
     private WaveFileReader? _reader;
     private WavEncoding _encoding;
     private int _sampleRate;
@@ -72,9 +73,11 @@ public sealed class WavFileSource : SourceNode<AudioFrame>
             throw new FileNotFoundException($"WAV file '{Path}' does not exist.", Path);
         }
 
+        _stream = _open is null ? File.OpenRead(Path) : _open();
         try
         {
-            _reader = _open is null ? new WaveFileReader(Path) : new WaveFileReader(_open());
+            CheckBlockAlign(_stream);
+            _reader = new WaveFileReader(_stream);
         }
         catch (Exception e) when (e is FormatException or EndOfStreamException or InvalidDataException or ArgumentException or InvalidOperationException or OverflowException)
         {
@@ -148,7 +151,44 @@ public sealed class WavFileSource : SourceNode<AudioFrame>
         {
             _reader?.Dispose();
             _reader = null;
+            _stream?.Dispose();
+            _stream = null;
         }
+    }
+
+    /// <summary>
+    /// Finds the <c>fmt </c> chunk of a plain RIFF file and refuses a block align of zero, on which NAudio's reader
+    /// divides by zero; leaves the stream at its start. Anything else unusual is left to NAudio.
+    /// </summary>
+    private void CheckBlockAlign(Stream stream)
+    {
+        Span<byte> header = stackalloc byte[12];
+        if (!stream.CanSeek || stream.ReadAtLeast(header, 12, throwOnEndOfStream: false) < 12
+            || !header[..4].SequenceEqual("RIFF"u8) || !header[8..].SequenceEqual("WAVE"u8))
+        {
+            stream.Position = 0;
+            return;
+        }
+
+        Span<byte> chunk = stackalloc byte[8];
+        while (stream.ReadAtLeast(chunk, 8, throwOnEndOfStream: false) == 8)
+        {
+            var size = BinaryPrimitives.ReadUInt32LittleEndian(chunk[4..]);
+            if (chunk[..4].SequenceEqual("fmt "u8))
+            {
+                Span<byte> format = stackalloc byte[14];
+                if (size >= 14 && stream.ReadAtLeast(format, 14, throwOnEndOfStream: false) == 14 && BinaryPrimitives.ReadUInt16LittleEndian(format[12..]) == 0)
+                {
+                    throw new InvalidDataException($"'{Path}' has a corrupt WAV header: its block align is 0.");
+                }
+
+                break;
+            }
+
+            stream.Seek(size + (size & 1), SeekOrigin.Current);
+        }
+
+        stream.Position = 0;
     }
 
     private InvalidDataException Truncated(WaveFileReader reader) =>
