@@ -150,6 +150,6 @@ internal static class HostTargets
             }
         }
 
-        yield return "pipeline { source { type = wav-file, path = a.wav }, stages = [{ type = Gain, gain = 0.5 }], sink { type = wav-file, path = b.wav } }"u8.ToArray();
+        yield return "pipeline {\n source { type = wav-file, path = a.wav }\n stages = [{ type = Gain, gain = 0.5 }]\n sink { type = wav-file, path = b.wav }\n}\n"u8.ToArray();
     }
 }

@@ -36,7 +36,6 @@ internal static class LinkTarget
                 Message(LinkMessageKind.Failure, 2, Encoding.UTF8.GetBytes("node failed")),
                 Message(LinkMessageKind.Cancel, 1, []),
                 Message(LinkMessageKind.Close, 0, Encoding.UTF8.GetBytes("bye"))),
-            Concat(Message(LinkMessageKind.Call, 1, [1, 2, 3]), Message(LinkMessageKind.Reply, 2, [4])),
         };
         return new FuzzTarget("link", seeds, input => Read(codec, input), [typeof(InvalidDataException)], FuzzTargets.Words("A1", "T1", "B1", "V1"));
     }
