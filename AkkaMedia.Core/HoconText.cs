@@ -169,13 +169,18 @@ public static class HoconText
     {
         const string Word = "include";
         if ((i > 0 && (char.IsLetterOrDigit(text[i - 1]) || text[i - 1] is '-' or '_' or '.'))
-            || string.CompareOrdinal(text, i, Word, 0, Word.Length) != 0 || i + Word.Length >= text.Length || text[i + Word.Length] is not (' ' or '\t'))
+            || string.CompareOrdinal(text, i, Word, 0, Word.Length) != 0 || i + Word.Length >= text.Length || !char.IsWhiteSpace(text[i + Word.Length]))
         {
             return false;
         }
 
-        var next = NextSignificant(text, i + Word.Length);
-        return next == '"' || char.IsLetter(next);
+        var next = i + Word.Length;
+        while (next < text.Length && char.IsWhiteSpace(text[next]))
+        {
+            next++;
+        }
+
+        return next < text.Length && (text[next] == '"' || char.IsLetter(text[next]));
     }
 
     private static int SkipToEndOfLine(string text, int i)

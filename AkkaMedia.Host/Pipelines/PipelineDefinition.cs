@@ -55,6 +55,11 @@ internal sealed record PipelineDefinition(string FilePath, PipelineEndpoint Sour
             throw new PipelineFileException($"{path}: no 'pipeline {{ source, stages, sink }}' block.");
         }
 
+        if (!root.GetValue("pipeline").IsObject())
+        {
+            throw new PipelineFileException($"{path}, line {reader.LineOf("pipeline")}: 'pipeline' must be a block: pipeline {{ source, stages, sink }}.");
+        }
+
         var pipeline = root.GetConfig("pipeline");
         reader.OnlyKeys(pipeline, "pipeline", ["source", "stages", "sink"]);
         var source = reader.Endpoint(pipeline, "source", PipelineEndpoints.Sources.ToDictionary(kv => kv.Key, kv => (kv.Value.Element, kv.Value.Keys), StringComparer.OrdinalIgnoreCase), input);
@@ -64,6 +69,11 @@ internal sealed record PipelineDefinition(string FilePath, PipelineEndpoint Sour
 
         var stages = new List<PipelineStageDefinition>();
         var elementType = source.ElementType;
+        if (pipeline.HasPath("stages") && !pipeline.GetValue("stages").IsArray())
+        {
+            throw new PipelineFileException($"{path}, line {reader.LineOf("stages")}: 'stages' must be a list: stages = [ {{ type = Gain, gain = 0.5 }} ].");
+        }
+
         var values = pipeline.HasPath("stages") ? pipeline.GetValue("stages").GetArray() : [];
         for (var i = 0; i < values.Count; i++)
         {
@@ -147,6 +157,11 @@ internal sealed record PipelineDefinition(string FilePath, PipelineEndpoint Sour
             if (!pipeline.HasPath(name))
             {
                 throw new PipelineFileException($"{path}: the pipeline has no '{name}' block; known {name} types: {string.Join(", ", known.Keys)}.");
+            }
+
+            if (!pipeline.GetValue(name).IsObject())
+            {
+                throw new PipelineFileException($"{path}, line {LineOf(name)}: '{name}' must be a block: {name} {{ type = ..., path = ... }}.");
             }
 
             var settings = pipeline.GetConfig(name);
