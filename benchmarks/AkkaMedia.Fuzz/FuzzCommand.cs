@@ -27,12 +27,14 @@ internal static class FuzzCommand
             options[args[i][2..]] = args[i + 1];
         }
 
-        using var environment = new FuzzEnvironment();
         if (options.TryGetValue("afl", out var afl))
         {
-            AflHarness.Run(FuzzTargets.Named(environment, afl));
+            // Before anything instrumented runs: instrumented code outside SharpFuzz's loop has no coverage map to write to.
+            AflHarness.Run(afl);
             return 0;
         }
+
+        using var environment = new FuzzEnvironment();
 
         var name = options.GetValueOrDefault("target", "all");
         if (options.TryGetValue("replay", out var replay))

@@ -25,6 +25,7 @@ public sealed class RegressionSpec(FuzzEnvironmentFixture fixture) : IClassFixtu
     [Theory]
     [InlineData("include \"x\"")]
     [InlineData("a = include \"x\"")]
+    [InlineData("include\n\"x\"")]
     public void Pipeline_file_must_refuse_an_include_instead_of_failing_inside_Akkas_parser(string text) =>
         AssertRefused<Host.Pipelines.PipelineFileException>("pipeline", Encoding.UTF8.GetBytes(text), "include");
 
@@ -32,7 +33,10 @@ public sealed class RegressionSpec(FuzzEnvironmentFixture fixture) : IClassFixtu
     [InlineData("pipeline {\n source { type = wav-file, path = a.wav }\n stages = [{ type = null }]\n sink { type = wav-file, path = b.wav }\n}", "type of stage 1")]
     [InlineData("pipeline {\n source { type = null }\n sink { type = wav-file, path = b.wav }\n}", "type of source")]
     [InlineData("pipeline {\n source { type = wav-file, path = a.wav }\n stages = [{ type = Gain, gain { x = 1 } }]\n sink { type = wav-file, path = b.wav }\n}", "'gain' is an object")]
-    public void Pipeline_file_must_refuse_a_null_type_or_an_object_setting_saying_which(string text, string expected) =>
+    [InlineData("pipeline=\u00e9", "'pipeline' must be a block")]
+    [InlineData("pipeline {\n source = x\n sink { type = wav-file, path = b.wav }\n}", "'source' must be a block")]
+    [InlineData("pipeline {\n source { type = wav-file, path = a.wav }\n stages = x\n sink { type = wav-file, path = b.wav }\n}", "'stages' must be a list")]
+    public void Pipeline_file_must_refuse_a_null_type_an_object_setting_or_a_value_for_a_block_saying_which(string text, string expected) =>
         AssertRefused<Host.Pipelines.PipelineFileException>("pipeline", Encoding.UTF8.GetBytes(text), expected);
 
     [Fact]
