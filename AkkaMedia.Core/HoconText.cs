@@ -89,6 +89,13 @@ public static class HoconText
                     }
 
                     open.Pop();
+                    var after = NextSignificant(text, i + 1);
+                    if (after is not ('\0' or '\n' or ',' or '}' or ']' or '{' or '[' or '#' or '/'))
+                    {
+                        // Akka's parser can loop forever on text glued to a closed array or object ([1]x = 2).
+                        throw new FormatException($"{origin}, line {line}: unexpected '{after}' after '{c}'; put a comma or a new line between entries.");
+                    }
+
                     inValue = true;
                     key.Clear();
                     continue;
