@@ -123,7 +123,7 @@ public static class HoconText
 
                     inValue = true;
                     continue;
-                case 'i' when (inValue || key.Length == 0) && IsInclude(text, i):
+                case 'i' when IsInclude(text, i):
                     // Akka's parser fails with a NullReferenceException on an include it has no callback for.
                     throw new FormatException($"{origin}, line {line}: 'include' is not supported here; write the settings in place.");
                 default:
@@ -175,7 +175,7 @@ public static class HoconText
     private static bool IsInclude(string text, int i)
     {
         const string Word = "include";
-        if ((i > 0 && (char.IsLetterOrDigit(text[i - 1]) || text[i - 1] is '-' or '_' or '.'))
+        if ((i > 0 && (char.IsLetterOrDigit(text[i - 1]) || text[i - 1] is '-' or '_'))
             || string.CompareOrdinal(text, i, Word, 0, Word.Length) != 0 || i + Word.Length >= text.Length || !char.IsWhiteSpace(text[i + Word.Length]))
         {
             return false;

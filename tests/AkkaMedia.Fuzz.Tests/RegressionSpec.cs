@@ -27,6 +27,7 @@ public sealed class RegressionSpec(FuzzEnvironmentFixture fixture) : IClassFixtu
     [InlineData("include \"x\"")]
     [InlineData("a = include \"x\"")]
     [InlineData("include\n\"x\"")]
+    [InlineData(".include \"x\"")]
     public void Pipeline_file_must_refuse_an_include_instead_of_failing_inside_Akkas_parser(string text) =>
         AssertRefused<Host.Pipelines.PipelineFileException>("pipeline", Encoding.UTF8.GetBytes(text), "include");
 
