@@ -4,12 +4,15 @@ namespace AkkaMedia;
 
 /// <summary>
 /// Parses HOCON from users and from the network safely. Akka's HOCON parser hangs on some malformed
-/// input (an unterminated array) and silently accepts others (a key with no value), so text is first
+/// input (an unterminated array, a separator among an array's values) and silently accepts others (a key with no value), so text is first
 /// checked for balanced braces and brackets, closed strings and present values; problems are reported
 /// with the origin, line and key.
 /// </summary>
 public static class HoconText
 {
+    private static readonly System.Buffers.SearchValues<char> PathCharacters =
+        System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.");
+
     /// <summary>Checks <paramref name="text"/> and parses it.</summary>
     /// <param name="text">HOCON text; empty is an empty configuration.</param>
     /// <param name="origin">Where the text came from (a file path, "settings of node Echo"), used in messages.</param>
@@ -65,6 +68,12 @@ public static class HoconText
                     }
 
                     continue;
+                case '$' when i + 1 < text.Length && text[i + 1] == '{':
+                    i = SkipSubstitution(text, i, line, origin);
+                    continue;
+                case '{' when !inValue && key.Length == 0 && open.Count > 0 && open.Peek().Bracket == '{':
+                    // Akka's parser can loop forever on an object with no key inside an object ([{ a = b\n{ c = 1 } }]).
+                    throw new FormatException($"{origin}, line {line}: '{{' without a key before it.");
                 case '{' or '[':
                     open.Push((c, line));
                     inValue = false;
@@ -80,6 +89,13 @@ public static class HoconText
                     }
 
                     open.Pop();
+                    var after = NextSignificant(text, i + 1);
+                    if (after is not ('\0' or '\n' or ',' or '}' or ']' or '{' or '[' or '#' or '/'))
+                    {
+                        // Akka's parser can loop forever on text glued to a closed array or object ([1]x = 2).
+                        throw new FormatException($"{origin}, line {line}: unexpected '{after}' after '{c}'; put a comma or a new line between entries.");
+                    }
+
                     inValue = true;
                     key.Clear();
                     continue;
@@ -87,6 +103,11 @@ public static class HoconText
                     inValue = false;
                     key.Clear();
                     continue;
+                case '=' or '*' or '?' or '!' or '^' or '@' or '&' or '`' or '\\' or ':' or '$' when open.Count > 0 && open.Peek().Bracket == '['
+                    && !(c == ':' && key.Length > 0) && !(c == '$' && i + 1 < text.Length && text[i + 1] == '{'):
+                    // Akka's parser loops forever on these among an array's values outside quotes ([ = 1 ], [1 = 2], [x*y],
+                    // [{a = 1} ?], [$], [1, : 2]): HOCON forbids them in unquoted text.
+                    throw new FormatException($"{origin}, line {line}: '{c}' among the values of an array; quote a value that holds it (a 'key = value' belongs in {{ }}).");
                 case '=' or ':' when !inValue && !(open.Count > 0 && open.Peek().Bracket == '['):
                     var name = key.ToString().Trim();
                     if (name.Length == 0)
@@ -102,6 +123,9 @@ public static class HoconText
 
                     inValue = true;
                     continue;
+                case 'i' when IsInclude(text, i):
+                    // Akka's parser fails with a NullReferenceException on an include it has no callback for.
+                    throw new FormatException($"{origin}, line {line}: 'include' is not supported here; write the settings in place.");
                 default:
                     if (!inValue && !char.IsWhiteSpace(c))
                     {
@@ -117,6 +141,53 @@ public static class HoconText
             var (bracket, at) = open.Peek();
             throw new FormatException($"{origin}, line {at}: '{bracket}' is never closed.");
         }
+    }
+
+    /// <summary>
+    /// Checks the substitution <c>${path}</c> or <c>${?path}</c> at <paramref name="start"/> and returns the index of its
+    /// closing brace. Akka's parser loops forever on some paths (<c>[${@}]</c>), so a path is plain: letters, digits,
+    /// '-', '_' and '.'.
+    /// </summary>
+    private static int SkipSubstitution(string text, int start, int line, string origin)
+    {
+        var end = text.IndexOf('}', start + 2);
+        var newline = text.IndexOf('\n', start + 2);
+        if (end < 0 || (newline >= 0 && newline < end))
+        {
+            throw new FormatException($"{origin}, line {line}: a substitution '${{' is not closed on its line.");
+        }
+
+        var path = text.AsSpan(start + 2, end - start - 2).Trim();
+        if (path.StartsWith('?'))
+        {
+            path = path[1..];
+        }
+
+        if (path.IsEmpty || path.ContainsAnyExcept(PathCharacters))
+        {
+            throw new FormatException($"{origin}, line {line}: '${{{text[(start + 2)..end]}}}' is not a substitution of a path (letters, digits, '-', '_' and '.').");
+        }
+
+        return end;
+    }
+
+    /// <summary>Whether an <c>include</c> directive starts at <paramref name="i"/>: the word, then a quoted name or file(, url(, classpath(, required(.</summary>
+    private static bool IsInclude(string text, int i)
+    {
+        const string Word = "include";
+        if ((i > 0 && (char.IsLetterOrDigit(text[i - 1]) || text[i - 1] is '-' or '_'))
+            || string.CompareOrdinal(text, i, Word, 0, Word.Length) != 0 || i + Word.Length >= text.Length || !char.IsWhiteSpace(text[i + Word.Length]))
+        {
+            return false;
+        }
+
+        var next = i + Word.Length;
+        while (next < text.Length && char.IsWhiteSpace(text[next]))
+        {
+            next++;
+        }
+
+        return next < text.Length && (text[next] == '"' || char.IsLetter(text[next]));
     }
 
     private static int SkipToEndOfLine(string text, int i)

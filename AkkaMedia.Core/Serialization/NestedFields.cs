@@ -24,7 +24,8 @@ internal static class NestedFields
     }
 
     /// <summary>Reads what <see cref="WriteNested"/> wrote.</summary>
-    /// <exception cref="SerializationException">The length does not fit in the payload, or the value is not a <typeparamref name="T"/>; the message names <paramref name="messageKind"/>.</exception>
+    /// <exception cref="SerializationException">The length does not fit in the payload, the nested serializer cannot read
+    /// the value (its exception is the inner one), or the value is not a <typeparamref name="T"/>; the message names <paramref name="messageKind"/>.</exception>
     public static T ReadNested<T>(ExtendedActorSystem system, BinaryReader reader, string messageKind)
     {
         var id = reader.ReadInt32();
@@ -35,7 +36,18 @@ internal static class NestedFields
             throw new SerializationException($"Corrupt {messageKind}: nested payload of {length} bytes does not fit.");
         }
 
-        var value = system.Serialization.Deserialize(reader.ReadBytes(length), id, manifest);
+        object? value;
+        try
+        {
+            value = system.Serialization.Deserialize(reader.ReadBytes(length), id, manifest);
+        }
+        catch (Exception e) when (e is not SerializationException and not OutOfMemoryException)
+        {
+            // The id names any serializer of the system (JSON, Hyperion, ...): whatever it throws on bytes it cannot read
+            // is this message's corruption, reported as the serializer contract says.
+            throw new SerializationException($"Corrupt {messageKind}: the nested value (serializer {id}, manifest '{manifest}') cannot be read: {e.Message}", e);
+        }
+
         return value is T typed ? typed : throw new SerializationException($"Expected {typeof(T).Name} in {messageKind} but found {value?.GetType().Name ?? "null"}.");
     }
 

@@ -216,11 +216,14 @@ internal sealed class ProtocolSerializer : SerializerWithStringManifest
         for (var i = 0; i < count; i++)
         {
             var length = ReadCount(reader);
-            var bytes = reader.ReadBytes(length);
-            if (bytes.Length != length)
+            var left = reader.BaseStream.Length - reader.BaseStream.Position;
+            if (length > left)
             {
-                throw new EndOfStreamException($"A batch member of {length} bytes was cut after {bytes.Length}.");
+                // Checked before reading: the length is outside bytes, and ReadBytes would allocate all of it first.
+                throw new EndOfStreamException($"A batch member of {length} bytes was cut after {left}.");
             }
+
+            var bytes = reader.ReadBytes(length);
 
             members.Add((T)FromBinary(bytes, manifest));
         }

@@ -218,7 +218,7 @@ internal sealed class AdminServer : IAsyncDisposable
     }
 
     /// <summary>Reads one request line, or null when the client sends nothing, too much, or closes before a newline.</summary>
-    private static async Task<string?> ReadRequestAsync(Stream stream, CancellationToken cancellation)
+    internal static async Task<string?> ReadRequestAsync(Stream stream, CancellationToken cancellation)
     {
         var buffer = new byte[AdminProtocol.MaxRequestBytes];
         var length = 0;

@@ -20,6 +20,13 @@ internal sealed class MediaEndpoint(EdgeHost host) : EdgeEndpoint<MediaEndpoint.
     /// <exception cref="EdgeProtocolException">It is not JSON, or not an object.</exception>
     internal static JsonDocument ParseObject(ReadOnlySpan<byte> utf8)
     {
+        // The JSON reader checks the syntax but not the UTF-8 inside strings; reading such a string later would throw
+        // InvalidOperationException, so the message is refused here as a whole.
+        if (!System.Text.Unicode.Utf8.IsValid(utf8))
+        {
+            throw new EdgeProtocolException("A text message must be UTF-8; this one is not.");
+        }
+
         JsonDocument document;
         try
         {
@@ -43,8 +50,22 @@ internal sealed class MediaEndpoint(EdgeHost host) : EdgeEndpoint<MediaEndpoint.
     /// <exception cref="EdgeProtocolException">It has none, or not a string.</exception>
     internal static string TypeOf(JsonElement message) =>
         message.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String
-            ? type.GetString()!
+            ? StringOf(type, "type")
             : throw new EdgeProtocolException("A text message needs a string \"type\": start, ping or stop.");
+
+    /// <summary>The text of a JSON string; an escaped lone surrogate (<c>"\ud800"</c>) is the client's error.</summary>
+    /// <exception cref="EdgeProtocolException">The string is not valid UTF-16 once unescaped; the message names <paramref name="field"/>.</exception>
+    internal static string StringOf(JsonElement value, string field)
+    {
+        try
+        {
+            return value.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            throw new EdgeProtocolException($"\"{field}\" is not a valid string: it escapes a lone surrogate.");
+        }
+    }
 
     /// <summary>The <c>error</c> message.</summary>
     internal static string ErrorJson(string message) => new JsonObject { ["type"] = "error", ["message"] = message }.ToJsonString(EdgeJson.Options);

@@ -17,7 +17,7 @@ internal sealed record MediaStart(ClientAudioFormat Format, string Encoding)
     {
         var rate = Int(message, "sampleRate", null);
         var channels = Int(message, "channels", 1);
-        var encoding = message.TryGetProperty("encoding", out var e) ? e.ValueKind == JsonValueKind.String ? e.GetString()! : throw new EdgeProtocolException("start.encoding must be a string: \"pcm16\" or \"opus\".") : "pcm16";
+        var encoding = message.TryGetProperty("encoding", out var e) ? e.ValueKind == JsonValueKind.String ? MediaEndpoint.StringOf(e, "start.encoding") : throw new EdgeProtocolException("start.encoding must be a string: \"pcm16\" or \"opus\".") : "pcm16";
         if (rate is < MinSampleRate or > MaxSampleRate)
         {
             throw new EdgeProtocolException($"start.sampleRate must be between {MinSampleRate} and {MaxSampleRate} Hz; it is {rate}.");

@@ -31,7 +31,13 @@ internal sealed record PipelineDefinition(string FilePath, PipelineEndpoint Sour
             throw new PipelineFileException($"Pipeline file '{path}' does not exist.");
         }
 
-        var text = File.ReadAllText(path);
+        return Parse(File.ReadAllText(path), path, registry, input, output);
+    }
+
+    /// <summary>Checks the text of a pipeline file read from <paramref name="path"/> (named in messages); see <see cref="Load"/>.</summary>
+    /// <exception cref="PipelineFileException">The text is malformed, or names an unknown type or key; the message says where.</exception>
+    internal static PipelineDefinition Parse(string text, string path, NodeRegistry registry, string? input = null, string? output = null)
+    {
         Config root;
         try
         {
@@ -49,6 +55,11 @@ internal sealed record PipelineDefinition(string FilePath, PipelineEndpoint Sour
             throw new PipelineFileException($"{path}: no 'pipeline {{ source, stages, sink }}' block.");
         }
 
+        if (!root.GetValue("pipeline").IsObject())
+        {
+            throw new PipelineFileException($"{path}, line {reader.LineOf("pipeline")}: 'pipeline' must be a block: pipeline {{ source, stages, sink }}.");
+        }
+
         var pipeline = root.GetConfig("pipeline");
         reader.OnlyKeys(pipeline, "pipeline", ["source", "stages", "sink"]);
         var source = reader.Endpoint(pipeline, "source", PipelineEndpoints.Sources.ToDictionary(kv => kv.Key, kv => (kv.Value.Element, kv.Value.Keys), StringComparer.OrdinalIgnoreCase), input);
@@ -58,6 +69,11 @@ internal sealed record PipelineDefinition(string FilePath, PipelineEndpoint Sour
 
         var stages = new List<PipelineStageDefinition>();
         var elementType = source.ElementType;
+        if (pipeline.HasPath("stages") && !pipeline.GetValue("stages").IsArray())
+        {
+            throw new PipelineFileException($"{path}, line {reader.LineOf("stages")}: 'stages' must be a list: stages = [ {{ type = Gain, gain = 0.5 }} ].");
+        }
+
         var values = pipeline.HasPath("stages") ? pipeline.GetValue("stages").GetArray() : [];
         for (var i = 0; i < values.Count; i++)
         {
@@ -143,8 +159,13 @@ internal sealed record PipelineDefinition(string FilePath, PipelineEndpoint Sour
                 throw new PipelineFileException($"{path}: the pipeline has no '{name}' block; known {name} types: {string.Join(", ", known.Keys)}.");
             }
 
+            if (!pipeline.GetValue(name).IsObject())
+            {
+                throw new PipelineFileException($"{path}, line {LineOf(name)}: '{name}' must be a block: {name} {{ type = ..., path = ... }}.");
+            }
+
             var settings = pipeline.GetConfig(name);
-            var type = settings.GetString("type", string.Empty);
+            var type = TypeOf(settings, name);
             if (!known.TryGetValue(type, out var entry))
             {
                 throw new PipelineFileException($"{path}, line {LineOf("type", type)}: unknown {name} type '{type}'; known: {string.Join(", ", known.Keys)}.");
@@ -177,7 +198,7 @@ internal sealed record PipelineDefinition(string FilePath, PipelineEndpoint Sour
             }
 
             var settings = new Config(new HoconRoot(value));
-            var type = settings.GetString("type", string.Empty);
+            var type = TypeOf(settings, $"stage {index + 1}");
             if (!registry.TryGet(type, out var descriptor))
             {
                 throw new PipelineFileException($"{path}, line {LineOf("type", type)}: stage {index + 1} has unknown node type '{type}'. Known types: {registry.KnownTypes}.");
@@ -194,7 +215,7 @@ internal sealed record PipelineDefinition(string FilePath, PipelineEndpoint Sour
                 .Where(kv => kv.Key is not ("type" or "remote" or "failover"))
                 .Select(kv => (kv.Key, Value: kv.Value))
                 .ToList();
-            var settingsText = string.Join('\n', nodeSettings.Select(kv => $"{kv.Key} = {Render(kv.Value)}"));
+            var settingsText = string.Join('\n', nodeSettings.Select(kv => $"{kv.Key} = {Render(kv.Value, kv.Key, index)}"));
             var nodeConfig = ConfigurationFactory.ParseString(settingsText);
             try
             {
@@ -239,9 +260,37 @@ internal sealed record PipelineDefinition(string FilePath, PipelineEndpoint Sour
             return 1;
         }
 
-        private static string Render(HoconValue value) =>
-            value.IsArray()
-                ? "[" + string.Join(", ", value.GetArray().Select(Render)) + "]"
-                : "\"" + value.GetString().Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+        /// <summary>The <c>type</c> of a block, empty when absent; <c>type = null</c>, an object or a list is refused.</summary>
+        private string TypeOf(Config settings, string what)
+        {
+            var value = settings.HasPath("type") ? settings.GetValue("type") : null;
+            if (value is null)
+            {
+                return string.Empty;
+            }
+
+            return value.IsString() && value.GetString() is { } type
+                ? type
+                : throw new PipelineFileException($"{path}, line {LineOf("type")}: the type of {what} must be a name, like type = Gain.");
+        }
+
+        /// <summary>A node setting as HOCON text: a quoted string, <c>null</c>, or a list of those.</summary>
+        /// <exception cref="PipelineFileException">The setting is an object (node settings are values or lists).</exception>
+        private string Render(HoconValue value, string key, int index)
+        {
+            if (value.IsArray())
+            {
+                return "[" + string.Join(", ", value.GetArray().Select(v => Render(v, key, index))) + "]";
+            }
+
+            if (!value.IsString())
+            {
+                throw new PipelineFileException($"{path}, line {LineOf(key)}: stage {index + 1}: '{key}' is an object; a node setting is a value or a list of values.");
+            }
+
+            return value.GetString() is { } text
+                ? "\"" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\""
+                : "null";
+        }
     }
 }

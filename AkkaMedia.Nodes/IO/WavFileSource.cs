@@ -23,6 +23,11 @@ namespace AkkaMedia.Nodes.IO;
 /// </remarks>
 public sealed class WavFileSource : SourceNode<AudioFrame>
 {
+    /// <summary>The most channels a file may declare: a header is outside bytes, and it sizes the frame buffer.</summary>
+    internal const int MaxChannels = 64;
+
+    private readonly Func<Stream>? _open;
+    private Stream? _stream;
     private WaveFileReader? _reader;
     private WavEncoding _encoding;
     private int _sampleRate;
@@ -50,6 +55,10 @@ public sealed class WavFileSource : SourceNode<AudioFrame>
         SamplesPerFrame = samplesPerFrame;
     }
 
+    /// <summary>Test seam: reads the WAV bytes <paramref name="open"/> returns (the source disposes that stream), named <paramref name="name"/> in messages.</summary>
+    internal WavFileSource(Func<Stream> open, string name, int samplesPerFrame = 960)
+        : this(name, samplesPerFrame) => _open = open;
+
     /// <summary>Path of the WAV file.</summary>
     public string Path { get; }
 
@@ -59,14 +68,16 @@ public sealed class WavFileSource : SourceNode<AudioFrame>
     /// <inheritdoc />
     public override void Initialize(NodeContext context)
     {
-        if (!File.Exists(Path))
+        if (_open is null && !File.Exists(Path))
         {
             throw new FileNotFoundException($"WAV file '{Path}' does not exist.", Path);
         }
 
+        _stream = _open is null ? File.OpenRead(Path) : _open();
         try
         {
-            _reader = new WaveFileReader(Path);
+            CheckBlockAlign(_stream);
+            _reader = new WaveFileReader(_stream);
         }
         catch (Exception e) when (e is FormatException or EndOfStreamException or InvalidDataException or ArgumentException or InvalidOperationException or OverflowException)
         {
@@ -78,10 +89,10 @@ public sealed class WavFileSource : SourceNode<AudioFrame>
         _sampleRate = format.SampleRate;
         _channels = format.Channels;
         _bytesPerSample = format.BitsPerSample / 8;
-        if (_sampleRate <= 0 || _channels <= 0 || format.BlockAlign != _channels * _bytesPerSample)
+        if (_sampleRate <= 0 || _channels <= 0 || _channels > MaxChannels || format.BlockAlign != _channels * _bytesPerSample)
         {
             throw new InvalidDataException(
-                $"'{Path}' has a corrupt WAV header: {_sampleRate} Hz, {_channels} channel(s), {format.BitsPerSample} bits, block align {format.BlockAlign}.");
+                $"'{Path}' has a corrupt WAV header: {_sampleRate} Hz, {_channels} channel(s) (at most {MaxChannels}), {format.BitsPerSample} bits, block align {format.BlockAlign}.");
         }
 
         _buffer = new byte[SamplesPerFrame * format.BlockAlign];
@@ -140,7 +151,44 @@ public sealed class WavFileSource : SourceNode<AudioFrame>
         {
             _reader?.Dispose();
             _reader = null;
+            _stream?.Dispose();
+            _stream = null;
         }
+    }
+
+    /// <summary>
+    /// Finds the <c>fmt </c> chunk of a plain RIFF file and refuses a block align of zero, on which NAudio's reader
+    /// divides by zero; leaves the stream at its start. Anything else unusual is left to NAudio.
+    /// </summary>
+    private void CheckBlockAlign(Stream stream)
+    {
+        Span<byte> header = stackalloc byte[12];
+        if (!stream.CanSeek || stream.ReadAtLeast(header, 12, throwOnEndOfStream: false) < 12
+            || !header[..4].SequenceEqual("RIFF"u8) || !header[8..].SequenceEqual("WAVE"u8))
+        {
+            stream.Position = 0;
+            return;
+        }
+
+        Span<byte> chunk = stackalloc byte[8];
+        while (stream.ReadAtLeast(chunk, 8, throwOnEndOfStream: false) == 8)
+        {
+            var size = BinaryPrimitives.ReadUInt32LittleEndian(chunk[4..]);
+            if (chunk[..4].SequenceEqual("fmt "u8))
+            {
+                Span<byte> format = stackalloc byte[14];
+                if (size >= 14 && stream.ReadAtLeast(format, 14, throwOnEndOfStream: false) == 14 && BinaryPrimitives.ReadUInt16LittleEndian(format[12..]) == 0)
+                {
+                    throw new InvalidDataException($"'{Path}' has a corrupt WAV header: its block align is 0.");
+                }
+
+                break;
+            }
+
+            stream.Seek(size + (size & 1), SeekOrigin.Current);
+        }
+
+        stream.Position = 0;
     }
 
     private InvalidDataException Truncated(WaveFileReader reader) =>

@@ -26,7 +26,8 @@ public sealed class Y4mFileSource : SourceNode<VideoFrame>
     private static readonly byte[] FrameTag = "FRAME"u8.ToArray();
 
     private byte[] _line = new byte[256];
-    private FileStream? _stream;
+    private readonly Func<Stream>? _open;
+    private Stream? _stream;
     private Y4mHeader? _header;
     private long _next;
 
@@ -38,18 +39,22 @@ public sealed class Y4mFileSource : SourceNode<VideoFrame>
         Path = path;
     }
 
+    /// <summary>Test seam: reads the Y4M bytes <paramref name="open"/> returns (the source disposes that stream), named <paramref name="name"/> in messages.</summary>
+    internal Y4mFileSource(Func<Stream> open, string name)
+        : this(name) => _open = open;
+
     /// <summary>The file read.</summary>
     public string Path { get; }
 
     /// <inheritdoc />
     public override void Initialize(NodeContext context)
     {
-        if (!File.Exists(Path))
+        if (_open is null && !File.Exists(Path))
         {
             throw new FileNotFoundException($"Y4M file '{Path}' does not exist.", Path);
         }
 
-        _stream = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 64 * 1024);
+        _stream = _open is null ? new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 64 * 1024) : _open();
         Span<byte> start = stackalloc byte[Y4mHeader.Signature.Length + 1];
         var got = _stream.ReadAtLeast(start, start.Length, throwOnEndOfStream: false);
         if (got == 0)
@@ -92,6 +97,12 @@ public sealed class Y4mFileSource : SourceNode<VideoFrame>
         if (!line.StartsWith(FrameTag) || (line.Length > FrameTag.Length && line[FrameTag.Length] != (byte)' '))
         {
             throw Corrupt($"frame {_next} does not start with a FRAME marker");
+        }
+
+        // The header's picture size is outside bytes: a file too short for the frame fails before its buffer is allocated.
+        if (_stream!.CanSeek && _stream.Length - _stream.Position < header.FrameLength)
+        {
+            throw Corrupt($"the file is truncated: frame {_next} has {_stream.Length - _stream.Position} of its {header.FrameLength} bytes");
         }
 
         var data = new byte[header.FrameLength];

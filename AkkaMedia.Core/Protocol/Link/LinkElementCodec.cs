@@ -46,17 +46,30 @@ internal sealed class LinkElementCodec
     /// <summary>
     /// The element a data payload carries. An audio frame is read from <paramref name="payload"/> directly; other
     /// elements go through the actor system's serializer named by the payload (which gets a copy of the bytes).
-    /// Throws when the payload is too short or its serializer cannot read it; the link then closes as unreadable.
     /// </summary>
+    /// <exception cref="InvalidDataException">The payload is shorter than its prefix says, or its serializer cannot read
+    /// it (the serializer's exception is the inner one); the link then closes as unreadable.</exception>
     public object Decode(ReadOnlySpan<byte> payload)
     {
+        if (payload.Length < 5 || payload.Length < 5 + payload[4])
+        {
+            throw new InvalidDataException($"Corrupt data message: {payload.Length} bytes cannot hold a serializer id, a manifest length and the manifest it announces.");
+        }
+
         var serializerId = BinaryPrimitives.ReadInt32LittleEndian(payload);
         var manifestLength = payload[4];
         var manifest = payload.Slice(5, manifestLength);
         var bytes = payload[(5 + manifestLength)..];
-        return serializerId == FrameSerializer.SerializerIdentifier && manifest.SequenceEqual(AudioManifest)
-            ? FrameSerializer.ReadAudio(bytes)
-            : _serialization.Deserialize(bytes.ToArray(), serializerId, Encoding.ASCII.GetString(manifest));
+        try
+        {
+            return serializerId == FrameSerializer.SerializerIdentifier && manifest.SequenceEqual(AudioManifest)
+                ? FrameSerializer.ReadAudio(bytes)
+                : _serialization.Deserialize(bytes.ToArray(), serializerId, Encoding.ASCII.GetString(manifest));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new InvalidDataException($"An element of a data message cannot be read (serializer {serializerId}, manifest '{Encoding.ASCII.GetString(manifest)}'): {e.Message}", e);
+        }
     }
 
     private static int Prefix(int manifestLength) => 4 + 1 + manifestLength;

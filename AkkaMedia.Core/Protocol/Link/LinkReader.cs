@@ -26,9 +26,8 @@ internal sealed class LinkReader
     /// <summary>Room for one more TLS record's plaintext (at most 16 KB) before the gathering of <see cref="ReadSecure"/> stops.</summary>
     private const int TlsRecordRoom = 16 * 1024;
 
-    private readonly MediaLink _link;
-    private readonly Socket _socket;
-    private readonly Stream? _secure;
+    private readonly ILinkReceiver _link;
+    private readonly Func<byte[], int, int, int> _receive;
     private readonly LinkElementCodec _codec;
     private readonly ILoggingAdapter _log;
     private readonly Dictionary<int, List<object>> _batches = [];
@@ -40,10 +39,24 @@ internal sealed class LinkReader
     /// <param name="codec">Decodes elements.</param>
     /// <param name="log">For faults of this node.</param>
     public LinkReader(MediaLink link, Socket socket, Stream? secure, LinkElementCodec codec, ILoggingAdapter log)
+        : this(
+            link,
+            secure is null
+                ? (buffer, offset, count) => socket.Receive(buffer, offset, count, SocketFlags.None)
+                : (buffer, offset, count) => ReadSecure(socket, secure, buffer, offset, count),
+            codec,
+            log)
+    {
+    }
+
+    /// <summary>
+    /// Test seam: reads what <paramref name="receive"/> returns (the socket's <c>Receive</c> contract: bytes written at
+    /// the offset, 0 at the end) and reports to <paramref name="link"/> instead of a <see cref="MediaLink"/>.
+    /// </summary>
+    internal LinkReader(ILinkReceiver link, Func<byte[], int, int, int> receive, LinkElementCodec codec, ILoggingAdapter log)
     {
         _link = link;
-        _socket = socket;
-        _secure = secure;
+        _receive = receive;
         _codec = codec;
         _log = log;
         _lastReceive = Environment.TickCount64;
@@ -68,7 +81,8 @@ internal sealed class LinkReader
     /// </summary>
     public void Start() => new Thread(Run) { IsBackground = true, Name = "akka-media-link-receive" }.Start();
 
-    private void Run()
+    /// <summary>Reads on the calling thread until the link closes; never throws (every failure closes the link). Also the test seam's entry.</summary>
+    internal void Run()
     {
         try
         {
@@ -95,9 +109,7 @@ internal sealed class LinkReader
         var filled = 0;
         while (!_link.IsClosed)
         {
-            var read = _secure is null
-                ? _socket.Receive(buffer, filled, buffer.Length - filled, SocketFlags.None)
-                : ReadSecure(_secure, buffer, filled);
+            var read = _receive(buffer, filled, buffer.Length - filled);
             if (read == 0)
             {
                 _link.Close(new IOException($"{_link.Peer} closed the link without saying why (its process ended or its connection was reset)."), peerGone: true);
@@ -123,11 +135,6 @@ internal sealed class LinkReader
 
                 if (filled - offset - 4 < length)
                 {
-                    if (4 + length > buffer.Length)
-                    {
-                        Array.Resize(ref buffer, Math.Max(4 + length, buffer.Length * 2));
-                    }
-
                     break;
                 }
 
@@ -141,20 +148,28 @@ internal sealed class LinkReader
                 Buffer.BlockCopy(buffer, offset, buffer, 0, filled - offset);
                 filled -= offset;
             }
+
+            if (filled == buffer.Length)
+            {
+                // A message longer than the buffer is arriving (its length was checked above): the buffer grows with the
+                // bytes that came, doubling, never straight to what a header claims, so a lying peer costs no memory.
+                var needed = 4 + BinaryPrimitives.ReadInt32LittleEndian(buffer);
+                Array.Resize(ref buffer, Math.Min(needed, buffer.Length * 2));
+            }
         }
     }
 
     /// <summary>
-    /// Reads from the TLS stream into <paramref name="buffer"/> after <paramref name="filled"/> bytes. One TLS read yields
+    /// Reads from the TLS stream into <paramref name="buffer"/> at <paramref name="offset"/>, at most <paramref name="count"/> bytes. One TLS read yields
     /// one record (16 KB at most); while more bytes wait in the socket, it reads on, so that a busy link still hands its
     /// channels large batches (as a plain read of the socket does) instead of a few elements per record.
     /// </summary>
-    private int ReadSecure(Stream secure, byte[] buffer, int filled)
+    private static int ReadSecure(Socket socket, Stream secure, byte[] buffer, int offset, int count)
     {
-        var total = secure.Read(buffer, filled, buffer.Length - filled);
-        while (total > 0 && buffer.Length - filled - total >= TlsRecordRoom && _socket.Available > 0)
+        var total = secure.Read(buffer, offset, count);
+        while (total > 0 && count - total >= TlsRecordRoom && socket.Available > 0)
         {
-            var more = secure.Read(buffer, filled + total, buffer.Length - filled - total);
+            var more = secure.Read(buffer, offset + total, count - total);
             if (more == 0)
             {
                 break;
@@ -183,7 +198,7 @@ internal sealed class LinkReader
                 _link.Close(new IOException($"{_link.Peer} closed the link: {Encoding.UTF8.GetString(payload)}"), peerGone: true);
                 return;
             case LinkMessageKind.Open:
-                _link.OnOpen?.Invoke(_link, channel, Encoding.UTF8.GetString(payload));
+                _link.Opened(channel, Encoding.UTF8.GetString(payload));
                 return;
         }
 
@@ -212,7 +227,9 @@ internal sealed class LinkReader
         switch (kind)
         {
             case LinkMessageKind.Demand:
-                handler.OnDemand(BinaryPrimitives.ReadInt32LittleEndian(payload));
+                handler.OnDemand(payload.Length == 4
+                    ? BinaryPrimitives.ReadInt32LittleEndian(payload)
+                    : throw new InvalidDataException($"Corrupt demand from {_link.Peer}: {payload.Length} bytes instead of a 4-byte count."));
                 break;
             case LinkMessageKind.Complete:
                 handler.OnComplete();

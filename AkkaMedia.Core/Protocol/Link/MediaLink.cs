@@ -27,7 +27,7 @@ namespace AkkaMedia.Protocol.Link;
 /// gone, is sent the reason.</para>
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public sealed class MediaLink : IDisposable
+public sealed class MediaLink : IDisposable, ILinkReceiver
 {
     private readonly ILoggingAdapter _log;
     private readonly Socket _socket;
@@ -343,4 +343,19 @@ public sealed class MediaLink : IDisposable
         BinaryPrimitives.WriteInt64LittleEndian(stamp, Stopwatch.GetTimestamp());
         _writer.Append(LinkMessageKind.Probe, 0, stamp, urgent: true);
     }
+
+    /// <inheritdoc />
+    bool ILinkReceiver.IsClosed => IsClosed;
+
+    /// <inheritdoc />
+    void ILinkReceiver.AnswerProbe(ReadOnlySpan<byte> stamp) => AnswerProbe(stamp);
+
+    /// <inheritdoc />
+    void ILinkReceiver.ProbeAnswered(ReadOnlySpan<byte> stamp) => ProbeAnswered(stamp);
+
+    /// <inheritdoc />
+    bool ILinkReceiver.TryGetChannel(int channel, [MaybeNullWhen(false)] out ILinkChannel handler) => TryGetChannel(channel, out handler);
+
+    /// <inheritdoc />
+    void ILinkReceiver.Opened(int channel, string sessionId) => OnOpen?.Invoke(this, channel, sessionId);
 }
