@@ -124,7 +124,16 @@ public sealed class TlsSettings
     /// </summary>
     /// <param name="peer">The certificate the peer presented; null when it presented none.</param>
     /// <param name="reason">Why the peer is not trusted, for a log line; empty when it is.</param>
-    public bool IsTrusted(X509Certificate? peer, out string reason)
+    public bool IsTrusted(X509Certificate? peer, out string reason) => IsTrusted(peer, null, out reason);
+
+    /// <summary>
+    /// As <see cref="IsTrusted(X509Certificate?, out string)"/>, with the chain the peer presented: its intermediate
+    /// certificates may complete the path from <paramref name="peer"/> to <see cref="Authority"/>, which must still end it.
+    /// </summary>
+    /// <param name="peer">The certificate the peer presented; null when it presented none.</param>
+    /// <param name="presented">The chain that came with it (a TLS validation callback's); null when there is none.</param>
+    /// <param name="reason">Why the peer is not trusted, for a log line; empty when it is.</param>
+    public bool IsTrusted(X509Certificate? peer, X509Chain? presented, out string reason)
     {
         if (!IsEnabled)
         {
@@ -138,12 +147,21 @@ public sealed class TlsSettings
             return false;
         }
 
-        var certificate = peer as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(peer.GetRawCertData());
+        using var loaded = peer as X509Certificate2 is null ? X509CertificateLoader.LoadCertificate(peer.GetRawCertData()) : null;
+        var certificate = loaded ?? (X509Certificate2)peer;
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.Add(Authority);
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         chain.ChainPolicy.DisableCertificateDownloads = true;
+        if (presented is not null)
+        {
+            foreach (var element in presented.ChainElements)
+            {
+                chain.ChainPolicy.ExtraStore.Add(element.Certificate);
+            }
+        }
+
         if (chain.Build(certificate))
         {
             reason = string.Empty;
@@ -157,7 +175,7 @@ public sealed class TlsSettings
     }
 
     /// <summary>
-    /// The Akka.Remote setup that presents <see cref="Certificate"/> and accepts only peers <see cref="IsTrusted"/> (logging
+    /// The Akka.Remote setup that presents <see cref="Certificate"/> and accepts only peers <see cref="IsTrusted(X509Certificate?, X509Chain?, out string)"/> (logging
     /// each refusal as a warning), for an actor system started with <see cref="RemotingConfig"/>. <see cref="MediaActorSystem"/>
     /// adds both itself; hosts that build their own setup (Akka.Hosting) add them.
     /// </summary>
@@ -170,9 +188,9 @@ public sealed class TlsSettings
             suppressValidation: false,
             requireMutualAuthentication: true,
             validateCertificateHostname: false,
-            customValidator: (certificate, _, peer, _, log) =>
+            customValidator: (certificate, chain, peer, _, log) =>
             {
-                if (IsTrusted(certificate, out var reason))
+                if (IsTrusted(certificate, chain, out var reason))
                 {
                     return true;
                 }
@@ -184,7 +202,7 @@ public sealed class TlsSettings
 
     /// <summary>
     /// Options for the server end of a connection: presents <see cref="Certificate"/> and, when
-    /// <paramref name="requireClientCertificate"/>, accepts only a client whose certificate <see cref="IsTrusted"/>.
+    /// <paramref name="requireClientCertificate"/>, accepts only a client whose certificate <see cref="IsTrusted(X509Certificate?, X509Chain?, out string)"/>.
     /// <paramref name="onRefused"/> is told why a client was refused (the handshake then fails).
     /// </summary>
     /// <exception cref="InvalidOperationException">TLS is off.</exception>
@@ -198,14 +216,14 @@ public sealed class TlsSettings
             EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
             RemoteCertificateValidationCallback = requireClientCertificate
-                ? (_, certificate, _, _) => Check(certificate, onRefused)
+                ? (_, certificate, chain, _) => Check(certificate, chain, onRefused)
                 : null,
         };
     }
 
     /// <summary>
     /// Options for the client end of a connection to <paramref name="targetHost"/>: presents <see cref="Certificate"/> and
-    /// accepts only a server whose certificate <see cref="IsTrusted"/>. <paramref name="onRefused"/> is told why a server
+    /// accepts only a server whose certificate <see cref="IsTrusted(X509Certificate?, X509Chain?, out string)"/>. <paramref name="onRefused"/> is told why a server
     /// was refused (the handshake then fails).
     /// </summary>
     /// <exception cref="InvalidOperationException">TLS is off.</exception>
@@ -218,13 +236,13 @@ public sealed class TlsSettings
             ClientCertificateContext = SslStreamCertificateContext.Create(Certificate, [Authority], offline: true),
             EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
-            RemoteCertificateValidationCallback = (_, certificate, _, _) => Check(certificate, onRefused),
+            RemoteCertificateValidationCallback = (_, certificate, chain, _) => Check(certificate, chain, onRefused),
         };
     }
 
-    private bool Check(X509Certificate? certificate, Action<string>? onRefused)
+    private bool Check(X509Certificate? certificate, X509Chain? chain, Action<string>? onRefused)
     {
-        if (IsTrusted(certificate, out var reason))
+        if (IsTrusted(certificate, chain, out var reason))
         {
             return true;
         }

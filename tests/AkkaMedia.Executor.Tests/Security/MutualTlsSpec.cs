@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Configuration;
@@ -156,6 +157,47 @@ public sealed class MutualTlsSpec(TlsExecutor fixture, ITestOutputHelper output)
         Assert.Contains("no such file", missing.Message);
 
         Assert.False(TlsSettings.Create(Config.Empty).IsEnabled);
+    }
+
+    [Fact]
+    public void A_peer_whose_certificate_an_intermediate_of_the_CA_signed_must_be_trusted_through_the_chain_it_presents()
+    {
+        using var rootKey = System.Security.Cryptography.ECDsa.Create();
+        var rootRequest = new CertificateRequest("CN=root", rootKey, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        rootRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        using var root = rootRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(10));
+        using var intermediateKey = System.Security.Cryptography.ECDsa.Create();
+        var intermediateRequest = new CertificateRequest("CN=intermediate", intermediateKey, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        intermediateRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        using var intermediatePublic = intermediateRequest.Create(root, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(9), [1]);
+        using var intermediate = intermediatePublic.CopyWithPrivateKey(intermediateKey);
+        using var leafKey = System.Security.Cryptography.ECDsa.Create();
+        using var leaf = new CertificateRequest("CN=node", leafKey, System.Security.Cryptography.HashAlgorithmName.SHA256)
+            .Create(intermediate, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(8), [2]);
+
+        // This node: its own certificate from the test CA, and the new root as the cluster's CA.
+        var folder = Directory.CreateTempSubdirectory("akkamedia-intermediate").FullName;
+        try
+        {
+            var rootPath = Path.Combine(folder, "root.crt");
+            File.WriteAllText(rootPath, root.ExportCertificatePem());
+            var tls = TlsSettings.Create(ConfigurationFactory.ParseString(
+                $"akka-media.tls {{ certificate = \"{fixture.Certificates.PathOf("executor").Replace("\\", "\\\\")}\", ca = \"{rootPath.Replace("\\", "\\\\")}\" }}"));
+            using var presented = new X509Chain();
+            presented.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            presented.ChainPolicy.CustomTrustStore.Add(root);
+            presented.ChainPolicy.ExtraStore.Add(intermediate);
+            presented.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+            Assert.True(presented.Build(leaf));
+
+            Assert.True(tls.IsTrusted(leaf, presented, out var reason), reason);
+            Assert.False(tls.IsTrusted(leaf, out var without), "trusted without the intermediate that links it to the CA");
+            Assert.Contains("not signed by this cluster's CA", without);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     private static ExecutorSettings LinkSettings { get; } = ExecutorSettings.Create(ConfigurationFactory.ParseString("""
