@@ -15,8 +15,6 @@ namespace AkkaMedia.Host.Commands;
 /// </summary>
 internal static partial class KeyCommand
 {
-    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-
     public static Command Create()
     {
         var output = new Option<string>("--out")
@@ -82,26 +80,8 @@ internal static partial class KeyCommand
     }
 
     /// <summary>Writes <paramref name="pem"/> to a file only its owner can read (on file systems with Unix modes).</summary>
-    private static void WritePrivate(string path, string pem)
-    {
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = OwnerOnly;
-        }
-
-        using (var stream = new FileStream(path, options))
-        using (var writer = new StreamWriter(stream))
-        {
-            writer.WriteLine(pem);
-        }
-
-        if (!OperatingSystem.IsWindows())
-        {
-            // A file that existed before (replaced with --force) keeps its old mode through FileMode.Create.
-            File.SetUnixFileMode(path, OwnerOnly);
-        }
-    }
+    private static void WritePrivate(string path, string pem) =>
+        Tls.SecretFile.Write(path, System.Text.Encoding.UTF8.GetBytes(pem + Environment.NewLine), secret: true);
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
     private static partial Regex PlainName();

@@ -25,8 +25,6 @@ internal sealed partial class DevelopmentCertificates : IDisposable
     /// <summary>File name of the authority's private key in the output folder.</summary>
     public const string AuthorityKeyFile = "ca.key";
 
-    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-
     private readonly X509Certificate2 _authority;
 
     private DevelopmentCertificates(X509Certificate2 authority, bool created)
@@ -138,25 +136,7 @@ internal sealed partial class DevelopmentCertificates : IDisposable
     private static void Write(string path, string text, bool secret) =>
         WriteBytes(path, System.Text.Encoding.ASCII.GetBytes(text), secret);
 
-    private static void WriteBytes(string path, byte[] bytes, bool secret = true)
-    {
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (secret && !OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = OwnerOnly;
-        }
-
-        using (var stream = new FileStream(path, options))
-        {
-            stream.Write(bytes);
-        }
-
-        if (secret && !OperatingSystem.IsWindows())
-        {
-            // A file that existed before (a replaced certificate) keeps its old mode through FileMode.Create.
-            File.SetUnixFileMode(path, OwnerOnly);
-        }
-    }
+    private static void WriteBytes(string path, byte[] bytes, bool secret = true) => SecretFile.Write(path, bytes, secret);
 
     /// <summary>Host-name labels: letters, digits and inner hyphens, separated by dots.</summary>
     [GeneratedRegex(@"^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$")]

@@ -20,7 +20,7 @@ public sealed class CertCommandSpec : IDisposable
         using var authority = X509CertificateLoader.LoadCertificateFromFile(Path.Combine(_folder, "ca.crt"));
         Assert.True(authority.Extensions.OfType<X509BasicConstraintsExtension>().Single().CertificateAuthority);
         Assert.True(File.Exists(Path.Combine(_folder, "ca.key")));
-        AssertOwnerOnly(Path.Combine(_folder, "ca.key"));
+        FileModes.AssertOwnerOnly(Path.Combine(_folder, "ca.key"));
 
         using var executor = LoadPfx("executor-1");
         Assert.True(executor.HasPrivateKey);
@@ -28,7 +28,7 @@ public sealed class CertCommandSpec : IDisposable
         Assert.Contains("executor-1", executor.Extensions.OfType<X509SubjectAlternativeNameExtension>().Single().EnumerateDnsNames());
         Assert.Equal(["1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2"], executor.Extensions.OfType<X509EnhancedKeyUsageExtension>().Single().EnhancedKeyUsages.Cast<System.Security.Cryptography.Oid>().Select(o => o.Value));
         Assert.False(executor.Extensions.OfType<X509BasicConstraintsExtension>().Single().CertificateAuthority);
-        AssertOwnerOnly(Path.Combine(_folder, "executor-1.pfx"));
+        FileModes.AssertOwnerOnly(Path.Combine(_folder, "executor-1.pfx"));
         AssertChainsTo(authority, executor);
 
         using var byAddress = LoadPfx("127.0.0.1");
@@ -118,14 +118,6 @@ public sealed class CertCommandSpec : IDisposable
         if (Directory.Exists(root))
         {
             Directory.Delete(root, recursive: true);
-        }
-    }
-
-    private static void AssertOwnerOnly(string path)
-    {
-        if (!OperatingSystem.IsWindows())
-        {
-            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
         }
     }
 

@@ -17,7 +17,7 @@ public sealed class KeyCommandSpec : IDisposable
         Assert.True(exitCode == 0, stderr);
         var privatePath = Path.Combine(_folder, "team-a.key");
         var publicPath = Path.Combine(_folder, "team-a.pub");
-        AssertOwnerOnly(privatePath);
+        FileModes.AssertOwnerOnly(privatePath);
         using var signer = ECDsa.Create();
         signer.ImportFromPem(await File.ReadAllTextAsync(privatePath));
         var trusted = Assert.Single(AdmissionSettings.Create(ConfigurationFactory.ParseString($"akka-media.executor.admission.trusted-keys = [\"{publicPath}\"]")).TrustedKeys);
@@ -42,7 +42,7 @@ public sealed class KeyCommandSpec : IDisposable
         Assert.Contains("--force", stderr, StringComparison.Ordinal);
         Assert.True(forcedCode == 0, forcedError);
         Assert.NotEqual(before, await File.ReadAllBytesAsync(Path.Combine(_folder, "a.key")));
-        AssertOwnerOnly(Path.Combine(_folder, "a.key"));
+        FileModes.AssertOwnerOnly(Path.Combine(_folder, "a.key"));
     }
 
     [Fact]
@@ -61,14 +61,6 @@ public sealed class KeyCommandSpec : IDisposable
         if (Directory.Exists(root))
         {
             Directory.Delete(root, recursive: true);
-        }
-    }
-
-    private static void AssertOwnerOnly(string path)
-    {
-        if (!OperatingSystem.IsWindows())
-        {
-            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
         }
     }
 }
