@@ -31,10 +31,11 @@ public static class MediaActorSystem
         var tls = TlsSettings.Create(full);
         if (!tls.IsEnabled)
         {
-            return ActorSystemSetup.Create(BootstrapSetup.Create().WithConfig(full));
+            return ActorSystemSetup.Create(BootstrapSetup.Create().WithConfig(full), new TlsSettingsSetup(tls));
         }
 
-        return ActorSystemSetup.Create(BootstrapSetup.Create().WithConfig(TlsSettings.RemotingConfig.WithFallback(full)), tls.RemotingSetup());
+        return ActorSystemSetup.Create(
+            BootstrapSetup.Create().WithConfig(TlsSettings.RemotingConfig.WithFallback(full)), tls.RemotingSetup(), new TlsSettingsSetup(tls));
     }
 
     /// <summary>

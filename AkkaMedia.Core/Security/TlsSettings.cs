@@ -66,12 +66,19 @@ public sealed class TlsSettings
     /// <summary>How long an accepted connection may take to complete its handshake before it is dropped.</summary>
     public TimeSpan HandshakeTimeout { get; }
 
-    /// <summary>The settings of <paramref name="system"/>'s configuration, read once per system.</summary>
+    /// <summary>
+    /// The settings of <paramref name="system"/>: those it was started with by <see cref="MediaActorSystem"/>, otherwise
+    /// its configuration's, read once per system.
+    /// </summary>
     /// <exception cref="ArgumentException">The configuration is invalid (see <see cref="Create"/>).</exception>
     public static TlsSettings For(ActorSystem system)
     {
         ArgumentNullException.ThrowIfNull(system);
-        return PerSystem.GetValue(system, static s => Create(s.Settings.Config));
+        return PerSystem.GetValue(system, static s =>
+        {
+            var setup = s.Settings.Setup.Get<TlsSettingsSetup>();
+            return setup.HasValue ? setup.Value.Settings : Create(s.Settings.Config);
+        });
     }
 
     /// <summary>Reads <c>akka-media.tls</c> of <paramref name="config"/> and loads the files it names.</summary>
