@@ -86,6 +86,7 @@ public sealed class NodeCommandSpec : IDisposable
     [InlineData("--port", "70000")]
     [InlineData("--port", "four")]
     [InlineData("--colour", "red")]
+    [InlineData("--isolation", "container")]
     public async Task Node_must_exit_2_for_arguments_it_cannot_parse(params string[] args)
     {
         var (exitCode, _, stderr) = await HostInvocation.InvokeAsync(["node", .. args]);
@@ -113,10 +114,20 @@ public sealed class NodeCommandSpec : IDisposable
         var (exitCode, stdout, _) = await HostInvocation.InvokeAsync("node", "--help");
 
         Assert.Equal(0, exitCode);
-        foreach (var option in new[] { "--hostname", "--port", "--seeds", "--roles", "--config", "4053" })
+        foreach (var option in new[] { "--hostname", "--port", "--seeds", "--roles", "--config", "4053", "--isolation" })
         {
             Assert.Contains(option, stdout);
         }
+    }
+
+    [Theory]
+    [InlineData("process")]
+    [InlineData("in-process")]
+    public void Node_must_turn_isolation_into_the_executor_setting(string isolation)
+    {
+        var config = new ClusterNodeOptions("127.0.0.1", 0, [], ["executor"], null) { Isolation = isolation }.ToConfig("executor.conf");
+
+        Assert.Equal(isolation, config.GetString("akka-media.executor.isolation"));
     }
 
     public void Dispose()
