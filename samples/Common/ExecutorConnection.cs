@@ -59,16 +59,19 @@ public sealed class ExecutorConnection : IAsyncDisposable
     /// cluster, with its package store in a fresh temporary folder (deleted on dispose), and joins it as a
     /// client: the same remoting, upload and load path as a separate <c>akkamedia node</c>.
     /// </summary>
+    /// <param name="timeout">How long to wait for the client to see the executor.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <param name="executorConfig">HOCON layered over the executor's settings; null for the defaults.</param>
     /// <exception cref="TimeoutException">The client did not see the executor within <paramref name="timeout"/>.</exception>
-    public static async Task<ExecutorConnection> StartInProcessAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    public static async Task<ExecutorConnection> StartInProcessAsync(TimeSpan timeout, CancellationToken cancellationToken, string? executorConfig = null)
     {
         var packageFolder = Path.Combine(Path.GetTempPath(), "akka-media-samples", Guid.NewGuid().ToString("N"));
-        var config = ConfigurationFactory.ParseString($"""
+        var config = ConfigurationFactory.ParseString(executorConfig ?? string.Empty).WithFallback(ConfigurationFactory.ParseString($"""
                 akka.cluster.roles = [{ExecutorRole}]
                 akka.remote.dot-netty.tcp.hostname = 127.0.0.1
                 akka.remote.dot-netty.tcp.port = 0
                 akka-media.executor.packages.folder = "{packageFolder.Replace("\\", "\\\\", StringComparison.Ordinal)}"
-                """)
+                """))
             .WithFallback(NodeConfig)
             .WithFallback(ExecutorSettings.DefaultConfig);
 

@@ -71,6 +71,12 @@ public sealed class SampleCommand
         _root = new RootCommand(description) { _seeds, _hostname, _connectTimeout, _tls, _tlsCa, _tlsPassword };
     }
 
+    /// <summary>
+    /// HOCON layered over the settings of the executor the sample starts in its own process when it is given no
+    /// <c>--seeds</c> (e.g. <c>akka-media.executor.isolation = process</c>); null for the defaults. Not used against a cluster.
+    /// </summary>
+    public string? ExecutorConfig { get; init; }
+
     /// <summary>Adds an option of the sample's own; read it in the body with <see cref="SampleRun.Get{T}"/>.</summary>
     public SampleCommand Add(Option option)
     {
@@ -104,7 +110,7 @@ public sealed class SampleCommand
             connection = seeds.Count > 0
                 ? await ExecutorConnection.JoinAsync(
                     seeds, parseResult.GetValue(_hostname)!, timeout, cancellationToken, parseResult.GetValue(_tls), parseResult.GetValue(_tlsCa), parseResult.GetValue(_tlsPassword))
-                : await ExecutorConnection.StartInProcessAsync(timeout, cancellationToken);
+                : await ExecutorConnection.StartInProcessAsync(timeout, cancellationToken, ExecutorConfig);
             var problems = await body(new SampleRun(_name, connection, parseResult, stdout, loads, cancellationToken));
             if (problems.Count > 0)
             {

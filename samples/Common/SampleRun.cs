@@ -103,4 +103,32 @@ public sealed class SampleRun
 
         return problems;
     }
+
+    /// <summary>
+    /// For an executor that runs shipped code in worker processes: returns a problem for each assembly of
+    /// <paramref name="package"/> that was loaded from shipped bytes in this process (with an in-process executor it
+    /// should have been loaded by a worker process only). Against another process there is nothing to see from here.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> CheckLoadedInWorkerAsync(CodePackage package)
+    {
+        ArgumentNullException.ThrowIfNull(package);
+        if (!Connection.IsInProcess)
+        {
+            await WriteAsync("loaded there", "by a worker process of the executor, from the shipped package");
+            return [];
+        }
+
+        var problems = new List<string>();
+        foreach (var copy in _loads.Loaded.Where(l => l.FromBytes && package.Entries.Any(e => string.Equals(e.Name, l.Name, StringComparison.OrdinalIgnoreCase))))
+        {
+            problems.Add($"{copy.Name} was loaded from the shipped bytes in the executor's own process (context '{copy.Context}'); with process isolation only a worker process may load it.");
+        }
+
+        if (problems.Count == 0)
+        {
+            await WriteAsync("loaded there", "not in this process: by a worker process the executor started for the session");
+        }
+
+        return problems;
+    }
 }
