@@ -115,7 +115,8 @@ internal sealed class Bubblewrap
             arguments.AddRange([option, path, path]);
         }
 
-        arguments.Add("--");
+        // The root bwrap built (a tmpfs holding the mount points above) becomes read-only too: no writing to / or /etc.
+        arguments.AddRange(["--remount-ro", "/", "--"]);
         arguments.AddRange(command);
         return arguments;
     }

@@ -189,7 +189,7 @@ internal sealed class WorkerLauncher : IDisposable
         Process process;
         try
         {
-            process = Process.Start(start) ?? throw new InvalidOperationException($"The worker process {info.WorkerId} did not start.");
+            process = SpawnThread.Start(start);
         }
         catch
         {
