@@ -172,8 +172,13 @@ internal sealed class CgroupHost
         var dir = Path.Combine(root, workerId);
         if (Directory.Exists(dir))
         {
-            // Left over by an executor that died with this worker id: empty it and start afresh.
-            WorkerCgroup.KillAll([dir]);
+            // Left by an executor that died with this worker id (its workers died with it: --die-with-parent), or in use by
+            // another executor that shares this cgroup and picked the same id: never kill what may be someone else's.
+            if (File.Exists(Path.Combine(dir, "cgroup.procs")) && File.ReadAllText(Path.Combine(dir, "cgroup.procs")).Trim().Length > 0)
+            {
+                throw new IOException($"{dir} exists and holds processes: another executor on this host uses the worker id {workerId}.");
+            }
+
             WorkerCgroup.TryRemove(dir);
         }
 

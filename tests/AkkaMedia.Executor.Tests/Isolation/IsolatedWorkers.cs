@@ -65,12 +65,16 @@ internal sealed class IsolatedWorkers : IDisposable
         return await worker.Exited;
     }
 
-    /// <summary>Waits until <paramref name="condition"/> holds (checked every 10 ms, at most a minute): the worker has reached the state a spec needs.</summary>
-    public static async Task Until(Func<bool> condition, string what)
+    /// <summary>
+    /// Waits until <paramref name="condition"/> holds (checked every 10 ms): <paramref name="worker"/> has reached the state a
+    /// spec needs. Fails at once when the worker ends first (with how it ended), and after a minute at most.
+    /// </summary>
+    public static async Task Until(WorkerProcess worker, Func<bool> condition, string what)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(1);
         while (!condition())
         {
+            Assert.False(worker.Exited.IsCompleted, $"The worker ended before {what}: {(worker.Exited.IsCompleted ? worker.Exited.Result.Message : string.Empty)}");
             Assert.True(DateTime.UtcNow < deadline, "Gave up waiting until " + what);
             await Task.Delay(10);
         }

@@ -61,14 +61,22 @@ public sealed class WorkerLimitsSpec : IDisposable
     public async Task A_fork_bomb_must_stop_at_max_processes_and_leave_nothing_when_killed()
     {
         var launcher = WorkerLauncher.Create(IsolatedWorkers.Settings("max-processes = 24"), NoLogger.Instance);
+        var scratch = _workers.Folder("scratch");
 
-        var worker = _workers.Shell(launcher, "bomb() { bomb | bomb & }; bomb; while :; do bomb 2>/dev/null; done");
-        await IsolatedWorkers.Until(() => worker.ProcessLimitHits() > 0, "the bomb hits max-processes");
+        // A subshell forks until a fork fails (which ends it); then the worker, still running, says so without forking.
+        var worker = _workers.Shell(
+            launcher,
+            $"( while :; do sleep 1000 & done ) 2>/dev/null; echo stopped > {scratch}/stopped; exec sleep 1000",
+            writable: [scratch]);
+        await IsolatedWorkers.Until(worker, () => File.Exists(Path.Combine(scratch, "stopped")), "the fork loop hits max-processes");
         var pids = worker.ProcessIds();
+        var refused = worker.ProcessLimitHits();
         worker.Kill(WorkerKillReason.SessionEnded, "The session has ended.");
-        await IsolatedWorkers.Ended(worker); // or it ended by itself: the bomb's shell gives up when it cannot fork
+        var exit = await IsolatedWorkers.Ended(worker);
 
-        Assert.InRange(pids.Count, 0, 24);
+        Assert.InRange(pids.Count, 20, 24);
+        Assert.True(refused > 0, "no fork was refused");
+        Assert.Equal(WorkerKillReason.SessionEnded, exit.Reason);
         Assert.All(pids, pid => Assert.False(IsolatedWorkers.Runs(pid), $"pid {pid} survived"));
         Assert.All(worker.CgroupFolders, folder => Assert.False(Directory.Exists(folder), folder));
     }
@@ -89,7 +97,7 @@ public sealed class WorkerLimitsSpec : IDisposable
             launcher,
             $"sleep 1000 & setsid sh -c 'sleep 1000 & wait' & sh -c 'sleep 1000 &' ; touch {scratch}/ready; wait",
             writable: [scratch]);
-        await IsolatedWorkers.Until(() => File.Exists(Path.Combine(scratch, "ready")) && worker.ProcessIds().Count >= 5, "the worker's children run");
+        await IsolatedWorkers.Until(worker, () => File.Exists(Path.Combine(scratch, "ready")) && worker.ProcessIds().Count >= 5, "the worker's children run");
         var pids = worker.ProcessIds();
         worker.Kill(WorkerKillReason.CallTimeout, "The call ran past its timeout of 1s (akka-media.executor.objects.call-timeout).");
         var exit = await IsolatedWorkers.Ended(worker);
@@ -106,7 +114,7 @@ public sealed class WorkerLimitsSpec : IDisposable
         var launcher = WorkerLauncher.Create(IsolatedWorkers.Settings(), NoLogger.Instance);
         var scratch = _workers.Folder("scratch");
         var worker = _workers.Shell(launcher, $"i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done; touch {scratch}/busy; exec sleep 1000", writable: [scratch]);
-        await IsolatedWorkers.Until(() => File.Exists(Path.Combine(scratch, "busy")), "the worker has used some CPU");
+        await IsolatedWorkers.Until(worker, () => File.Exists(Path.Combine(scratch, "busy")), "the worker has used some CPU");
 
         var usage = worker.Usage();
         worker.Kill(WorkerKillReason.SessionEnded, "done");
