@@ -87,6 +87,42 @@ public sealed class WorkerLimitsSpec : IDisposable
     [IsolationFact(NeedsCgroups = true)]
     public Task Kill_must_end_the_whole_tree_detached_children_included_without_a_sandbox() => KillsTheWholeTree("none");
 
+    [IsolationFact(NeedsCgroups = true)]
+    public async Task Usage_must_report_the_memory_and_cpu_of_the_worker_from_its_cgroups()
+    {
+        var launcher = WorkerLauncher.Create(IsolatedWorkers.Settings(), NoLogger.Instance);
+        var scratch = _workers.Folder("scratch");
+        var worker = _workers.Shell(launcher, $"i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done; touch {scratch}/busy; exec sleep 1000", writable: [scratch]);
+        await IsolatedWorkers.Until(worker, () => File.Exists(Path.Combine(scratch, "busy")), "the worker has used some CPU");
+
+        var usage = worker.Usage();
+        worker.Kill(WorkerKillReason.SessionEnded, "done");
+        await IsolatedWorkers.Ended(worker);
+
+        Assert.True(usage.MemoryBytes > 0, $"memory {usage.MemoryBytes}");
+        Assert.True(usage.CpuTime > TimeSpan.Zero, $"cpu {usage.CpuTime}");
+        Assert.Equal(default, worker.Usage());
+    }
+
+    [IsolationFact]
+    public async Task Without_cgroups_usage_must_come_from_the_process_tree()
+    {
+        var launcher = WorkerLauncher.Create(IsolatedWorkers.Settings(), NoLogger.Instance, bubblewrap: null, useCgroups: false);
+        var scratch = _workers.Folder("scratch");
+        var worker = _workers.Shell(launcher, $"touch {scratch}/ready; exec sleep 1000", writable: [scratch]);
+        await IsolatedWorkers.Until(worker, () => File.Exists(Path.Combine(scratch, "ready")), "the worker runs");
+
+        var usage = worker.Usage();
+        var pids = worker.ProcessIds();
+        worker.Kill(WorkerKillReason.SessionEnded, "done");
+        await IsolatedWorkers.Ended(worker);
+
+        Assert.True(usage.MemoryBytes > 0, $"memory {usage.MemoryBytes}");
+        Assert.Contains(worker.Pid, pids);
+        Assert.True(pids.Count >= 3, $"the tree bwrap, its init and the worker: {string.Join(", ", pids)}");
+        Assert.All(pids, pid => Assert.False(IsolatedWorkers.Runs(pid), $"pid {pid} survived"));
+    }
+
     private async Task KillsTheWholeTree(string sandbox)
     {
         var launcher = WorkerLauncher.Create(IsolatedWorkers.Settings($"sandbox = {sandbox}"), NoLogger.Instance);
@@ -106,22 +142,5 @@ public sealed class WorkerLimitsSpec : IDisposable
         Assert.Equal("The call ran past its timeout of 1s (akka-media.executor.objects.call-timeout).", exit.Message);
         Assert.All(pids, pid => Assert.False(IsolatedWorkers.Runs(pid), $"pid {pid} survived"));
         Assert.All(worker.CgroupFolders, folder => Assert.False(Directory.Exists(folder), folder));
-    }
-
-    [IsolationFact(NeedsCgroups = true)]
-    public async Task Usage_must_report_the_memory_and_cpu_of_the_worker_from_its_cgroups()
-    {
-        var launcher = WorkerLauncher.Create(IsolatedWorkers.Settings(), NoLogger.Instance);
-        var scratch = _workers.Folder("scratch");
-        var worker = _workers.Shell(launcher, $"i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done; touch {scratch}/busy; exec sleep 1000", writable: [scratch]);
-        await IsolatedWorkers.Until(worker, () => File.Exists(Path.Combine(scratch, "busy")), "the worker has used some CPU");
-
-        var usage = worker.Usage();
-        worker.Kill(WorkerKillReason.SessionEnded, "done");
-        await IsolatedWorkers.Ended(worker);
-
-        Assert.True(usage.MemoryBytes > 0, $"memory {usage.MemoryBytes}");
-        Assert.True(usage.CpuTime > TimeSpan.Zero, $"cpu {usage.CpuTime}");
-        Assert.Equal(default, worker.Usage());
     }
 }
