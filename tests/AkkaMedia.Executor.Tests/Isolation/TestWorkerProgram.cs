@@ -8,7 +8,8 @@ namespace AkkaMedia.Executor.Tests.Isolation;
 /// A tiny .NET console program, compiled once per test run (Roslyn) into a temporary folder with its
 /// runtimeconfig.json, run as <c>dotnet TestWorker.dll MODE</c>: what a worker's start costs, and how a .NET worker meets
 /// its memory limit. Modes: <c>hello</c> prints and exits 0; <c>allocate</c> keeps 1 MiB arrays until an
-/// <see cref="OutOfMemoryException"/>, then exits 86 as AkkaMedia.Worker does.
+/// <see cref="OutOfMemoryException"/>, then exits 86 as AkkaMedia.Worker does; <c>connect PATH</c> sends a greeting to the
+/// Unix domain socket at PATH, as a worker reaches its executor.
 /// </summary>
 public static class TestWorkerProgram
 {
@@ -42,6 +43,14 @@ public static class TestWorkerProgram
                     }
                 }
 
+                if (args.Length > 1 && args[0] == "connect")
+                {
+                    using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+                    socket.Connect(new System.Net.Sockets.UnixDomainSocketEndPoint(args[1]));
+                    socket.Send(System.Text.Encoding.UTF8.GetBytes("hello from the sandbox"));
+                    return 0;
+                }
+
                 Console.WriteLine("hello");
                 return 0;
             }
@@ -69,7 +78,7 @@ public static class TestWorkerProgram
             }
         };
         var runtime = RuntimeEnvironment.GetRuntimeDirectory();
-        var references = new[] { "System.Private.CoreLib.dll", "System.Runtime.dll", "System.Console.dll", "System.Collections.dll" }
+        var references = new[] { "System.Private.CoreLib.dll", "System.Runtime.dll", "System.Console.dll", "System.Collections.dll", "System.Net.Sockets.dll", "System.Net.Primitives.dll", "System.Text.Encoding.Extensions.dll" }
             .Select(n => MetadataReference.CreateFromFile(System.IO.Path.Combine(runtime, n)));
         var compilation = CSharpCompilation.Create(
             "TestWorker",

@@ -136,5 +136,26 @@ public sealed class WorkerSandboxSpec : IDisposable
         Assert.Null(exit.Reason);
     }
 
+    [IsolationFact]
+    public async Task A_dotnet_worker_must_reach_a_unix_socket_in_a_folder_bound_for_it()
+    {
+        // The way a worker talks to its executor: a socket file in a writable folder (an abstract socket would not do:
+        // those live in the network namespace the worker does not share).
+        var folder = _workers.Folder("channel");
+        var path = Path.Combine(folder, "worker.sock");
+        using var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        listener.Bind(new UnixDomainSocketEndPoint(path));
+        listener.Listen();
+        var accepted = listener.AcceptAsync();
+
+        var exit = await IsolatedWorkers.Ended(_workers.Keep(Launcher().Start(new WorkerStartInfo(IsolatedWorkers.NewId(), ["connect", path], [], [folder]))));
+        Assert.Equal(0, exit.ExitCode);
+        using var connection = await accepted;
+        var buffer = new byte[64];
+        var read = await connection.ReceiveAsync(buffer);
+
+        Assert.Equal("hello from the sandbox", System.Text.Encoding.UTF8.GetString(buffer, 0, read));
+    }
+
     private static WorkerLauncher Launcher() => WorkerLauncher.Create(IsolatedWorkers.Settings(), NoLogger.Instance);
 }
