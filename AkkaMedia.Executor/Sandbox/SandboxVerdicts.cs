@@ -22,12 +22,19 @@ internal sealed class SandboxVerdicts(SandboxPolicy policy)
     /// <summary>How many checks read metadata (a verdict was not known yet).</summary>
     public long Checks => Interlocked.Read(ref _checks);
 
+    /// <summary>The policy whose verdicts these are.</summary>
+    public SandboxPolicy Policy => policy;
+
     /// <summary>
-    /// The violations of the package made of <paramref name="entries"/>, whose files are <paramref name="paths"/>: the
-    /// known verdict, or <see cref="SandboxPolicy.Check"/>'s, remembered.
+    /// The violations of the package made of <paramref name="entries"/>, whose files are <paramref name="paths"/> (in the
+    /// order of the entries): the known verdict, or <see cref="SandboxPolicy.Check(IEnumerable{string}, IEnumerable{ValueTuple{string, string}})"/>'s,
+    /// remembered. Assemblies are checked by their metadata; native libraries are refused unless the policy allows native calls.
     /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="paths"/> does not hold one path per entry.</exception>
     public IReadOnlyList<SandboxViolation> Check(IReadOnlyList<PackageEntry> entries, IEnumerable<string> paths)
     {
+        ArgumentNullException.ThrowIfNull(entries);
+        ArgumentNullException.ThrowIfNull(paths);
         if (!policy.Enabled)
         {
             return [];
@@ -40,7 +47,15 @@ internal sealed class SandboxVerdicts(SandboxPolicy policy)
         }
 
         Interlocked.Increment(ref _checks);
-        var verdict = policy.Check(paths);
+        var files = paths.ToArray();
+        if (files.Length != entries.Count)
+        {
+            throw new ArgumentException($"{entries.Count} entries but {files.Length} paths.", nameof(paths));
+        }
+
+        var assemblies = files.Where((_, i) => entries[i].Kind == PackageEntryKind.Assembly);
+        var natives = files.Select((path, i) => (entries[i].Name, Path: path, entries[i].Kind)).Where(static n => n.Kind == PackageEntryKind.NativeLibrary).Select(static n => (n.Name, n.Path));
+        var verdict = policy.Check(assemblies, natives);
         if (_verdicts.Count >= Capacity)
         {
             _verdicts.Clear();
