@@ -163,7 +163,8 @@ internal sealed class SandboxPolicy
     /// <summary>
     /// <see cref="Check(IEnumerable{string})"/> for a package that also ships native libraries: each of
     /// <paramref name="nativeLibraries"/> (file name and path) is refused when <see cref="AllowNativeCalls"/> is off, and
-    /// one that holds .NET metadata after all is checked as an assembly. For the in-process policy, each violation says
+    /// one that holds .NET metadata after all is checked as an assembly. Refused native libraries come first, then the
+    /// assemblies' violations in file order. For the in-process policy, each violation says
     /// whether the process policy would allow it.
     /// </summary>
     /// <exception cref="BadImageFormatException">An assembly file is not a .NET assembly: it cannot be checked, so it must not load.</exception>
@@ -191,7 +192,10 @@ internal sealed class SandboxPolicy
             }
         }
 
-        var violations = new List<SandboxViolation>();
+        // Native libraries first: one line for a library says more than the hundreds of native methods that call it.
+        var violations = AllowNativeCalls
+            ? []
+            : natives.Select(n => new SandboxViolation(n.Name, NativeLibraryType, n.Name, NativeRule, ConfigSection)).ToList();
         foreach (var path in assemblies)
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
@@ -204,11 +208,6 @@ internal sealed class SandboxPolicy
             var reader = pe.GetMetadataReader();
             var assembly = reader.IsAssembly ? reader.GetString(reader.GetAssemblyDefinition().Name) : Path.GetFileNameWithoutExtension(path);
             violations.AddRange(CheckAssembly(reader, assembly).Distinct());
-        }
-
-        if (!AllowNativeCalls)
-        {
-            violations.AddRange(natives.Select(n => new SandboxViolation(n.Name, NativeLibraryType, n.Name, NativeRule, ConfigSection)));
         }
 
         if (violations.Count == 0 || UnderProcessIsolation is null)
