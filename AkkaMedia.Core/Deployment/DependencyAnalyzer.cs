@@ -31,9 +31,10 @@ namespace AkkaMedia.Deployment;
 /// <para>Native libraries ship too, as <see cref="PackageEntryKind.NativeLibrary"/> entries after the assemblies: the
 /// native assets (<c>runtimes/&lt;rid&gt;/native/...</c>) of every package the entry depends on, read from the entry's
 /// <c>.deps.json</c> for the runtime identifier this process runs on (the most specific one a package has: e.g.
-/// <c>linux-x64</c>, then <c>linux</c>), found beside the entry; without a <c>.deps.json</c>, the files of
-/// <c>runtimes/&lt;rid&gt;/native/</c> beside the entry. Packages of AkkaMedia and the framework are not followed. So a
-/// client ships the native code of its own platform, and the executor must run on the same one.</para>
+/// <c>linux-x64</c>, then <c>linux</c>), found beside the entry. Packages of AkkaMedia and the framework are not
+/// followed. Without a <c>.deps.json</c> no native library ships: only it tells which package a native file belongs to
+/// (a build output's <c>runtimes/</c> folder also holds those of the SDK's packages). So a client ships the native code
+/// of its own platform, and the executor must run on the same one.</para>
 /// <para>Thread-safe; the framework and AkkaMedia sets are computed once per process.</para>
 /// </remarks>
 public static class DependencyAnalyzer
@@ -179,11 +180,9 @@ public static class DependencyAnalyzer
         var depsFile = Path.ChangeExtension(entryPath, ".deps.json");
         if (!File.Exists(depsFile))
         {
-            var runtimes = Path.Combine(folder, "runtimes");
-            var rid = rids.FirstOrDefault(r => Directory.Exists(Path.Combine(runtimes, r, "native")));
-            return rid is null
-                ? []
-                : Directory.EnumerateFiles(Path.Combine(runtimes, rid, "native")).Order(StringComparer.Ordinal).Select(f => (Path.GetFileName(f), string.Empty, f)).ToArray();
+            // Only the .deps.json tells whose a native file is: a build output's runtimes/ folder also holds the native
+            // files of the SDK's own packages (LightningDB, SQLite), which must not ship.
+            return [];
         }
 
         JsonDocument document;
