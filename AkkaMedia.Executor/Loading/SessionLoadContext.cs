@@ -78,9 +78,17 @@ internal sealed class SessionLoadContext : AssemblyLoadContext
         return LoadFromStream(stream);
     }
 
-    /// <summary>The store file of the shipped native library that <paramref name="name"/> (as a <c>DllImport</c> names it) means, if any.</summary>
+    /// <summary>
+    /// The store file of the shipped native library that <paramref name="name"/> (as a <c>DllImport</c> names it) means, if
+    /// any; a name with a directory in it is never mapped.
+    /// </summary>
     internal string? NativeLibraryPath(string name)
     {
+        if (name.Contains('/', StringComparison.Ordinal) || name.Contains('\\', StringComparison.Ordinal))
+        {
+            return null; // A path names a file of its own choosing: the runtime's probing takes it as it is.
+        }
+
         foreach (var candidate in NativeFileNames(name))
         {
             if (_natives.TryGetValue(candidate, out var path))
@@ -100,10 +108,9 @@ internal sealed class SessionLoadContext : AssemblyLoadContext
     }
 
     /// <summary>The file names a library name may mean here, as the runtime probes: as given, with the platform's suffix, with <c>lib</c> in front.</summary>
-    private static IEnumerable<string> NativeFileNames(string name)
+    private static IEnumerable<string> NativeFileNames(string file)
     {
         var suffix = OperatingSystem.IsWindows() ? ".dll" : OperatingSystem.IsMacOS() ? ".dylib" : ".so";
-        var file = Path.GetFileName(name);
         yield return file;
         if (!file.EndsWith(suffix, StringComparison.Ordinal))
         {
