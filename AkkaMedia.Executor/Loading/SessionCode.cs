@@ -95,7 +95,10 @@ internal sealed class SessionCode : IDisposable
         var admitted = violations.Count(static v => v.AllowedUnderProcessIsolation);
         if (admitted == violations.Count)
         {
-            return message + " Under process isolation the executor allows all of these: add them to akka-media.executor.sandbox.also-allowed, " +
+            var native = violations.Any(static v => v.Rule == SandboxPolicy.NativeRule)
+                ? $"{(violations.All(static v => v.Rule == SandboxPolicy.NativeRule) ? string.Empty : "add the others to akka-media.executor.sandbox.also-allowed and ")}set akka-media.executor.sandbox.allow-native-calls = on, "
+                : "add them to akka-media.executor.sandbox.also-allowed, ";
+            return message + " Under process isolation the executor allows all of these: " + native +
                 $"or run this executor with --isolation process ({SandboxPolicy.IsolationKey} = process).";
         }
 

@@ -57,7 +57,8 @@ internal sealed class SandboxPolicy
 
     private const string Section = "akka-media.executor.sandbox";
     private const string ProcessSection = Section + ".process";
-    private const string NativeRule = "allow-native-calls = off";
+    /// <summary>The <see cref="SandboxViolation.Rule"/> of a native method or library refused because native calls are off.</summary>
+    internal const string NativeRule = "allow-native-calls = off";
 
     /// <summary>The <see cref="SandboxViolation.Type"/> of a shipped native library refused as a whole.</summary>
     internal const string NativeLibraryType = "(native library)";

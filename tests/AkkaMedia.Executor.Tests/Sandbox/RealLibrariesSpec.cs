@@ -125,7 +125,10 @@ public sealed class RealLibrariesSpec : IDisposable
 
         Assert.True(refused.IsSandboxViolation);
         Assert.Contains("libonnxruntime.so is a native library, refused by sandbox rule \"allow-native-calls = off\"", refused.Message, StringComparison.Ordinal);
-        Assert.Contains("--isolation process", refused.Message, StringComparison.Ordinal);
+        Assert.Contains(
+            "add the others to akka-media.executor.sandbox.also-allowed and set akka-media.executor.sandbox.allow-native-calls = on, or run this executor with --isolation process",
+            refused.Message,
+            StringComparison.Ordinal);
     }
 
     public void Dispose() => _files.Dispose();
