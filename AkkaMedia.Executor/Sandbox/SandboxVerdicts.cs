@@ -5,7 +5,7 @@ namespace AkkaMedia.Executor.Sandbox;
 
 /// <summary>
 /// The verdicts of one <see cref="SandboxPolicy"/> by package content: a package whose entries have the same SHA-256
-/// hashes as one checked before gets that check's violations (none, or the same ones) without its metadata being read
+/// hashes and kinds (assembly or native library) as one checked before gets that check's violations (none, or the same ones) without its metadata being read
 /// again. Store entries are content-addressed and verified against their hash, and the policy does not change while
 /// the executor runs, so the verdict cannot differ.
 /// </summary>
@@ -40,7 +40,8 @@ internal sealed class SandboxVerdicts(SandboxPolicy policy)
             return [];
         }
 
-        var key = string.Join(",", entries.Select(static e => e.Sha256).Order(StringComparer.Ordinal));
+        // The kind is part of the content: the same bytes shipped as a native library are judged as one.
+        var key = string.Join(",", entries.Select(static e => e.Kind == PackageEntryKind.NativeLibrary ? e.Sha256 + ":native" : e.Sha256).Order(StringComparer.Ordinal));
         if (_verdicts.TryGetValue(key, out var known))
         {
             return known;
