@@ -27,8 +27,14 @@ namespace AkkaMedia.Deployment;
 /// </list>
 /// <para>Every other reference is shipped. It is looked up with <see cref="AssemblyDependencyResolver"/> on the entry
 /// assembly (its <c>.deps.json</c>), then in the entry assembly's folder, then in the referencing assembly's folder,
-/// then among the assemblies of the running application. Native libraries and satellite resource assemblies are not
-/// shipped.</para>
+/// then among the assemblies of the running application. Satellite resource assemblies are not shipped.</para>
+/// <para>Native libraries ship too, as <see cref="PackageEntryKind.NativeLibrary"/> entries after the assemblies: the
+/// native assets (<c>runtimes/&lt;rid&gt;/native/...</c>) of every package the entry depends on, read from the entry's
+/// <c>.deps.json</c> for the runtime identifier this process runs on (the most specific one a package has: e.g.
+/// <c>linux-x64</c>, then <c>linux</c>), found beside the entry. Packages of AkkaMedia and the framework are not
+/// followed. Without a <c>.deps.json</c> no native library ships: only it tells which package a native file belongs to
+/// (a build output's <c>runtimes/</c> folder also holds those of the SDK's packages). So a client ships the native code
+/// of its own platform, and the executor must run on the same one.</para>
 /// <para>Thread-safe; the framework and AkkaMedia sets are computed once per process.</para>
 /// </remarks>
 public static class DependencyAnalyzer
@@ -143,7 +149,131 @@ public static class DependencyAnalyzer
             }
         }
 
+        foreach (var (name, version, path) in NativeLibraries(entryPath, entryInfo.Name, shared))
+        {
+            if (seen.Add(name))
+            {
+                files.Add((new PackageEntry(name, version, Hash(path), new FileInfo(path).Length, PackageEntryKind.NativeLibrary), path));
+            }
+        }
+
         return new CodePackage(entryInfo.Name, files);
+    }
+
+    /// <summary>
+    /// Runtime identifiers whose native assets this process can load, most specific first: its own
+    /// (<see cref="RuntimeInformation.RuntimeIdentifier"/>), the portable <c>os-arch</c>, then the bare <c>os</c>.
+    /// </summary>
+    internal static IReadOnlyList<string> NativeRuntimeIdentifiers()
+    {
+        var os = OperatingSystem.IsWindows() ? "win" : OperatingSystem.IsMacOS() ? "osx" : OperatingSystem.IsLinux() ? "linux" : "unix";
+        var arch = RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant();
+        return new[] { RuntimeInformation.RuntimeIdentifier, $"{os}-{arch}", os }.Distinct(StringComparer.Ordinal).ToArray();
+    }
+
+    /// <summary>The native libraries to ship with the entry at <paramref name="entryPath"/>: (file name, package version, path).</summary>
+    /// <exception cref="UnresolvedDependencyException">The <c>.deps.json</c> names a native asset that is not beside the entry.</exception>
+    private static IEnumerable<(string Name, string Version, string Path)> NativeLibraries(string entryPath, string entryName, SharedSet shared)
+    {
+        var folder = Path.GetDirectoryName(entryPath)!;
+        var rids = NativeRuntimeIdentifiers();
+        var depsFile = Path.ChangeExtension(entryPath, ".deps.json");
+        if (!File.Exists(depsFile))
+        {
+            // Only the .deps.json tells whose a native file is: a build output's runtimes/ folder also holds the native
+            // files of the SDK's own packages (LightningDB, SQLite), which must not ship.
+            return [];
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(File.ReadAllBytes(depsFile));
+        }
+        catch (JsonException)
+        {
+            return []; // Not a deps file we can read: the assemblies were resolved without it as well.
+        }
+
+        using (document)
+        {
+            if (!document.RootElement.TryGetProperty("targets", out var targets) || targets.ValueKind != JsonValueKind.Object)
+            {
+                return [];
+            }
+
+            var result = new List<(string, string, string)>();
+            foreach (var target in targets.EnumerateObject().Where(t => t.Value.ValueKind == JsonValueKind.Object))
+            {
+                var libraries = target.Value.EnumerateObject().ToDictionary(l => l.Name, l => l.Value, StringComparer.OrdinalIgnoreCase);
+                var queue = new Queue<string>(libraries.Keys.Where(k => k.StartsWith(entryName + "/", StringComparison.OrdinalIgnoreCase)));
+                var visited = new HashSet<string>(queue, StringComparer.OrdinalIgnoreCase);
+                while (queue.Count > 0)
+                {
+                    var key = queue.Dequeue();
+                    var library = libraries[key];
+                    var version = key[(key.IndexOf('/', StringComparison.Ordinal) + 1)..];
+                    foreach (var asset in NativeAssets(library, rids))
+                    {
+                        var path = Path.GetFullPath(Path.Combine(folder, asset));
+                        if (!File.Exists(path))
+                        {
+                            throw new UnresolvedDependencyException(Path.GetFileName(asset), version, key, [folder]);
+                        }
+
+                        result.Add((Path.GetFileName(path), version, path));
+                    }
+
+                    if (library.TryGetProperty("dependencies", out var dependencies) && dependencies.ValueKind == JsonValueKind.Object)
+                    {
+                        foreach (var dependency in dependencies.EnumerateObject())
+                        {
+                            var next = dependency.Name + "/" + dependency.Value.GetString();
+                            if (!shared.Contains(dependency.Name) && libraries.ContainsKey(next) && visited.Add(next))
+                            {
+                                queue.Enqueue(next);
+                            }
+                        }
+                    }
+                }
+            }
+
+            return result;
+        }
+    }
+
+    /// <summary>
+    /// The native assets of one <c>.deps.json</c> library for this platform: its <c>native</c> assets (a build for one
+    /// runtime identifier), and its <c>runtimeTargets</c> of asset type native for the first of <paramref name="rids"/> it has.
+    /// </summary>
+    private static IEnumerable<string> NativeAssets(JsonElement library, IReadOnlyList<string> rids)
+    {
+        if (library.TryGetProperty("native", out var native) && native.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var asset in native.EnumerateObject())
+            {
+                yield return asset.Name;
+            }
+        }
+
+        if (!library.TryGetProperty("runtimeTargets", out var targets) || targets.ValueKind != JsonValueKind.Object)
+        {
+            yield break;
+        }
+
+        var byRid = targets.EnumerateObject()
+            .Where(t => t.Value.ValueKind == JsonValueKind.Object
+                && t.Value.TryGetProperty("assetType", out var type) && type.ValueEquals("native")
+                && t.Value.TryGetProperty("rid", out var rid) && rid.ValueKind == JsonValueKind.String)
+            .ToLookup(t => t.Value.GetProperty("rid").GetString()!, t => t.Name, StringComparer.Ordinal);
+        var chosen = rids.FirstOrDefault(byRid.Contains);
+        if (chosen is not null)
+        {
+            foreach (var asset in byRid[chosen])
+            {
+                yield return asset;
+            }
+        }
     }
 
     /// <summary>Whether the executor is expected to hold <paramref name="simpleName"/> already (framework or AkkaMedia).</summary>

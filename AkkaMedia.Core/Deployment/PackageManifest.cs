@@ -4,7 +4,8 @@ namespace AkkaMedia.Deployment;
 
 /// <summary>
 /// The bytes a <see cref="PackageSignature"/> signs: a fixed header, the entry assembly's name, then each entry's name,
-/// version, SHA-256 (32 raw bytes) and length, in manifest order. Strings are length-prefixed UTF-8, so no choice of
+/// version, SHA-256 (32 raw bytes) and length (negated for a native library, so the signature covers each entry's kind
+/// while a manifest of assemblies only signs the same bytes as before), in manifest order. Strings are length-prefixed UTF-8, so no choice of
 /// names can make two different manifests write the same bytes.
 /// </summary>
 internal static class PackageManifest
@@ -27,7 +28,7 @@ internal static class PackageManifest
                 writer.Write(entry.Name);
                 writer.Write(entry.Version);
                 writer.Write(Convert.FromHexString(entry.Sha256));
-                writer.Write(entry.Length);
+                writer.Write(entry.WireLength);
             }
         }
 

@@ -197,7 +197,10 @@ internal sealed class DeploymentSerializer : SerializerWithStringManifest
         return new PackageChunk(entry, payload);
     }
 
-    /// <summary>Package entries in the compact layout (also used by <see cref="ObjectSessionSerializer"/>): count, then name, version, raw hash, length.</summary>
+    /// <summary>
+    /// Package entries in the compact layout (also used by <see cref="ObjectSessionSerializer"/>): count, then name, version,
+    /// raw hash, length; a native library's length is negated (<see cref="PackageEntry.WireLength"/>).
+    /// </summary>
     internal static void WriteEntries(BinaryWriter writer, IReadOnlyList<PackageEntry> entries)
     {
         writer.Write7BitEncodedInt(entries.Count);
@@ -206,7 +209,7 @@ internal sealed class DeploymentSerializer : SerializerWithStringManifest
             writer.Write(entry.Name);
             writer.Write(entry.Version);
             WriteHash(writer, entry.Sha256);
-            writer.Write7BitEncodedInt64(entry.Length);
+            writer.Write7BitEncodedInt64(entry.WireLength);
         }
     }
 
@@ -218,7 +221,7 @@ internal sealed class DeploymentSerializer : SerializerWithStringManifest
         var entries = new PackageEntry[count];
         for (var i = 0; i < count; i++)
         {
-            entries[i] = new PackageEntry(reader.ReadString(), reader.ReadString(), ReadHash(reader), reader.Read7BitEncodedInt64());
+            entries[i] = PackageEntry.FromWire(reader.ReadString(), reader.ReadString(), ReadHash(reader), reader.Read7BitEncodedInt64());
         }
 
         return entries;

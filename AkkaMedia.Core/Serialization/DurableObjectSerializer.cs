@@ -169,7 +169,7 @@ internal sealed class DurableObjectSerializer : SerializerWithStringManifest
             w.Write(file.Entry.Name);
             w.Write(file.Entry.Version);
             w.Write(file.Entry.Sha256);
-            w.Write(file.Entry.Length);
+            w.Write(file.Entry.WireLength);
             w.Write(file.Path);
         }
 
@@ -188,7 +188,7 @@ internal sealed class DurableObjectSerializer : SerializerWithStringManifest
         var files = new DurableCodeFile[count];
         for (var i = 0; i < count; i++)
         {
-            files[i] = new DurableCodeFile(new PackageEntry(r.ReadString(), r.ReadString(), r.ReadString(), r.ReadInt64()), r.ReadString());
+            files[i] = new DurableCodeFile(PackageEntry.FromWire(r.ReadString(), r.ReadString(), r.ReadString(), r.ReadInt64()), r.ReadString());
         }
 
         var state = ReadBytes(r);

@@ -39,6 +39,8 @@ internal sealed class SessionCode : IDisposable
     public static SessionCode Load(string sessionId, string entryAssembly, IReadOnlyList<PackageEntry> entries, PackageStore store, SandboxVerdicts sandbox)
     {
         var paths = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var natives = new Dictionary<string, string>(StringComparer.Ordinal);
+        var files = new List<string>(entries.Count);
         foreach (var entry in entries)
         {
             if (!store.TryGetPath(entry, out var path))
@@ -46,23 +48,21 @@ internal sealed class SessionCode : IDisposable
                 throw new CodeRejectedException($"{entry} is not in the executor's package store; upload the package before opening the session.");
             }
 
-            paths[entry.Name] = path;
+            (entry.Kind == PackageEntryKind.NativeLibrary ? natives : paths)[entry.Name] = path;
+            files.Add(path);
         }
 
         var lease = store.Lease(entries);
         SessionLoadContext? context = null;
         try
         {
-            var violations = sandbox.Check(entries, paths.Values);
+            var violations = sandbox.Check(entries, files);
             if (violations.Count > 0)
             {
-                throw new CodeRejectedException(
-                    $"The executor's sandbox policy refused the code of {entryAssembly}: {string.Join("; ", violations.Take(10).Select(static v => v.Message.TrimEnd('.')))}" +
-                    (violations.Count > 10 ? $" (and {violations.Count - 10} more)." : "."),
-                    sandboxViolation: true);
+                throw new CodeRejectedException(Refusal(entryAssembly, violations), sandboxViolation: true);
             }
 
-            context = new SessionLoadContext(sessionId, paths);
+            context = new SessionLoadContext(sessionId, paths, natives);
             if (paths.ContainsKey(entryAssembly))
             {
                 context.LoadShipped(entryAssembly);
@@ -82,6 +82,29 @@ internal sealed class SessionCode : IDisposable
 
             throw;
         }
+    }
+
+    /// <summary>
+    /// The refusal of <paramref name="entryAssembly"/>: the first ten violations, and when the in-process policy refused
+    /// something the process policy allows, how to get it admitted.
+    /// </summary>
+    internal static string Refusal(string entryAssembly, IReadOnlyList<SandboxViolation> violations)
+    {
+        var message = $"The executor's sandbox policy refused the code of {entryAssembly}: {string.Join("; ", violations.Take(10).Select(static v => v.Message.TrimEnd('.')))}" +
+            (violations.Count > 10 ? $" (and {violations.Count - 10} more)." : ".");
+        var admitted = violations.Count(static v => v.AllowedUnderProcessIsolation);
+        if (admitted == violations.Count)
+        {
+            var native = violations.Any(static v => v.Rule == SandboxPolicy.NativeRule)
+                ? $"{(violations.All(static v => v.Rule == SandboxPolicy.NativeRule) ? string.Empty : "add the others to akka-media.executor.sandbox.also-allowed and ")}set akka-media.executor.sandbox.allow-native-calls = on, "
+                : "add them to akka-media.executor.sandbox.also-allowed, ";
+            return message + " Under process isolation the executor allows all of these: " + native +
+                $"or run this executor with --isolation process ({SandboxPolicy.IsolationKey} = process).";
+        }
+
+        return admitted > 0
+            ? message + $" Process isolation would allow {admitted} of these {violations.Count} (run this executor with --isolation process), not the rest."
+            : message;
     }
 
     public void Dispose()

@@ -13,6 +13,10 @@ namespace AkkaMedia.Executor.Loading;
 /// files are never locked and can be evicted once the session's lease ends. Names are matched by simple
 /// name, whatever version is asked for: each session sees exactly the versions it shipped, and two
 /// sessions may hold different versions of one assembly at once.</para>
+/// <para>Native libraries the client shipped (<see cref="AkkaMedia.Deployment.PackageEntryKind.NativeLibrary"/>) are
+/// loaded from the store's files when shipped code calls into them: a <c>DllImport("onnxruntime")</c> finds
+/// <c>libonnxruntime.so</c> of the package (the platform's prefixes and suffixes are tried as the runtime's own probing
+/// does), before any library of the machine. A native library, once loaded, stays loaded for the life of the process.</para>
 /// <para>Call <see cref="Unload"/> only after everything running the session's code has stopped:
 /// dependencies load lazily on first use and cannot load into an unloading context. The context is
 /// collected once nothing references its types or objects any more.</para>
@@ -22,13 +26,18 @@ internal sealed class SessionLoadContext : AssemblyLoadContext
     private static int _live;
 
     private readonly IReadOnlyDictionary<string, string> _paths;
+    private readonly IReadOnlyDictionary<string, string> _natives;
     private int _unloaded;
 
-    /// <summary>Creates the context of session <paramref name="sessionId"/> over <paramref name="paths"/> (assembly simple name → file).</summary>
-    public SessionLoadContext(string sessionId, IReadOnlyDictionary<string, string> paths)
+    /// <summary>
+    /// Creates the context of session <paramref name="sessionId"/> over <paramref name="paths"/> (assembly simple name →
+    /// file) and <paramref name="nativeLibraries"/> (native library file name, <c>libonnxruntime.so</c> → file).
+    /// </summary>
+    public SessionLoadContext(string sessionId, IReadOnlyDictionary<string, string> paths, IReadOnlyDictionary<string, string>? nativeLibraries = null)
         : base("akka-media-session-" + sessionId, isCollectible: true)
     {
         _paths = new Dictionary<string, string>(paths, StringComparer.OrdinalIgnoreCase);
+        _natives = new Dictionary<string, string>(nativeLibraries ?? new Dictionary<string, string>(), StringComparer.Ordinal);
         Interlocked.Increment(ref _live);
     }
 
@@ -67,5 +76,54 @@ internal sealed class SessionLoadContext : AssemblyLoadContext
 
         using var stream = new MemoryStream(File.ReadAllBytes(path), writable: false);
         return LoadFromStream(stream);
+    }
+
+    /// <summary>
+    /// The store file of the shipped native library that <paramref name="name"/> (as a <c>DllImport</c> names it) means, if
+    /// any; a name with a directory in it is never mapped.
+    /// </summary>
+    internal string? NativeLibraryPath(string name)
+    {
+        if (name.Contains('/', StringComparison.Ordinal) || name.Contains('\\', StringComparison.Ordinal))
+        {
+            return null; // A path names a file of its own choosing: the runtime's probing takes it as it is.
+        }
+
+        foreach (var candidate in NativeFileNames(name))
+        {
+            if (_natives.TryGetValue(candidate, out var path))
+            {
+                return path;
+            }
+        }
+
+        return null;
+    }
+
+    /// <inheritdoc />
+    protected override IntPtr LoadUnmanagedDll(string unmanagedDllName)
+    {
+        var path = NativeLibraryPath(unmanagedDllName);
+        return path is null ? IntPtr.Zero : LoadUnmanagedDllFromPath(path);
+    }
+
+    /// <summary>The file names a library name may mean here, as the runtime probes: as given, with the platform's suffix, with <c>lib</c> in front.</summary>
+    private static IEnumerable<string> NativeFileNames(string file)
+    {
+        var suffix = OperatingSystem.IsWindows() ? ".dll" : OperatingSystem.IsMacOS() ? ".dylib" : ".so";
+        yield return file;
+        if (!file.EndsWith(suffix, StringComparison.Ordinal))
+        {
+            yield return file + suffix;
+        }
+
+        if (!OperatingSystem.IsWindows() && !file.StartsWith("lib", StringComparison.Ordinal))
+        {
+            yield return "lib" + file;
+            if (!file.EndsWith(suffix, StringComparison.Ordinal))
+            {
+                yield return "lib" + file + suffix;
+            }
+        }
     }
 }

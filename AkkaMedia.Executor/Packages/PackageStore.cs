@@ -124,11 +124,11 @@ internal sealed class PackageStore : IDisposable
         ArgumentNullException.ThrowIfNull(entry);
         lock (_gate)
         {
-            if (_entries.TryGetValue(entry.Sha256, out var stored) && string.Equals(stored.Name, entry.Name, StringComparison.OrdinalIgnoreCase))
+            if (_entries.TryGetValue(entry.Sha256, out var stored) && string.Equals(stored.FileName, entry.FileName, StringComparison.OrdinalIgnoreCase))
             {
                 stored.Tick = ++_clock;
                 stored.LastUsed = DateTimeOffset.UtcNow;
-                path = PathOf(entry.Sha256, stored.Name);
+                path = PathOf(entry.Sha256, stored.FileName);
                 TouchOnDisk(path, stored.LastUsed);
                 return true;
             }
@@ -277,11 +277,11 @@ internal sealed class PackageStore : IDisposable
                         continue;
                     }
 
-                    var final = PathOf(entry.Sha256, entry.Name);
+                    var final = PathOf(entry.Sha256, entry.FileName);
                     Directory.CreateDirectory(Path.GetDirectoryName(final)!);
                     File.Move(temporary, final, overwrite: true);
                     var now = DateTimeOffset.UtcNow;
-                    _entries[entry.Sha256] = new Stored(entry.Name, entry.Version, entry.Length) { Tick = ++_clock, LastUsed = now };
+                    _entries[entry.Sha256] = new Stored(entry.Name, entry.Version, entry.Length, entry.FileName) { Tick = ++_clock, LastUsed = now };
                     _size += entry.Length;
                 }
             }
@@ -301,7 +301,8 @@ internal sealed class PackageStore : IDisposable
         }
     }
 
-    private string PathOf(string sha256, string name) => Path.Combine(Folder, sha256, name + ".dll");
+    /// <summary>Where the entry with <paramref name="sha256"/> is stored: its own folder, its <see cref="PackageEntry.FileName"/>.</summary>
+    private string PathOf(string sha256, string fileName) => Path.Combine(Folder, sha256, fileName);
 
     /// <summary>Evicts least recently used unleased entries until <paramref name="needed"/> more bytes fit. Call under the gate.</summary>
     private bool MakeRoom(long needed)
@@ -370,7 +371,10 @@ internal sealed class PackageStore : IDisposable
         }
     }
 
-    /// <summary>Whether <paramref name="path"/> is an assembly whose bytes hash to <paramref name="hash"/> and whose name is its file name.</summary>
+    /// <summary>
+    /// Whether the bytes of <paramref name="path"/> hash to <paramref name="hash"/>: then it is an assembly when it has .NET
+    /// metadata and its name is its file name, otherwise a native library under its file name (its version is not kept).
+    /// </summary>
     private static bool TryVerify(string path, string hash, out Stored stored)
     {
         stored = null!;
@@ -382,19 +386,40 @@ internal sealed class PackageStore : IDisposable
                 return false;
             }
 
+            var fileName = Path.GetFileName(path);
+            if (!IsAssembly(bytes))
+            {
+                stored = new Stored(fileName, string.Empty, bytes.LongLength, fileName);
+                return true;
+            }
+
             using var pe = new PEReader(new MemoryStream(bytes, writable: false));
             var reader = pe.GetMetadataReader();
             var definition = reader.GetAssemblyDefinition();
             var name = reader.GetString(definition.Name);
-            if (!string.Equals(name + ".dll", Path.GetFileName(path), StringComparison.OrdinalIgnoreCase))
+            if (!string.Equals(name + ".dll", fileName, StringComparison.OrdinalIgnoreCase))
             {
                 return false;
             }
 
-            stored = new Stored(name, definition.Version.ToString(), bytes.LongLength);
+            stored = new Stored(name, definition.Version.ToString(), bytes.LongLength, fileName);
             return true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or BadImageFormatException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Whether <paramref name="bytes"/> are a PE file with .NET metadata and an assembly manifest.</summary>
+    private static bool IsAssembly(byte[] bytes)
+    {
+        try
+        {
+            using var pe = new PEReader(new MemoryStream(bytes, writable: false));
+            return pe.HasMetadata && pe.GetMetadataReader().IsAssembly;
+        }
+        catch (BadImageFormatException)
         {
             return false;
         }
@@ -431,9 +456,11 @@ internal sealed class PackageStore : IDisposable
         }
     }
 
-    private sealed class Stored(string name, string version, long length)
+    private sealed class Stored(string name, string version, long length, string fileName)
     {
         public string Name { get; } = name;
+
+        public string FileName { get; } = fileName;
 
         public string Version { get; } = version;
 

@@ -7,11 +7,21 @@ using Akka.Configuration;
 namespace AkkaMedia.Executor.Sandbox;
 
 /// <summary>
-/// The first wall around shipped code: before a session loads anything, <see cref="Check"/> reads the metadata of every
-/// shipped assembly (never loading it) and reports each reference to a type or member the policy forbids, and each
-/// native method (P/Invoke) it declares. Read from <c>akka-media.executor.sandbox</c>; the defaults forbid starting
+/// The first line around shipped code, not the wall: before a session loads anything, <see cref="Check(IEnumerable{string})"/>
+/// reads the metadata of every shipped assembly (never loading it) and reports each reference to a type or member the
+/// policy forbids, and each native method (P/Invoke) or native library it ships when native calls are not allowed.
+/// There are two policies, chosen by the executor's isolation (<c>akka-media.executor.isolation</c>):
+/// <list type="bullet">
+/// <item><description><c>in-process</c> (the default): shipped code runs in the executor's own process, so the check is
+/// the only wall and is strict: <c>akka-media.executor.sandbox { forbidden, allowed, allow-native-calls }</c> forbid
 /// processes, the file system, the environment, native code and raw memory, code generation and assembly loading,
-/// reflection invocation and raw sockets.
+/// reflection invocation, raw sockets and threads;</description></item>
+/// <item><description><c>process</c>: shipped code runs in a sandboxed worker process that the operating system confines
+/// (read-only root, only the package's files, no network, resource limits), so the check only refuses what that sandbox
+/// cannot contain or what has no business in a media worker: <c>akka-media.executor.sandbox.process { forbidden,
+/// allowed, allow-native-calls }</c>.</description></item>
+/// </list>
+/// <c>also-forbidden</c> and <c>also-allowed</c> add to both.
 /// </summary>
 /// <remarks>
 /// <para>Rules, in <c>forbidden</c> and <c>allowed</c>:</para>
@@ -26,46 +36,121 @@ namespace AkkaMedia.Executor.Sandbox;
 /// </list>
 /// <para>A reference is refused when a <c>forbidden</c> rule matches it and no <c>allowed</c> rule does. The use of a type
 /// itself (a field, local or <c>typeof</c> of it) is refused by a type or namespace rule unless some <c>allowed</c> rule
-/// names that type. Reflection invocation is forbidden by default because it reaches any member by name, past this check.</para>
+/// names that type. Reflection invocation is forbidden in-process because it reaches any member by name, past this check.</para>
+/// <para>The in-process policy knows the process policy of the same configuration: each of its violations says whether
+/// the process policy would allow it (<see cref="SandboxViolation.AllowedUnderProcessIsolation"/>), so a refusal can tell
+/// the user that running the executor with <c>--isolation process</c> admits the code.</para>
 /// <para>Limits: this is a check on references, not isolation. It does not see what forbidden members an allowed framework
 /// method calls on the code's behalf, nor bound CPU time or memory; process-level isolation is the wall for those.
 /// Immutable and thread-safe.</para>
 /// </remarks>
 internal sealed class SandboxPolicy
 {
+    /// <summary>The key that chooses the executor's isolation and with it the policy: <c>in-process</c> or <c>process</c>.</summary>
+    public const string IsolationKey = "akka-media.executor.isolation";
+
+    /// <summary>The value of <see cref="IsolationKey"/> that runs shipped code in the executor's own process (the default).</summary>
+    public const string InProcessIsolation = "in-process";
+
+    /// <summary>The value of <see cref="IsolationKey"/> that runs shipped code in sandboxed worker processes.</summary>
+    public const string ProcessIsolation = "process";
+
     private const string Section = "akka-media.executor.sandbox";
-    private const string NativeRule = "allow-native-calls = off";
+    private const string ProcessSection = Section + ".process";
+    /// <summary>The <see cref="SandboxViolation.Rule"/> of a native method or library refused because native calls are off.</summary>
+    internal const string NativeRule = "allow-native-calls = off";
+
+    /// <summary>The <see cref="SandboxViolation.Type"/> of a shipped native library refused as a whole.</summary>
+    internal const string NativeLibraryType = "(native library)";
 
     private readonly ImmutableArray<Rule> _forbidden;
     private readonly ImmutableArray<Rule> _allowed;
 
-    private SandboxPolicy(bool enabled, bool allowNativeCalls, ImmutableArray<Rule> forbidden, ImmutableArray<Rule> allowed)
+    private SandboxPolicy(string isolation, string section, bool enabled, bool allowNativeCalls, ImmutableArray<Rule> forbidden, ImmutableArray<Rule> allowed, SandboxPolicy? underProcess)
     {
+        Isolation = isolation;
+        ConfigSection = section;
         Enabled = enabled;
         AllowNativeCalls = allowNativeCalls;
         _forbidden = forbidden;
         _allowed = allowed;
+        UnderProcessIsolation = underProcess;
     }
 
-    /// <summary>Whether the policy checks anything; when off, <see cref="Check"/> always returns no violation.</summary>
+    /// <summary>The isolation this policy is for: <see cref="InProcessIsolation"/> or <see cref="ProcessIsolation"/>.</summary>
+    public string Isolation { get; }
+
+    /// <summary>The configuration section its <c>forbidden</c>, <c>allowed</c> and <c>allow-native-calls</c> come from, for messages.</summary>
+    public string ConfigSection { get; }
+
+    /// <summary>Whether the policy checks anything; when off, <see cref="Check(IEnumerable{string})"/> always returns no violation.</summary>
     public bool Enabled { get; }
 
-    /// <summary>Whether shipped assemblies may declare native methods (<c>DllImport</c>, <c>LibraryImport</c>, <c>extern</c>).</summary>
+    /// <summary>Whether shipped assemblies may declare native methods (<c>DllImport</c>, <c>LibraryImport</c>, <c>extern</c>) and ship native libraries.</summary>
     public bool AllowNativeCalls { get; }
 
     /// <summary>The <c>forbidden</c> rules as configured, then <c>also-forbidden</c>.</summary>
     public IReadOnlyList<string> Forbidden => _forbidden.Select(r => r.Text).ToArray();
 
-    /// <summary>Reads <c>akka-media.executor.sandbox</c> from <paramref name="config"/>, falling back to the executor's defaults.</summary>
+    /// <summary>The <c>allowed</c> rules as configured, then <c>also-allowed</c>.</summary>
+    public IReadOnlyList<string> Allowed => _allowed.Select(r => r.Text).ToArray();
+
+    /// <summary>For the in-process policy, the process policy of the same configuration; null for the process policy.</summary>
+    public SandboxPolicy? UnderProcessIsolation { get; }
+
+    /// <summary>
+    /// The policy of the executor's isolation (<see cref="IsolationKey"/>, <c>in-process</c> unless set) read from
+    /// <paramref name="config"/>, falling back to the executor's defaults.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A rule is malformed, or the isolation is neither value; the message names the key.</exception>
+    public static SandboxPolicy Create(Config config) => IsolationOf(config) == ProcessIsolation ? ForProcess(config) : ForInProcess(config);
+
+    /// <summary>
+    /// The strict policy for code that runs in the executor's process: <c>akka-media.executor.sandbox { forbidden, allowed,
+    /// allow-native-calls }</c> plus <c>also-forbidden</c> and <c>also-allowed</c>.
+    /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">A rule is malformed; the message quotes it and names the key.</exception>
-    public static SandboxPolicy Create(Config config)
+    public static SandboxPolicy ForInProcess(Config config)
     {
         var section = ExecutorSettings.WithDefaults(config).GetConfig(Section);
         return new SandboxPolicy(
+            InProcessIsolation,
+            Section,
             section.GetBoolean("enabled"),
             section.GetBoolean("allow-native-calls"),
-            Parse(section.GetStringList("forbidden"), "forbidden").AddRange(Parse(section.GetStringList("also-forbidden"), "also-forbidden")),
-            Parse(section.GetStringList("allowed"), "allowed").AddRange(Parse(section.GetStringList("also-allowed"), "also-allowed")));
+            Parse(section.GetStringList("forbidden"), Section + ".forbidden").AddRange(Parse(section.GetStringList("also-forbidden"), Section + ".also-forbidden")),
+            Parse(section.GetStringList("allowed"), Section + ".allowed").AddRange(Parse(section.GetStringList("also-allowed"), Section + ".also-allowed")),
+            ForProcess(config));
+    }
+
+    /// <summary>
+    /// The policy for code that runs in a sandboxed worker process: <c>akka-media.executor.sandbox.process { forbidden,
+    /// allowed, allow-native-calls }</c> plus <c>sandbox.also-forbidden</c> and <c>sandbox.also-allowed</c>; <c>sandbox.enabled</c>
+    /// turns it off as well.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A rule is malformed; the message quotes it and names the key.</exception>
+    public static SandboxPolicy ForProcess(Config config)
+    {
+        var section = ExecutorSettings.WithDefaults(config).GetConfig(Section);
+        var process = section.GetConfig("process");
+        return new SandboxPolicy(
+            ProcessIsolation,
+            ProcessSection,
+            section.GetBoolean("enabled"),
+            process.GetBoolean("allow-native-calls"),
+            Parse(process.GetStringList("forbidden"), ProcessSection + ".forbidden").AddRange(Parse(section.GetStringList("also-forbidden"), Section + ".also-forbidden")),
+            Parse(process.GetStringList("allowed"), ProcessSection + ".allowed").AddRange(Parse(section.GetStringList("also-allowed"), Section + ".also-allowed")),
+            null);
+    }
+
+    /// <summary>The executor's isolation: <see cref="IsolationKey"/>, <see cref="InProcessIsolation"/> when it is not set.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">It is set to something else than <c>in-process</c> or <c>process</c>.</exception>
+    public static string IsolationOf(Config config)
+    {
+        var value = (ExecutorSettings.WithDefaults(config).GetString(IsolationKey, InProcessIsolation) ?? InProcessIsolation).Trim();
+        return value is InProcessIsolation or ProcessIsolation
+            ? value
+            : throw new ArgumentOutOfRangeException(IsolationKey, value, $"{IsolationKey} = \"{value}\" is not an isolation level. Write in-process (shipped code runs in the executor's process) or process (in sandboxed worker processes).");
     }
 
     /// <summary>
@@ -74,16 +159,45 @@ internal sealed class SandboxPolicy
     /// </summary>
     /// <exception cref="BadImageFormatException">A file is not a .NET assembly: it cannot be checked, so it must not load.</exception>
     /// <exception cref="IOException">A file cannot be read.</exception>
-    public IReadOnlyList<SandboxViolation> Check(IEnumerable<string> assemblyPaths)
+    public IReadOnlyList<SandboxViolation> Check(IEnumerable<string> assemblyPaths) => Check(assemblyPaths, []);
+
+    /// <summary>
+    /// <see cref="Check(IEnumerable{string})"/> for a package that also ships native libraries: each of
+    /// <paramref name="nativeLibraries"/> (file name and path) is refused when <see cref="AllowNativeCalls"/> is off, and
+    /// one that holds .NET metadata after all is checked as an assembly. Refused native libraries come first, then the
+    /// assemblies' violations in file order. For the in-process policy, each violation says
+    /// whether the process policy would allow it.
+    /// </summary>
+    /// <exception cref="BadImageFormatException">An assembly file is not a .NET assembly: it cannot be checked, so it must not load.</exception>
+    /// <exception cref="IOException">A file cannot be read.</exception>
+    public IReadOnlyList<SandboxViolation> Check(IEnumerable<string> assemblyPaths, IEnumerable<(string Name, string Path)> nativeLibraries)
     {
         ArgumentNullException.ThrowIfNull(assemblyPaths);
-        var violations = new List<SandboxViolation>();
+        ArgumentNullException.ThrowIfNull(nativeLibraries);
         if (!Enabled)
         {
-            return violations;
+            return [];
         }
 
-        foreach (var path in assemblyPaths)
+        var assemblies = assemblyPaths.ToList();
+        var natives = new List<(string Name, string Path)>();
+        foreach (var native in nativeLibraries)
+        {
+            if (HasMetadata(native.Path))
+            {
+                assemblies.Add(native.Path);
+            }
+            else
+            {
+                natives.Add(native);
+            }
+        }
+
+        // Native libraries first: one line for a library says more than the hundreds of native methods that call it.
+        var violations = AllowNativeCalls
+            ? []
+            : natives.Select(n => new SandboxViolation(n.Name, NativeLibraryType, n.Name, NativeRule, ConfigSection)).ToList();
+        foreach (var path in assemblies)
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
             using var pe = new PEReader(stream);
@@ -97,7 +211,30 @@ internal sealed class SandboxPolicy
             violations.AddRange(CheckAssembly(reader, assembly).Distinct());
         }
 
-        return violations;
+        if (violations.Count == 0 || UnderProcessIsolation is null)
+        {
+            return violations;
+        }
+
+        var stillRefused = UnderProcessIsolation.Check(assemblies, natives)
+            .Select(static v => (v.Assembly, v.Type, v.Member))
+            .ToHashSet();
+        return violations.Select(v => v with { AllowedUnderProcessIsolation = !stillRefused.Contains((v.Assembly, v.Type, v.Member)) }).ToArray();
+    }
+
+    /// <summary>Whether the file at <paramref name="path"/> is a PE image with .NET metadata.</summary>
+    private static bool HasMetadata(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        try
+        {
+            using var pe = new PEReader(stream);
+            return pe.HasMetadata;
+        }
+        catch (BadImageFormatException)
+        {
+            return false;
+        }
     }
 
     private IEnumerable<SandboxViolation> CheckAssembly(MetadataReader reader, string assembly)
@@ -121,7 +258,7 @@ internal sealed class SandboxPolicy
             var rule = Forbids(type, name, parameters);
             if (rule is not null && !_allowed.Any(a => a.Matches(type, name, parameters)))
             {
-                yield return new SandboxViolation(assembly, type, reference.GetKind() == MemberReferenceKind.Method ? $"{name}({string.Join(", ", parameters)})" : name, rule.Text);
+                yield return new SandboxViolation(assembly, type, reference.GetKind() == MemberReferenceKind.Method ? $"{name}({string.Join(", ", parameters)})" : name, rule.Text, ConfigSection);
             }
         }
 
@@ -137,7 +274,7 @@ internal sealed class SandboxPolicy
             var rule = Forbids(type, member: null, parameters: null);
             if (rule is not null && !_allowed.Any(a => a.MentionsType(type)))
             {
-                yield return new SandboxViolation(assembly, type, "(type)", rule.Text);
+                yield return new SandboxViolation(assembly, type, "(type)", rule.Text, ConfigSection);
             }
         }
 
@@ -158,7 +295,7 @@ internal sealed class SandboxPolicy
 
             var import = method.GetImport();
             var library = native && !import.Module.IsNil ? reader.GetString(reader.GetModuleReference(import.Module).Name) : "the runtime";
-            yield return new SandboxViolation(assembly, names.Of(method.GetDeclaringType()), $"{reader.GetString(method.Name)} (native method in {library})", NativeRule);
+            yield return new SandboxViolation(assembly, names.Of(method.GetDeclaringType()), $"{reader.GetString(method.Name)} (native method in {library})", NativeRule, ConfigSection);
         }
     }
 
@@ -168,7 +305,7 @@ internal sealed class SandboxPolicy
             : _forbidden.FirstOrDefault(r => r.Matches(type, member, parameters!));
 
     private static ImmutableArray<Rule> Parse(IList<string> texts, string key) =>
-        [.. texts.Select(t => Rule.Parse(t, $"{Section}.{key}"))];
+        [.. texts.Select(t => Rule.Parse(t, key))];
 
     /// <summary>One parsed rule; see the class remarks for the grammar.</summary>
     private sealed class Rule

@@ -57,7 +57,7 @@ internal static class SerializerTargets
 
     public static FuzzTarget Deployment(FuzzEnvironment environment)
     {
-        var entries = new[] { new PackageEntry("App.dll", "1.0.0", Sha, 4096), new PackageEntry("Dep.dll", "2.1.0", Sha, 12) };
+        var entries = new[] { new PackageEntry("App.dll", "1.0.0", Sha, 4096), new PackageEntry("Dep.dll", "2.1.0", Sha, 12), new PackageEntry("libdep.so", "2.1.0", Sha, 34_824_680, PackageEntryKind.NativeLibrary) };
         return Create(
             "deployment",
             new DeploymentSerializer(environment.System),
@@ -73,7 +73,7 @@ internal static class SerializerTargets
     public static FuzzTarget ObjectSession(FuzzEnvironment environment)
     {
         var client = environment.System.DeadLetters;
-        var entries = new[] { new PackageEntry("App.dll", "1.0.0", Sha, 4096) };
+        var entries = new[] { new PackageEntry("App.dll", "1.0.0", Sha, 4096), new PackageEntry("libdep.so", "2.1.0", Sha, 14_632, PackageEntryKind.NativeLibrary) };
         var trace = new TraceContext("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", null);
         return Create(
             "object-session",

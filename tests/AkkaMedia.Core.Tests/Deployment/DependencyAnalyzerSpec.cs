@@ -17,6 +17,9 @@ public sealed class DependencyAnalyzerSpec : IDisposable
     private static readonly string FixtureFolder = Path.Combine(AppContext.BaseDirectory, "fixtures", "DeployFixture.Plugin");
     private static readonly string PluginPath = Path.Combine(FixtureFolder, "DeployFixture.Plugin.dll");
 
+    /// <summary>The runtime identifier whose native files the build copied beside the fixtures (this machine's portable one).</summary>
+    private static readonly string FixtureRid = Path.GetFileName(Assert.Single(Directory.GetDirectories(Path.Combine(AppContext.BaseDirectory, "fixtures", "RealLibrary.Onnx", "runtimes"))));
+
     private readonly List<string> _temporaryFolders = [];
 
     [Fact]
@@ -143,6 +146,54 @@ public sealed class DependencyAnalyzerSpec : IDisposable
         Assert.Throws<ArgumentException>(() => package.OpenRead(foreign));
     }
 
+    [Fact]
+    public void Analyzer_must_ship_the_native_libraries_of_the_entry_s_packages_for_this_runtime_identifier_only()
+    {
+        var onnx = Path.Combine(AppContext.BaseDirectory, "fixtures", "RealLibrary.Onnx");
+
+        var package = DependencyAnalyzer.Analyze(Path.Combine(onnx, "RealLibrary.Onnx.dll"));
+
+        Assert.Equal(["RealLibrary.Onnx", "Microsoft.ML.OnnxRuntime", "System.Numerics.Tensors"], package.Entries.Where(e => e.Kind == PackageEntryKind.Assembly).Select(e => e.Name));
+        var natives = package.Entries.Where(e => e.Kind == PackageEntryKind.NativeLibrary).ToArray();
+        Assert.Equal(["libonnxruntime.so", "libonnxruntime_providers_shared.so"], natives.Select(e => e.Name).Order(StringComparer.Ordinal));
+        Assert.All(natives, e => Assert.Equal("1.32.0", e.Version));
+        Assert.All(natives, e => Assert.Equal(Path.Combine(onnx, "runtimes", FixtureRid, "native", e.Name), package.PathOf(e)));
+        Assert.Equal(package.Entries.Count - natives.Length, package.Entries.TakeWhile(e => e.Kind == PackageEntryKind.Assembly).Count());
+    }
+
+    [Fact]
+    public void Analyzer_must_not_ship_the_native_files_of_the_SDK_s_packages_nor_any_without_a_deps_json()
+    {
+        // The plugin's build output holds runtimes/<rid>/native files of packages AkkaMedia depends on (LightningDB, SQLite).
+        Assert.DoesNotContain(DependencyAnalyzer.Analyze(PluginPath).Entries, e => e.Kind == PackageEntryKind.NativeLibrary);
+
+        var folder = CopyFolder(Path.Combine(AppContext.BaseDirectory, "fixtures", "RealLibrary.Onnx"));
+        File.Delete(Path.Combine(folder, "RealLibrary.Onnx.deps.json"));
+        Assert.DoesNotContain(DependencyAnalyzer.Analyze(Path.Combine(folder, "RealLibrary.Onnx.dll")).Entries, e => e.Kind == PackageEntryKind.NativeLibrary);
+    }
+
+    [Fact]
+    public void Analyzer_must_name_a_native_library_the_deps_json_lists_but_the_folder_lacks()
+    {
+        var folder = CopyFolder(Path.Combine(AppContext.BaseDirectory, "fixtures", "RealLibrary.Onnx"));
+        File.Delete(Path.Combine(folder, "runtimes", FixtureRid, "native", "libonnxruntime_providers_shared.so"));
+
+        var error = Assert.Throws<UnresolvedDependencyException>(() => DependencyAnalyzer.Analyze(Path.Combine(folder, "RealLibrary.Onnx.dll")));
+
+        Assert.Equal(("libonnxruntime_providers_shared.so", "Microsoft.ML.OnnxRuntime/1.32.0"), (error.MissingAssembly, error.ReferencedBy));
+    }
+
+    [Fact]
+    public void PackageEntry_must_name_a_native_library_s_file_as_it_is()
+    {
+        var native = new PackageEntry("libonnxruntime.so", "1.32.0", new string('0', 64), 1, PackageEntryKind.NativeLibrary);
+
+        Assert.Equal("libonnxruntime.so", native.FileName);
+        Assert.Equal("Humanizer.dll", new PackageEntry("Humanizer", "3.0.0.0", new string('0', 64), 1).FileName);
+        Assert.NotEqual(native, new PackageEntry("libonnxruntime.so", "1.32.0", new string('0', 64), 1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new PackageEntry("libonnxruntime.so", "1.32.0", new string('0', 64), 1, (PackageEntryKind)7));
+    }
+
     [Theory]
     [InlineData("", "1.0", 1)]
     [InlineData("../evil", "1.0", 1)]
@@ -174,6 +225,21 @@ public sealed class DependencyAnalyzerSpec : IDisposable
         using var pe = new PEReader(File.OpenRead(path));
         var reader = pe.GetMetadataReader();
         return reader.AssemblyReferences.Select(h => reader.GetString(reader.GetAssemblyReference(h).Name)).ToArray();
+    }
+
+    /// <summary>A copy of <paramref name="source"/> with everything below it, in a folder deleted on dispose.</summary>
+    private string CopyFolder(string source)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "akka-media-analyzer-" + Guid.NewGuid().ToString("N"));
+        _temporaryFolders.Add(folder);
+        foreach (var file in Directory.GetFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(folder, Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+
+        return folder;
     }
 
     private string CopyFixture()

@@ -110,6 +110,52 @@ public sealed class DeploymentSerializerSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void A_native_library_entry_must_round_trip_its_kind_and_leave_the_bytes_of_assembly_entries_as_they_were()
+    {
+        var serializer = (DeploymentSerializer)Sys.Serialization.FindSerializerForType(typeof(OfferPackage));
+        var native = new PackageEntry("libonnxruntime.so", "1.32.0", new string('b', 64), 34_824_680, PackageEntryKind.NativeLibrary);
+        var assemblies = new OfferPackage("u-1", "User.Plugin", Entries);
+        var withNative = new OfferPackage("u-1", "User.Plugin", [.. Entries, native]);
+
+        var back = (OfferPackage)serializer.FromBinary(serializer.ToBinary(withNative), serializer.Manifest(withNative));
+        var assemblyBytes = serializer.ToBinary(assemblies);
+
+        Assert.Equal(withNative.Entries, back.Entries);
+        Assert.Equal((PackageEntryKind.NativeLibrary, 34_824_680L, "libonnxruntime.so"), (back.Entries[^1].Kind, back.Entries[^1].Length, back.Entries[^1].FileName));
+        Assert.All(back.Entries.Take(Entries.Length), e => Assert.Equal(PackageEntryKind.Assembly, e.Kind));
+
+        // The layout of an assembly entry is the one before native libraries shipped: name, version, hash, 7-bit length.
+        using var expected = new MemoryStream();
+        using (var writer = new BinaryWriter(expected, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write("u-1");
+            writer.Write("User.Plugin");
+            writer.Write7BitEncodedInt(Entries.Length);
+            foreach (var entry in Entries)
+            {
+                writer.Write(entry.Name);
+                writer.Write(entry.Version);
+                writer.Write(Convert.FromHexString(entry.Sha256));
+                writer.Write7BitEncodedInt64(entry.Length);
+            }
+        }
+
+        Assert.Equal(expected.ToArray(), assemblyBytes);
+    }
+
+    [Fact]
+    public void The_signed_manifest_must_cover_an_entry_s_kind_and_keep_the_bytes_of_assembly_only_packages()
+    {
+        var entry = new PackageEntry("libfoo.so", "1.0.0", new string('c', 64), 100);
+        var asNative = new PackageEntry("libfoo.so", "1.0.0", new string('c', 64), 100, PackageEntryKind.NativeLibrary);
+
+        Assert.NotEqual(PackageManifest.ToSign("User.Plugin", [entry]), PackageManifest.ToSign("User.Plugin", [asNative]));
+        Assert.Equal(PackageManifest.ToSign("User.Plugin", [entry]), PackageManifest.ToSign("User.Plugin", [new PackageEntry("libfoo.so", "1.0.0", new string('c', 64), 100)]));
+        Assert.Equal(100L, BitConverter.ToInt64(PackageManifest.ToSign("User.Plugin", [entry])[^8..]));
+        Assert.Equal(-100L, BitConverter.ToInt64(PackageManifest.ToSign("User.Plugin", [asNative])[^8..]));
+    }
+
+    [Fact]
     public void A_full_chunk_must_fit_well_within_the_remote_frame_size()
     {
         var serializer = Sys.Serialization.FindSerializerForType(typeof(PackageChunk));

@@ -243,6 +243,33 @@ public sealed class PackageStoreSpec : IDisposable
     }
 
     [Fact]
+    public void A_native_library_must_be_kept_under_its_file_name_and_survive_a_reopened_store()
+    {
+        var folder = _files.NewFolder("store");
+        var plugin = Real("DeployFixture.Plugin");
+        var bytes = new byte[4096];
+        new Random(7).NextBytes(bytes);
+        "\u007fELF"u8.CopyTo(bytes);
+        var native = new PackageEntry("libnative.so", "1.32.0", Convert.ToHexStringLower(SHA256.HashData(bytes)), bytes.Length, PackageEntryKind.NativeLibrary);
+        var asAssembly = new PackageEntry("libnative.so", "1.32.0", native.Sha256, bytes.Length);
+        using (var store = new PackageStore(folder, 1 << 22, 1 << 21))
+        {
+            Upload(store, plugin, (native, bytes));
+
+            Assert.True(store.TryGetPath(native, out var path));
+            Assert.Equal(Path.Combine(folder, native.Sha256, "libnative.so"), path);
+            Assert.False(store.TryGetPath(asAssembly, out _));
+        }
+
+        using var reopened = new PackageStore(folder, 1 << 22, 1 << 21);
+
+        Assert.Equal(["DeployFixture.Plugin", "libnative.so"], reopened.List().Select(e => e.Name).Order(StringComparer.Ordinal));
+        Assert.True(reopened.TryGetPath(native, out var again));
+        Assert.Equal(bytes, File.ReadAllBytes(again));
+        Assert.True(reopened.TryGetPath(plugin.Entry, out _));
+    }
+
+    [Fact]
     public void A_second_store_on_the_same_folder_must_fail_naming_the_setting_to_change()
     {
         var folder = _files.NewFolder("store");

@@ -54,6 +54,24 @@ public sealed class SandboxVerdictsSpec : IDisposable
         Assert.Equal(0, verdicts.Checks);
     }
 
+    [Fact]
+    public void The_same_bytes_shipped_as_a_native_library_must_be_judged_again_as_one()
+    {
+        var verdicts = new SandboxVerdicts(SandboxPolicy.Create(Config.Empty));
+        var good = Compile("User.Good", "var x = 1 + 1;");
+        var asNative = new PackageEntry("libgood.so", "1.0.0", good.Entry.Sha256, good.Entry.Length, PackageEntryKind.NativeLibrary);
+        var native = Path.Combine(_folder, "libgood.so");
+        File.WriteAllBytes(native, [0x7F, (byte)'E', (byte)'L', (byte)'F']);
+
+        Assert.Empty(verdicts.Check([good.Entry], [good.Path]));
+        Assert.Empty(verdicts.Check([asNative], [good.Path]));
+        Assert.Equal(2, verdicts.Checks);
+
+        var refused = Assert.Single(new SandboxVerdicts(SandboxPolicy.Create(Config.Empty)).Check([asNative], [native]));
+        Assert.Equal(("libgood.so", "allow-native-calls = off"), (refused.Assembly, refused.Rule));
+        Assert.Throws<ArgumentException>(() => verdicts.Check([good.Entry, asNative], [good.Path]));
+    }
+
     public void Dispose() => _files.Dispose();
 
     private (PackageEntry Entry, string Path) Compile(string name, string statement)
