@@ -4,7 +4,7 @@ namespace AkkaMedia;
 
 /// <summary>
 /// Parses HOCON from users and from the network safely. Akka's HOCON parser hangs on some malformed
-/// input (an unterminated array, a separator among an array's values) and silently accepts others (a key with no value), so text is first
+/// input (an unterminated array, a separator among an array's values, an '=' after a substitution) and silently accepts others (a key with no value), so text is first
 /// checked for balanced braces and brackets, closed strings and present values; problems are reported
 /// with the origin, line and key.
 /// </summary>
@@ -44,6 +44,10 @@ public static class HoconText
         var line = 1;
         var key = new System.Text.StringBuilder();
         var inValue = false;
+
+        // Whether the current value holds a substitution: Akka's parser can loop forever on an '=' or ':' after one
+        // ({a{t=[{y=${a} = 1}]\na=1}}), where without the substitution it reports the character.
+        var substituted = false;
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
@@ -52,6 +56,7 @@ public static class HoconText
                 case '\n':
                     line++;
                     inValue = false;
+                    substituted = false;
                     key.Clear();
                     continue;
                 case '#':
@@ -70,6 +75,7 @@ public static class HoconText
                     continue;
                 case '$' when i + 1 < text.Length && text[i + 1] == '{':
                     i = SkipSubstitution(text, i, line, origin);
+                    substituted |= inValue;
                     continue;
                 case '{' when !inValue && key.Length == 0 && open.Count > 0 && open.Peek().Bracket == '{':
                     // Akka's parser can loop forever on an object with no key inside an object ([{ a = b\n{ c = 1 } }]).
@@ -77,6 +83,7 @@ public static class HoconText
                 case '{' or '[':
                     open.Push((c, line));
                     inValue = false;
+                    substituted = false;
                     key.Clear();
                     continue;
                 case '}' or ']':
@@ -97,12 +104,18 @@ public static class HoconText
                     }
 
                     inValue = true;
+                    substituted = false;
                     key.Clear();
                     continue;
                 case ',':
                     inValue = false;
+                    substituted = false;
                     key.Clear();
                     continue;
+                case '=' or ':' when inValue && substituted:
+                    throw new FormatException(
+                        $"{origin}, line {line}: '{c}' in a value after a substitution; quote the text that holds it, " +
+                        "or end the value (a new line or a comma) before the next key.");
                 case '=' or '*' or '?' or '!' or '^' or '@' or '&' or '`' or '\\' or ':' or '$' when open.Count > 0 && open.Peek().Bracket == '['
                     && !(c == ':' && key.Length > 0) && !(c == '$' && i + 1 < text.Length && text[i + 1] == '{'):
                     // Akka's parser loops forever on these among an array's values outside quotes ([ = 1 ], [1 = 2], [x*y],

@@ -20,6 +20,9 @@ public sealed class RegressionSpec(FuzzEnvironmentFixture fixture) : IClassFixtu
     [InlineData("{e{}s=[{e=${@}}]}")]
     [InlineData("e{{}s=[{e=R\n{t=0}}]}")]
     [InlineData("x {\n  sam  stages = [\n  { type = Echo, remorue }\n  ]ples-per-frame = 960\n}")]
+    [InlineData("{e{t=[{y=${e}=e}]\ne=t}}")]
+    [InlineData("{e{t=[{y=${?e} : e}]\ne=t}}")]
+    [InlineData("{pipeline {\n  stages = [\n    { type = Echo, delay = 250ms${pipeline.source}ote = true }\n  ]\n  source { type = websocket }\n}}")]
     public void Pipeline_file_must_refuse_HOCON_that_hangs_Akkas_parser(string text) =>
         AssertRefused<Host.Pipelines.PipelineFileException>("pipeline", Encoding.UTF8.GetBytes(text), ", line ");
 
