@@ -4,20 +4,47 @@ namespace AkkaMedia;
 
 /// <summary>
 /// Parses HOCON from users and from the network safely. Akka's HOCON parser hangs on some malformed
-/// input (an unterminated array, a separator among an array's values) and silently accepts others (a key with no value), so text is first
+/// input (an unterminated array, a separator among an array's values, an '=' after a substitution, a key without a value in an object
+/// in an array) and silently accepts others (a key with no value), so text is first
 /// checked for balanced braces and brackets, closed strings and present values; problems are reported
-/// with the origin, line and key.
+/// with the origin, line and key. What the checks do not know can still hang Akka's parser, so
+/// <see cref="Parse(string, string)"/> runs it on a thread of its own and gives up on it after <see cref="ParseTimeout"/>.
 /// </summary>
 public static class HoconText
 {
+    /// <summary>How many parser threads that ran past <see cref="ParseTimeout"/> may still run before <see cref="Parse(string, string)"/> refuses to start more.</summary>
+    internal const int MaxAbandonedParses = 4;
+
+    private static int _abandoned;
+
     private static readonly System.Buffers.SearchValues<char> PathCharacters =
         System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.");
 
-    /// <summary>Checks <paramref name="text"/> and parses it.</summary>
+    /// <summary>
+    /// How long <see cref="Parse(string, string)"/> lets Akka's parser run: 2 s, thousands of times what a configuration takes. Past it
+    /// the text is refused and the parser's thread is abandoned (a .NET thread cannot be stopped): it runs on, a
+    /// background thread, until it finishes or the process ends.
+    /// </summary>
+    public static TimeSpan ParseTimeout { get; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Parser threads abandoned by <see cref="Parse(string, string)"/> that have not finished yet.</summary>
+    internal static int AbandonedParses => Volatile.Read(ref _abandoned);
+
+    /// <summary>
+    /// Checks <paramref name="text"/> and parses it. The parse runs on a thread of its own, which the caller waits for at
+    /// most <see cref="ParseTimeout"/>; the caller's thread is blocked meanwhile. Thread-safe.
+    /// </summary>
     /// <param name="text">HOCON text; empty is an empty configuration.</param>
     /// <param name="origin">Where the text came from (a file path, "settings of node Echo"), used in messages.</param>
-    /// <exception cref="FormatException">The text is malformed; the message names the origin, the line and, where known, the key.</exception>
-    public static Config Parse(string text, string origin)
+    /// <exception cref="FormatException">
+    /// The text is malformed; the message names the origin, the line and, where known, the key. Also when Akka's parser
+    /// did not finish within <see cref="ParseTimeout"/> (its thread is abandoned), and, while
+    /// <see cref="MaxAbandonedParses"/> such threads still run, for every text: the process should be restarted.
+    /// </exception>
+    public static Config Parse(string text, string origin) => Parse(text, origin, ParseTimeout, ConfigurationFactory.ParseString, MaxAbandonedParses);
+
+    /// <summary><see cref="Parse(string, string)"/> with its time bound, parser and most abandoned threads given: a test seam.</summary>
+    internal static Config Parse(string text, string origin, TimeSpan timeout, Func<string, Config> parser, int maxAbandoned)
     {
         ArgumentNullException.ThrowIfNull(text);
         if (string.IsNullOrWhiteSpace(text))
@@ -26,32 +53,50 @@ public static class HoconText
         }
 
         Validate(text, origin);
-        try
+        if (AbandonedParses >= maxAbandoned)
         {
-            return ConfigurationFactory.ParseString(text);
+            throw new FormatException(
+                $"{origin}: not parsed: {AbandonedParses} earlier HOCON texts never finished parsing within {timeout.TotalSeconds:0.###} s and their " +
+                "threads still run (Akka's parser loops forever on some malformed text). Restart the process; the errors before this one name the texts.");
         }
-        catch (Exception e)
+
+        var parsing = new Parsing(text, parser);
+        new Thread(parsing.Run) { IsBackground = true, Name = "HoconText.Parse" }.Start();
+        if (!parsing.Finished.Wait(timeout) && parsing.Abandon())
         {
-            throw new FormatException($"{origin}: not valid HOCON: {e.Message}", e);
+            throw new FormatException(
+                $"{origin}: Akka's HOCON parser did not finish within {timeout.TotalSeconds:0.###} s (it loops forever on some malformed text); " +
+                "the text is refused and the parser's thread abandoned. Quote values that hold any of = : $ { } [ ] , # and check that every " +
+                "'key = value' stands on its own line or after a comma.");
         }
+
+        var (config, error) = parsing.Outcome;
+        return error is null ? config! : throw new FormatException($"{origin}: not valid HOCON: {error.Message}", error);
     }
 
-    /// <summary>Checks the structure of <paramref name="text"/> without parsing it.</summary>
-    /// <exception cref="FormatException">The text is malformed; see <see cref="Parse"/>.</exception>
+    /// <summary>Checks the structure of <paramref name="text"/> without parsing it (so without a time bound: it reads each character once).</summary>
+    /// <exception cref="FormatException">The text is malformed; see <see cref="Parse(string, string)"/>.</exception>
     public static void Validate(string text, string origin)
     {
         var open = new Stack<(char Bracket, int Line)>();
         var line = 1;
         var key = new System.Text.StringBuilder();
         var inValue = false;
+
+        // Whether the current value holds a substitution: Akka's parser can loop forever on an '=' or ':' after one
+        // ({a{t=[{y=${a} = 1}]\na=1}}), where without the substitution it reports the character.
+        var substituted = false;
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
             switch (c)
             {
+                case '\n' when !inValue && key.Length > 0 && (open.Count == 0 || open.Peek().Bracket == '{'):
+                    throw new FormatException($"{origin}, line {line}: key '{key}' has no value; write 'key = value' or 'key {{ … }}' on one line.");
                 case '\n':
                     line++;
                     inValue = false;
+                    substituted = false;
                     key.Clear();
                     continue;
                 case '#':
@@ -70,6 +115,7 @@ public static class HoconText
                     continue;
                 case '$' when i + 1 < text.Length && text[i + 1] == '{':
                     i = SkipSubstitution(text, i, line, origin);
+                    substituted |= inValue;
                     continue;
                 case '{' when !inValue && key.Length == 0 && open.Count > 0 && open.Peek().Bracket == '{':
                     // Akka's parser can loop forever on an object with no key inside an object ([{ a = b\n{ c = 1 } }]).
@@ -77,8 +123,12 @@ public static class HoconText
                 case '{' or '[':
                     open.Push((c, line));
                     inValue = false;
+                    substituted = false;
                     key.Clear();
                     continue;
+                case '}' or ',' when !inValue && key.Length > 0 && (open.Count == 0 || open.Peek().Bracket == '{'):
+                    // Akka's parser can loop forever on a key without a value in an object inside an array ({a{t=[{x}]\nk=1}}).
+                    throw new FormatException($"{origin}, line {line}: key '{key}' has no value; write 'key = value' or 'key {{ … }}'.");
                 case '}' or ']':
                     var expected = c == '}' ? '{' : '[';
                     if (open.Count == 0 || open.Peek().Bracket != expected)
@@ -97,12 +147,18 @@ public static class HoconText
                     }
 
                     inValue = true;
+                    substituted = false;
                     key.Clear();
                     continue;
                 case ',':
                     inValue = false;
+                    substituted = false;
                     key.Clear();
                     continue;
+                case '=' or ':' when inValue && substituted:
+                    throw new FormatException(
+                        $"{origin}, line {line}: '{c}' in a value after a substitution; quote the text that holds it, " +
+                        "or end the value (a new line or a comma) before the next key.");
                 case '=' or '*' or '?' or '!' or '^' or '@' or '&' or '`' or '\\' or ':' or '$' when open.Count > 0 && open.Peek().Bracket == '['
                     && !(c == ':' && key.Length > 0) && !(c == '$' && i + 1 < text.Length && text[i + 1] == '{'):
                     // Akka's parser loops forever on these among an array's values outside quotes ([ = 1 ], [1 = 2], [x*y],
@@ -140,6 +196,12 @@ public static class HoconText
         {
             var (bracket, at) = open.Peek();
             throw new FormatException($"{origin}, line {at}: '{bracket}' is never closed.");
+        }
+
+        if (!inValue && key.Length > 0)
+        {
+            // Akka's parser can loop forever on a key that ends the text (\fwav-file).
+            throw new FormatException($"{origin}, line {line}: key '{key}' has no value; write 'key = value' or 'key {{ … }}'.");
         }
     }
 
@@ -239,5 +301,52 @@ public static class HoconText
         }
 
         throw new FormatException($"{origin}, line {startLine}: a string is never closed.");
+    }
+
+    /// <summary>One parse on its own thread: the caller waits for <see cref="Finished"/> or abandons it; whichever comes second counts.</summary>
+    private sealed class Parsing(string text, Func<string, Config> parser)
+    {
+        private const int Running = 0;
+        private const int Done = 1;
+        private const int Abandoned = 2;
+        private int _state;
+
+        /// <summary>Set once the parse has finished (never disposed: an abandoned parse may set it after its caller has gone).</summary>
+        public ManualResetEventSlim Finished { get; } = new();
+
+        /// <summary>The configuration or the parser's exception; read after <see cref="Finished"/>.</summary>
+        public (Config? Config, Exception? Error) Outcome { get; private set; }
+
+        public void Run()
+        {
+            try
+            {
+                Outcome = (parser(text), null);
+            }
+            catch (Exception e)
+            {
+                Outcome = (null, e);
+            }
+
+            if (Interlocked.Exchange(ref _state, Done) == Abandoned)
+            {
+                Interlocked.Decrement(ref _abandoned);
+            }
+
+            Finished.Set();
+        }
+
+        /// <summary>Gives up on the parse, counted as abandoned; false when it finished meanwhile (its outcome then counts).</summary>
+        public bool Abandon()
+        {
+            Interlocked.Increment(ref _abandoned);
+            if (Interlocked.CompareExchange(ref _state, Abandoned, Running) == Running)
+            {
+                return true;
+            }
+
+            Interlocked.Decrement(ref _abandoned);
+            return false;
+        }
     }
 }

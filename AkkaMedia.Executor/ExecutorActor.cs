@@ -49,18 +49,25 @@ internal sealed class ExecutorActor : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly ExecutorMetrics _metrics = ExecutorMetrics.Get(Context.System);
     private readonly List<IActorRef> _drainWaiters = [];
+    private readonly RateLimiter<Address> _openRate;
+
+    /// <summary>Session opens refused for their rate since the last <see cref="LogRateRefusals"/>, per client node: logged as counts, not one line each.</summary>
+    private readonly Dictionary<Address, int> _rateRefusals = [];
     private readonly Dictionary<(NodeDescriptor Descriptor, string Settings), (Func<object> Factory, Flow<object, object, NotUsed> Flow)> _flows = [];
 
     /// <summary>While a batch is handled: its gatherer, which gets the refusals and the sessions' answers instead of each client.</summary>
     private IActorRef? _batch;
+    private string? _selfAddress;
     private bool _accepting = true;
     private int _drainStarted;
     private int _drainFailed;
 
     /// <summary>Creates the actor; use <see cref="Props"/>.</summary>
-    public ExecutorActor(ExecutorSettings settings, NodeRegistry registry, PackageStore packages, SandboxPolicy sandbox, CodeAdmission admission, SessionTransports transports)
+    public ExecutorActor(
+        ExecutorSettings settings, NodeRegistry registry, PackageStore packages, SandboxPolicy sandbox, CodeAdmission admission, SessionTransports transports, Func<long>? clock = null)
     {
         _settings = settings;
+        _openRate = new RateLimiter<Address>(settings.MaxSessionOpensPerSecond, clock);
         _registry = registry;
         _packages = packages;
         _sandbox = sandbox;
@@ -71,7 +78,7 @@ internal sealed class ExecutorActor : ReceiveActor, IWithTimers
         _code = UserCodeHost.Create(Context.System.Settings.Config, packages, sandbox);
         _metrics.Observe(packages);
 
-        Receive<OpenSession>(Open);
+        Receive<OpenSession>(request => Open(request, rateAdmitted: false));
         Receive<OpenSessions>(OpenBatch);
         Receive<OpenObjectSession>(OpenObject);
         Receive<OpenNodeSession>(OpenNode);
@@ -109,6 +116,7 @@ internal sealed class ExecutorActor : ReceiveActor, IWithTimers
         Receive<GetExecutorStatus>(_ => Sender.Tell(Status()));
         Receive<IPackageStoreRequest>(request => _packageStore.Forward(request));
         Receive<Drain>(StartDrain);
+        Receive<LogRateRefusals>(_ => LogRateRefused());
         Receive<DrainTimedOut>(FailRemaining);
         Receive<DrainAbandoned>(_ =>
         {
@@ -134,10 +142,13 @@ internal sealed class ExecutorActor : ReceiveActor, IWithTimers
     /// Props for the executor of a node, whose shipped code is cached in <paramref name="packages"/> and whose sessions
     /// travel by <paramref name="transports"/> (both owned by the caller), checked against <paramref name="sandbox"/> before
     /// shipped code loads; <paramref name="admission"/> decides who may ship code at all (package offers, uploads and
-    /// sessions of shipped code; registered node types are open to every member).
+    /// sessions of shipped code; registered node types are open to every member). <paramref name="clock"/> (in
+    /// <see cref="Stopwatch"/> ticks; null for <see cref="Stopwatch.GetTimestamp"/>) times the per-client rate of session
+    /// opens: a test seam.
     /// </summary>
-    internal static Props Props(ExecutorSettings settings, NodeRegistry registry, PackageStore packages, SandboxPolicy sandbox, CodeAdmission admission, SessionTransports transports) =>
-        Akka.Actor.Props.Create(() => new ExecutorActor(settings, registry, packages, sandbox, admission, transports));
+    internal static Props Props(
+        ExecutorSettings settings, NodeRegistry registry, PackageStore packages, SandboxPolicy sandbox, CodeAdmission admission, SessionTransports transports, Func<long>? clock = null) =>
+        Akka.Actor.Props.Create(() => new ExecutorActor(settings, registry, packages, sandbox, admission, transports, clock));
 
     /// <summary>
     /// Drains the executor before its node stops: from now on it refuses new sessions (<see cref="RefusalReason.ShuttingDown"/>,
@@ -200,7 +211,13 @@ internal sealed class ExecutorActor : ReceiveActor, IWithTimers
     /// <summary>How many (node type, settings) blueprints <see cref="Open"/> keeps; past that it starts again from none.</summary>
     internal const int MaxCachedFlows = 256;
 
-    /// <summary>The timers of the drain (set by Akka.NET).</summary>
+    /// <summary>How often the session opens refused for their rate are logged, as one count per client.</summary>
+    internal static readonly TimeSpan RateRefusalLogInterval = TimeSpan.FromSeconds(10);
+
+    /// <summary>The key a refusal for the rate of opens names.</summary>
+    internal const string MaxOpensKey = "akka-media.executor.max-session-opens-per-second";
+
+    /// <summary>The timers of the drain and of the refusal log (set by Akka.NET).</summary>
     public ITimerScheduler Timers { get; set; } = null!;
 
     /// <summary>How long sessions failed at the drain timeout get to stop before the drain is answered anyway.</summary>
@@ -218,7 +235,7 @@ internal sealed class ExecutorActor : ReceiveActor, IWithTimers
         }
     }
 
-    private string SelfAddress => ((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString();
+    private string SelfAddress => _selfAddress ??= ((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString();
 
     private void StartDrain(Drain drain)
     {
@@ -285,6 +302,70 @@ internal sealed class ExecutorActor : ReceiveActor, IWithTimers
     private ExecutorStatus Status() =>
         new(((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString(), _sessions.Count, _settings.MaxSessions, _accepting);
 
+    /// <summary>
+    /// Refuses (as <see cref="RefusalReason.RateLimited"/>) and returns false when the sender's node has opened sessions
+    /// faster than <c>max-session-opens-per-second</c>. Checked first, before any other work on the request: a flood of
+    /// opens costs one look-up and one reply each. Every member of a batch takes its own token.
+    /// </summary>
+    private bool AdmitRate(string sessionId, Activity? span)
+    {
+        var client = Sender.Path.Address;
+        if (_openRate.TryAcquire(client))
+        {
+            return true;
+        }
+
+        (_batch ?? Sender).Tell(RateRefusal(sessionId, client, span));
+        return false;
+    }
+
+    /// <summary>The refusal of an open beyond the client's rate, counted, logged (as a count) and its span closed; not sent.</summary>
+    private SessionRefused RateRefusal(string sessionId, Address client, Activity? span)
+    {
+        var rate = _settings.MaxSessionOpensPerSecond;
+        CountRateRefusal(client);
+        return Refusal(sessionId, RefusalReason.RateLimited,
+            $"Executor {SelfAddress} refused the session: client {client} opens sessions faster than {MaxOpensKey} = {rate} " +
+            $"(at most {rate} at once, then {rate} per second). Open them more slowly or raise the limit.", span);
+    }
+
+    /// <summary>Logs the first refusal of a client for its rate at once, the rest as a count every <see cref="RateRefusalLogInterval"/>.</summary>
+    private void CountRateRefusal(Address client)
+    {
+        if (_rateRefusals.TryGetValue(client, out var count))
+        {
+            _rateRefusals[client] = count + 1;
+            return;
+        }
+
+        if (_rateRefusals.Count >= RateLimiter<Address>.PruneAbove)
+        {
+            return;
+        }
+
+        _rateRefusals[client] = 0;
+        _log.Warning("Refusing session opens of client {0}: beyond {1} = {2}; further refusals are logged as a count every {3:0} s",
+            client, MaxOpensKey, _settings.MaxSessionOpensPerSecond, RateRefusalLogInterval.TotalSeconds);
+        if (!Timers.IsTimerActive(LogRateRefusals.Instance))
+        {
+            Timers.StartSingleTimer(LogRateRefusals.Instance, LogRateRefusals.Instance, RateRefusalLogInterval);
+        }
+    }
+
+    private void LogRateRefused()
+    {
+        foreach (var (client, count) in _rateRefusals)
+        {
+            if (count > 0)
+            {
+                _log.Warning("Refused {0} more session opens of client {1} in the last {2:0} s ({3} = {4})",
+                    count, client, RateRefusalLogInterval.TotalSeconds, MaxOpensKey, _settings.MaxSessionOpensPerSecond);
+            }
+        }
+
+        _rateRefusals.Clear();
+    }
+
     /// <summary>Refuses (and returns false) when the executor is draining or full.</summary>
     private bool Admit(string sessionId, Activity? span)
     {
@@ -321,16 +402,21 @@ internal sealed class ExecutorActor : ReceiveActor, IWithTimers
         return false;
     }
 
-    private void Refuse(string sessionId, RefusalReason reason, string message, Activity? span)
+    private void Refuse(string sessionId, RefusalReason reason, string message, Activity? span) =>
+        (_batch ?? Sender).Tell(Refusal(sessionId, reason, message, span));
+
+    /// <summary>A refusal, counted and its span closed; not sent.</summary>
+    private SessionRefused Refusal(string sessionId, RefusalReason reason, string message, Activity? span)
     {
         _metrics.Refused(reason);
-        (_batch ?? Sender).Tell(new SessionRefused(sessionId, reason, message));
         if (span is not null)
         {
             span.SetTag(MediaTracing.RefusalTag, reason.ToString());
             span.Fail(reason.ToString(), message);
             span.Stop();
         }
+
+        return new SessionRefused(sessionId, reason, message);
     }
 
     /// <summary>The span of a session request: child of the client's trace, tagged with what is known on arrival. Null while nobody listens.</summary>
@@ -366,16 +452,45 @@ internal sealed class ExecutorActor : ReceiveActor, IWithTimers
 
     /// <summary>
     /// Opens every member of <paramref name="batch"/> as <see cref="Open"/> would open it alone; an
-    /// <see cref="OpenBatchActor"/> gathers the refusals and the sessions' answers for the batch's reply address.
+    /// <see cref="OpenBatchActor"/> gathers the refusals and the sessions' answers for the batch's reply address. Each
+    /// member takes a token of the client's rate first; a batch refused whole for its rate is answered at once, without
+    /// a gatherer.
     /// </summary>
     private void OpenBatch(OpenSessions batch)
     {
+        var client = Sender.Path.Address;
+        List<SessionRefused>? refused = null;
+        var admitted = new List<OpenSession>(batch.Sessions.Count);
+        foreach (var request in batch.Sessions)
+        {
+            if (_openRate.TryAcquire(client))
+            {
+                admitted.Add(request);
+                continue;
+            }
+
+            var span = StartSpan(request.SessionId, SessionKind.Node, TransportNames.Of(request.Transport), request.Trace);
+            span?.SetTag(MediaTracing.NodeTypeTag, request.NodeType);
+            (refused ??= []).Add(RateRefusal(request.SessionId, client, span));
+        }
+
+        if (admitted.Count == 0)
+        {
+            batch.ReplyTo.Tell(new SessionsAnswered([], refused!));
+            return;
+        }
+
         _batch = Context.ActorOf(OpenBatchActor.Props(batch.ReplyTo, BatchFlushAfter));
         try
         {
-            foreach (var request in batch.Sessions)
+            foreach (var refusal in refused ?? [])
             {
-                Open(request);
+                _batch.Tell(refusal);
+            }
+
+            foreach (var request in admitted)
+            {
+                Open(request, rateAdmitted: true);
             }
         }
         finally
@@ -389,6 +504,11 @@ internal sealed class ExecutorActor : ReceiveActor, IWithTimers
     {
         var span = StartSpan(request.SessionId, SessionKind.Object, "calls", request.Trace);
         span?.SetTag(MediaTracing.EntryAssemblyTag, request.EntryAssembly);
+        if (!AdmitRate(request.SessionId, span))
+        {
+            return;
+        }
+
         if (_sessions.ContainsKey(request.SessionId))
         {
             Duplicate(span);
@@ -416,6 +536,11 @@ internal sealed class ExecutorActor : ReceiveActor, IWithTimers
     {
         var span = StartSpan(request.SessionId, SessionKind.ShippedNode, TransportNames.Of(request.Transport), request.Trace);
         span?.SetTag(MediaTracing.EntryAssemblyTag, request.EntryAssembly);
+        if (!AdmitRate(request.SessionId, span))
+        {
+            return;
+        }
+
         if (_sessions.ContainsKey(request.SessionId))
         {
             Duplicate(span);
@@ -434,11 +559,12 @@ internal sealed class ExecutorActor : ReceiveActor, IWithTimers
             request.Client, SessionKind.ShippedNode, request.EntryAssembly, $"node of {request.EntryAssembly}", transport.Name);
     }
 
-    private void Open(OpenSession request)
+    /// <summary>Opens a remote stage's session; <paramref name="rateAdmitted"/>: the request already took its token of the client's rate (a member of a batch).</summary>
+    private void Open(OpenSession request, bool rateAdmitted)
     {
         var span = StartSpan(request.SessionId, SessionKind.Node, TransportNames.Of(request.Transport), request.Trace);
         span?.SetTag(MediaTracing.NodeTypeTag, request.NodeType);
-        if (!Admit(request.SessionId, span))
+        if ((!rateAdmitted && !AdmitRate(request.SessionId, span)) || !Admit(request.SessionId, span))
         {
             return;
         }
@@ -526,6 +652,11 @@ internal sealed class ExecutorActor : ReceiveActor, IWithTimers
     private sealed class DrainAbandoned
     {
         public static readonly DrainAbandoned Instance = new();
+    }
+
+    private sealed class LogRateRefusals
+    {
+        public static readonly LogRateRefusals Instance = new();
     }
 
     /// <summary>A session as the executor tracks it; the frame counters of <paramref name="Metrics"/> are null for object sessions (no stream).</summary>

@@ -21,6 +21,12 @@ public sealed class ExecutorSettings
     /// <summary>Most sessions run at once; more are refused as at capacity.</summary>
     public int MaxSessions { get; }
 
+    /// <summary>
+    /// Sessions one client node (one actor system address) may open per second, sustained and as a burst
+    /// (<c>max-session-opens-per-second</c>); more are refused with <see cref="Protocol.RefusalReason.RateLimited"/>.
+    /// </summary>
+    public int MaxSessionOpensPerSecond { get; private init; }
+
     /// <summary>Client silence after which a session is stopped.</summary>
     public TimeSpan IdleTimeout { get; }
 
@@ -83,6 +89,13 @@ public sealed class ExecutorSettings
         // Read key by key so that a value of the wrong kind ("max-sessions = banana") is refused naming its key.
         var section = new SettingsSection(WithDefaults(config), "akka-media.executor");
         var maxSessions = section.GetInt("max-sessions");
+        var opensPerSecond = section.GetInt("max-session-opens-per-second");
+        if (opensPerSecond <= 0)
+        {
+            throw new ArgumentOutOfRangeException(
+                "akka-media.executor.max-session-opens-per-second", opensPerSecond, "max-session-opens-per-second must be at least 1 (sessions one client may open per second).");
+        }
+
         var idle = section.GetTimeSpan("idle-timeout");
         var subscription = section.GetTimeSpan("subscription-timeout");
         var heartbeat = section.GetTimeSpan("heartbeat-interval");
@@ -157,6 +170,7 @@ public sealed class ExecutorSettings
 
         return new ExecutorSettings(maxSessions, idle, subscription, heartbeat, section.GetBoolean("link.enabled"), section.GetString("link.hostname"), linkPort, linkWindow, drain)
         {
+            MaxSessionOpensPerSecond = opensPerSecond,
             LinkMaxMessageSize = (int)maxMessage,
             LinkMaxChannels = maxChannels,
             LinkMaxConnectionsPerSecond = connectionRate,

@@ -23,7 +23,13 @@ public static class MediaExecutor
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range; the message names the key.</exception>
     /// <exception cref="ArgumentException">An admission setting is wrong (a trusted key file missing or unreadable, signatures required without a trusted key); the message names the key and says how to fix it.</exception>
     /// <exception cref="InvalidOperationException">The package folder is held by another executor, or <c>admission.require-role</c> is set on a node that is not a cluster member.</exception>
-    public static IActorRef Start(ActorSystem system, NodeRegistry registry)
+    public static IActorRef Start(ActorSystem system, NodeRegistry registry) => StartWithOpenClock(system, registry, openClock: null);
+
+    /// <summary>
+    /// <see cref="Start(ActorSystem, NodeRegistry)"/> with the clock of the per-client rate of session opens
+    /// (<see cref="System.Diagnostics.Stopwatch"/> ticks; null for the real one). Test seam.
+    /// </summary>
+    internal static IActorRef StartWithOpenClock(ActorSystem system, NodeRegistry registry, Func<long>? openClock)
     {
         ArgumentNullException.ThrowIfNull(system);
         ArgumentNullException.ThrowIfNull(registry);
@@ -32,7 +38,7 @@ public static class MediaExecutor
         var admission = CodeAdmission.Create(system, AdmissionSettings.Create(system.Settings.Config));
         var packages = PackageStore.Create(PackageStoreSettings.Create(system.Settings.Config), system);
         system.RegisterOnTermination(packages.Dispose);
-        return system.ActorOf(ExecutorActor.Props(settings, registry, packages, sandbox, admission, StartTransports(system, settings)), ExecutorActor.Name);
+        return system.ActorOf(ExecutorActor.Props(settings, registry, packages, sandbox, admission, StartTransports(system, settings), openClock), ExecutorActor.Name);
     }
 
     /// <summary>

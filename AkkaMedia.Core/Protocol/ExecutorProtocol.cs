@@ -74,6 +74,13 @@ public enum RefusalReason
     /// the object or node failed to load or deserialize (the message names the cause).
     /// </summary>
     CodeRejected = 6,
+
+    /// <summary>
+    /// The client opened sessions faster than the executor allows one client node
+    /// (<c>akka-media.executor.max-session-opens-per-second</c>); refused before any session work. Like
+    /// <see cref="AtCapacity"/>, another executor may accept; the message names the key and the limit.
+    /// </summary>
+    RateLimited = 7,
 }
 
 /// <summary>The executor did not open the session; <paramref name="Message"/> says what to fix.</summary>

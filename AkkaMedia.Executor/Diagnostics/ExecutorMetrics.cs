@@ -156,6 +156,7 @@ internal sealed class ExecutorMetrics : IExtension
         RefusalReason.ShuttingDown => "shutting_down",
         RefusalReason.TransportUnavailable => "transport_unavailable",
         RefusalReason.CodeRejected => "code_rejected",
+        RefusalReason.RateLimited => "rate_limited",
         _ => "other",
     };
 

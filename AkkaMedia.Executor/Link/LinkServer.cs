@@ -4,6 +4,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Event;
+using AkkaMedia.Executor.Admission;
 using AkkaMedia.Executor.Diagnostics;
 using AkkaMedia.Protocol.Link;
 using AkkaMedia.Protocol.Liveness;
@@ -37,7 +38,7 @@ internal sealed class LinkServer : IDisposable
     private readonly ConcurrentDictionary<MediaLink, byte> _links = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly TlsSettings _tls;
-    private readonly ConnectionRateLimiter _connectionRate;
+    private readonly RateLimiter<IPAddress> _connectionRate;
     private int _pendingHandshakes;
     private int _disposed;
 
@@ -54,7 +55,7 @@ internal sealed class LinkServer : IDisposable
         _settings = settings;
         _accept = accept;
         _tls = TlsSettings.For(system);
-        _connectionRate = new ConnectionRateLimiter(settings.LinkMaxConnectionsPerSecond);
+        _connectionRate = new RateLimiter<IPAddress>(settings.LinkMaxConnectionsPerSecond);
         _listener = new TcpListener(address, port);
         _listener.Start(512);
         Endpoint = $"{advertisedHost}:{((IPEndPoint)_listener.LocalEndpoint).Port}";

@@ -7,7 +7,7 @@ namespace AkkaMedia.LoadTest;
 /// <param name="Workers">Concurrent flood workers, each opening and closing sessions one after the other.</param>
 /// <param name="Seconds">How long the flood ran.</param>
 /// <param name="SessionsOpened">Flood sessions opened, used for one frame and closed.</param>
-/// <param name="OpensRefused">Flood opens the executor refused as at capacity (the client's error says so).</param>
+/// <param name="OpensRefused">Flood opens the executor refused, at capacity or beyond the client's rate of opens (the client's error says so).</param>
 /// <param name="OpensFailed">Flood opens that failed otherwise.</param>
 /// <param name="OpensPerSecond">Opens answered (opened or refused) per second.</param>
 /// <param name="FramesWithout">Paced frames sent after the ramp and before the flood.</param>
@@ -18,6 +18,7 @@ namespace AkkaMedia.LoadTest;
 /// <param name="P99WithMs">Their 99th percentile.</param>
 /// <param name="FirstRefusal">The first refusal as the client's stream failed with it; null when none.</param>
 /// <param name="FirstFailure">The first other failure; null when none.</param>
+/// <param name="OpensRateLimited">Of <paramref name="OpensRefused"/>, those refused beyond <c>max-session-opens-per-second</c>.</param>
 internal sealed record FloodResult(
     int Workers,
     double Seconds,
@@ -32,4 +33,5 @@ internal sealed record FloodResult(
     double P50WithMs,
     double P99WithMs,
     string? FirstRefusal,
-    string? FirstFailure);
+    string? FirstFailure,
+    long OpensRateLimited = 0);

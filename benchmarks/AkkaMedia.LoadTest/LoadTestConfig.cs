@@ -29,7 +29,8 @@ internal static class LoadTestConfig
     public static string AddressOf(int port) => $"akka.tcp://{SystemName}@127.0.0.1:{port}";
 
     /// <summary>
-    /// The executor: the executor role, room for thousands of sessions, remoting on <paramref name="port"/> (0: a port the
+    /// The executor: the executor role, room for thousands of sessions opened as fast as the driver can (the per-client
+    /// rate of opens is lifted: the scenarios measure the sessions, not the limit; <c>--set</c> puts it back), remoting on <paramref name="port"/> (0: a port the
     /// system picks when it binds, so no other process can take it first). No seed nodes: the executor joins its own
     /// cluster or the first executor's itself (<see cref="ExecutorProcess"/>), once its address is known.
     /// </summary>
@@ -39,6 +40,7 @@ internal static class LoadTestConfig
                 akka.cluster.roles = [executor]
                 akka.remote.dot-netty.tcp.port = {{port}}
                 akka-media.executor.max-sessions = 2000
+                akka-media.executor.max-session-opens-per-second = 100000
                 """))
             .WithFallback(Base)
             .WithFallback(ExecutorSettings.DefaultConfig);

@@ -10,13 +10,15 @@ namespace AkkaMedia.LoadTest;
 /// <summary>
 /// A flood of session opens beside the paced streams (<c>paced --flood N</c>): N workers each open a session, send it one
 /// frame, wait for it back and close it, again and again as fast as they can until stopped. Opens the executor refuses
-/// (beyond <c>akka-media.executor.max-sessions</c>) are counted with the first refusal as the client saw it.
+/// (beyond <c>akka-media.executor.max-sessions</c> or <c>max-session-opens-per-second</c>) are counted with the first
+/// refusal as the client saw it.
 /// </summary>
 internal sealed class SessionFlood(ActorSystem system, RemoteTransport transport, int workers)
 {
     private static readonly TimeSpan OpenTimeout = TimeSpan.FromSeconds(60);
     private long _opened;
     private long _refused;
+    private long _rateLimited;
     private long _failed;
     private string? _firstRefusal;
     private string? _firstFailure;
@@ -39,7 +41,8 @@ internal sealed class SessionFlood(ActorSystem system, RemoteTransport transport
         Percentile(with, 0.50),
         Percentile(with, 0.99),
         _firstRefusal,
-        _firstFailure);
+        _firstFailure,
+        Interlocked.Read(ref _rateLimited));
 
     private async Task WorkerAsync(CancellationToken stop)
     {
@@ -58,9 +61,15 @@ internal sealed class SessionFlood(ActorSystem system, RemoteTransport transport
             catch (Exception e)
             {
                 var error = e.GetBaseException().Message;
-                if (error.Contains("at capacity", StringComparison.Ordinal))
+                var rateLimited = error.Contains("max-session-opens-per-second", StringComparison.Ordinal);
+                if (rateLimited || error.Contains("at capacity", StringComparison.Ordinal))
                 {
                     Interlocked.Increment(ref _refused);
+                    if (rateLimited)
+                    {
+                        Interlocked.Increment(ref _rateLimited);
+                    }
+
                     Interlocked.CompareExchange(ref _firstRefusal, error, null);
                 }
                 else

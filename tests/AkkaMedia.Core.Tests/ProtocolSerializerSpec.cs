@@ -180,6 +180,33 @@ public sealed class ProtocolSerializerSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void Every_refusal_reason_must_round_trip_as_its_pinned_wire_value_and_an_unknown_one_must_be_refused()
+    {
+        var serializer = (ProtocolSerializer)Sys.Serialization.FindSerializerForType(typeof(SessionRefused));
+        var manifest = serializer.Manifest(new SessionRefused("x", RefusalReason.AtCapacity, "y"));
+
+        // The values are the wire format: an executor and a client of different builds must agree on each.
+        Assert.Equal(
+            [(RefusalReason.AtCapacity, 1), (RefusalReason.UnknownNodeType, 2), (RefusalReason.BadSettings, 3), (RefusalReason.ShuttingDown, 4),
+             (RefusalReason.TransportUnavailable, 5), (RefusalReason.CodeRejected, 6), (RefusalReason.RateLimited, 7)],
+            Enum.GetValues<RefusalReason>().Select(r => (r, (int)r)));
+        foreach (var reason in Enum.GetValues<RefusalReason>())
+        {
+            var refused = new SessionRefused("s-1", reason, $"refused: {reason}");
+            Assert.Equal(refused, serializer.FromBinary(serializer.ToBinary(refused), manifest));
+            var answers = new SessionsAnswered([], [refused]);
+            var back = (SessionsAnswered)serializer.FromBinary(serializer.ToBinary(answers), serializer.Manifest(answers));
+            Assert.Equal(refused, Assert.Single(back.Refused));
+        }
+
+        var bytes = serializer.ToBinary(new SessionRefused("s-1", RefusalReason.RateLimited, "m"));
+        var at = Array.IndexOf(bytes, (byte)7);
+        bytes[at] = 8;
+        var unknown = Assert.Throws<SerializationException>(() => serializer.FromBinary(bytes, manifest));
+        Assert.Contains("Unknown refusal reason 8", unknown.Message);
+    }
+
+    [Fact]
     public async Task A_batch_of_session_requests_must_reject_truncation_anywhere_and_never_be_empty()
     {
         var batch = (OpenSessions)await Create(nameof(OpenSessions));

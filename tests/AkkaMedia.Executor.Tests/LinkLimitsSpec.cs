@@ -5,6 +5,7 @@ using System.Text;
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.Event;
+using AkkaMedia.Executor.Admission;
 using AkkaMedia.Executor.Link;
 using AkkaMedia.Protocol.Link;
 using AkkaMedia.TestKit;
@@ -151,10 +152,10 @@ public sealed class LinkLimitsSpec(ITestOutputHelper output) : Akka.TestKit.Xuni
     }
 
     [Fact]
-    public void ConnectionRateLimiter_must_allow_a_burst_of_its_rate_per_address_then_refill_at_its_rate()
+    public void The_connection_rate_limiter_must_allow_a_burst_of_its_rate_per_address_then_refill_at_its_rate()
     {
         long now = 0;
-        var limiter = new ConnectionRateLimiter(2, () => now);
+        var limiter = new RateLimiter<IPAddress>(2, () => now);
         var one = IPAddress.Parse("10.0.0.1");
         var other = IPAddress.Parse("10.0.0.2");
 

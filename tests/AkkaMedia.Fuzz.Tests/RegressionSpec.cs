@@ -20,6 +20,12 @@ public sealed class RegressionSpec(FuzzEnvironmentFixture fixture) : IClassFixtu
     [InlineData("{e{}s=[{e=${@}}]}")]
     [InlineData("e{{}s=[{e=R\n{t=0}}]}")]
     [InlineData("x {\n  sam  stages = [\n  { type = Echo, remorue }\n  ]ples-per-frame = 960\n}")]
+    [InlineData("{e{t=[{y=${e}=e}]\ne=t}}")]
+    [InlineData("{r{t=[{x}]\nk=1}}")]
+    [InlineData("\f\u0000wav-filepelsink")]
+    [InlineData("pipeline {\n source { type = wav-file, path = a.wav }\n stages = [{ type = Gain, gain \u0000\u00015 }]\n sink { type = wav-file, path = b.wav }\n}")]
+    [InlineData("{e{t=[{y=${?e} : e}]\ne=t}}")]
+    [InlineData("{pipeline {\n  stages = [\n    { type = Echo, delay = 250ms${pipeline.source}ote = true }\n  ]\n  source { type = websocket }\n}}")]
     public void Pipeline_file_must_refuse_HOCON_that_hangs_Akkas_parser(string text) =>
         AssertRefused<Host.Pipelines.PipelineFileException>("pipeline", Encoding.UTF8.GetBytes(text), ", line ");
 

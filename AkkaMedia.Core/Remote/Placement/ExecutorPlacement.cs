@@ -17,8 +17,9 @@ namespace AkkaMedia.Remote.Placement;
 /// (prepare and send its own open request to the executor, or fail). What it starts itself, the directory's answer
 /// and the attempt timeout, comes back to the actor as messages (<see cref="Candidates"/> or
 /// <see cref="Status.Failure"/>, <see cref="AttemptTimedOut"/>) for the actor to hand back in.</para>
-/// <para>Retry or fail: an executor at capacity or shutting down, one that cannot be found or does not answer in
-/// time, is recorded and the next one is tried; any other refusal or error fails the placement at once. When no
+/// <para>Retry or fail: an executor at capacity, shutting down or refusing this client's rate of opens, one that
+/// cannot be found or does not answer in time, is recorded and the next one is tried (each candidate once: no retry
+/// loop); any other refusal or error fails the placement at once. When no
 /// candidate is left, the error lists every executor with its reason. Not thread-safe.</para>
 /// </remarks>
 /// <param name="system">The actor system whose directory is asked and told.</param>
@@ -39,6 +40,9 @@ internal sealed class ExecutorPlacement(
     private string? _reserved;
     private ICancelable? _attemptTimeout;
     private bool _done;
+
+    /// <summary>How many of <see cref="_refusals"/> were refusals for opening sessions too fast.</summary>
+    private int _rateLimited;
 
     /// <summary>The executor of the current attempt; null before the first.</summary>
     public string? Executor { get; private set; }
@@ -108,7 +112,7 @@ internal sealed class ExecutorPlacement(
         _attemptTimeout = system.Scheduler.ScheduleTellOnceCancelable(within, self, new AttemptTimedOut(Executor!, within), self);
     }
 
-    /// <summary>The current executor refused: at capacity or shutting down, try the next; otherwise give up with its message.</summary>
+    /// <summary>The current executor refused: at capacity, shutting down or rate-limited, try the next; otherwise give up with its message.</summary>
     public PlacementStep Refused(SessionRefused refused)
     {
         if (_done)
@@ -122,7 +126,12 @@ internal sealed class ExecutorPlacement(
             [MediaTracing.ExecutorTag] = Executor,
             [MediaTracing.RefusalTag] = refused.Reason.ToString(),
         }));
-        return refused.Reason is RefusalReason.AtCapacity or RefusalReason.ShuttingDown
+        if (refused.Reason is RefusalReason.RateLimited)
+        {
+            _rateLimited++;
+        }
+
+        return refused.Reason is RefusalReason.AtCapacity or RefusalReason.ShuttingDown or RefusalReason.RateLimited
             ? Skip(refused.Message)
             : Fail(newError(refused.Message, Executor));
     }
@@ -177,7 +186,10 @@ internal sealed class ExecutorPlacement(
         if (!_candidates.TryDequeue(out var next))
         {
             return Fail(newError(
-                $"Every executor refused {subject}: {string.Join("; ", _refusals.Select(r => r.TrimEnd('.')))}. Add executors or raise akka-media.executor.max-sessions.",
+                $"Every executor refused {subject}: {string.Join("; ", _refusals.Select(r => r.TrimEnd('.')))}. " +
+                (_rateLimited == _refusals.Count
+                    ? "Open sessions more slowly, add executors or raise akka-media.executor.max-session-opens-per-second."
+                    : "Add executors or raise akka-media.executor.max-sessions."),
                 Executor));
         }
 

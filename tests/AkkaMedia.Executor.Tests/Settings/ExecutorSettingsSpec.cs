@@ -30,4 +30,23 @@ public sealed class ExecutorSettingsSpec
         Assert.Equal(3, executor.MaxSessions);
         Assert.Equal(ExecutorSettings.DefaultConfig.GetTimeSpan("akka-media.executor.idle-timeout"), executor.IdleTimeout);
     }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-5")]
+    [InlineData("banana")]
+    public void A_rate_of_session_opens_below_one_must_be_refused_naming_its_key(string value)
+    {
+        var refused = Assert.ThrowsAny<ArgumentException>(
+            () => ExecutorSettings.Create(ConfigurationFactory.ParseString($"akka-media.executor.max-session-opens-per-second = {value}")));
+
+        Assert.Equal("akka-media.executor.max-session-opens-per-second", refused.ParamName);
+    }
+
+    [Fact]
+    public void The_rate_of_session_opens_must_be_read_per_client_with_a_default_of_500()
+    {
+        Assert.Equal(500, ExecutorSettings.Create(ExecutorSettings.DefaultConfig).MaxSessionOpensPerSecond);
+        Assert.Equal(20, ExecutorSettings.Create(ConfigurationFactory.ParseString("akka-media.executor.max-session-opens-per-second = 20")).MaxSessionOpensPerSecond);
+    }
 }

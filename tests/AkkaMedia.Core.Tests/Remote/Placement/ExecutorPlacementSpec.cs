@@ -25,7 +25,8 @@ public sealed class ExecutorPlacementSpec : Akka.TestKit.Xunit2.TestKit
     [Theory]
     [InlineData(RefusalReason.AtCapacity)]
     [InlineData(RefusalReason.ShuttingDown)]
-    public void An_executor_at_capacity_or_shutting_down_must_be_followed_by_the_next_candidate_in_order(RefusalReason reason)
+    [InlineData(RefusalReason.RateLimited)]
+    public void An_executor_at_capacity_shutting_down_or_refusing_the_rate_must_be_followed_by_the_next_candidate_in_order(RefusalReason reason)
     {
         var placement = Create();
 
@@ -76,6 +77,25 @@ public sealed class ExecutorPlacementSpec : Akka.TestKit.Xunit2.TestKit
             $"{C}: no answer within 5 s; {D}: Executor d is draining. Add executors or raise akka-media.executor.max-sessions.",
             error.Message);
         Assert.Equal(D, error.ExecutorAddress);
+    }
+
+    [Fact]
+    public void When_every_executor_refused_the_rate_the_error_must_name_the_rate_key_and_no_executor_is_tried_twice()
+    {
+        const string Refusal = "Executor a refused the session: client c opens sessions faster than akka-media.executor.max-session-opens-per-second = 2 " +
+            "(at most 2 at once, then 2 per second). Open them more slowly or raise the limit.";
+        var placement = Create();
+        placement.Start(Found(A, B));
+
+        Assert.Equal(B, placement.Refused(new SessionRefused("s1", RefusalReason.RateLimited, Refusal)).Executor);
+        var step = placement.Refused(new SessionRefused("s1", RefusalReason.RateLimited, Refusal));
+
+        Assert.Null(step.Executor);
+        var error = Assert.IsType<RemoteStageException>(step.Error);
+        Assert.StartsWith($"Every executor refused remote stage 'Gain': {A}: {Refusal.TrimEnd('.')}; {B}: ", error.Message);
+        Assert.EndsWith("Open sessions more slowly, add executors or raise akka-media.executor.max-session-opens-per-second.", error.Message);
+        Assert.Equal(2, placement.Attempts);
+        Assert.False(placement.IsCurrent(B));
     }
 
     [Fact]
