@@ -38,6 +38,18 @@ internal sealed class SessionCode : IDisposable
     /// <exception cref="CodeRejectedException">An entry is missing from the store, the sandbox forbids something, or the entry assembly does not load.</exception>
     public static SessionCode Load(string sessionId, string entryAssembly, IReadOnlyList<PackageEntry> entries, PackageStore store, SandboxVerdicts sandbox)
     {
+        var (paths, lease) = Check(entryAssembly, entries, store, sandbox);
+        return Load(sessionId, entryAssembly, paths, lease, Path.Combine(Path.GetTempPath(), "akka-media-scratch", sessionId));
+    }
+
+    /// <summary>
+    /// Finds every entry in <paramref name="store"/>, leases them and checks them against <paramref name="sandbox"/>
+    /// (a package checked before gets its verdict again without a new check), loading nothing.
+    /// </summary>
+    /// <returns>The entries' files by assembly simple name, and the lease the caller now owns (ended on a refusal).</returns>
+    /// <exception cref="CodeRejectedException">An entry is missing from the store or the sandbox forbids something.</exception>
+    public static (IReadOnlyDictionary<string, string> Paths, IDisposable Lease) Check(string entryAssembly, IReadOnlyList<PackageEntry> entries, PackageStore store, SandboxVerdicts sandbox)
+    {
         var paths = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var entry in entries)
         {
@@ -50,7 +62,6 @@ internal sealed class SessionCode : IDisposable
         }
 
         var lease = store.Lease(entries);
-        SessionLoadContext? context = null;
         try
         {
             var violations = sandbox.Check(entries, paths.Values);
@@ -61,15 +72,34 @@ internal sealed class SessionCode : IDisposable
                     (violations.Count > 10 ? $" (and {violations.Count - 10} more)." : "."),
                     sandboxViolation: true);
             }
+        }
+        catch
+        {
+            lease.Dispose();
+            throw;
+        }
 
+        return (paths, lease);
+    }
+
+    /// <summary>
+    /// Loads <paramref name="entryAssembly"/> from <paramref name="paths"/> (checked already, see <see cref="Check"/>) into a
+    /// new session load context whose scratch folder is <paramref name="scratch"/>; the code owns <paramref name="lease"/>
+    /// from now on (ended at once when the load fails).
+    /// </summary>
+    /// <exception cref="CodeRejectedException">The entry assembly does not load.</exception>
+    public static SessionCode Load(string sessionId, string entryAssembly, IReadOnlyDictionary<string, string> paths, IDisposable lease, string scratch)
+    {
+        SessionLoadContext? context = null;
+        try
+        {
             context = new SessionLoadContext(sessionId, paths);
             if (paths.ContainsKey(entryAssembly))
             {
                 context.LoadShipped(entryAssembly);
             }
 
-            var scratch = ScratchFolder.Attach(context, Path.Combine(Path.GetTempPath(), "akka-media-scratch", sessionId));
-            return new SessionCode(context, lease, scratch);
+            return new SessionCode(context, lease, ScratchFolder.Attach(context, scratch));
         }
         catch (Exception e)
         {
