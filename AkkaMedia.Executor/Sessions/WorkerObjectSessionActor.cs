@@ -30,6 +30,9 @@ internal sealed class WorkerObjectSessionActor : WorkerSessionActor
     /// <summary>The remote type of the failure of calls whose worker process ended under them.</summary>
     public const string WorkerExitedType = "AkkaMedia.WorkerProcessExited";
 
+    /// <summary>How long a worker whose link broke may take to exit before it is killed as broken.</summary>
+    private static readonly TimeSpan ExitGrace = TimeSpan.FromSeconds(2);
+
     private readonly OpenObjectSession _request;
     private readonly TimeSpan _callTimeout;
     private readonly LinkServer? _linkServer;
@@ -101,11 +104,17 @@ internal sealed class WorkerObjectSessionActor : WorkerSessionActor
             _endpoint?.End(timedOut.Message);
             Context.Stop(Self);
         });
+        Receive<WorkerLinkLost>(lost => !lost.Grace, lost => Worker.Process.Kill(
+            WorkerKillReason.ProtocolError,
+            $"The worker process of remote object session {_request.SessionId} lost its link to the executor ({lost.Message}) and did not exit."));
         Receive<WorkerLinkLost>(lost =>
         {
-            // The exit (expected at once) says why; a worker that lives on without its link broke the protocol.
-            Log.Warning("The link to worker process {Pid} was lost: {Reason}", Worker.Process.Pid, lost.Message);
-            Worker.Process.Kill(WorkerKillReason.ProtocolError, $"The worker process of remote object session {_request.SessionId} lost its link to the executor: {lost.Message}");
+            // The worker's exit, expected at once, says why; a worker that lives on without its link broke the protocol.
+            if (!Timers.IsTimerActive(nameof(WorkerLinkLost)))
+            {
+                Log.Warning("The link to worker process {Pid} was lost: {Reason}", Worker.Process.Pid, lost.Message);
+                Timers.StartSingleTimer(nameof(WorkerLinkLost), lost with { Grace = false }, ExitGrace);
+            }
         });
         Receive<WorkerEnded>(ended =>
         {
@@ -137,8 +146,8 @@ internal sealed class WorkerObjectSessionActor : WorkerSessionActor
     /// <summary>A call ran past the timeout; its caller got <paramref name="Message"/>.</summary>
     private sealed record CallTimedOut(string Message);
 
-    /// <summary>The worker's call channel ended under a call.</summary>
-    private sealed record WorkerLinkLost(string Message);
+    /// <summary>The worker's call channel ended under a call; <paramref name="Grace"/>: first news, the worker's exit may follow.</summary>
+    private sealed record WorkerLinkLost(string Message, bool Grace = true);
 
     /// <summary>The session was asked to close and its last call has been answered.</summary>
     private sealed class IdleAfterClose
