@@ -18,6 +18,9 @@ namespace AkkaMedia.Executor.Isolation;
 /// </remarks>
 internal sealed class SessionWorker : IDisposable
 {
+    /// <summary>How long disposal waits for a killed worker's exit before it releases it anyway.</summary>
+    private static readonly TimeSpan ExitWait = TimeSpan.FromSeconds(5);
+
     private readonly Socket _socket;
     private MediaLink? _link;
     private int _disposed;
@@ -172,9 +175,20 @@ internal sealed class SessionWorker : IDisposable
             _socket.Dispose();
         }
 
-        Process.Dispose();
-        _ = Process.Exited.ContinueWith(_ => DeleteFolder(Folder), TaskScheduler.Default);
+        // Killed first and released once its exit is seen: disposing the process earlier would leave Exited (and with it
+        // the pool's counts) waiting forever.
+        Process.Kill(WorkerKillReason.SessionEnded, "The session has ended.");
+        Ended = Process.Exited.WaitAsync(ExitWait).ContinueWith(
+            _ =>
+            {
+                Process.Dispose();
+                DeleteFolder(Folder);
+            },
+            TaskScheduler.Default);
     }
+
+    /// <summary>Completes once a disposed worker has exited (or was given up on) and its folder is deleted.</summary>
+    public Task Ended { get; private set; } = Task.CompletedTask;
 
     private static void DeleteFolder(string folder)
     {

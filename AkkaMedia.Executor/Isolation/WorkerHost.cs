@@ -8,6 +8,8 @@ using Akka.Streams.Dsl;
 using AkkaMedia.Executor.Loading;
 using AkkaMedia.Executor.Sandbox;
 using AkkaMedia.Executor.Sessions;
+using AkkaMedia.Protocol;
+using AkkaMedia.Protocol.Codecs;
 using AkkaMedia.Protocol.Link;
 
 namespace AkkaMedia.Executor.Isolation;
@@ -71,6 +73,7 @@ internal static class WorkerHost
             """));
         try
         {
+            WarmUp();
             var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
             await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath)).ConfigureAwait(false);
             return await ServeAsync(socket, (ExtendedActorSystem)system).ConfigureAwait(false);
@@ -139,6 +142,36 @@ internal static class WorkerHost
         await link.Closed.Task.ConfigureAwait(false);
         session.Dispose();
         return 0;
+    }
+
+    /// <summary>
+    /// Runs the paths a session's load and first calls take (a load context, the object codec, the call codec) once
+    /// before the worker reports ready, so that a warm worker's first session does not pay their compilation.
+    /// </summary>
+    private static void WarmUp()
+    {
+        var context = new SessionLoadContext("warm-up", new Dictionary<string, string>());
+        try
+        {
+            var codec = new ObjectCodec(context);
+            var sample = new Dictionary<string, object?> { ["numbers"] = new List<int> { 1, 2 }, ["text"] = "warm", ["when"] = DateTime.UnixEpoch };
+            using (context.EnterContextualReflection())
+            {
+                codec.Deserialize(codec.Serialize(sample));
+                var call = ObjectCallCodec.EncodeRequest(new InvokeObject(1, "Warm", codec.Serialize(new object?[] { 1, "two" })), out var rented);
+                ObjectCallCodec.DecodeRequest(call);
+                System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+                var reply = ObjectCallCodec.EncodeReply(new CallSucceeded(1, codec.Serialize(3)), out rented);
+                ObjectCallCodec.DecodeReply(reply);
+                System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+            }
+
+            codec.Clear();
+        }
+        finally
+        {
+            context.Unload();
+        }
     }
 
     private static Session Load(WorkerAssignment assignment, ExtendedActorSystem system)

@@ -90,11 +90,15 @@ internal sealed class WorkerPool : IDisposable
             return;
         }
 
+        var ended = new List<Task>();
         foreach (var worker in _running.Keys)
         {
             worker.Dispose();
+            ended.Add(worker.Ended);
         }
 
+        // Killed at once; a short wait lets their folders go before the executor's process may end.
+        Task.WhenAll(ended).Wait(TimeSpan.FromSeconds(2));
         _launcher.Dispose();
     }
 

@@ -51,11 +51,16 @@ internal static class NodeCommand
             Description = "Seconds a stopping executor (SIGTERM, Ctrl-C, cluster leave) lets running sessions finish before it fails them (0 = at once). Default: akka-media.executor.drain-timeout (30 s).",
         };
         CommonOptions.Require(drainTimeout, seconds => seconds is null or (>= 0 and <= 86400), "--drain-timeout must be a number of seconds between 0 and 86400, e.g. --drain-timeout 30.");
+        var isolation = new Option<string?>("--isolation")
+        {
+            Description = "Where shipped code (remote objects, shipped nodes) runs: in-process, or process (a worker process per session, started and supervised by the executor). Default: akka-media.executor.isolation (in-process).",
+        };
+        CommonOptions.Require(isolation, value => value is null or "in-process" or "process", "--isolation must be in-process or process, e.g. --isolation process.");
         var logFormat = CommonOptions.LogFormat();
         var discovery = new DiscoveryOptions(formsCluster: true);
         var command = new Command(Name, "Start an AkkaMedia cluster node; with the 'executor' role it runs remote stages for clients. It serves admin commands (akkamedia cmd) on --admin-port.")
         {
-            hostname, port, seeds, roles, config, adminPort, adminHostname, httpPort, httpHostname, drainTimeout, logFormat,
+            hostname, port, seeds, roles, config, adminPort, adminHostname, httpPort, httpHostname, drainTimeout, isolation, logFormat,
         };
         discovery.AddTo(command);
         var tls = new TlsOptions();
@@ -78,6 +83,7 @@ internal static class NodeCommand
                 HttpPort = parse.GetValue(httpPort),
                 HttpHostname = parse.GetValue(httpHostname),
                 DrainTimeout = parse.GetValue(drainTimeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+                Isolation = parse.GetValue(isolation),
                 LogFormat = parse.GetValue(logFormat),
                 Discovery = discovery.Read(parse),
                 Tls = tls.Read(parse),

@@ -31,6 +31,9 @@ internal sealed record ClusterNodeOptions(string Hostname, int Port, IReadOnlyLi
     /// <summary>How long a stopping executor waits for its sessions (<c>--drain-timeout</c>); null = <c>akka-media.executor.drain-timeout</c>.</summary>
     public TimeSpan? DrainTimeout { get; init; }
 
+    /// <summary>Where shipped code runs: <c>in-process</c> or <c>process</c> (<c>akka-media.executor.isolation</c>); null keeps the configuration's.</summary>
+    public string? Isolation { get; init; }
+
     /// <summary>The log format (<c>--log-format</c>); null = <c>akka-media.log.format</c>.</summary>
     public LogFormat? LogFormat { get; init; }
 
@@ -84,6 +87,7 @@ internal sealed record ClusterNodeOptions(string Hostname, int Port, IReadOnlyLi
             HttpPort is { } httpPort ? $"akka-media.http {{ enabled = on, port = {httpPort.ToString(CultureInfo.InvariantCulture)} }}" : string.Empty,
             HttpHostname is { } httpHost ? $"akka-media.http.hostname = \"{httpHost}\"" : string.Empty,
             DrainTimeout is { } drain ? $"akka-media.executor.drain-timeout = {((long)drain.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)}ms" : string.Empty,
+            Isolation is { } isolation ? $"akka-media.executor.isolation = {isolation}" : string.Empty,
             Discovery?.ToHocon(Hostname) ?? string.Empty));
         var config = flags.WithFallback(tlsAndFile);
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Reflection;
+using Akka.Actor;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using AkkaMedia.Executor.Tests.Objects;
@@ -94,6 +95,40 @@ public sealed class ProcessIsolationSpec : Akka.TestKit.Xunit2.TestKit, IClassFi
         Assert.Equal(Enumerable.Range(0, 30).Select(static i => (long)i), frames.Select(static f => f.Sequence).Distinct());
         Assert.Equal(0, ObjectExecutor.LiveContexts);
         await AwaitAssertAsync(async () => Assert.Equal(0, await _executor.ActiveSessionsAsync()), TimeSpan.FromSeconds(15));
+    }
+
+    [Fact]
+    public async Task Shipped_node_must_fail_its_stream_naming_the_worker_when_the_worker_dies_mid_stream()
+    {
+        var node = (Node<AudioFrame, AudioFrame>)UserCode.Create(NodeCode.Value, "UserNodes.DecayingGain", 1f);
+        var done = Source.From(Enumerable.Range(0, int.MaxValue))
+            .Throttle(50, TimeSpan.FromSeconds(1), 50, ThrottleMode.Shaping)
+            .Select(static i => TestRegistry.Frame(i, samples: 64))
+            .Via(RemoteObject.Flow(node))
+            .RunWith(Sink.Ignore<AudioFrame>(), Sys.Materializer());
+
+        SessionSummary? session = null;
+        await AwaitAssertAsync(
+            async () =>
+            {
+                var sessions = await _executor.Executor.Ask<IReadOnlyList<SessionSummary>>(ExecutorActor.ListSessions.Instance, TimeSpan.FromSeconds(5));
+                session = Assert.Single(sessions);
+                Assert.True(session.FramesOut > 0);
+                Assert.NotNull(session.WorkerPid);
+            },
+            TimeSpan.FromSeconds(15));
+        var pid = session!.WorkerPid!.Value;
+        Assert.True(session.WorkerMemoryBytes > 0);
+
+        using (var worker = Process.GetProcessById(pid))
+        {
+            worker.Kill();
+        }
+
+        var error = await Assert.ThrowsAsync<RemoteStageException>(() => done.WaitAsync(TimeSpan.FromSeconds(15)));
+        Assert.Contains($"pid {pid}", error.Message);
+        Assert.True(error.Message.Contains("exited with code", StringComparison.Ordinal), error.Message);
+        await AssertGoneAsync(pid);
     }
 
     [Fact]
