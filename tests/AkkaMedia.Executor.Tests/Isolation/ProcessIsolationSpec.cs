@@ -3,6 +3,8 @@ using System.Reflection;
 using Akka.Actor;
 using Akka.Streams;
 using Akka.Streams.Dsl;
+using AkkaMedia.Diagnostics;
+using AkkaMedia.Executor.Tests.Metrics;
 using AkkaMedia.Executor.Tests.Objects;
 using AkkaMedia.Frames;
 using AkkaMedia.Nodes;
@@ -134,6 +136,8 @@ public sealed class ProcessIsolationSpec : Akka.TestKit.Xunit2.TestKit, IClassFi
     [Fact]
     public async Task A_call_that_never_returns_must_be_stopped_at_its_timeout_by_killing_its_worker_while_other_sessions_answer()
     {
+        using var metrics = new MetricsRecorder(_executor.System);
+        var killed = metrics.Value(AkkaMediaTelemetry.ExecutorMeterName, "workers.killed", ("reason", "call_timeout"));
         var options = new RemoteObjectOptions { CallTimeout = TimeSpan.FromMilliseconds(500) };
         await using var other = await DeployAsync(NewCalculator());
         int pid;
@@ -155,6 +159,14 @@ public sealed class ProcessIsolationSpec : Akka.TestKit.Xunit2.TestKit, IClassFi
         }
 
         Assert.Equal(7, other.Call("Add", 4));
+        await AwaitAssertAsync(
+            () =>
+            {
+                Assert.Equal(killed + 1, metrics.Value(AkkaMediaTelemetry.ExecutorMeterName, "workers.killed", ("reason", "call_timeout")));
+                Assert.Equal(1, metrics.Value(AkkaMediaTelemetry.ExecutorMeterName, "workers.warm"));
+                Assert.Equal(2, metrics.Value(AkkaMediaTelemetry.ExecutorMeterName, "workers.running"));
+            },
+            TimeSpan.FromSeconds(15));
     }
 
     [Fact]
