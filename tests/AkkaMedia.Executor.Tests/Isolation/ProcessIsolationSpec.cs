@@ -27,12 +27,13 @@ public sealed class ProcessIsolationSpec : Akka.TestKit.Xunit2.TestKit, IClassFi
     private static readonly Lazy<Assembly> SpinnerCode = new(() => UserCode.Load("UserSpinner", """
         namespace UserSpinner
         {
-            public interface ISpinner { int Add(int n); long Spin(); }
+            public interface ISpinner { int Add(int n); long Spin(); int Exhaust(); }
             public sealed class Spinner : ISpinner
             {
                 private int _total;
                 public int Add(int n) { _total += n; return _total; }
                 public long Spin() { long turns = 0; while (turns >= 0) { turns = (turns + 1) & 0x3FFFFFFF; } return turns; }
+                public int Exhaust() { throw new System.OutOfMemoryException("the heap is exhausted (simulated)"); }
             }
         }
         """));
@@ -167,6 +168,21 @@ public sealed class ProcessIsolationSpec : Akka.TestKit.Xunit2.TestKit, IClassFi
                 Assert.Equal(2, metrics.Value(AkkaMediaTelemetry.ExecutorMeterName, "workers.running"));
             },
             TimeSpan.FromSeconds(15));
+    }
+
+    [Fact]
+    public async Task A_call_that_runs_out_of_memory_must_end_its_worker_with_code_86_and_fail_as_out_of_memory()
+    {
+        await using var spinner = await DeployAsync(UserCode.Create(SpinnerCode.Value, "UserSpinner.Spinner"), null, "ISpinner");
+        var pid = await _executor.WorkerPidAsync(spinner.SessionId);
+        Assert.Equal(2, spinner.Call("Add", 2));
+
+        var error = Assert.Throws<RemoteExecutionException>(() => spinner.Call("Exhaust"));
+
+        Assert.Equal(typeof(OutOfMemoryException).FullName, error.RemoteType);
+        Assert.Contains($"pid {pid}", error.RemoteMessage);
+        Assert.Contains("86", error.RemoteMessage);
+        await AssertGoneAsync(pid);
     }
 
     [Fact]
