@@ -62,7 +62,7 @@ internal sealed class ExecutorActor : ReceiveActor, IWithTimers
     private int _drainFailed;
 
     /// <summary>Creates the actor; use <see cref="Props"/>.</summary>
-    public ExecutorActor(ExecutorSettings settings, NodeRegistry registry, PackageStore packages, SandboxPolicy sandbox, CodeAdmission admission, SessionTransports transports)
+    public ExecutorActor(ExecutorSettings settings, NodeRegistry registry, PackageStore packages, SandboxPolicy sandbox, CodeAdmission admission, SessionTransports transports, WorkerPool? workers = null)
     {
         _settings = settings;
         _registry = registry;
@@ -74,11 +74,10 @@ internal sealed class ExecutorActor : ReceiveActor, IWithTimers
             PackageStoreActor.Props(packages, PackageStoreSettings.Create(Context.System.Settings.Config), admission), PackageStoreActor.Name);
         _code = UserCodeHost.Create(Context.System.Settings.Config, packages, sandbox);
         _metrics.Observe(packages);
-        var isolation = WorkerPoolSettings.Create(Context.System.Settings.Config);
-        if (isolation.Process)
+        _workers = workers;
+        if (workers is not null)
         {
-            _workers = WorkerPool.Start(isolation, _log);
-            _metrics.Observe(_workers);
+            _metrics.Observe(workers);
         }
 
         Receive<OpenSession>(Open);
@@ -144,10 +143,11 @@ internal sealed class ExecutorActor : ReceiveActor, IWithTimers
     /// Props for the executor of a node, whose shipped code is cached in <paramref name="packages"/> and whose sessions
     /// travel by <paramref name="transports"/> (both owned by the caller), checked against <paramref name="sandbox"/> before
     /// shipped code loads; <paramref name="admission"/> decides who may ship code at all (package offers, uploads and
-    /// sessions of shipped code; registered node types are open to every member).
+    /// sessions of shipped code; registered node types are open to every member). Shipped code runs in worker processes of
+    /// <paramref name="workers"/> (owned by the caller) when given, else in-process.
     /// </summary>
-    internal static Props Props(ExecutorSettings settings, NodeRegistry registry, PackageStore packages, SandboxPolicy sandbox, CodeAdmission admission, SessionTransports transports) =>
-        Akka.Actor.Props.Create(() => new ExecutorActor(settings, registry, packages, sandbox, admission, transports));
+    internal static Props Props(ExecutorSettings settings, NodeRegistry registry, PackageStore packages, SandboxPolicy sandbox, CodeAdmission admission, SessionTransports transports, WorkerPool? workers = null) =>
+        Akka.Actor.Props.Create(() => new ExecutorActor(settings, registry, packages, sandbox, admission, transports, workers));
 
     /// <summary>
     /// Drains the executor before its node stops: from now on it refuses new sessions (<see cref="RefusalReason.ShuttingDown"/>,
@@ -226,9 +226,6 @@ internal sealed class ExecutorActor : ReceiveActor, IWithTimers
         {
             _metrics.SessionEnded(session.Metrics);
         }
-
-        // The sessions (children) have stopped and killed their workers; the warm ones go now.
-        _workers?.Dispose();
     }
 
     /// <summary>How <paramref name="session"/> is listed: under process isolation with its worker's pid and what the worker uses now.</summary>
