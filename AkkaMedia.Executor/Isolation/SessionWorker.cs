@@ -178,6 +178,10 @@ internal sealed class SessionWorker : IDisposable
         // Killed first and released once its exit is seen: disposing the process earlier would leave Exited (and with it
         // the pool's counts) waiting forever.
         Process.Kill(WorkerKillReason.SessionEnded, "The session has ended.");
+
+        // At once too (a process that stops now keeps nothing of it alive); again after the exit, should the dying
+        // worker have written into it meanwhile.
+        DeleteFolder(Folder);
         Ended = Process.Exited.WaitAsync(ExitWait).ContinueWith(
             _ =>
             {
@@ -194,7 +198,10 @@ internal sealed class SessionWorker : IDisposable
     {
         try
         {
-            Directory.Delete(folder, recursive: true);
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -23,6 +23,7 @@ internal sealed class WorkerPool : IDisposable
     private readonly string _prefix = Guid.NewGuid().ToString("N")[..8];
     private long _nextId;
     private int _warming;
+    private Task _refill = Task.CompletedTask;
     private int _disposed;
 
     private WorkerPool(WorkerPoolSettings settings, WorkerLauncher launcher, ILoggingAdapter log)
@@ -97,8 +98,17 @@ internal sealed class WorkerPool : IDisposable
             ended.Add(worker.Ended);
         }
 
-        // Killed at once; a short wait lets their folders go before the executor's process may end.
-        Task.WhenAll(ended).Wait(TimeSpan.FromSeconds(2));
+        // Killed at once; a short wait lets their folders go (and a worker starting now be killed) before the process may end.
+        ended.Add(Volatile.Read(ref _refill));
+        try
+        {
+            Task.WhenAll(ended).Wait(TimeSpan.FromSeconds(2));
+        }
+        catch (AggregateException e)
+        {
+            _log.Warning("Stopping worker processes: {0}", e.GetBaseException().Message);
+        }
+
         _launcher.Dispose();
     }
 
@@ -120,6 +130,7 @@ internal sealed class WorkerPool : IDisposable
         if (Volatile.Read(ref _disposed) != 0)
         {
             worker.Dispose();
+            await worker.Ended.ConfigureAwait(false);
             throw new WorkerStartException("The executor is stopping.");
         }
 
@@ -134,7 +145,7 @@ internal sealed class WorkerPool : IDisposable
             return;
         }
 
-        _ = Task.Run(async () =>
+        _refill = Task.Run(async () =>
         {
             try
             {
@@ -143,9 +154,13 @@ internal sealed class WorkerPool : IDisposable
                     _warm.Enqueue(await StartOneAsync().ConfigureAwait(false));
                 }
             }
-            catch (WorkerStartException e)
+            catch (WorkerStartException e) when (Volatile.Read(ref _disposed) == 0)
             {
                 _log.Warning("A warm worker process could not be started: {0}", e.Message);
+            }
+            catch (WorkerStartException)
+            {
+                // The executor is stopping.
             }
             finally
             {

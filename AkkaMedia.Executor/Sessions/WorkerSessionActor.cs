@@ -60,13 +60,16 @@ internal abstract class WorkerSessionActor : ReceiveActor, IWithTimers
                 : $"The {_kind} could not be loaded on the executor: {failure.Cause.GetType().FullName}: {failure.Cause.Message}",
             failure.Cause));
         Receive<LoadTimedOut>(_ => Refuse(
-            $"Loading and deserializing the {_kind} in its worker process did not finish within {_loadTimeout.TotalSeconds:0.#} s (a static constructor or deserialization callback hangs?); the session is abandoned.",
+            $"Loading and deserializing the {_kind} in its worker process did not finish within {LoadBound.TotalSeconds:0.#} s (the load timeout plus akka-media.executor.workers.start-timeout; a static constructor or deserialization callback hangs?); the session is abandoned.",
             null));
         Receive<CloseSession>(_ => Context.Stop(Self));
         Receive<Terminated>(StopIfClientGone);
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <summary>The longest a session may take from its request to its loaded worker: the load timeout plus a worker's start timeout.</summary>
+    private TimeSpan LoadBound => _loadTimeout + _pool.Settings.StartTimeout;
 
     /// <summary>The session's logger.</summary>
     protected ILoggingAdapter Log { get; }
@@ -88,7 +91,7 @@ internal abstract class WorkerSessionActor : ReceiveActor, IWithTimers
         Context.Watch(_request.Client);
         _load = CodeLoadSpan.Start(_span, _request.EntryAssembly, _request.Entries.Count);
         PrepareAsync().PipeTo(Self, success: name => new LoadFinished(name), failure: e => new Status.Failure(e));
-        Timers.StartSingleTimer(LoadTimedOut.Instance, LoadTimedOut.Instance, _loadTimeout + _pool.Settings.StartTimeout);
+        Timers.StartSingleTimer(LoadTimedOut.Instance, LoadTimedOut.Instance, LoadBound);
     }
 
     protected override void PostStop()
@@ -136,7 +139,8 @@ internal abstract class WorkerSessionActor : ReceiveActor, IWithTimers
             var assignment = new WorkerAssignment(
                 _request.SessionId, _kind == "node", _request.EntryAssembly, worker.CopyPackage(paths), _request.Bytes,
                 Path.Combine(worker.Folder, "scratch"), Checkpoints, Window);
-            using var cancel = new CancellationTokenSource(_loadTimeout);
+            // The same bound as the actor's timer: a worker under load may take longer than an in-process load would.
+            using var cancel = new CancellationTokenSource(LoadBound);
             var (loaded, text) = await worker.AssignAsync(assignment, cancel.Token).ConfigureAwait(false);
             if (!loaded)
             {
