@@ -48,6 +48,7 @@ public sealed class NodeCommandSpec : IDisposable
     [InlineData("akka-media.executor.idle-timeout = 0s", "akka-media.executor.idle-timeout")]
     [InlineData("akka-media.executor { heartbeat-interval = 5s, idle-timeout = 5s }", "akka-media.executor.heartbeat-interval")]
     [InlineData("akka-media.executor.link.port = 70000", "akka-media.executor.link.port")]
+    [InlineData("akka-media.executor.isolation = sideways", "akka-media.executor.isolation")]
     public async Task Node_must_name_a_bad_setting_and_exit_2(string setting, string key)
     {
         var config = Path.Combine(_folder, "bad.conf");
@@ -86,6 +87,7 @@ public sealed class NodeCommandSpec : IDisposable
     [InlineData("--port", "70000")]
     [InlineData("--port", "four")]
     [InlineData("--colour", "red")]
+    [InlineData("--isolation", "sideways")]
     public async Task Node_must_exit_2_for_arguments_it_cannot_parse(params string[] args)
     {
         var (exitCode, _, stderr) = await HostInvocation.InvokeAsync(["node", .. args]);
@@ -113,7 +115,7 @@ public sealed class NodeCommandSpec : IDisposable
         var (exitCode, stdout, _) = await HostInvocation.InvokeAsync("node", "--help");
 
         Assert.Equal(0, exitCode);
-        foreach (var option in new[] { "--hostname", "--port", "--seeds", "--roles", "--config", "4053" })
+        foreach (var option in new[] { "--hostname", "--port", "--seeds", "--roles", "--config", "--isolation", "4053" })
         {
             Assert.Contains(option, stdout);
         }
