@@ -41,6 +41,14 @@ public static class MediaExecutor
         if (isolation.Process)
         {
             workers = WorkerPool.Start(isolation, system.Log);
+
+            // Before the system terminates (a host may exit as soon as it has), and again on termination without it.
+            var pool = workers;
+            CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate, "stop-worker-processes", () =>
+            {
+                pool.Dispose();
+                return Task.FromResult(Akka.Done.Instance);
+            });
             system.RegisterOnTermination(workers.Dispose);
         }
 
