@@ -1,4 +1,6 @@
 using System.Net.Sockets;
+using System.Reflection;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using Akka.Actor;
@@ -56,6 +58,18 @@ internal static class WorkerHost
         }
 
         _stderr = Console.OpenStandardError();
+
+        // The worker shares its executor's standard streams, whose standard output a host may read as a protocol (READY
+        // lines): whatever the worker or its user code prints goes to standard error.
+        Console.SetOut(Console.Error);
+
+        // Compiled now: when memory has run out there may be none left to compile the way out.
+        RuntimeHelpers.PrepareMethod(typeof(WorkerHost).GetMethod(nameof(DieOutOfMemory), BindingFlags.NonPublic | BindingFlags.Static)!.MethodHandle);
+        if (!OperatingSystem.IsWindows())
+        {
+            Marshal.Prelink(typeof(WorkerHost).GetMethod(nameof(Exit), BindingFlags.NonPublic | BindingFlags.Static)!);
+        }
+
         AppDomain.CurrentDomain.FirstChanceException += static (_, e) =>
         {
             if (e.Exception is OutOfMemoryException)
@@ -66,8 +80,8 @@ internal static class WorkerHost
 
         var system = MediaActorSystem.Create("worker", ConfigurationFactory.ParseString("""
             akka.actor.provider = local
-            akka.loglevel = WARNING
-            akka.stdout-loglevel = WARNING
+            akka.loglevel = ERROR
+            akka.stdout-loglevel = OFF
             akka.log-dead-letters = off
             akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
             """));
