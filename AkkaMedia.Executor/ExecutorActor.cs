@@ -8,6 +8,7 @@ using AkkaMedia.Deployment.Objects;
 using AkkaMedia.Diagnostics;
 using AkkaMedia.Executor.Admission;
 using AkkaMedia.Executor.Diagnostics;
+using AkkaMedia.Executor.Isolation;
 using AkkaMedia.Executor.Loading;
 using AkkaMedia.Executor.Packages;
 using AkkaMedia.Executor.Sandbox;
@@ -45,6 +46,9 @@ internal sealed class ExecutorActor : ReceiveActor, IWithTimers
     private readonly CodeAdmission _admission;
     private readonly IActorRef _packageStore;
     private readonly UserCodeHost _code;
+
+    /// <summary>The worker processes shipped code runs in under <c>isolation = process</c>; null in-process.</summary>
+    private readonly WorkerPool? _workers;
     private readonly Dictionary<string, RunningSession> _sessions = new(StringComparer.Ordinal);
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly ExecutorMetrics _metrics = ExecutorMetrics.Get(Context.System);
@@ -64,7 +68,8 @@ internal sealed class ExecutorActor : ReceiveActor, IWithTimers
 
     /// <summary>Creates the actor; use <see cref="Props"/>.</summary>
     public ExecutorActor(
-        ExecutorSettings settings, NodeRegistry registry, PackageStore packages, SandboxPolicy sandbox, CodeAdmission admission, SessionTransports transports, Func<long>? clock = null)
+        ExecutorSettings settings, NodeRegistry registry, PackageStore packages, SandboxPolicy sandbox, CodeAdmission admission, SessionTransports transports, Func<long>? clock = null,
+        WorkerPool? workers = null)
     {
         _settings = settings;
         _openRate = new RateLimiter<Address>(settings.MaxSessionOpensPerSecond, clock);
@@ -77,6 +82,11 @@ internal sealed class ExecutorActor : ReceiveActor, IWithTimers
             PackageStoreActor.Props(packages, PackageStoreSettings.Create(Context.System.Settings.Config), admission), PackageStoreActor.Name);
         _code = UserCodeHost.Create(Context.System.Settings.Config, packages, sandbox);
         _metrics.Observe(packages);
+        _workers = workers;
+        if (workers is not null)
+        {
+            _metrics.Observe(workers);
+        }
 
         Receive<OpenSession>(request => Open(request, rateAdmitted: false));
         Receive<OpenSessions>(OpenBatch);
@@ -90,7 +100,7 @@ internal sealed class ExecutorActor : ReceiveActor, IWithTimers
             }
         });
         Receive<ListSessions>(_ => Sender.Tell(_sessions.Values
-            .Select(s => new SessionSummary(s.SessionId, s.Client.Path.ToString(), s.Kind, s.Transport, s.Metrics.Counters?.FramesIn, s.Metrics.Counters?.FramesOut, s.Started))
+            .Select(Summary)
             .OrderBy(s => s.Started)
             .ToList()));
         Receive<ListPackages>(_ => Sender.Tell(_packages.List()));
@@ -144,11 +154,13 @@ internal sealed class ExecutorActor : ReceiveActor, IWithTimers
     /// shipped code loads; <paramref name="admission"/> decides who may ship code at all (package offers, uploads and
     /// sessions of shipped code; registered node types are open to every member). <paramref name="clock"/> (in
     /// <see cref="Stopwatch"/> ticks; null for <see cref="Stopwatch.GetTimestamp"/>) times the per-client rate of session
-    /// opens: a test seam.
+    /// opens: a test seam. Shipped code runs in worker processes of <paramref name="workers"/> (owned by the caller) when
+    /// given, else in-process.
     /// </summary>
     internal static Props Props(
-        ExecutorSettings settings, NodeRegistry registry, PackageStore packages, SandboxPolicy sandbox, CodeAdmission admission, SessionTransports transports, Func<long>? clock = null) =>
-        Akka.Actor.Props.Create(() => new ExecutorActor(settings, registry, packages, sandbox, admission, transports, clock));
+        ExecutorSettings settings, NodeRegistry registry, PackageStore packages, SandboxPolicy sandbox, CodeAdmission admission, SessionTransports transports, Func<long>? clock = null,
+        WorkerPool? workers = null) =>
+        Akka.Actor.Props.Create(() => new ExecutorActor(settings, registry, packages, sandbox, admission, transports, clock, workers));
 
     /// <summary>
     /// Drains the executor before its node stops: from now on it refuses new sessions (<see cref="RefusalReason.ShuttingDown"/>,
@@ -233,6 +245,25 @@ internal sealed class ExecutorActor : ReceiveActor, IWithTimers
         {
             _metrics.SessionEnded(session.Metrics);
         }
+    }
+
+    /// <summary>How <paramref name="session"/> is listed: under process isolation with its worker's pid and what the worker uses now.</summary>
+    private SessionSummary Summary(RunningSession session)
+    {
+        var summary = new SessionSummary(session.SessionId, session.Client.Path.ToString(), session.Kind, session.Transport,
+            session.Metrics.Counters?.FramesIn, session.Metrics.Counters?.FramesOut, session.Started);
+        if (session.Metrics.Kind == SessionKind.Node || _workers is null)
+        {
+            return summary;
+        }
+
+        if (_workers.WorkerOf(session.SessionId) is not { } worker)
+        {
+            return summary with { Isolation = SessionSummary.ProcessIsolation };
+        }
+
+        var usage = worker.Process.Usage();
+        return summary with { Isolation = SessionSummary.ProcessIsolation, WorkerPid = worker.Process.Pid, WorkerMemoryBytes = usage.MemoryBytes, WorkerCpu = usage.CpuTime };
     }
 
     private string SelfAddress => _selfAddress ??= ((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString();
@@ -528,7 +559,10 @@ internal sealed class ExecutorActor : ReceiveActor, IWithTimers
 
         var code = _code;
         var linkServer = _transports.LinkServer;
-        StartSession(request.SessionId, metrics => Akka.Actor.Props.Create(() => new ObjectSessionActor(request, code, callTimeout, metrics, span, linkServer)),
+        var workers = _workers;
+        StartSession(request.SessionId, metrics => workers is null
+                ? Akka.Actor.Props.Create(() => new ObjectSessionActor(request, code, callTimeout, metrics, span, linkServer))
+                : Akka.Actor.Props.Create(() => new WorkerObjectSessionActor(request, code, workers, callTimeout, metrics, span, linkServer)),
             request.Client, SessionKind.Object, request.EntryAssembly, $"object of {request.EntryAssembly}", "calls");
     }
 
@@ -555,7 +589,11 @@ internal sealed class ExecutorActor : ReceiveActor, IWithTimers
         }
 
         var code = _code;
-        StartSession(request.SessionId, metrics => Akka.Actor.Props.Create(() => new ShippedNodeSessionActor(request, code, transport, metrics, span)),
+        var workers = _workers;
+        var window = _settings.LinkWindow;
+        StartSession(request.SessionId, metrics => workers is null
+                ? Akka.Actor.Props.Create(() => new ShippedNodeSessionActor(request, code, transport, metrics, span))
+                : Akka.Actor.Props.Create(() => new WorkerNodeSessionActor(request, code, workers, transport, window, metrics, span)),
             request.Client, SessionKind.ShippedNode, request.EntryAssembly, $"node of {request.EntryAssembly}", transport.Name);
     }
 

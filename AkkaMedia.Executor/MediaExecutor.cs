@@ -1,5 +1,6 @@
 using Akka.Actor;
 using AkkaMedia.Executor.Admission;
+using AkkaMedia.Executor.Isolation;
 using AkkaMedia.Executor.Link;
 using AkkaMedia.Executor.Packages;
 using AkkaMedia.Executor.Sandbox;
@@ -18,11 +19,14 @@ public static class MediaExecutor
     /// cluster clients. Opens the node's <see cref="PackageStore"/> (<c>akka-media.executor.packages</c>), released when the
     /// system terminates, reads its <see cref="SandboxPolicy"/> (<c>akka-media.executor.sandbox</c>) and who may ship code
     /// to it (<c>akka-media.executor.admission</c>: a cluster role, signed packages; every trusted key file is read now).
+    /// With <c>akka-media.executor.isolation = process</c>, starts the pool of worker processes that shipped code runs in
+    /// (its warm workers start now; every worker is killed when the system terminates).
     /// Returns the executor's reference; it stops with the system.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range; the message names the key.</exception>
     /// <exception cref="ArgumentException">An admission setting is wrong (a trusted key file missing or unreadable, signatures required without a trusted key); the message names the key and says how to fix it.</exception>
-    /// <exception cref="InvalidOperationException">The package folder is held by another executor, or <c>admission.require-role</c> is set on a node that is not a cluster member.</exception>
+    /// <exception cref="InvalidOperationException">The package folder is held by another executor, <c>admission.require-role</c> is set on a node that is not a cluster member, or process isolation is on and bubblewrap is missing or unusable (the message names the fix).</exception>
+    /// <exception cref="FileNotFoundException">Process isolation is on and the worker assembly (<c>AkkaMedia.Worker.dll</c>) is missing; the message says how to fix it.</exception>
     public static IActorRef Start(ActorSystem system, NodeRegistry registry) => StartWithOpenClock(system, registry, openClock: null);
 
     /// <summary>
@@ -38,7 +42,23 @@ public static class MediaExecutor
         var admission = CodeAdmission.Create(system, AdmissionSettings.Create(system.Settings.Config));
         var packages = PackageStore.Create(PackageStoreSettings.Create(system.Settings.Config), system);
         system.RegisterOnTermination(packages.Dispose);
-        return system.ActorOf(ExecutorActor.Props(settings, registry, packages, sandbox, admission, StartTransports(system, settings), openClock), ExecutorActor.Name);
+        var isolation = WorkerSettings.Create(system.Settings.Config);
+        WorkerPool? workers = null;
+        if (isolation.Isolation == CodeIsolation.Process)
+        {
+            workers = WorkerPool.Start(isolation, system.Log);
+
+            // Before the system terminates (a host may exit as soon as it has), and again on termination without it.
+            var pool = workers;
+            CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate, "stop-worker-processes", () =>
+            {
+                pool.Dispose();
+                return Task.FromResult(Akka.Done.Instance);
+            });
+            system.RegisterOnTermination(workers.Dispose);
+        }
+
+        return system.ActorOf(ExecutorActor.Props(settings, registry, packages, sandbox, admission, StartTransports(system, settings), openClock, workers), ExecutorActor.Name);
     }
 
     /// <summary>

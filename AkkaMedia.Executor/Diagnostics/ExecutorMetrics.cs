@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Akka.Actor;
 using AkkaMedia.Diagnostics;
+using AkkaMedia.Executor.Isolation;
 using AkkaMedia.Executor.Packages;
 using AkkaMedia.Protocol;
 using AkkaMedia.Protocol.Link;
@@ -27,6 +28,7 @@ internal sealed class ExecutorMetrics : IExtension
     private readonly EventTotals _bytesUploaded = new();
     private readonly EventTotals _deploys = new("kind", "outcome");
     private volatile PackageStore? _store;
+    private volatile WorkerPool? _workers;
 
     public ExecutorMetrics(ActorSystem system)
     {
@@ -57,6 +59,12 @@ internal sealed class ExecutorMetrics : IExtension
             "Assembly bytes held in the package store now.");
         Meter.CreateObservableCounter("deploys", _deploys.Observe, "{deploy}",
             "Shipped code loaded for a session, by kind (shipped-node, object) and outcome (loaded, rejected, failed).");
+        Meter.CreateObservableUpDownCounter("workers.running", () => ObserveWorkers(static w => w.Running), "{process}",
+            "Worker processes alive now (isolation = process): warm ones and those serving a session.");
+        Meter.CreateObservableUpDownCounter("workers.warm", () => ObserveWorkers(static w => w.Warm), "{process}",
+            "Warm worker processes waiting for a session (akka-media.executor.workers.warm).");
+        Meter.CreateObservableCounter("workers.killed", ObserveKills, "{process}",
+            "Worker processes the executor or the kernel ended, by reason: call_timeout, memory_limit, start_timeout, protocol_error.");
         LinkRoundTrip = LinkRoundTripHistogram.Create(Meter, "from clients");
         foreach (var kind in ExecutorErrorKind.All)
         {
@@ -73,6 +81,9 @@ internal sealed class ExecutorMetrics : IExtension
     public Histogram<double> LinkRoundTrip { get; }
 
     public static ExecutorMetrics Get(ActorSystem system) => system.WithExtension<ExecutorMetrics, Provider>();
+
+    /// <summary>Reports <paramref name="workers"/>' counts as <c>workers.running</c>, <c>workers.warm</c> and <c>workers.killed</c>.</summary>
+    public void Observe(WorkerPool workers) => _workers = workers;
 
     /// <summary>Reports <paramref name="store"/>'s size as <c>packages.bytes.stored</c>.</summary>
     public void Observe(PackageStore store) => _store = store;
@@ -169,6 +180,32 @@ internal sealed class ExecutorMetrics : IExtension
                 .ToList();
         }
     }
+
+    private IEnumerable<Measurement<long>> ObserveWorkers(Func<WorkerPool, int> count) =>
+        _workers is { } workers ? [new Measurement<long>(count(workers))] : [];
+
+    private IEnumerable<Measurement<long>> ObserveKills()
+    {
+        if (_workers is not { } workers)
+        {
+            return [];
+        }
+
+        var kills = workers.Kills;
+        return Enum.GetValues<WorkerKillReason>()
+            .Where(static r => r != WorkerKillReason.SessionEnded)
+            .Select(r => new Measurement<long>(kills.GetValueOrDefault(r), new KeyValuePair<string, object?>("reason", KillTag(r))))
+            .ToList();
+    }
+
+    private static string KillTag(WorkerKillReason reason) => reason switch
+    {
+        WorkerKillReason.CallTimeout => "call_timeout",
+        WorkerKillReason.MemoryLimit => "memory_limit",
+        WorkerKillReason.StartTimeout => "start_timeout",
+        WorkerKillReason.ProtocolError => "protocol_error",
+        _ => reason.ToString().ToLowerInvariant(),
+    };
 
     private IEnumerable<Measurement<long>> ObserveStored() =>
         _store is { } store ? [new Measurement<long>(store.SizeBytes)] : [];

@@ -38,6 +38,21 @@ internal sealed class SessionCode : IDisposable
     /// <exception cref="CodeRejectedException">An entry is missing from the store, the sandbox forbids something, or the entry assembly does not load.</exception>
     public static SessionCode Load(string sessionId, string entryAssembly, IReadOnlyList<PackageEntry> entries, PackageStore store, SandboxVerdicts sandbox)
     {
+        var (paths, natives, lease) = Check(entryAssembly, entries, store, sandbox);
+        return Load(sessionId, entryAssembly, paths, natives, lease, Path.Combine(Path.GetTempPath(), "akka-media-scratch", sessionId));
+    }
+
+    /// <summary>
+    /// Finds every entry in <paramref name="store"/>, leases them and checks them against <paramref name="sandbox"/>
+    /// (a package checked before gets its verdict again without a new check), loading nothing.
+    /// </summary>
+    /// <returns>
+    /// The assemblies' files by simple name, the native libraries' files by file name, and the lease the caller now owns
+    /// (ended on a refusal).
+    /// </returns>
+    /// <exception cref="CodeRejectedException">An entry is missing from the store or the sandbox forbids something.</exception>
+    public static (IReadOnlyDictionary<string, string> Paths, IReadOnlyDictionary<string, string> Natives, IDisposable Lease) Check(string entryAssembly, IReadOnlyList<PackageEntry> entries, PackageStore store, SandboxVerdicts sandbox)
+    {
         var paths = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         var natives = new Dictionary<string, string>(StringComparer.Ordinal);
         var files = new List<string>(entries.Count);
@@ -53,7 +68,6 @@ internal sealed class SessionCode : IDisposable
         }
 
         var lease = store.Lease(entries);
-        SessionLoadContext? context = null;
         try
         {
             var violations = sandbox.Check(entries, files);
@@ -61,15 +75,35 @@ internal sealed class SessionCode : IDisposable
             {
                 throw new CodeRejectedException(Refusal(entryAssembly, violations), sandboxViolation: true);
             }
+        }
+        catch
+        {
+            lease.Dispose();
+            throw;
+        }
 
+        return (paths, natives, lease);
+    }
+
+    /// <summary>
+    /// Loads <paramref name="entryAssembly"/> from <paramref name="paths"/> (checked already, see <see cref="Check"/>) into a
+    /// new session load context, which resolves native libraries from <paramref name="natives"/> (file name → file) and
+    /// whose scratch folder is <paramref name="scratch"/>; the code owns <paramref name="lease"/> from now on (ended at
+    /// once when the load fails).
+    /// </summary>
+    /// <exception cref="CodeRejectedException">The entry assembly does not load.</exception>
+    public static SessionCode Load(string sessionId, string entryAssembly, IReadOnlyDictionary<string, string> paths, IReadOnlyDictionary<string, string> natives, IDisposable lease, string scratch)
+    {
+        SessionLoadContext? context = null;
+        try
+        {
             context = new SessionLoadContext(sessionId, paths, natives);
             if (paths.ContainsKey(entryAssembly))
             {
                 context.LoadShipped(entryAssembly);
             }
 
-            var scratch = ScratchFolder.Attach(context, Path.Combine(Path.GetTempPath(), "akka-media-scratch", sessionId));
-            return new SessionCode(context, lease, scratch);
+            return new SessionCode(context, lease, ScratchFolder.Attach(context, scratch));
         }
         catch (Exception e)
         {

@@ -17,9 +17,13 @@ internal sealed class UserCodeHost(PackageStore store, SandboxPolicy sandbox, Ob
     public static UserCodeHost Create(Config config, PackageStore store, SandboxPolicy sandbox) =>
         new(store, sandbox, ObjectSessionSettings.Create(config));
 
-    /// <inheritdoc cref="SessionCode.Load"/>
+    /// <inheritdoc cref="SessionCode.Load(string, string, IReadOnlyList{PackageEntry}, PackageStore, SandboxVerdicts)"/>
     public SessionCode Load(string sessionId, string entryAssembly, IReadOnlyList<PackageEntry> entries) =>
         SessionCode.Load(sessionId, entryAssembly, entries, store, Sandbox);
+
+    /// <inheritdoc cref="SessionCode.Check"/>
+    public (IReadOnlyDictionary<string, string> Paths, IDisposable Lease) Check(string entryAssembly, IReadOnlyList<PackageEntry> entries) =>
+        SessionCode.Check(entryAssembly, entries, store, Sandbox);
 
     /// <summary>The call timeout of a session that asked for <paramref name="requested"/> (zero: the default), or null with <paramref name="error"/> when it is beyond the limit.</summary>
     public TimeSpan? CallTimeout(TimeSpan requested, out string? error)

@@ -112,6 +112,7 @@ internal static class NodeCommand
             if (options.Roles.Contains("executor"))
             {
                 executorSettings = ExecutorSettings.Create(config);
+                _ = AkkaMedia.Executor.Isolation.WorkerSettings.Create(config);
                 config = WithDrainPhase(config, executorSettings.DrainTimeout);
             }
 

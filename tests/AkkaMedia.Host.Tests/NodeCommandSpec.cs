@@ -48,6 +48,7 @@ public sealed class NodeCommandSpec : IDisposable
     [InlineData("akka-media.executor.idle-timeout = 0s", "akka-media.executor.idle-timeout")]
     [InlineData("akka-media.executor { heartbeat-interval = 5s, idle-timeout = 5s }", "akka-media.executor.heartbeat-interval")]
     [InlineData("akka-media.executor.link.port = 70000", "akka-media.executor.link.port")]
+    [InlineData("akka-media.executor.isolation = sideways", "akka-media.executor.isolation")]
     public async Task Node_must_name_a_bad_setting_and_exit_2(string setting, string key)
     {
         var config = Path.Combine(_folder, "bad.conf");

@@ -13,7 +13,8 @@ using System.ComponentModel;
 namespace AkkaMedia.Protocol.Link;
 
 /// <summary>
-/// One TCP connection between a client node and an executor node that carries the elements of many
+/// One connection (TCP between a client node and an executor node, or a Unix domain socket between an executor and one
+/// of its worker processes) that carries the elements of many
 /// remote stages at once, each on its own channel with credit-based backpressure.
 /// </summary>
 /// <remarks>
@@ -54,7 +55,12 @@ public sealed class MediaLink : IDisposable, ILinkReceiver
     public MediaLink(Socket socket, ExtendedActorSystem system, string peer, TimeSpan heartbeatInterval, TimeSpan idleTimeout, Stream? secure = null)
     {
         _socket = socket;
-        _socket.NoDelay = true;
+        if (socket.ProtocolType == ProtocolType.Tcp)
+        {
+            // Nagle applies to TCP only; a Unix domain socket (an executor's worker process) has no such option.
+            _socket.NoDelay = true;
+        }
+
         _log = system.Log;
         Peer = peer;
         _heartbeatInterval = heartbeatInterval;

@@ -74,8 +74,14 @@ internal static class MediaPalette
 
         var now = DateTimeOffset.UtcNow;
         await context.WriteAsync(string.Join('\n', sessions.Select(s => string.Create(CultureInfo.InvariantCulture,
-            $"{s.SessionId}  {s.NodeType}  {s.Transport}  in {s.FramesIn?.ToString(CultureInfo.InvariantCulture) ?? "-"}  out {s.FramesOut?.ToString(CultureInfo.InvariantCulture) ?? "-"}  age {(now - s.Started).TotalSeconds:0.0} s  client {s.Client}")))).ConfigureAwait(false);
+            $"{s.SessionId}  {s.NodeType}  {s.Transport}  in {s.FramesIn?.ToString(CultureInfo.InvariantCulture) ?? "-"}  out {s.FramesOut?.ToString(CultureInfo.InvariantCulture) ?? "-"}  age {(now - s.Started).TotalSeconds:0.0} s  client {s.Client}  {Isolation(s)}")))).ConfigureAwait(false);
     }
+
+    /// <summary>Where a session's code runs: <c>isolation in-process</c>, or <c>isolation process</c> with its worker's pid, memory and CPU time.</summary>
+    private static string Isolation(SessionSummary session) => session.WorkerPid is { } pid
+        ? string.Create(CultureInfo.InvariantCulture,
+            $"isolation {session.Isolation}  worker pid {pid}  mem {(session.WorkerMemoryBytes ?? 0) / (1024.0 * 1024.0):0.0} MiB  cpu {(session.WorkerCpu ?? TimeSpan.Zero).TotalSeconds:0.00} s")
+        : $"isolation {session.Isolation}";
 
     private static async Task PackagesAsync(AdminContext context)
     {

@@ -176,6 +176,7 @@ public sealed class AdminServerSpec : Akka.TestKit.Xunit2.TestKit, IClassFixture
             Assert.True(exit == 0, stderr);
             var match = Regex.Match(stdout, @"^(\S+)\s+Gain\s+(?:streamrefs|link)\s+in 4\s+out 4\s+age [\d.]+ s\s+client akka\.tcp://media@127\.0\.0\.1:\d+/", RegexOptions.Multiline);
             Assert.True(match.Success, stdout);
+            Assert.Contains("isolation in-process", stdout);
             id = match.Groups[1].Value;
         }, Timeout);
 
