@@ -22,7 +22,7 @@ internal sealed class UserCodeHost(PackageStore store, SandboxPolicy sandbox, Ob
         SessionCode.Load(sessionId, entryAssembly, entries, store, Sandbox);
 
     /// <inheritdoc cref="SessionCode.Check"/>
-    public (IReadOnlyDictionary<string, string> Paths, IDisposable Lease) Check(string entryAssembly, IReadOnlyList<PackageEntry> entries) =>
+    public (IReadOnlyDictionary<string, string> Paths, IReadOnlyDictionary<string, string> Natives, IDisposable Lease) Check(string entryAssembly, IReadOnlyList<PackageEntry> entries) =>
         SessionCode.Check(entryAssembly, entries, store, Sandbox);
 
     /// <summary>The call timeout of a session that asked for <paramref name="requested"/> (zero: the default), or null with <paramref name="error"/> when it is beyond the limit.</summary>
