@@ -49,7 +49,7 @@ internal sealed class WorkerPool : IDisposable
     /// <exception cref="FileNotFoundException">The worker assembly is missing (the message names the fix).</exception>
     public static WorkerPool Start(WorkerSettings settings, ILoggingAdapter log)
     {
-        Directory.CreateDirectory(settings.Folder);
+        Directory.CreateDirectory(settings.FolderOrDefault);
         var pool = new WorkerPool(settings, WorkerLauncher.Create(settings, log), log);
         pool.Refill();
         return pool;

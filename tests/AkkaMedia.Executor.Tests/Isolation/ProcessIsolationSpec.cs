@@ -129,8 +129,8 @@ public sealed class ProcessIsolationSpec : Akka.TestKit.Xunit2.TestKit, IClassFi
         }
 
         var error = await Assert.ThrowsAsync<RemoteStageException>(() => done.WaitAsync(TimeSpan.FromSeconds(15)));
-        Assert.Contains($"pid {pid}", error.Message);
-        Assert.True(error.Message.Contains("exited with code", StringComparison.Ordinal), error.Message);
+        Assert.Contains($"(pid {pid})", error.Message);
+        Assert.True(error.Message.Contains("was ended by signal 9", StringComparison.Ordinal), error.Message);
         await AssertGoneAsync(pid);
     }
 
@@ -180,8 +180,9 @@ public sealed class ProcessIsolationSpec : Akka.TestKit.Xunit2.TestKit, IClassFi
         var error = Assert.Throws<RemoteExecutionException>(() => spinner.Call("Exhaust"));
 
         Assert.Equal(typeof(OutOfMemoryException).FullName, error.RemoteType);
-        Assert.Contains($"pid {pid}", error.RemoteMessage);
-        Assert.Contains("86", error.RemoteMessage);
+        // Exit code 86: the worker caught the OutOfMemoryException; the client is told which limit ended it.
+        Assert.True(error.RemoteMessage.Contains("exceeded its memory limit", StringComparison.Ordinal), error.RemoteMessage);
+        Assert.Contains("akka-media.executor.workers.memory-limit", error.RemoteMessage);
         await AssertGoneAsync(pid);
     }
 
@@ -204,8 +205,8 @@ public sealed class ProcessIsolationSpec : Akka.TestKit.Xunit2.TestKit, IClassFi
                 var error = Assert.ThrowsAny<Exception>(() => calculator.Call("Add", 1));
                 Assert.True(error is RemoteObjectException or RemoteExecutionException, error.ToString());
                 Assert.Contains("worker process", error.Message);
-                Assert.Contains($"pid {pid}", error.Message);
-                Assert.True(error.Message.Contains("exited with code", StringComparison.Ordinal), error.Message);
+                Assert.Contains($"(pid {pid})", error.Message);
+                Assert.True(error.Message.Contains("was ended by signal 9", StringComparison.Ordinal), error.Message);
             },
             TimeSpan.FromSeconds(10));
         await AwaitAssertAsync(async () => Assert.Equal(1, await _executor.ActiveSessionsAsync()), TimeSpan.FromSeconds(10));
