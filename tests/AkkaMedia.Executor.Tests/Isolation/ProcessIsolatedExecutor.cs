@@ -7,14 +7,15 @@ namespace AkkaMedia.Executor.Tests.Isolation;
 
 /// <summary>
 /// An in-process executor whose shipped code runs in worker processes (<c>isolation = process</c>, one warm worker,
-/// no OS sandbox): real <c>AkkaMedia.Worker</c> processes, started from this test's bin folder. Stopping the executor
+/// the default bubblewrap sandbox and cgroup limits, 192 MiB of memory per worker): real <c>AkkaMedia.Worker</c>
+/// processes, started from this test's bin folder, as <c>akkamedia node --isolation process</c> runs them. Stopping the executor
 /// kills every worker it started; a worker whose executor dies exits by itself when its socket closes.
 /// </summary>
 public sealed class ProcessIsolatedExecutor() : ExecutorFixture(TestRegistry.Create(), ConfigurationFactory.ParseString("""
     akka-media.executor.max-sessions = 8
     akka-media.executor.isolation = process
     akka-media.executor.workers.warm = 1
-    akka-media.executor.workers.sandbox = none
+    akka-media.executor.workers.memory-limit = 192 MiB
     """))
 {
     /// <summary>The pid of the worker serving session <paramref name="sessionId"/> (the executor's listing).</summary>

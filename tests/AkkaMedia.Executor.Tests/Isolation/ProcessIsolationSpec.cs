@@ -33,7 +33,11 @@ public sealed class ProcessIsolationSpec : Akka.TestKit.Xunit2.TestKit, IClassFi
                 private int _total;
                 public int Add(int n) { _total += n; return _total; }
                 public long Spin() { long turns = 0; while (turns >= 0) { turns = (turns + 1) & 0x3FFFFFFF; } return turns; }
-                public int Exhaust() { throw new System.OutOfMemoryException("the heap is exhausted (simulated)"); }
+                public int Exhaust()
+                {
+                    var hoard = new System.Collections.Generic.List<byte[]>();
+                    while (true) { var block = new byte[1 << 20]; block[^1] = 1; hoard.Add(block); }
+                }
             }
         }
         """));
@@ -49,7 +53,7 @@ public sealed class ProcessIsolationSpec : Akka.TestKit.Xunit2.TestKit, IClassFi
         executor.WaitForExecutorAsync(Sys).GetAwaiter().GetResult();
     }
 
-    [Fact]
+    [IsolationFact(NeedsCgroups = true)]
     public async Task RemoteObject_must_run_in_a_worker_process_keep_its_state_and_carry_user_exceptions_with_their_remote_stack_trace()
     {
         int pid;
@@ -80,7 +84,7 @@ public sealed class ProcessIsolationSpec : Akka.TestKit.Xunit2.TestKit, IClassFi
         await AssertGoneAsync(pid);
     }
 
-    [Fact]
+    [IsolationFact(NeedsCgroups = true)]
     public async Task Shipped_node_must_stream_from_its_worker_process()
     {
         var node = (Node<AudioFrame, AudioFrame>)UserCode.Create(NodeCode.Value, "UserNodes.DecayingGain", 2f);
@@ -100,7 +104,7 @@ public sealed class ProcessIsolationSpec : Akka.TestKit.Xunit2.TestKit, IClassFi
         await AwaitAssertAsync(async () => Assert.Equal(0, await _executor.ActiveSessionsAsync()), TimeSpan.FromSeconds(15));
     }
 
-    [Fact]
+    [IsolationFact(NeedsCgroups = true)]
     public async Task Shipped_node_must_fail_its_stream_naming_the_worker_when_the_worker_dies_mid_stream()
     {
         var node = (Node<AudioFrame, AudioFrame>)UserCode.Create(NodeCode.Value, "UserNodes.DecayingGain", 1f);
@@ -134,7 +138,7 @@ public sealed class ProcessIsolationSpec : Akka.TestKit.Xunit2.TestKit, IClassFi
         await AssertGoneAsync(pid);
     }
 
-    [Fact]
+    [IsolationFact(NeedsCgroups = true)]
     public async Task A_call_that_never_returns_must_be_stopped_at_its_timeout_by_killing_its_worker_while_other_sessions_answer()
     {
         using var metrics = new MetricsRecorder(_executor.System);
@@ -170,23 +174,27 @@ public sealed class ProcessIsolationSpec : Akka.TestKit.Xunit2.TestKit, IClassFi
             TimeSpan.FromSeconds(15));
     }
 
-    [Fact]
-    public async Task A_call_that_runs_out_of_memory_must_end_its_worker_with_code_86_and_fail_as_out_of_memory()
+    [IsolationFact(NeedsCgroups = true)]
+    public async Task A_call_that_allocates_without_end_must_be_stopped_at_the_memory_limit_while_other_sessions_answer()
     {
+        await using var other = await DeployAsync(NewCalculator());
         await using var spinner = await DeployAsync(UserCode.Create(SpinnerCode.Value, "UserSpinner.Spinner"), null, "ISpinner");
         var pid = await _executor.WorkerPidAsync(spinner.SessionId);
         Assert.Equal(2, spinner.Call("Add", 2));
 
-        var error = Assert.Throws<RemoteExecutionException>(() => spinner.Call("Exhaust"));
+        var hoarding = Task.Run(() => spinner.Call("Exhaust"));
+        Assert.Equal(3, other.Call("Add", 3));
+        var error = await Assert.ThrowsAsync<RemoteExecutionException>(() => hoarding);
 
         Assert.Equal(typeof(OutOfMemoryException).FullName, error.RemoteType);
         // Exit code 86: the worker caught the OutOfMemoryException; the client is told which limit ended it.
         Assert.True(error.RemoteMessage.Contains("exceeded its memory limit", StringComparison.Ordinal), error.RemoteMessage);
-        Assert.Contains("akka-media.executor.workers.memory-limit", error.RemoteMessage);
-        await AssertGoneAsync(pid);
+        Assert.Contains("192 MiB (akka-media.executor.workers.memory-limit)", error.RemoteMessage);
+        await AssertGoneAsync(pid, sessionsLeft: 1);
+        Assert.Equal(7, other.Call("Add", 4));
     }
 
-    [Fact]
+    [IsolationFact(NeedsCgroups = true)]
     public async Task A_worker_killed_from_outside_must_fail_its_session_with_a_message_that_says_so()
     {
         await using var other = await DeployAsync(NewCalculator());
@@ -213,7 +221,7 @@ public sealed class ProcessIsolationSpec : Akka.TestKit.Xunit2.TestKit, IClassFi
         Assert.Equal(1, other.Call("Add", 1));
     }
 
-    [Fact]
+    [IsolationFact(NeedsCgroups = true)]
     public async Task A_load_that_throws_in_the_worker_must_refuse_the_session_as_in_process()
     {
         var error = await Assert.ThrowsAsync<RemoteObjectException>(() => DeployAsync(UserCode.Create(AwkwardCode.Value, "UserAwkward.Fragile"), null, "IProbe"));
@@ -223,7 +231,7 @@ public sealed class ProcessIsolationSpec : Akka.TestKit.Xunit2.TestKit, IClassFi
         await AwaitAssertAsync(async () => Assert.Equal(0, await _executor.ActiveSessionsAsync()), TimeSpan.FromSeconds(10));
     }
 
-    [Fact]
+    [IsolationFact(NeedsCgroups = true)]
     public async Task Closing_a_session_must_leave_no_worker_process()
     {
         var pids = new List<int>();
