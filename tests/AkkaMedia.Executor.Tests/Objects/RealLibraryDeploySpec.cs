@@ -9,20 +9,19 @@ namespace AkkaMedia.Executor.Tests.Objects;
 
 /// <summary>
 /// Real libraries deployed end to end, as a user deploys them: remote objects over MathNet.Numerics, Humanizer.Core and
-/// ONNX Runtime (its native library shipped in the package), and MathNet's FFT as a shipped node, on an executor whose
-/// policy is the process isolation default (<see cref="RelaxedObjectExecutor"/>). The same deploys under
-/// <c>--isolation process</c> run in worker processes; that is specified with the worker.
+/// ONNX Runtime (its native library shipped in the package), and MathNet's FFT as a shipped node, on an executor with
+/// process isolation (<see cref="WorkerLibraryExecutor"/>): each runs in a sandboxed worker process of its session.
 /// </summary>
 [Collection(UserCodeCollection.Name)]
-public sealed class RealLibraryDeploySpec : Akka.TestKit.Xunit2.TestKit, IClassFixture<RelaxedObjectExecutor>
+public sealed class RealLibraryDeploySpec : Akka.TestKit.Xunit2.TestKit, IClassFixture<WorkerLibraryExecutor>
 {
-    public RealLibraryDeploySpec(RelaxedObjectExecutor executor, ITestOutputHelper output)
+    public RealLibraryDeploySpec(WorkerLibraryExecutor executor, ITestOutputHelper output)
         : base(executor.ClientConfig, "media", output)
     {
         executor.WaitForExecutorAsync(Sys).GetAwaiter().GetResult();
     }
 
-    [Fact]
+    [Isolation.IsolationFact(NeedsCgroups = true)]
     public async Task A_MathNet_FFT_object_must_deploy_and_answer()
     {
         var fft = UserCode.Create(FixtureCode.Load("RealLibrary.Fft"), "RealLibrary.Fft.FftPeak");
@@ -33,7 +32,7 @@ public sealed class RealLibraryDeploySpec : Akka.TestKit.Xunit2.TestKit, IClassF
         Assert.Equal(20, remote.Call("PeakBin", samples));
     }
 
-    [Fact]
+    [Isolation.IsolationFact(NeedsCgroups = true)]
     public async Task A_Humanizer_object_must_deploy_and_answer()
     {
         var humanize = UserCode.Create(FixtureCode.Load("RealLibrary.Humanize"), "RealLibrary.Humanize.Humanized");
@@ -44,7 +43,7 @@ public sealed class RealLibraryDeploySpec : Akka.TestKit.Xunit2.TestKit, IClassF
         Assert.Equal("1 day, 3 hours", remote.Call("Duration", TimeSpan.FromHours(27)));
     }
 
-    [Fact]
+    [Isolation.IsolationFact(NeedsCgroups = true)]
     public async Task An_ONNX_Runtime_object_must_deploy_with_its_native_library_and_run_its_own_model()
     {
         var adder = UserCode.Create(FixtureCode.Load("RealLibrary.Onnx"), "RealLibrary.Onnx.OnnxAdder");
@@ -54,7 +53,7 @@ public sealed class RealLibraryDeploySpec : Akka.TestKit.Xunit2.TestKit, IClassF
         Assert.Equal([1.5f, 2.5f, 3.5f, 4.5f], (float[])remote.Call("Add", new float[] { 1, 2, 3, 4 }, new float[] { 0.5f, 0.5f, 0.5f, 0.5f })!);
     }
 
-    [Fact]
+    [Isolation.IsolationFact(NeedsCgroups = true)]
     public async Task A_MathNet_FFT_node_must_ship_and_stream()
     {
         var node = (Node<AudioFrame, double>)UserCode.Create(FixtureCode.Load("RealLibrary.Fft"), "RealLibrary.Fft.FftPeakNode");
