@@ -29,9 +29,9 @@ internal sealed class ObjectCallRunner : IDisposable
     private readonly Action _onIdleAfterClose;
     private readonly Action _onUserException;
     private readonly object _gate = new();
-    private readonly Queue<Pending> _queue = new();
+    private readonly Queue<PendingCall> _queue = new();
     private readonly Timer _watchdog;
-    private Pending? _running;
+    private PendingCall? _running;
     private long _runningSince;
     private bool _closing;
     private string? _ended;
@@ -56,10 +56,10 @@ internal sealed class ObjectCallRunner : IDisposable
     }
 
     /// <summary>Queues <paramref name="request"/> from the link; answered on <paramref name="endpoint"/>.</summary>
-    public void Enqueue(IObjectSessionMessage request, ObjectCallEndpoint endpoint) => Enqueue(new Pending(request, endpoint, null));
+    public void Enqueue(IObjectSessionMessage request, ObjectCallEndpoint endpoint) => Enqueue(new PendingCall(request, endpoint, null));
 
     /// <summary>Queues <paramref name="request"/> from an actor; answered to <paramref name="caller"/>.</summary>
-    public void Enqueue(IObjectSessionMessage request, IActorRef caller) => Enqueue(new Pending(request, null, caller));
+    public void Enqueue(IObjectSessionMessage request, IActorRef caller) => Enqueue(new PendingCall(request, null, caller));
 
     /// <summary>
     /// Takes no more calls (they are rejected as closing) and rejects the queued ones; <c>onIdleAfterClose</c> follows
@@ -68,7 +68,7 @@ internal sealed class ObjectCallRunner : IDisposable
     /// <returns>True when no call runs: the session may stop at once (and <c>onIdleAfterClose</c> is not called).</returns>
     public bool CloseWhenIdle()
     {
-        List<Pending> rejected;
+        List<PendingCall> rejected;
         bool idle;
         lock (_gate)
         {
@@ -84,14 +84,14 @@ internal sealed class ObjectCallRunner : IDisposable
             }
         }
 
-        Reject(rejected, "The session is closing.");
+        PendingCall.Reject(rejected, "The session is closing.");
         return idle;
     }
 
     /// <summary>Ends the runner: queued calls are rejected, a running call's result is dropped, the thread ends. Idempotent.</summary>
     public void Dispose()
     {
-        List<Pending> rejected;
+        List<PendingCall> rejected;
         lock (_gate)
         {
             _ended ??= "The session has ended.";
@@ -102,30 +102,10 @@ internal sealed class ObjectCallRunner : IDisposable
         }
 
         _watchdog.Dispose();
-        Reject(rejected, "The session has ended.");
+        PendingCall.Reject(rejected, "The session has ended.");
     }
 
-    private static void Answer(Pending call, IObjectSessionMessage reply, bool last = true)
-    {
-        if (call.Endpoint is { } endpoint)
-        {
-            endpoint.Reply(reply, last);
-        }
-        else
-        {
-            call.Caller!.Tell(reply, ActorRefs.NoSender);
-        }
-    }
-
-    private static void Reject(List<Pending> calls, string message)
-    {
-        foreach (var call in calls)
-        {
-            Answer(call, new CallFailed(ObjectInvoker.CallIdOf(call.Request), CallFailure.Rejected, typeof(ObjectDisposedException).FullName!, message, string.Empty));
-        }
-    }
-
-    private void Enqueue(Pending call)
+    private void Enqueue(PendingCall call)
     {
         string? refusal;
         lock (_gate)
@@ -143,14 +123,14 @@ internal sealed class ObjectCallRunner : IDisposable
             }
         }
 
-        Reject([call], refusal);
+        PendingCall.Reject([call], refusal);
     }
 
     private void Run()
     {
         while (true)
         {
-            Pending call;
+            PendingCall call;
             lock (_gate)
             {
                 while (_queue.Count == 0 && _ended is null)
@@ -175,7 +155,7 @@ internal sealed class ObjectCallRunner : IDisposable
             }
             catch (Exception e)
             {
-                reply = new CallFailed(ObjectInvoker.CallIdOf(call.Request), CallFailure.Rejected, e.GetType().FullName!, e.Message, e.ToString());
+                reply = new CallFailed(call.CallId, CallFailure.Rejected, e.GetType().FullName!, e.Message, e.ToString());
             }
 
             bool idleAfterClose;
@@ -202,7 +182,7 @@ internal sealed class ObjectCallRunner : IDisposable
                 _onUserException();
             }
 
-            Answer(call, reply, last);
+            call.Answer(reply, last);
             if (idleAfterClose)
             {
                 _onIdleAfterClose();
@@ -213,8 +193,8 @@ internal sealed class ObjectCallRunner : IDisposable
 
     private void CheckTimeout()
     {
-        Pending timedOut;
-        List<Pending> rejected;
+        PendingCall timedOut;
+        List<PendingCall> rejected;
         lock (_gate)
         {
             if (_running is null || Stopwatch.GetElapsedTime(_runningSince) < _callTimeout)
@@ -230,14 +210,11 @@ internal sealed class ObjectCallRunner : IDisposable
         }
 
         _watchdog.Dispose();
-        var callId = ObjectInvoker.CallIdOf(timedOut.Request);
+        var callId = timedOut.CallId;
         var message = $"A call on remote object session {_sessionId} did not complete within {_callTimeout.TotalSeconds:0.###} s; the session was stopped. " +
             "Its thread cannot be aborted and is abandoned on the executor.";
-        Answer(timedOut, new CallFailed(callId, CallFailure.Timeout, typeof(TimeoutException).FullName!, message, string.Empty));
-        Reject(rejected, "The session was stopped after a call timed out.");
+        timedOut.Answer(new CallFailed(callId, CallFailure.Timeout, typeof(TimeoutException).FullName!, message, string.Empty));
+        PendingCall.Reject(rejected, "The session was stopped after a call timed out.");
         _onTimedOut(callId, message);
     }
-
-    /// <summary>A queued call and where its answer goes: the link's call channel or an actor.</summary>
-    private sealed record Pending(IObjectSessionMessage Request, ObjectCallEndpoint? Endpoint, IActorRef? Caller);
 }

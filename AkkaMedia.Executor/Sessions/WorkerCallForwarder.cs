@@ -29,7 +29,7 @@ internal sealed class WorkerCallForwarder : IDisposable
     private readonly Action _onUserException;
     private readonly Action<string> _onWorkerLost;
     private readonly Lock _gate = new();
-    private readonly LinkedList<Pending> _inFlight = new();
+    private readonly LinkedList<PendingCall> _inFlight = new();
     private readonly Timer _watchdog;
     private long _headSince;
     private bool _closing;
@@ -56,10 +56,10 @@ internal sealed class WorkerCallForwarder : IDisposable
     }
 
     /// <summary>Passes on <paramref name="request"/> from the client's link; answered on <paramref name="endpoint"/>.</summary>
-    public void Enqueue(IObjectSessionMessage request, ObjectCallEndpoint endpoint) => Enqueue(new Pending(request, endpoint, null));
+    public void Enqueue(IObjectSessionMessage request, ObjectCallEndpoint endpoint) => Enqueue(new PendingCall(request, endpoint, null));
 
     /// <summary>Passes on <paramref name="request"/> from an actor; answered to <paramref name="caller"/>.</summary>
-    public void Enqueue(IObjectSessionMessage request, IActorRef caller) => Enqueue(new Pending(request, null, caller));
+    public void Enqueue(IObjectSessionMessage request, IActorRef caller) => Enqueue(new PendingCall(request, null, caller));
 
     /// <summary>Takes no more calls (they are rejected as closing); <c>onIdleAfterClose</c> follows once the calls in flight are answered.</summary>
     /// <returns>True when none is in flight: the session may stop at once (and <c>onIdleAfterClose</c> is not called).</returns>
@@ -84,7 +84,7 @@ internal sealed class WorkerCallForwarder : IDisposable
     /// </summary>
     public void Fail(string remoteType, string message)
     {
-        List<Pending> failed;
+        List<PendingCall> failed;
         lock (_gate)
         {
             _ended ??= message;
@@ -94,14 +94,14 @@ internal sealed class WorkerCallForwarder : IDisposable
 
         foreach (var call in failed)
         {
-            Answer(call, new CallFailed(ObjectInvoker.CallIdOf(call.Request), CallFailure.UserException, remoteType, message, string.Empty));
+            call.Answer(new CallFailed(call.CallId, CallFailure.UserException, remoteType, message, string.Empty));
         }
     }
 
     /// <summary>Ends the forwarder: calls in flight are rejected as ended, the timer stops. Idempotent.</summary>
     public void Dispose()
     {
-        List<Pending> rejected;
+        List<PendingCall> rejected;
         lock (_gate)
         {
             _ended ??= "The session has ended.";
@@ -110,30 +110,10 @@ internal sealed class WorkerCallForwarder : IDisposable
         }
 
         _watchdog.Dispose();
-        Reject(rejected, "The session has ended.");
+        PendingCall.Reject(rejected, "The session has ended.");
     }
 
-    private static void Answer(Pending call, IObjectSessionMessage reply, bool last = true)
-    {
-        if (call.Endpoint is { } endpoint)
-        {
-            endpoint.Reply(reply, last);
-        }
-        else
-        {
-            call.Caller!.Tell(reply, ActorRefs.NoSender);
-        }
-    }
-
-    private static void Reject(List<Pending> calls, string message)
-    {
-        foreach (var call in calls)
-        {
-            Answer(call, new CallFailed(ObjectInvoker.CallIdOf(call.Request), CallFailure.Rejected, typeof(ObjectDisposedException).FullName!, message, string.Empty));
-        }
-    }
-
-    private void Enqueue(Pending call)
+    private void Enqueue(PendingCall call)
     {
         string? refusal;
         lock (_gate)
@@ -153,10 +133,10 @@ internal sealed class WorkerCallForwarder : IDisposable
             }
         }
 
-        Reject([call], refusal);
+        PendingCall.Reject([call], refusal);
     }
 
-    private void Completed(Pending call, Task<IObjectSessionMessage> outcome)
+    private void Completed(PendingCall call, Task<IObjectSessionMessage> outcome)
     {
         if (!outcome.IsCompletedSuccessfully)
         {
@@ -189,7 +169,7 @@ internal sealed class WorkerCallForwarder : IDisposable
             }
         }
 
-        var callId = ObjectInvoker.CallIdOf(call.Request);
+        var callId = call.CallId;
         var reply = outcome.Result switch
         {
             CallSucceeded done => done with { CallId = callId },
@@ -201,7 +181,7 @@ internal sealed class WorkerCallForwarder : IDisposable
             _onUserException();
         }
 
-        Answer(call, reply, last);
+        call.Answer(reply, last);
         if (idleAfterClose)
         {
             _onIdleAfterClose();
@@ -210,8 +190,8 @@ internal sealed class WorkerCallForwarder : IDisposable
 
     private void CheckTimeout()
     {
-        Pending timedOut;
-        List<Pending> rejected;
+        PendingCall timedOut;
+        List<PendingCall> rejected;
         lock (_gate)
         {
             if (_inFlight.First is not { } head || Stopwatch.GetElapsedTime(_headSince) < _callTimeout)
@@ -229,18 +209,8 @@ internal sealed class WorkerCallForwarder : IDisposable
         _watchdog.Dispose();
         var message = $"A call on remote object session {_sessionId} did not complete within {_callTimeout.TotalSeconds:0.###} s " +
             "(akka-media.executor.objects.call-timeout); the session was stopped and its worker process killed.";
-        Answer(timedOut, new CallFailed(ObjectInvoker.CallIdOf(timedOut.Request), CallFailure.Timeout, typeof(TimeoutException).FullName!, message, string.Empty));
-        Reject(rejected, "The session was stopped after a call timed out.");
+        timedOut.Answer(new CallFailed(timedOut.CallId, CallFailure.Timeout, typeof(TimeoutException).FullName!, message, string.Empty));
+        PendingCall.Reject(rejected, "The session was stopped after a call timed out.");
         _onTimedOut(message);
-    }
-
-    /// <summary>A call in flight and where its answer goes (a class: calls are told apart by reference).</summary>
-    private sealed class Pending(IObjectSessionMessage request, ObjectCallEndpoint? endpoint, IActorRef? caller)
-    {
-        public IObjectSessionMessage Request { get; } = request;
-
-        public ObjectCallEndpoint? Endpoint { get; } = endpoint;
-
-        public IActorRef? Caller { get; } = caller;
     }
 }

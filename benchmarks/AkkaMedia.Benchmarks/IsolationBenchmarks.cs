@@ -95,7 +95,7 @@ public class IsolationBenchmarks
         _deployed = DeployedPing.Deploy(_client, ping, "UserIsolation.IPing");
 
         var node = (Node<AudioFrame, AudioFrame>)Activator.CreateInstance(assembly.GetType("UserIsolation.UserPassThrough", throwOnError: true)!)!;
-        var frames = Enumerable.Range(0, LongFrameCount).Select(static i => Frame(i)).ToArray();
+        var frames = Enumerable.Range(0, LongFrameCount).Select(static i => ToneFrames.Frame(i)).ToArray();
         _stream = Count(frames[..FrameCount], node);
         _streamLong = Count(frames, node);
         _streamOne = Count(frames[..1], node);
@@ -150,16 +150,5 @@ public class IsolationBenchmarks
         {
             throw new InvalidOperationException($"The remote object returned {result}, not {Argument + 1}.");
         }
-    }
-
-    private static AudioFrame Frame(int sequence)
-    {
-        var samples = new float[960];
-        for (var i = 0; i < samples.Length; i++)
-        {
-            samples[i] = 0.5f * MathF.Sin(2 * MathF.PI * 440 * ((sequence * samples.Length) + i) / 48_000f);
-        }
-
-        return new AudioFrame(samples, 48_000, 1, sequence, TimeSpan.FromMilliseconds(20 * sequence));
     }
 }

@@ -68,7 +68,7 @@ public class ShippedNodeStreamBenchmarks
         _executor.WaitForExecutorAsync(_client).GetAwaiter().GetResult();
         _materializer = _client.Materializer();
 
-        var frames = Enumerable.Range(0, FrameCount).Select(static i => Frame(i)).ToArray();
+        var frames = Enumerable.Range(0, FrameCount).Select(static i => ToneFrames.Frame(i)).ToArray();
         var options = new RemoteStageOptions { Transport = Transport };
         var assembly = UserAssembly.Compile("UserNodes", UserNodeSource);
         var userNode = (Node<AudioFrame, AudioFrame>)Activator.CreateInstance(assembly.GetType("UserNodes.UserPassThrough", throwOnError: true)!)!;
@@ -115,15 +115,4 @@ public class ShippedNodeStreamBenchmarks
         Source.From(frames)
             .Via(remote)
             .ToMaterialized(Sink.Aggregate<AudioFrame, int>(0, static (count, _) => count + 1), Keep.Right);
-
-    private static AudioFrame Frame(int sequence)
-    {
-        var samples = new float[960];
-        for (var i = 0; i < samples.Length; i++)
-        {
-            samples[i] = 0.5f * MathF.Sin(2 * MathF.PI * 440 * ((sequence * samples.Length) + i) / 48_000f);
-        }
-
-        return new AudioFrame(samples, 48_000, 1, sequence, TimeSpan.FromMilliseconds(20 * sequence));
-    }
 }
