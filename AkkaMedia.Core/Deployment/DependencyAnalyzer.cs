@@ -29,7 +29,8 @@ namespace AkkaMedia.Deployment;
 /// assembly (its <c>.deps.json</c>), then in the entry assembly's folder, then in the referencing assembly's folder,
 /// then among the assemblies of the running application. Satellite resource assemblies are not shipped.</para>
 /// <para>Native libraries ship too, as <see cref="PackageEntryKind.NativeLibrary"/> entries after the assemblies: the
-/// native assets (<c>runtimes/&lt;rid&gt;/native/...</c>) of every package the entry depends on, read from the entry's
+/// native assets (<c>runtimes/&lt;rid&gt;/native/...</c>) of every package the entry depends on that holds, or depends on a
+/// package that holds, an assembly that ships, read from the entry's
 /// <c>.deps.json</c> for the runtime identifier this process runs on (the most specific one a package has: e.g.
 /// <c>linux-x64</c>, then <c>linux</c>), found beside the entry. Packages of AkkaMedia and the framework are not
 /// followed. Without a <c>.deps.json</c> no native library ships: only it tells which package a native file belongs to
@@ -149,7 +150,8 @@ public static class DependencyAnalyzer
             }
         }
 
-        foreach (var (name, version, path) in NativeLibraries(entryPath, entryInfo.Name, shared))
+        var shipped = new HashSet<string>(files.Select(static f => f.Entry.Name), StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, version, path) in NativeLibraries(entryPath, entryInfo.Name, shared, shipped))
         {
             if (seen.Add(name))
             {
@@ -171,9 +173,14 @@ public static class DependencyAnalyzer
         return new[] { RuntimeInformation.RuntimeIdentifier, $"{os}-{arch}", os }.Distinct(StringComparer.Ordinal).ToArray();
     }
 
-    /// <summary>The native libraries to ship with the entry at <paramref name="entryPath"/>: (file name, package version, path).</summary>
+    /// <summary>
+    /// The native libraries to ship with the entry at <paramref name="entryPath"/>: (file name, package version, path).
+    /// A package's native assets ship only when the package, or one it depends on, holds an assembly that ships
+    /// (<paramref name="shipped"/>, simple names): ONNX Runtime's native files belong to a package whose managed half is
+    /// another one, and a package the entry reaches without using it (through a library of its own) ships nothing.
+    /// </summary>
     /// <exception cref="UnresolvedDependencyException">The <c>.deps.json</c> names a native asset that is not beside the entry.</exception>
-    private static IEnumerable<(string Name, string Version, string Path)> NativeLibraries(string entryPath, string entryName, SharedSet shared)
+    private static IEnumerable<(string Name, string Version, string Path)> NativeLibraries(string entryPath, string entryName, SharedSet shared, IReadOnlySet<string> shipped)
     {
         var folder = Path.GetDirectoryName(entryPath)!;
         var rids = NativeRuntimeIdentifiers();
@@ -208,12 +215,13 @@ public static class DependencyAnalyzer
                 var libraries = target.Value.EnumerateObject().ToDictionary(l => l.Name, l => l.Value, StringComparer.OrdinalIgnoreCase);
                 var queue = new Queue<string>(libraries.Keys.Where(k => k.StartsWith(entryName + "/", StringComparison.OrdinalIgnoreCase)));
                 var visited = new HashSet<string>(queue, StringComparer.OrdinalIgnoreCase);
+                var needed = new Dictionary<string, bool>(StringComparer.OrdinalIgnoreCase);
                 while (queue.Count > 0)
                 {
                     var key = queue.Dequeue();
                     var library = libraries[key];
                     var version = key[(key.IndexOf('/', StringComparison.Ordinal) + 1)..];
-                    foreach (var asset in NativeAssets(library, rids))
+                    foreach (var asset in Needed(key, libraries, shared, shipped, needed) ? NativeAssets(library, rids) : [])
                     {
                         var path = Path.GetFullPath(Path.Combine(folder, asset));
                         if (!File.Exists(path))
@@ -240,6 +248,38 @@ public static class DependencyAnalyzer
 
             return result;
         }
+    }
+
+    /// <summary>
+    /// Whether the <c>.deps.json</c> library <paramref name="key"/> (<c>name/version</c>) or one it depends on (not of
+    /// the SDK) carries a runtime assembly among <paramref name="shipped"/>; memoized in <paramref name="needed"/>.
+    /// </summary>
+    private static bool Needed(string key, Dictionary<string, JsonElement> libraries, SharedSet shared, IReadOnlySet<string> shipped, Dictionary<string, bool> needed)
+    {
+        if (needed.TryGetValue(key, out var known))
+        {
+            return known;
+        }
+
+        needed[key] = false; // A cycle reads as not needed until its walk ends.
+        var library = libraries[key];
+        var result = library.TryGetProperty("runtime", out var runtime) && runtime.ValueKind == JsonValueKind.Object
+            && runtime.EnumerateObject().Any(a => shipped.Contains(Path.GetFileNameWithoutExtension(a.Name)));
+        if (!result && library.TryGetProperty("dependencies", out var dependencies) && dependencies.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var dependency in dependencies.EnumerateObject())
+            {
+                var next = dependency.Name + "/" + dependency.Value.GetString();
+                if (!shared.Contains(dependency.Name) && libraries.ContainsKey(next) && Needed(next, libraries, shared, shipped, needed))
+                {
+                    result = true;
+                    break;
+                }
+            }
+        }
+
+        needed[key] = result;
+        return result;
     }
 
     /// <summary>

@@ -173,6 +173,23 @@ public sealed class DependencyAnalyzerSpec : IDisposable
     }
 
     [Fact]
+    public void Analyzer_must_not_ship_the_native_libraries_of_a_package_whose_assemblies_do_not_ship()
+    {
+        // As a client app that references a library which depends on ONNX Runtime, without using it: the deps.json
+        // reaches the native package, but no assembly of it (nor of a package it depends on) ships.
+        var folder = CopyFolder(Path.Combine(AppContext.BaseDirectory, "fixtures", "RealLibrary.Onnx"));
+        var deps = Path.Combine(folder, "RealLibrary.Onnx.deps.json");
+        File.WriteAllText(deps, File.ReadAllText(deps)
+            .Replace("lib/net8.0/Microsoft.ML.OnnxRuntime.dll", "lib/net8.0/Microsoft.ML.OnnxRuntime.Unused.dll", StringComparison.Ordinal)
+            .Replace("lib/net9.0/System.Numerics.Tensors.dll", "lib/net9.0/System.Numerics.Tensors.Unused.dll", StringComparison.Ordinal));
+
+        var package = DependencyAnalyzer.Analyze(Path.Combine(folder, "RealLibrary.Onnx.dll"));
+
+        Assert.Contains(package.Entries, e => e.Name == "Microsoft.ML.OnnxRuntime");
+        Assert.DoesNotContain(package.Entries, e => e.Kind == PackageEntryKind.NativeLibrary);
+    }
+
+    [Fact]
     public void Analyzer_must_name_a_native_library_the_deps_json_lists_but_the_folder_lacks()
     {
         var folder = CopyFolder(Path.Combine(AppContext.BaseDirectory, "fixtures", "RealLibrary.Onnx"));
