@@ -98,11 +98,13 @@ internal sealed class WorkerPool : IDisposable
             ended.Add(worker.Ended);
         }
 
-        // Killed at once; a short wait lets their folders go (and a worker starting now be killed) before the process may end.
+        // Killed at once; the wait lets their folders and cgroups go before the process may end, and lets a worker that is
+        // starting now finish its start and be killed the same way: the launcher (its spawning thread) must outlive every
+        // start, or a late worker would leave its folder and cgroups behind.
         ended.Add(Volatile.Read(ref _refill));
         try
         {
-            Task.WhenAll(ended).Wait(TimeSpan.FromSeconds(2));
+            Task.WhenAll(ended).Wait(_settings.StartTimeout + TimeSpan.FromSeconds(2));
         }
         catch (AggregateException e)
         {
