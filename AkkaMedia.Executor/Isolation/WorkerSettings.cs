@@ -91,18 +91,26 @@ internal sealed class WorkerSettings
     /// <summary><see cref="Folder"/> as a full path, or <c>&lt;temp&gt;/akka-media-workers</c> when it is empty.</summary>
     public string FolderOrDefault => Folder.Length > 0 ? System.IO.Path.GetFullPath(Folder) : System.IO.Path.Combine(System.IO.Path.GetTempPath(), "akka-media-workers");
 
+    /// <summary>
+    /// The executor's isolation (<c>akka-media.executor.isolation</c>, <c>in-process</c> unless set): the one reader of the
+    /// key, for the worker pool and the sandbox policy alike.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">It is set to something else than <c>in-process</c> or <c>process</c>; the message names the key.</exception>
+    public static CodeIsolation IsolationOf(Config config) =>
+        new SettingsSection(ExecutorSettings.WithDefaults(config), "akka-media.executor").GetString("isolation") switch
+        {
+            "in-process" => CodeIsolation.InProcess,
+            "process" => CodeIsolation.Process,
+            var other => throw new ArgumentOutOfRangeException(
+                IsolationKey, other, $"{IsolationKey} = \"{other}\" is not an isolation level; isolation must be in-process or process. Write in-process (shipped code runs in the executor's process) or process (in sandboxed worker processes)."),
+        };
+
     /// <summary>Reads <c>akka-media.executor.isolation</c> and <c>akka-media.executor.workers</c> from <paramref name="config"/>, falling back to the executor's defaults.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A value is out of range or of the wrong kind; the message names the key and says what is allowed.</exception>
     public static WorkerSettings Create(Config config)
     {
         var all = ExecutorSettings.WithDefaults(config);
-        var executor = new SettingsSection(all, "akka-media.executor");
-        var isolation = executor.GetString("isolation") switch
-        {
-            "in-process" => CodeIsolation.InProcess,
-            "process" => CodeIsolation.Process,
-            var other => throw new ArgumentOutOfRangeException(IsolationKey, other, "isolation must be in-process or process."),
-        };
+        var isolation = IsolationOf(all);
 
         var section = new SettingsSection(all, Section);
         var sandbox = section.GetString("sandbox") switch

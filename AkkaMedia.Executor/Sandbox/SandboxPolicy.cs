@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
 using Akka.Configuration;
+using AkkaMedia.Executor.Isolation;
 
 namespace AkkaMedia.Executor.Sandbox;
 
@@ -103,7 +104,7 @@ internal sealed class SandboxPolicy
     /// <paramref name="config"/>, falling back to the executor's defaults.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">A rule is malformed, or the isolation is neither value; the message names the key.</exception>
-    public static SandboxPolicy Create(Config config) => IsolationOf(config) == ProcessIsolation ? ForProcess(config) : ForInProcess(config);
+    public static SandboxPolicy Create(Config config) => WorkerSettings.IsolationOf(config) == CodeIsolation.Process ? ForProcess(config) : ForInProcess(config);
 
     /// <summary>
     /// The strict policy for code that runs in the executor's process: <c>akka-media.executor.sandbox { forbidden, allowed,
@@ -141,16 +142,6 @@ internal sealed class SandboxPolicy
             Parse(process.GetStringList("forbidden"), ProcessSection + ".forbidden").AddRange(Parse(section.GetStringList("also-forbidden"), Section + ".also-forbidden")),
             Parse(process.GetStringList("allowed"), ProcessSection + ".allowed").AddRange(Parse(section.GetStringList("also-allowed"), Section + ".also-allowed")),
             null);
-    }
-
-    /// <summary>The executor's isolation: <see cref="IsolationKey"/>, <see cref="InProcessIsolation"/> when it is not set.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">It is set to something else than <c>in-process</c> or <c>process</c>.</exception>
-    public static string IsolationOf(Config config)
-    {
-        var value = (ExecutorSettings.WithDefaults(config).GetString(IsolationKey, InProcessIsolation) ?? InProcessIsolation).Trim();
-        return value is InProcessIsolation or ProcessIsolation
-            ? value
-            : throw new ArgumentOutOfRangeException(IsolationKey, value, $"{IsolationKey} = \"{value}\" is not an isolation level. Write in-process (shipped code runs in the executor's process) or process (in sandboxed worker processes).");
     }
 
     /// <summary>
