@@ -215,14 +215,50 @@ internal static class WorkerHost
 
     private static Session ObjectSession(LoadedObject loaded, string sessionId)
     {
+        // A call that arrives alone, with no call before it still running, runs on the link's receive thread, where it
+        // arrived, and its reply is written from there: no thread is woken for it. Calls that arrive together (a caller
+        // with many in flight) go to the runner's thread, so that reading the next ones overlaps running them. Either
+        // way they run one at a time in order: only this thread hands calls over. The executor keeps the call timeout
+        // and kills the worker past it; a long call here does not read as a dead worker (the worker's probes go out
+        // from the link's timer, and the executor's wait unread in the socket, which the silence check counts as life).
         ObjectCallEndpoint? endpoint = null;
+        MediaLink? bound = null;
         var runner = new ObjectCallRunner(loaded, sessionId, TimeSpan.MaxValue, onTimedOut: static (_, _) => { }, onIdleAfterClose: static () => { }, onUserException: static () => { });
-        endpoint = new ObjectCallEndpoint(request => runner.Enqueue(request, endpoint!));
-        return new Session(string.Empty, endpoint.Bind, () =>
+        endpoint = new ObjectCallEndpoint(request =>
         {
-            runner.Dispose();
-            loaded.Dispose();
+            if (!bound!.MoreReceived && runner.IsIdle)
+            {
+                endpoint!.Reply(RunCall(loaded, request));
+            }
+            else
+            {
+                runner.Enqueue(request, endpoint!);
+            }
         });
+        return new Session(
+            string.Empty,
+            (link, channel) =>
+            {
+                bound = link;
+                endpoint.Bind(link, channel);
+            },
+            () =>
+            {
+                runner.Dispose();
+                loaded.Dispose();
+            });
+    }
+
+    private static IObjectSessionMessage RunCall(LoadedObject loaded, IObjectSessionMessage request)
+    {
+        try
+        {
+            return ObjectInvoker.RunAsync(loaded, request).GetAwaiter().GetResult();
+        }
+        catch (Exception e)
+        {
+            return new CallFailed(ObjectInvoker.CallIdOf(request), CallFailure.Rejected, e.GetType().FullName!, e.Message, e.ToString());
+        }
     }
 
     private static Session NodeSession(LoadedObject loaded, WorkerAssignment assignment, ExtendedActorSystem system)

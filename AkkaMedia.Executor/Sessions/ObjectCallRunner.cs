@@ -55,6 +55,21 @@ internal sealed class ObjectCallRunner : IDisposable
         UserCodeThreads.Start(Run, "akka-media-object-" + sessionId);
     }
 
+    /// <summary>
+    /// True when no call runs or waits and the runner still takes calls: a caller that is the only source of calls may
+    /// then run the next one itself (<see cref="ObjectInvoker.RunAsync"/>) without breaking their order.
+    /// </summary>
+    public bool IsIdle
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _running is null && _queue.Count == 0 && !_closing && _ended is null;
+            }
+        }
+    }
+
     /// <summary>Queues <paramref name="request"/> from the link; answered on <paramref name="endpoint"/>.</summary>
     public void Enqueue(IObjectSessionMessage request, ObjectCallEndpoint endpoint) => Enqueue(new PendingCall(request, endpoint, null));
 

@@ -127,8 +127,11 @@ internal sealed class WorkerCallForwarder : IDisposable
                     _headSince = Stopwatch.GetTimestamp();
                 }
 
-                // Sent under the lock: the worker runs calls in the order of this list.
-                _worker.CallAsync(call.Request).ContinueWith(t => Completed(call, t), TaskScheduler.Default);
+                // Sent under the lock: the worker runs calls in the order of this list. The reply is passed on from the
+                // worker link's receive thread, where it completes the call (the channel completes inline): no thread
+                // is woken for it. A call that fails at once continues on the thread pool, never here under the lock.
+                var reply = _worker.CallAsync(call.Request);
+                reply.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(() => Completed(call, reply));
                 return;
             }
         }

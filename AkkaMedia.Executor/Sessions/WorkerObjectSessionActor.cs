@@ -57,7 +57,7 @@ internal sealed class WorkerObjectSessionActor : WorkerSessionActor
         var self = Self;
         var metrics = Metrics;
         var link = Worker.OpenLink((ExtendedActorSystem)Context.System);
-        var calls = LinkCallClient.Open(link, WorkerHost.SessionChannel, _request.SessionId, link.Peer);
+        var calls = LinkCallClient.Open(link, WorkerHost.SessionChannel, _request.SessionId, link.Peer, completeInline: true);
         var forwarder = new WorkerCallForwarder(
             calls,
             _request.SessionId,

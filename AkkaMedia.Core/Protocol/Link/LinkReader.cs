@@ -71,6 +71,13 @@ internal sealed class LinkReader
     /// <summary>The configuration key that sets <see cref="MaxMessageLength"/>, named when a message exceeds it; null when none does.</summary>
     public string? MaxMessageLengthSetting { get; set; }
 
+    /// <summary>
+    /// True while a message is dispatched that other bytes already read follow (more messages of the same read): a
+    /// channel answering on the receive thread may leave its answer to be written with the next one. Read on the
+    /// receive thread only, from a channel's callback.
+    /// </summary>
+    public bool MoreReceived { get; private set; }
+
     /// <summary>When bytes last arrived (<see cref="Environment.TickCount64"/>); creation time until then. Read from any thread.</summary>
     public long LastReceive => Volatile.Read(ref _lastReceive);
 
@@ -138,6 +145,7 @@ internal sealed class LinkReader
                     break;
                 }
 
+                MoreReceived = filled > offset + 4 + length;
                 Dispatch(buffer.AsSpan(offset + 4, length));
                 offset += 4 + length;
             }

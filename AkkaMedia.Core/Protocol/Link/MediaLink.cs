@@ -75,6 +75,14 @@ public sealed class MediaLink : IDisposable, ILinkReceiver
     /// <summary>Who is at the other end, for error messages (an executor address or a client endpoint).</summary>
     public string Peer { get; }
 
+    /// <summary>
+    /// True while the receive thread dispatches a message that other bytes follow, read with it or waiting in the
+    /// socket: more messages are there to dispatch. A channel answering on that thread may then send its answer without
+    /// <c>urgent</c>, to go out with the next one, or hand its work to a thread of its own to keep reading. Read only on
+    /// the receive thread, from a channel's callback (it asks the socket: one system call).
+    /// </summary>
+    public bool MoreReceived => _reader.MoreReceived || HasUnreadBytes();
+
     /// <summary>Completes when the link is closed, with the cause, after every channel was told.</summary>
     public TaskCompletionSource<Exception> Closed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

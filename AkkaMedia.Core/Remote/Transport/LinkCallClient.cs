@@ -12,8 +12,9 @@ namespace AkkaMedia.Remote.Transport;
 /// thread writes the call (at once on a quiet link), the link's receive thread completes the reply.
 /// </summary>
 /// <remarks>
-/// <para>Thread-safe: any number of callers. Each call's task completes asynchronously (never on the link's thread),
-/// with the <see cref="CallSucceeded"/> or <see cref="CallFailed"/> of the executor, or faults with
+/// <para>Thread-safe: any number of callers. Each call's task completes asynchronously (never on the link's thread)
+/// unless the channel was opened to complete inline (then continuations that do not ask for asynchrony run on the link's
+/// receive thread, and must be short and never block: a relay that writes each reply on to another link), with the <see cref="CallSucceeded"/> or <see cref="CallFailed"/> of the executor, or faults with
 /// <see cref="RemoteObjectException"/> once the channel has ended: the executor ended the session or refused the
 /// channel (its failure follows the replies of every call it ran, on the same connection), the link broke, or the
 /// executor was found dead (<see cref="Fail"/>), or a reply could not be read (only this object's calls end; the link
@@ -27,23 +28,33 @@ internal sealed class LinkCallClient : ILinkChannel
     private readonly MediaLink _link;
     private readonly int _channel;
     private readonly string _executor;
+    private readonly TaskCreationOptions _replyOptions;
     private string? _ended;
     private long _nextCall;
 
     /// <summary>Calls made and not yet answered or failed: <c>_pending</c>'s count, kept apart because reading that takes every lock of the dictionary.</summary>
     private int _outstanding;
 
-    private LinkCallClient(MediaLink link, int channel, string executor)
+    private LinkCallClient(MediaLink link, int channel, string executor, bool completeInline)
     {
         _link = link;
         _channel = channel;
         _executor = executor;
+        _replyOptions = completeInline ? TaskCreationOptions.None : TaskCreationOptions.RunContinuationsAsynchronously;
     }
 
     /// <summary>Registers <paramref name="channel"/> on <paramref name="link"/> and asks the executor to bind it to session <paramref name="sessionId"/>.</summary>
-    public static LinkCallClient Open(MediaLink link, int channel, string sessionId, string executor)
+    /// <param name="link">The link the calls travel on.</param>
+    /// <param name="channel">A channel number not in use on <paramref name="link"/>.</param>
+    /// <param name="sessionId">The session the peer binds the channel to.</param>
+    /// <param name="executor">Names the peer in error messages.</param>
+    /// <param name="completeInline">
+    /// True for a relay: a reply completes its call's task on the link's receive thread, so a synchronous continuation
+    /// runs there without a thread hop. Its continuations must be short and never block.
+    /// </param>
+    public static LinkCallClient Open(MediaLink link, int channel, string sessionId, string executor, bool completeInline = false)
     {
-        var client = new LinkCallClient(link, channel, executor);
+        var client = new LinkCallClient(link, channel, executor, completeInline);
         link.Register(channel, client);
         link.SendOpen(channel, sessionId);
         return client;
@@ -67,7 +78,7 @@ internal sealed class LinkCallClient : ILinkChannel
         }
 
         var id = Interlocked.Increment(ref _nextCall);
-        var reply = new TaskCompletionSource<IObjectSessionMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reply = new TaskCompletionSource<IObjectSessionMessage>(_replyOptions);
         _pending[id] = reply;
         var alone = Interlocked.Increment(ref _outstanding) == 1;
 

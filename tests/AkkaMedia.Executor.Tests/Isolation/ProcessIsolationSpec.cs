@@ -27,11 +27,12 @@ public sealed class ProcessIsolationSpec : Akka.TestKit.Xunit2.TestKit, IClassFi
     private static readonly Lazy<Assembly> SpinnerCode = new(() => UserCode.Load("UserSpinner", """
         namespace UserSpinner
         {
-            public interface ISpinner { int Add(int n); long Spin(); int Exhaust(); }
+            public interface ISpinner { int Add(int n); System.Threading.Tasks.Task<int> AddAsync(int n); long Spin(); int Exhaust(); }
             public sealed class Spinner : ISpinner
             {
                 private int _total;
                 public int Add(int n) { _total += n; return _total; }
+                public System.Threading.Tasks.Task<int> AddAsync(int n) => System.Threading.Tasks.Task.FromResult(Add(n));
                 public long Spin() { long turns = 0; while (turns >= 0) { turns = (turns + 1) & 0x3FFFFFFF; } return turns; }
                 public int Exhaust()
                 {
@@ -82,6 +83,23 @@ public sealed class ProcessIsolationSpec : Akka.TestKit.Xunit2.TestKit, IClassFi
         }
 
         await AssertGoneAsync(pid);
+    }
+
+    [IsolationFact(NeedsCgroups = true)]
+    public async Task Calls_sent_together_and_calls_sent_one_at_a_time_must_run_in_their_order_in_the_worker()
+    {
+        // A lone call runs on the worker's receive thread, calls that arrive together on its runner thread: the order
+        // must hold across both paths, in every mix of them.
+        await using var spinner = await DeployAsync(UserCode.Create(SpinnerCode.Value, "UserSpinner.Spinner"), null, "ISpinner");
+        var expected = 0;
+        for (var round = 0; round < 5; round++)
+        {
+            Assert.Equal(++expected, spinner.Call("Add", 1));
+            var together = Enumerable.Range(0, 200).Select(_ => spinner.CallAsync("AddAsync", 1)).ToArray();
+            Assert.Equal(Enumerable.Range(expected + 1, 200).Cast<object?>(), await Task.WhenAll(together));
+            expected += 200;
+            Assert.Equal(++expected, await spinner.CallAsync("AddAsync", 1));
+        }
     }
 
     [IsolationFact(NeedsCgroups = true)]
