@@ -25,6 +25,9 @@ internal sealed class CgroupHost
     /// <summary>The controllers whose limits are enforced (<c>memory</c>, <c>cpu</c>, <c>pids</c>, <c>cpuacct</c>); empty when no cgroup is writable.</summary>
     public IReadOnlyCollection<string> Controllers => _v2 is null ? _v1.Keys : ["memory", "cpu", "pids", "cpuacct"];
 
+    /// <summary>The <c>akka-media</c> folders worker cgroups are made in (one per v1 controller, or the v2 one).</summary>
+    public IEnumerable<string> Roots => _v2 is not null ? [_v2] : _v1.Values.Distinct(StringComparer.Ordinal);
+
     /// <summary>Whether the memory limit is enforced by a cgroup.</summary>
     public bool HasMemory => _v2 is not null || _v1.ContainsKey("memory");
 

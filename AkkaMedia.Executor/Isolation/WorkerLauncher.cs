@@ -57,6 +57,9 @@ internal sealed class WorkerLauncher : IDisposable
     /// <summary>The resource controllers that bound each worker (<c>memory</c>, <c>cpu</c>, <c>cpuacct</c>, <c>pids</c>); empty when none is writable.</summary>
     public IReadOnlyCollection<string> LimitedBy => _cgroups?.Controllers ?? [];
 
+    /// <summary>The folders this launcher makes worker cgroups in (none without writable cgroups).</summary>
+    public IEnumerable<string> CgroupRoots => _cgroups?.Roots ?? [];
+
     /// <summary>
     /// A launcher for workers whose assembly is <paramref name="workerAssembly"/> (empty: <c>AkkaMedia.Worker.dll</c>
     /// beside this executor's assemblies), with no sandbox and no limits: a plain child process that inherits the

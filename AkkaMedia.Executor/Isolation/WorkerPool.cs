@@ -20,17 +20,20 @@ internal sealed class WorkerPool : IDisposable
     private readonly ConcurrentDictionary<SessionWorker, byte> _running = new();
     private readonly ConcurrentDictionary<string, SessionWorker> _bySession = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<WorkerKillReason, long> _kills = new();
-    private readonly string _prefix = Guid.NewGuid().ToString("N")[..8];
+    private readonly string _prefix;
+    private readonly FileStream _claim;
     private long _nextId;
     private int _warming;
     private Task _refill = Task.CompletedTask;
     private int _disposed;
 
-    private WorkerPool(WorkerSettings settings, WorkerLauncher launcher, ILoggingAdapter log)
+    private WorkerPool(WorkerSettings settings, WorkerLauncher launcher, ILoggingAdapter log, string prefix, FileStream claim)
     {
         _settings = settings;
         _launcher = launcher;
         _log = log;
+        _prefix = prefix;
+        _claim = claim;
     }
 
     /// <summary>The pool's settings.</summary>
@@ -45,12 +48,35 @@ internal sealed class WorkerPool : IDisposable
     /// <summary>Workers killed so far, by why.</summary>
     public IReadOnlyDictionary<WorkerKillReason, long> Kills => _kills;
 
-    /// <summary>A pool with <paramref name="settings"/>, which starts its warm workers now.</summary>
+    /// <summary>
+    /// A pool with <paramref name="settings"/>, which starts its warm workers now, after removing what executors that
+    /// ended without stopping their workers left in the workers' folder and cgroups (<see cref="WorkerLeftovers"/>).
+    /// </summary>
     /// <exception cref="FileNotFoundException">The worker assembly is missing (the message names the fix).</exception>
     public static WorkerPool Start(WorkerSettings settings, ILoggingAdapter log)
     {
-        Directory.CreateDirectory(settings.FolderOrDefault);
-        var pool = new WorkerPool(settings, WorkerLauncher.Create(settings, log), log);
+        var folder = settings.FolderOrDefault;
+        Directory.CreateDirectory(folder);
+        var prefix = Guid.NewGuid().ToString("N")[..8];
+        var claim = WorkerLeftovers.Claim(folder, prefix);
+        WorkerLauncher launcher;
+        try
+        {
+            launcher = WorkerLauncher.Create(settings, log);
+        }
+        catch
+        {
+            WorkerLeftovers.Release(claim);
+            throw;
+        }
+
+        var (folders, cgroups) = WorkerLeftovers.Sweep(folder, launcher.CgroupRoots, prefix);
+        if (folders + cgroups > 0)
+        {
+            log.Info("Removed {0} worker folders and {1} worker cgroups left by executors that ended without stopping their workers", folders, cgroups);
+        }
+
+        var pool = new WorkerPool(settings, launcher, log, prefix, claim);
         pool.Refill();
         return pool;
     }
@@ -112,6 +138,7 @@ internal sealed class WorkerPool : IDisposable
         }
 
         _launcher.Dispose();
+        WorkerLeftovers.Release(_claim);
     }
 
     private async Task<SessionWorker> StartOneAsync()
