@@ -13,6 +13,9 @@ namespace AkkaMedia.Executor.Isolation;
 /// <remarks>Thread-safe. Disposing kills every worker it started that still runs.</remarks>
 internal sealed class WorkerPool : IDisposable
 {
+    /// <summary>How long after a warm worker's death its replacement starts.</summary>
+    private static readonly TimeSpan WarmReplaceDelay = TimeSpan.FromSeconds(1);
+
     private readonly WorkerSettings _settings;
     private readonly WorkerLauncher _launcher;
     private readonly ILoggingAdapter _log;
@@ -42,8 +45,11 @@ internal sealed class WorkerPool : IDisposable
     /// <summary>Worker processes alive now: warm, starting and serving sessions.</summary>
     public int Running => _running.Count;
 
-    /// <summary>Warm workers waiting for a session.</summary>
-    public int Warm => _warm.Count;
+    /// <summary>Warm workers waiting for a session (alive: one that died while it waited is not counted, and is replaced).</summary>
+    public int Warm => _warm.Count(static w => !w.Process.Exited.IsCompleted);
+
+    /// <summary>The process ids of the warm workers alive now (for specs).</summary>
+    internal IReadOnlyList<int> WarmPids => [.. _warm.Where(static w => !w.Process.Exited.IsCompleted).Select(static w => w.Process.Pid)];
 
     /// <summary>Workers killed so far, by why.</summary>
     public IReadOnlyDictionary<WorkerKillReason, long> Kills => _kills;
@@ -154,6 +160,13 @@ internal sealed class WorkerPool : IDisposable
                 {
                     _kills.AddOrUpdate(reason, 1, static (_, n) => n + 1);
                 }
+
+                // A warm worker that died while it waited is replaced (and released when the refill passes it), after a
+                // pause, so that workers that die as soon as they are ready cannot make a loop of process starts.
+                if (_warm.Contains(worker))
+                {
+                    _ = Task.Delay(WarmReplaceDelay).ContinueWith(_ => Refill(), TaskScheduler.Default);
+                }
             },
             TaskScheduler.Default);
         if (Volatile.Read(ref _disposed) != 0)
@@ -166,10 +179,26 @@ internal sealed class WorkerPool : IDisposable
         return worker;
     }
 
+    /// <summary>Takes the warm workers that died while they waited out of the queue and releases them (their folders go).</summary>
+    private void ReleaseDeadWarm()
+    {
+        for (var i = _warm.Count; i > 0 && _warm.TryDequeue(out var worker); i--)
+        {
+            if (worker.Process.Exited.IsCompleted)
+            {
+                worker.Dispose();
+            }
+            else
+            {
+                _warm.Enqueue(worker);
+            }
+        }
+    }
+
     /// <summary>Starts warm workers in the background until <c>workers.warm</c> wait (one start at a time, so a broken worker does not spin).</summary>
     private void Refill()
     {
-        if (Volatile.Read(ref _disposed) != 0 || _warm.Count >= _settings.Warm || Interlocked.Exchange(ref _warming, 1) != 0)
+        if (Volatile.Read(ref _disposed) != 0 || Warm >= _settings.Warm || Interlocked.Exchange(ref _warming, 1) != 0)
         {
             return;
         }
@@ -178,7 +207,8 @@ internal sealed class WorkerPool : IDisposable
         {
             try
             {
-                while (Volatile.Read(ref _disposed) == 0 && _warm.Count < _settings.Warm)
+                ReleaseDeadWarm();
+                while (Volatile.Read(ref _disposed) == 0 && Warm < _settings.Warm)
                 {
                     _warm.Enqueue(await StartOneAsync().ConfigureAwait(false));
                 }
