@@ -106,11 +106,14 @@ internal sealed class SessionWorker : IDisposable
     }
 
     /// <summary>
-    /// Copies <paramref name="paths"/> (the package's leased files: assemblies by simple name, or with
+    /// Puts <paramref name="paths"/> (the package's leased files: assemblies by simple name, or with
     /// <paramref name="natives"/> native libraries by file name) into the worker's folder, where its sandbox lets it read
-    /// them; returns the copies by the same names.
+    /// them; returns them there by the same names. With <paramref name="readOnly"/> (the sandbox binds them read-only)
+    /// each is a hard link to the store's own file where the file system allows one, which costs nothing however large
+    /// the package (and keeps the file should the store evict it meanwhile); otherwise, and always without a sandbox that
+    /// could stop the worker writing into the store's file, a copy.
     /// </summary>
-    public IReadOnlyDictionary<string, string> CopyPackage(IReadOnlyDictionary<string, string> paths, bool natives = false)
+    public IReadOnlyDictionary<string, string> CopyPackage(IReadOnlyDictionary<string, string> paths, bool natives = false, bool readOnly = false)
     {
         var package = Directory.CreateDirectory(Path.Combine(Folder, "package")).FullName;
         var copies = new Dictionary<string, string>(paths.Count, natives ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase);
@@ -118,7 +121,11 @@ internal sealed class SessionWorker : IDisposable
         {
             // Native libraries keep their file name: the load context maps DllImport names to it.
             var copy = Path.Combine(package, natives ? Path.GetFileName(name) : name + Path.GetExtension(path));
-            File.Copy(path, copy, overwrite: true);
+            if (!readOnly || !HardLink.TryCreate(path, copy))
+            {
+                File.Copy(path, copy, overwrite: true);
+            }
+
             copies[name] = copy;
         }
 

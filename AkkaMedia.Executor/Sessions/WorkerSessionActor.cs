@@ -136,8 +136,9 @@ internal abstract class WorkerSessionActor : ReceiveActor, IWithTimers
         try
         {
             worker = await _pool.TakeAsync(_request.SessionId).ConfigureAwait(false);
+            var sandboxed = _pool.Settings.Sandbox == WorkerSandbox.Bubblewrap;
             var assignment = new WorkerAssignment(
-                _request.SessionId, _kind == "node", _request.EntryAssembly, worker.CopyPackage(paths), worker.CopyPackage(natives, natives: true), _request.Bytes,
+                _request.SessionId, _kind == "node", _request.EntryAssembly, worker.CopyPackage(paths, readOnly: sandboxed), worker.CopyPackage(natives, natives: true, readOnly: sandboxed), _request.Bytes,
                 Path.Combine(worker.Folder, "scratch"), Checkpoints, Window);
             // The same bound as the actor's timer: a worker under load may take longer than an in-process load would.
             using var cancel = new CancellationTokenSource(LoadBound);
