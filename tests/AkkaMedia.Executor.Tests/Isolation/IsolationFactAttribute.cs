@@ -25,9 +25,12 @@ public sealed class IsolationFactAttribute : FactAttribute
 
     public override string? Skip
     {
-        get => base.Skip ?? NotRoot.Value ?? (NeedsCgroups ? NoCgroups.Value : null);
+        get => base.Skip ?? SkipReason(NeedsCgroups);
         set => base.Skip = value;
     }
+
+    /// <summary>Why a fact or theory that needs worker sandboxes (and with <paramref name="needsCgroups"/> their cgroups) cannot run here; null when it can.</summary>
+    internal static string? SkipReason(bool needsCgroups) => NotRoot.Value ?? (needsCgroups ? NoCgroups.Value : null);
 
     private static bool IsRoot() =>
         File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("Uid:", StringComparison.Ordinal))?.Split('\t', StringSplitOptions.RemoveEmptyEntries).ElementAtOrDefault(2) == "0";

@@ -102,13 +102,15 @@ public sealed class ProcessIsolationSpec : Akka.TestKit.Xunit2.TestKit, IClassFi
         }
     }
 
-    [IsolationFact(NeedsCgroups = true)]
-    public async Task Shipped_node_must_stream_from_its_worker_process()
+    [IsolationTheory(NeedsCgroups = true)]
+    [InlineData(RemoteTransport.MediaLink)]
+    [InlineData(RemoteTransport.StreamRefs)]
+    public async Task Shipped_node_must_stream_from_its_worker_process(RemoteTransport transport)
     {
         var node = (Node<AudioFrame, AudioFrame>)UserCode.Create(NodeCode.Value, "UserNodes.DecayingGain", 2f);
 
         var frames = await Source.From(Enumerable.Range(0, 30).Select(i => TestRegistry.Frame(i, samples: 64)))
-            .Via(RemoteObject.Flow(node))
+            .Via(RemoteObject.Flow(node, new RemoteStageOptions { Transport = transport }))
             .RunWith(Sink.Seq<AudioFrame>(), Sys.Materializer());
 
         // Every frame comes back once, every third twice; the gain decays frame after frame (state kept in the worker).
