@@ -50,10 +50,11 @@ internal static class FloodProcess
     /// <summary>
     /// The driver's side: starts the flood child against <paramref name="executor"/> for <paramref name="seconds"/>;
     /// <paramref name="flooding"/> completes when its workers start, the returned task with its result. The child is
-    /// killed with its process tree when <paramref name="abort"/> is cancelled or whatever else ends the wait.
+    /// killed with its process tree when <paramref name="abort"/> is cancelled or whatever else ends the wait. With
+    /// <paramref name="nice"/> it runs at the lowest CPU priority.
     /// </summary>
     public static async Task<FloodResult> StartAsync(
-        string executor, RemoteTransport transport, int workers, int seconds, IReadOnlyList<string> settings, TaskCompletionSource flooding, CancellationToken abort)
+        string executor, RemoteTransport transport, int workers, int seconds, IReadOnlyList<string> settings, bool nice, TaskCompletionSource flooding, CancellationToken abort)
     {
         var start = new ProcessStartInfo(Environment.ProcessPath ?? throw new InvalidOperationException("The path of this program is unknown; cannot start the flood."))
         {
@@ -98,6 +99,12 @@ internal static class FloodProcess
             }
         };
         process.Start();
+        if (nice)
+        {
+            // Nice 19 before it has joined the cluster: it stands in for a client on another machine.
+            process.PriorityClass = ProcessPriorityClass.Idle;
+        }
+
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         try

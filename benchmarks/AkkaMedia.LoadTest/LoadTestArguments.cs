@@ -28,6 +28,7 @@ namespace AkkaMedia.LoadTest;
 /// <param name="Minutes">Soak scenario: minutes measured once every stream runs; null for the default (30).</param>
 /// <param name="StartAfterPlacement">Paced: each stream sends one frame (its session-open probe) and then waits until every stream is placed, so placing does not compete with running streams.</param>
 /// <param name="FloodProcess">Paced with a flood: run the flood in a client process of its own (<c>--flood-process</c>).</param>
+/// <param name="FloodNice">Paced with <c>--flood-process</c>: the flood process runs at the lowest CPU priority (<c>--flood-nice</c>), standing in for a client on another machine: it gets the CPU the others leave.</param>
 /// <param name="Flood">Paced: workers that open and close sessions as fast as they can in the second half of the steady window (0 = no flood).</param>
 internal sealed record LoadTestArguments(
     string Scenario,
@@ -54,14 +55,16 @@ internal sealed record LoadTestArguments(
     bool StartAfterPlacement = false,
     int? Minutes = null,
     int Flood = 0,
-    bool FloodProcess = false)
+    bool FloodProcess = false,
+    bool FloodNice = false)
 {
     public const string Usage = """
         usage: AkkaMedia.LoadTest <scenario> [options]
           throughput [--transport link|streamrefs] [--seconds 5] [--runs 3]
-          paced [--streams 1] [--seconds 20] [--transport link|streamrefs] [--wave 50] [--start-after-placement] [--flood N [--flood-process]]
+          paced [--streams 1] [--seconds 20] [--transport link|streamrefs] [--wave 50] [--start-after-placement] [--flood N [--flood-process [--flood-nice]]]
                  (--flood N: N workers open and close sessions as fast as they can in the second half of the run;
-                  --flood-process: in a client process of their own instead of the driver)
+                  --flood-process: in a client process of their own instead of the driver;
+                  --flood-nice: that process at the lowest CPU priority, as if on another machine)
           all [--streams 500] [--seconds 20] [--runs 3] [--transport link|streamrefs]   (no --transport: both)
           calls [--seconds 5] [--callers 16] [--inflight 256] [--cycles 200]   (remote object calls; not part of all)
           growth [--streams 1,10,100,500,1000,2000] [--executors 1,2] [--seconds 10] [--wave 50] [--chart PATH.png]
@@ -119,6 +122,7 @@ internal sealed record LoadTestArguments(
         int? minutes = null;
         var flood = 0;
         var floodProcess = false;
+        var floodNice = false;
         for (var i = 1; i < args.Count; i++)
         {
             var name = args[i];
@@ -131,6 +135,12 @@ internal sealed record LoadTestArguments(
             if (name == "--flood-process")
             {
                 floodProcess = true;
+                continue;
+            }
+
+            if (name == "--flood-nice")
+            {
+                floodNice = true;
                 continue;
             }
 
@@ -233,7 +243,7 @@ internal sealed record LoadTestArguments(
             ? [chosen]
             : scenario == "all" ? [RemoteTransport.MediaLink, RemoteTransport.StreamRefs] : [RemoteTransport.MediaLink];
         return new LoadTestArguments(
-            scenario, transports, seconds, runs, streamCounts[0], wave, warmup, resolution, callers, inFlight, cycles, settings, port, parent, streamCounts, executors ?? (scenario == "chaos" ? [3] : [1, 2]), chart, from, seed, killEvery, objects, startAfterPlacement, minutes, flood, floodProcess);
+            scenario, transports, seconds, runs, streamCounts[0], wave, warmup, resolution, callers, inFlight, cycles, settings, port, parent, streamCounts, executors ?? (scenario == "chaos" ? [3] : [1, 2]), chart, from, seed, killEvery, objects, startAfterPlacement, minutes, flood, floodProcess, floodNice);
     }
 
     /// <summary>The name used on the command line and in results.</summary>

@@ -18,7 +18,8 @@ namespace AkkaMedia.LoadTest;
 /// stream sends one frame (timing its session's open) and then waits until every stream is placed, and the
 /// <c>seconds</c> are counted from there. With <paramref name="flood"/> workers, a <see cref="SessionFlood"/> opens and closes
 /// sessions as fast as it can during the second half of the steady window, and the result compares the paced round trips
-/// of the two halves.
+/// of the two halves; with <paramref name="floodProcess"/> the flood runs in a client process of its own (with
+/// <paramref name="floodNice"/> at the lowest CPU priority).
 /// </summary>
 internal sealed class PacedScenario(
     ActorSystem system,
@@ -32,7 +33,8 @@ internal sealed class PacedScenario(
     bool hold = false,
     bool startAfterPlacement = false,
     int flood = 0,
-    IReadOnlyList<string>? floodProcess = null)
+    IReadOnlyList<string>? floodProcess = null,
+    bool floodNice = false)
 {
     private static readonly TimeSpan WaveTimeout = TimeSpan.FromSeconds(45);
     private static readonly TimeSpan EndTimeout = TimeSpan.FromSeconds(60);
@@ -133,7 +135,7 @@ internal sealed class PacedScenario(
                 var flooding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 using var abortFlood = new CancellationTokenSource();
                 var floodSeconds = Math.Max(2, (int)((steady - (steady / 2)).TotalSeconds / 2));
-                var child = FloodProcess.StartAsync(executors[0].Address, transport, flood, floodSeconds, floodProcess, flooding, abortFlood.Token);
+                var child = FloodProcess.StartAsync(executors[0].Address, transport, flood, floodSeconds, floodProcess, floodNice, flooding, abortFlood.Token);
                 Console.Error.WriteLine($"paced {name}: flood process of {flood} session openers starting for {floodSeconds} s");
                 try
                 {
