@@ -195,7 +195,9 @@ internal static class ChaosScenario
 
                     killed = children[0];
                     children.RemoveAt(0);
-                    seed = children[0].Address;
+
+                    // Every executor still up: the next kill may take the first before this replacement has joined.
+                    seed = string.Join(',', children.Select(static c => c.Address));
                 }
 
                 lock (_gate)

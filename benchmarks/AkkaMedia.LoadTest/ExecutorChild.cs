@@ -36,7 +36,7 @@ internal sealed class ExecutorChild : IDisposable
 
     /// <summary>
     /// Starts the child and waits until it is up in its cluster: its own, or the one of
-    /// <paramref name="seed"/> (another executor child's <see cref="Address"/>).
+    /// <paramref name="seed"/> (other executor children's <see cref="Address"/>es, comma-separated: it joins through the first that answers).
     /// </summary>
     /// <exception cref="TimeoutException">It did not report ready within <paramref name="timeout"/>.</exception>
     /// <exception cref="InvalidOperationException">It exited before it was ready.</exception>

@@ -50,7 +50,17 @@ internal static class ExecutorProcess
             var cluster = Cluster.Get(system);
             var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             cluster.RegisterOnMemberUp(() => up.TrySetResult());
-            cluster.Join(arguments.Seed is null ? cluster.SelfAddress : Address.Parse(arguments.Seed));
+            // Several seeds (comma-separated): the first that answers lets it in, so a replacement whose first seed
+            // died meanwhile (the chaos scenario kills the oldest executor while a replacement may still be joining)
+            // still joins through another.
+            if (arguments.Seed is null)
+            {
+                cluster.Join(cluster.SelfAddress);
+            }
+            else
+            {
+                cluster.JoinSeedNodes(arguments.Seed.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Address.Parse).ToList());
+            }
             try
             {
                 await up.Task.WaitAsync(MemberUpTimeout);

@@ -22,7 +22,7 @@ namespace AkkaMedia.LoadTest;
 /// <param name="ExecutorCounts">Growth scenario: the executor process counts to measure, in order.</param>
 /// <param name="Chart">Growth and soak scenarios: where to write the PNG chart; null for none.</param>
 /// <param name="From">Growth scenario: a file of JSON lines of an earlier run to draw the table and chart from, instead of measuring; null to measure.</param>
-/// <param name="Seed">Executor mode: the address of the cluster's seed node; null to be its own seed.</param>
+/// <param name="Seed">Executor mode: the addresses of the cluster's seed nodes, comma-separated (it joins through the first that answers); null to be its own seed.</param>
 /// <param name="KillEverySeconds">Chaos scenario: seconds between two executor kills.</param>
 /// <param name="Objects">Chaos scenario: durable counters called beside the streams.</param>
 /// <param name="Minutes">Soak scenario: minutes measured once every stream runs; null for the default (30).</param>
