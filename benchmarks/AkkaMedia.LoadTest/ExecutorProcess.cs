@@ -50,6 +50,10 @@ internal static class ExecutorProcess
             var cluster = Cluster.Get(system);
             var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             cluster.RegisterOnMemberUp(() => up.TrySetResult());
+
+            // Downed while it joined (a loaded machine's start-up pause read as unreachable): it can never be up, so it
+            // says so at once and its starter may try again, instead of waiting out the timeout.
+            cluster.RegisterOnMemberRemoved(() => up.TrySetException(new InvalidOperationException("it was removed from the cluster (downed) while it joined")));
             // Several seeds (comma-separated): the first that answers lets it in, so a replacement whose first seed
             // died meanwhile (the chaos scenario kills the oldest executor while a replacement may still be joining)
             // still joins through another.
@@ -68,6 +72,11 @@ internal static class ExecutorProcess
             catch (TimeoutException)
             {
                 Console.Error.WriteLine($"[executor] {cluster.SelfAddress} was not up in the cluster of {arguments.Seed ?? "its own"} within {MemberUpTimeout.TotalSeconds:0} s; stopping.");
+                return 1;
+            }
+            catch (InvalidOperationException e)
+            {
+                Console.Error.WriteLine($"[executor] {cluster.SelfAddress} did not join the cluster of {arguments.Seed ?? "its own"}: {e.Message}; stopping.");
                 return 1;
             }
 
