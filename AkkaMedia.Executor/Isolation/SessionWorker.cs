@@ -109,9 +109,9 @@ internal sealed class SessionWorker : IDisposable
     /// Puts <paramref name="paths"/> (the package's leased files: assemblies by simple name, or with
     /// <paramref name="natives"/> native libraries by file name) into the worker's folder, where its sandbox lets it read
     /// them; returns them there by the same names. With <paramref name="readOnly"/> (the sandbox binds them read-only)
-    /// each is a hard link to the store's own file where the file system allows one, which costs nothing however large
-    /// the package (and keeps the file should the store evict it meanwhile); otherwise, and always without a sandbox that
-    /// could stop the worker writing into the store's file, a copy.
+    /// each is a hard link to the store's own file where the file system allows one: free however large the package,
+    /// and the file stays should the store evict it meanwhile. Otherwise each is a copy; always without a sandbox,
+    /// which could not stop the worker writing through a link into the store's file.
     /// </summary>
     public IReadOnlyDictionary<string, string> CopyPackage(IReadOnlyDictionary<string, string> paths, bool natives = false, bool readOnly = false)
     {

@@ -13,8 +13,9 @@ namespace AkkaMedia.Remote.Transport;
 /// </summary>
 /// <remarks>
 /// <para>Thread-safe: any number of callers. Each call's task completes asynchronously (never on the link's thread)
-/// unless the channel was opened to complete inline (then continuations that do not ask for asynchrony run on the link's
-/// receive thread, and must be short and never block: a relay that writes each reply on to another link), with the <see cref="CallSucceeded"/> or <see cref="CallFailed"/> of the executor, or faults with
+/// unless the channel was opened to complete inline (then continuations that do not ask for asynchrony run on the
+/// link's receive thread, and must be short and never block: a relay that writes each reply on to another link), with
+/// the <see cref="CallSucceeded"/> or <see cref="CallFailed"/> of the executor, or faults with
 /// <see cref="RemoteObjectException"/> once the channel has ended: the executor ended the session or refused the
 /// channel (its failure follows the replies of every call it ran, on the same connection), the link broke, or the
 /// executor was found dead (<see cref="Fail"/>), or a reply could not be read (only this object's calls end; the link
