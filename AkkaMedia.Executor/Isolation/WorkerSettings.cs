@@ -1,6 +1,7 @@
 using System.Globalization;
 using Akka.Configuration;
 using AkkaMedia;
+using AkkaMedia.Executor.Sandbox;
 
 namespace AkkaMedia.Executor.Isolation;
 
@@ -24,8 +25,6 @@ internal sealed class WorkerSettings
 
     /// <summary>The key of <see cref="Sandbox"/>, as messages name it.</summary>
     public const string SandboxKey = Section + ".sandbox";
-
-    private const string IsolationKey = "akka-media.executor.isolation";
 
     internal WorkerSettings(
         CodeIsolation isolation,
@@ -102,7 +101,7 @@ internal sealed class WorkerSettings
             "in-process" => CodeIsolation.InProcess,
             "process" => CodeIsolation.Process,
             var other => throw new ArgumentOutOfRangeException(
-                IsolationKey, other, $"{IsolationKey} = \"{other}\" is not an isolation level; isolation must be in-process or process. Write in-process (shipped code runs in the executor's process) or process (in sandboxed worker processes)."),
+                SandboxPolicy.IsolationKey, other, $"{SandboxPolicy.IsolationKey} = \"{other}\" is not an isolation level; isolation must be in-process or process. Write in-process (shipped code runs in the executor's process) or process (in sandboxed worker processes)."),
         };
 
     /// <summary>Reads <c>akka-media.executor.isolation</c> and <c>akka-media.executor.workers</c> from <paramref name="config"/>, falling back to the executor's defaults.</summary>
