@@ -20,10 +20,12 @@ public sealed class ExecutorCluster : IAsyncDisposable
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
     private readonly List<NodeProcess> _executors;
+    private readonly string[] _executorArgs;
 
-    private ExecutorCluster(List<NodeProcess> executors, ActorSystem client, string folder)
+    private ExecutorCluster(List<NodeProcess> executors, string[] executorArgs, ActorSystem client, string folder)
     {
         _executors = executors;
+        _executorArgs = executorArgs;
         Client = client;
         Materializer = client.Materializer();
         Folder = folder;
@@ -50,19 +52,34 @@ public sealed class ExecutorCluster : IAsyncDisposable
     /// itself as <c>127.0.0.1:port</c>, and the others join it as <c>akka.tcp://media@127.0.0.1:port</c>
     /// (the forms the operations guide shows); otherwise every node takes any free port and the first
     /// starts a cluster of its own. <paramref name="clientConfig"/> goes over the client's configuration.
+    /// <paramref name="executorConfig"/>, given the cluster's <see cref="Folder"/>, is HOCON every executor (those of
+    /// <see cref="AddExecutorAsync"/> too) reads with <c>--config</c>; not with <paramref name="documentedSeedForm"/>.
     /// </summary>
-    public static async Task<ExecutorCluster> StartAsync(int executors, bool documentedSeedForm = false, Config? clientConfig = null)
+    public static async Task<ExecutorCluster> StartAsync(int executors, bool documentedSeedForm = false, Config? clientConfig = null, Func<string, string>? executorConfig = null)
     {
+        if (documentedSeedForm && executorConfig is not null)
+        {
+            throw new ArgumentException("The documented seed form starts its seed with a configuration file of its own.", nameof(executorConfig));
+        }
+
         var folder = Path.Combine(Path.GetTempPath(), "akkamedia-cluster-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
+        string[] executorArgs = [];
+        if (executorConfig is not null)
+        {
+            var file = Path.Combine(folder, "executor.conf");
+            await File.WriteAllTextAsync(file, executorConfig(folder)).ConfigureAwait(false);
+            executorArgs = ["--config", file];
+        }
+
         var nodes = new List<NodeProcess>();
         ActorSystem? client = null;
         try
         {
-            nodes.Add(documentedSeedForm ? await StartSeedOnFreePortAsync(folder).ConfigureAwait(false) : await NodeProcess.StartAsync("--port", "0").ConfigureAwait(false));
+            nodes.Add(documentedSeedForm ? await StartSeedOnFreePortAsync(folder).ConfigureAwait(false) : await NodeProcess.StartAsync(["--port", "0", .. executorArgs]).ConfigureAwait(false));
             var seed = nodes[0].Address;
             var joining = Enumerable.Range(1, executors - 1)
-                .Select(_ => NodeProcess.StartAsync("--port", "0", "--seeds", documentedSeedForm ? seed : HostPort(seed)))
+                .Select(_ => NodeProcess.StartAsync(["--port", "0", "--seeds", documentedSeedForm ? seed : HostPort(seed), .. executorArgs]))
                 .ToList();
             try
             {
@@ -74,7 +91,7 @@ public sealed class ExecutorCluster : IAsyncDisposable
             }
 
             client = MediaActorSystem.Create("media", (clientConfig ?? Config.Empty).WithFallback(ClientConfig(seed)));
-            var cluster = new ExecutorCluster(nodes, client, folder);
+            var cluster = new ExecutorCluster(nodes, executorArgs, client, folder);
             await cluster.WaitUntilClientSeesAsync(nodes.Select(n => n.Address)).ConfigureAwait(false);
             return cluster;
         }
@@ -113,7 +130,7 @@ public sealed class ExecutorCluster : IAsyncDisposable
     /// <summary>Starts one more executor joining this cluster; the caller disposes it (or the cluster does).</summary>
     public async Task<NodeProcess> AddExecutorAsync()
     {
-        var node = await NodeProcess.StartAsync("--port", "0", "--seeds", Seed).ConfigureAwait(false);
+        var node = await NodeProcess.StartAsync(["--port", "0", "--seeds", Seed, .. _executorArgs]).ConfigureAwait(false);
         _executors.Add(node);
         await WaitUntilClientSeesAsync([node.Address]).ConfigureAwait(false);
         return node;

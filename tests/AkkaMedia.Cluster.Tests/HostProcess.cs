@@ -52,6 +52,9 @@ public sealed class HostProcess : IAsyncDisposable
         _process.BeginErrorReadLine();
     }
 
+    /// <summary>The process's id.</summary>
+    public int Pid => _pid;
+
     /// <summary>The command as started, for messages.</summary>
     public string CommandLine { get; }
 
@@ -192,6 +195,19 @@ public sealed class HostProcess : IAsyncDisposable
 
     /// <summary>SIGKILL to the process and its children: no shutdown hook runs, sockets close as the kernel reaps it.</summary>
     public void Kill() => KillTree(_process);
+
+    /// <summary>SIGKILL to this process only: its children are left to end (or not) by themselves.</summary>
+    public void KillAlone()
+    {
+        try
+        {
+            _process.Kill(entireProcessTree: false);
+        }
+        catch (InvalidOperationException)
+        {
+            // It ended on its own in the meantime.
+        }
+    }
 
     /// <summary>SIGTERM to the process: it stops as on an orchestrator's stop signal (its shutdown hooks run).</summary>
     public void Terminate() => ProcessSignal.Terminate(_pid);
