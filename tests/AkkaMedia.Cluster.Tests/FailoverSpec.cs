@@ -143,7 +143,7 @@ public sealed class FailoverSpec : Akka.TestKit.Xunit2.TestKit
     /// Frame <paramref name="sequence"/> of 20 ms, 48 kHz mono noise: no two frames alike, so a lost or repeated frame
     /// shows in the samples.
     /// </summary>
-    private static AudioFrame Noise(int sequence)
+    internal static AudioFrame Noise(int sequence)
     {
         var random = new Random(sequence);
         var samples = new float[TestAudio.SamplesPerFrame];
