@@ -42,16 +42,17 @@ public sealed class ShippedNodeFailoverSpec : Akka.TestKit.Xunit2.TestKit
 
         namespace UserFailoverNodes
         {
-            // A one-pole low-pass whose history runs on across frames, that emits every third input twice and numbers its
-            // outputs itself: an output from a lost or default state differs in its samples, its count or its sequence.
-            public sealed class SmoothingRepeater : Node<AudioFrame, AudioFrame>, IStatefulNode
+            // Adds a share of the running sum of every sample it has seen to each sample, emits every third input twice
+            // and numbers its outputs itself: whatever it emits after a state lost or taken from the wrong point differs,
+            // for ever, in its samples, its count or its sequence (a decaying state, a filter's, would heal within a frame).
+            public sealed class RunningSumRepeater : Node<AudioFrame, AudioFrame>, IStatefulNode
             {
-                private readonly float _coefficient;
-                private float _last;
+                private readonly double _share;
+                private double _sum;
                 private long _inputs;
                 private long _outputs;
 
-                public SmoothingRepeater(float coefficient) { _coefficient = coefficient; }
+                public RunningSumRepeater(double share) { _share = share; }
 
                 public override void Process(AudioFrame input, INodeOutput<AudioFrame> output)
                 {
@@ -59,8 +60,8 @@ public sealed class ShippedNodeFailoverSpec : Akka.TestKit.Xunit2.TestKit
                     var samples = new float[source.Length];
                     for (var i = 0; i < samples.Length; i++)
                     {
-                        _last += _coefficient * (source[i] - _last);
-                        samples[i] = _last;
+                        _sum += source[i];
+                        samples[i] = (float)(source[i] + (_share * _sum));
                     }
 
                     _inputs++;
@@ -75,7 +76,7 @@ public sealed class ShippedNodeFailoverSpec : Akka.TestKit.Xunit2.TestKit
                 {
                     var writer = new NodeStateWriter(destination);
                     writer.WriteVersion(1);
-                    writer.WriteDouble(_last);
+                    writer.WriteDouble(_sum);
                     writer.WriteInt64(_inputs);
                     writer.WriteInt64(_outputs);
                 }
@@ -84,11 +85,11 @@ public sealed class ShippedNodeFailoverSpec : Akka.TestKit.Xunit2.TestKit
                 {
                     var reader = new NodeStateReader(state, Name);
                     reader.ReadVersion(1);
-                    var last = (float)reader.ReadDouble();
+                    var sum = reader.ReadDouble();
                     var inputs = reader.ReadInt64();
                     var outputs = reader.ReadInt64();
                     reader.ReadEnd();
-                    _last = last;
+                    _sum = sum;
                     _inputs = inputs;
                     _outputs = outputs;
                 }
@@ -216,5 +217,5 @@ public sealed class ShippedNodeFailoverSpec : Akka.TestKit.Xunit2.TestKit
         }
     }
 
-    private static Node<AudioFrame, AudioFrame> NewNode() => (Node<AudioFrame, AudioFrame>)UserCode.Create(NodeCode.Value, "UserFailoverNodes.SmoothingRepeater", 0.2f);
+    private static Node<AudioFrame, AudioFrame> NewNode() => (Node<AudioFrame, AudioFrame>)UserCode.Create(NodeCode.Value, "UserFailoverNodes.RunningSumRepeater", 0.001);
 }
