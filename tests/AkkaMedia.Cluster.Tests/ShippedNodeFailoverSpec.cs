@@ -147,8 +147,10 @@ public sealed class ShippedNodeFailoverSpec : Akka.TestKit.Xunit2.TestKit
                     return f;
                 })
                 .RunWith(Sink.Seq<AudioFrame>(), cluster.Materializer);
-            await Task.WhenAny(flowing.Task, done).WaitAsync(ExecutorCluster.Patience);
-            Assert.True(flowing.Task.IsCompleted, $"the stream ended before {KillAfterOutputs} frames came back: {done.Exception?.GetBaseException()}{Environment.NewLine}{cluster.Transcripts}");
+            await Task.WhenAny(flowing.Task, done, Task.Delay(ExecutorCluster.Patience));
+            Assert.True(
+                flowing.Task.IsCompleted,
+                $"{Volatile.Read(ref received)} of the first {KillAfterOutputs} frames came back (a session that sends no checkpoints stalls after {MaxUnacknowledged} inputs); the stream {(done.IsCompleted ? "ended: " + done.Exception?.GetBaseException() : "runs")}{Environment.NewLine}{cluster.Transcripts}");
 
             var sessions = await cluster.ActiveSessionsAsync();
             var victim = cluster.Executors.Single(e => sessions[e.Address] == 1);
