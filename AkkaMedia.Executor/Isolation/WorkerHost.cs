@@ -47,13 +47,21 @@ internal static class WorkerHost
     private static Stream? _stderr;
     private static int _dying;
 
-    /// <summary>Runs the worker with its command line (<c>--socket PATH</c>); returns the process's exit code.</summary>
+    /// <summary>The worker's option that streams frames through a link to itself before it reports ready (<see cref="WorkerStreamWarmUp"/>).</summary>
+    public const string WarmUpStreamOption = "--warm-up-stream";
+
+    /// <summary>
+    /// Runs the worker with its command line (<c>--socket PATH [--warm-up-stream]</c>); returns the process's exit code.
+    /// The pool asks its warm workers for the stream warm-up: it costs their start a few hundred milliseconds that no
+    /// session waits for, and spares their session's first seconds of stream the compilation of the frame path.
+    /// </summary>
     public static async Task<int> RunAsync(string[] args)
     {
-        var socketPath = args.Length == 2 && args[0] == "--socket" ? args[1] : null;
-        if (socketPath is null)
+        var socketPath = args.Length is 2 or 3 && args[0] == "--socket" ? args[1] : null;
+        var warmUpStream = args.Length == 3 && args[2] == WarmUpStreamOption;
+        if (socketPath is null || (args.Length == 3 && !warmUpStream))
         {
-            await Console.Error.WriteLineAsync("usage: AkkaMedia.Worker --socket PATH (started by an executor with akka-media.executor.isolation = process)").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync("usage: AkkaMedia.Worker --socket PATH [--warm-up-stream] (started by an executor with akka-media.executor.isolation = process)").ConfigureAwait(false);
             return 2;
         }
 
@@ -88,6 +96,11 @@ internal static class WorkerHost
         try
         {
             WarmUp();
+            if (warmUpStream)
+            {
+                await WorkerStreamWarmUp.RunAsync((ExtendedActorSystem)system).ConfigureAwait(false);
+            }
+
             var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
             await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath)).ConfigureAwait(false);
             return await ServeAsync(socket, (ExtendedActorSystem)system).ConfigureAwait(false);
