@@ -44,10 +44,13 @@ internal sealed class SessionWorker : IDisposable
 
     /// <summary>
     /// Starts worker <paramref name="workerId"/> with <paramref name="launcher"/> and waits until it is connected and
-    /// ready, at most <paramref name="timeout"/>.
+    /// ready, at most <paramref name="timeout"/>. A <paramref name="warm"/> worker (started ahead of demand, for the pool)
+    /// starts at the lowest CPU priority (<see cref="WorkerStartInfo.Background"/>), and at normal priority once half the
+    /// timeout has passed, and warms its frame path up before it reports ready (<see cref="WorkerHost.WarmUpStreamOption"/>);
+    /// one a session waits for does neither.
     /// </summary>
     /// <exception cref="WorkerStartException">It did not start, exited, or was not ready in time (then it is killed); the message says which.</exception>
-    public static async Task<SessionWorker> StartAsync(WorkerLauncher launcher, string workerId, string root, TimeSpan timeout)
+    public static async Task<SessionWorker> StartAsync(WorkerLauncher launcher, string workerId, string root, TimeSpan timeout, bool warm = false)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var folder = Path.Combine(root, workerId);
@@ -60,7 +63,11 @@ internal sealed class SessionWorker : IDisposable
         {
             listener.Bind(new UnixDomainSocketEndPoint(socketPath));
             listener.Listen(1);
-            process = launcher.Start(new WorkerStartInfo(workerId, ["--socket", socketPath], [], [folder]));
+            process = launcher.Start(new WorkerStartInfo(workerId, warm ? ["--socket", socketPath, WorkerHost.WarmUpStreamOption] : ["--socket", socketPath], [], [folder], Background: warm));
+
+            // On a CPU that live sessions keep busy, a niced start could starve until its timeout: past half of it, the
+            // start finishes at normal priority.
+            using var urge = warm ? new Timer(static p => ((WorkerProcess)p!).Prioritize(), process, timeout / 2, Timeout.InfiniteTimeSpan) : null;
             using var cancel = new CancellationTokenSource(timeout);
             var accept = listener.AcceptAsync(cancel.Token).AsTask();
             if (await Task.WhenAny(accept, process.Exited).ConfigureAwait(false) != accept)

@@ -177,7 +177,12 @@ internal sealed class WorkerLauncher : IDisposable
         }
 
         start.ArgumentList.Add("--");
-        var inner = _bubblewrap is null ? command : [_bubblewrap.Path, .. _bubblewrap.Arguments(info.ReadOnlyPaths, info.WritablePaths, command)];
+        IReadOnlyList<string> inner = _bubblewrap is null ? command : [_bubblewrap.Path, .. _bubblewrap.Arguments(info.ReadOnlyPaths, info.WritablePaths, command)];
+        if (info.Background)
+        {
+            inner = WarmPriority.Wrap(inner);
+        }
+
         foreach (var argument in inner)
         {
             start.ArgumentList.Add(argument);

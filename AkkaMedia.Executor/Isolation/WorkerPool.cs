@@ -100,6 +100,7 @@ internal sealed class WorkerPool : IDisposable
             if (!candidate.Process.Exited.IsCompleted)
             {
                 worker = candidate;
+                worker.Process.Prioritize();
                 break;
             }
 
@@ -147,10 +148,11 @@ internal sealed class WorkerPool : IDisposable
         WorkerLeftovers.Release(_claim);
     }
 
-    private async Task<SessionWorker> StartOneAsync()
+    /// <summary>Starts one worker: for a session waiting now, or (<paramref name="warm"/>) for the pool, at the lowest priority until taken, warming its frame path up first.</summary>
+    private async Task<SessionWorker> StartOneAsync(bool warm = false)
     {
         var id = $"w-{_prefix}-{Interlocked.Increment(ref _nextId)}";
-        var worker = await SessionWorker.StartAsync(_launcher, id, _settings.FolderOrDefault, _settings.StartTimeout).ConfigureAwait(false);
+        var worker = await SessionWorker.StartAsync(_launcher, id, _settings.FolderOrDefault, _settings.StartTimeout, warm).ConfigureAwait(false);
         _running[worker] = 0;
         _ = worker.Process.Exited.ContinueWith(
             t =>
@@ -210,7 +212,7 @@ internal sealed class WorkerPool : IDisposable
                 ReleaseDeadWarm();
                 while (Volatile.Read(ref _disposed) == 0 && Warm < _settings.Warm)
                 {
-                    _warm.Enqueue(await StartOneAsync().ConfigureAwait(false));
+                    _warm.Enqueue(await StartOneAsync(warm: true).ConfigureAwait(false));
                 }
             }
             catch (WorkerStartException e) when (Volatile.Read(ref _disposed) == 0)

@@ -108,6 +108,28 @@ internal sealed class WorkerProcess : IDisposable
         return new WorkerUsage(memory.Value, cpu.Value);
     }
 
+    /// <summary>
+    /// A session took this worker, or its start must finish: every thread of a worker started in the background
+    /// (<see cref="WorkerStartInfo.Background"/>) returns to normal priority. Cheap when none is niced; a thread that
+    /// cannot be moved is logged, and the worker runs on.
+    /// </summary>
+    internal void Prioritize()
+    {
+        if (!OperatingSystem.IsLinux() || _exited.Task.IsCompleted)
+        {
+            return;
+        }
+
+        try
+        {
+            WarmPriority.Restore(ProcessIds());
+        }
+        catch (IOException e)
+        {
+            _log?.Warning("Worker {0} keeps the low priority of a warm worker: {1}", WorkerId, e.Message);
+        }
+    }
+
     /// <summary>Host pids of every process of the worker now (its cgroups' members, else its process tree).</summary>
     internal IReadOnlyList<int> ProcessIds() => _cgroup?.ProcessIds() ?? ProcessTree.Of(Pid).Pids;
 

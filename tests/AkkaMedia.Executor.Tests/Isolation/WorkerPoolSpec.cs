@@ -46,6 +46,67 @@ public sealed class WorkerPoolSpec(ITestOutputHelper output) : Akka.TestKit.Xuni
         Assert.Empty(Directory.GetFileSystemEntries(_folder));
     }
 
+    [IsolationFact]
+    public async Task A_warm_worker_must_wait_at_the_lowest_priority_and_serve_its_session_at_normal_priority()
+    {
+        var settings = WorkerSettings.Create(ConfigurationFactory.ParseString($$"""
+            akka-media.executor.isolation = process
+            akka-media.executor.workers { warm = 1, folder = "{{_folder}}" }
+            """));
+        var pool = WorkerPool.Start(settings, Sys.Log);
+        try
+        {
+            var warm = 0;
+            await AwaitAssertAsync(() => warm = Assert.Single(pool.WarmPids), TimeSpan.FromSeconds(30));
+            var waiting = NiceValues(warm);
+            Assert.NotEmpty(waiting);
+            Assert.All(waiting, nice => Assert.Equal(19, nice));
+
+            using var worker = await pool.TakeAsync("session-1");
+            Assert.Equal(warm, worker.Process.Pid);
+            var serving = NiceValues(warm);
+            Assert.Equal(waiting.Count, serving.Count);
+            Assert.All(serving, nice => Assert.Equal(0, nice));
+
+            // Its replacement in the pool waits niced again.
+            await AwaitAssertAsync(
+                () =>
+                {
+                    var replacement = Assert.Single(pool.WarmPids);
+                    Assert.NotEqual(warm, replacement);
+                    Assert.All(NiceValues(replacement), nice => Assert.Equal(19, nice));
+                },
+                TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            pool.Dispose();
+        }
+    }
+
+    [IsolationFact]
+    public async Task A_worker_a_session_waits_for_must_start_at_normal_priority()
+    {
+        var settings = WorkerSettings.Create(ConfigurationFactory.ParseString($$"""
+            akka-media.executor.isolation = process
+            akka-media.executor.workers { warm = 0, folder = "{{_folder}}" }
+            """));
+        var pool = WorkerPool.Start(settings, Sys.Log);
+        try
+        {
+            using var worker = await pool.TakeAsync("session-1");
+            Assert.All(NiceValues(worker.Process.Pid), nice => Assert.Equal(0, nice));
+        }
+        finally
+        {
+            pool.Dispose();
+        }
+    }
+
+    /// <summary>The nice value of every thread of every process in the tree under <paramref name="root"/>.</summary>
+    private static List<int> NiceValues(int root) =>
+        [.. ProcessTree.Of(root).Pids.SelectMany(pid => Directory.GetDirectories($"/proc/{pid}/task")).Select(task => WarmPriority.NiceOf(int.Parse(Path.GetFileName(task), System.Globalization.CultureInfo.InvariantCulture)))];
+
     public new void Dispose()
     {
         base.Dispose();
