@@ -28,19 +28,22 @@ internal static class WorkerStreamWarmUp
         var path = Path.Combine(Path.GetTempPath(), $"akka-media-warm-up-{Environment.ProcessId}.sock");
         MediaLink? server = null;
         MediaLink? client = null;
+        Socket? connecting = null;
+        Socket? accepted = null;
         try
         {
             using var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
             listener.Bind(new UnixDomainSocketEndPoint(path));
             listener.Listen(1);
-            var connecting = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-            var accepted = listener.AcceptAsync();
+            connecting = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            var accepting = listener.AcceptAsync();
             await connecting.ConnectAsync(new UnixDomainSocketEndPoint(path)).ConfigureAwait(false);
+            accepted = await accepting.ConfigureAwait(false);
             var materializer = system.Materializer();
             var interval = WorkerHost.HeartbeatInterval;
             var idle = WorkerHost.IdleTimeout;
             var channels = new Dictionary<string, ILinkStageControl>();
-            server = new MediaLink(await accepted.ConfigureAwait(false), system, "warm-up", interval, idle)
+            server = new MediaLink(accepted, system, "warm-up", interval, idle)
             {
                 OnOpen = (link, channel, sessionId) =>
                 {
@@ -102,8 +105,25 @@ internal static class WorkerStreamWarmUp
         }
         finally
         {
-            client?.Dispose();
-            server?.Dispose();
+            // A link owns its socket; a socket no link took yet is released here.
+            if (client is null)
+            {
+                connecting?.Dispose();
+            }
+            else
+            {
+                client.Dispose();
+            }
+
+            if (server is null)
+            {
+                accepted?.Dispose();
+            }
+            else
+            {
+                server.Dispose();
+            }
+
             File.Delete(path);
         }
     }
