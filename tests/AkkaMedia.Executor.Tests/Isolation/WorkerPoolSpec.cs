@@ -12,11 +12,7 @@ public sealed class WorkerPoolSpec(ITestOutputHelper output) : Akka.TestKit.Xuni
     [IsolationFact]
     public async Task A_warm_worker_that_dies_while_it_waits_must_no_longer_count_and_must_be_replaced()
     {
-        var settings = WorkerSettings.Create(ConfigurationFactory.ParseString($$"""
-            akka-media.executor.isolation = process
-            akka-media.executor.workers { warm = 1, folder = "{{_folder}}" }
-            """));
-        var pool = WorkerPool.Start(settings, Sys.Log);
+        var pool = StartPool(warm: 1);
         try
         {
             var first = 0;
@@ -49,11 +45,7 @@ public sealed class WorkerPoolSpec(ITestOutputHelper output) : Akka.TestKit.Xuni
     [IsolationFact]
     public async Task A_warm_worker_must_wait_at_the_lowest_priority_and_serve_its_session_at_normal_priority()
     {
-        var settings = WorkerSettings.Create(ConfigurationFactory.ParseString($$"""
-            akka-media.executor.isolation = process
-            akka-media.executor.workers { warm = 1, folder = "{{_folder}}" }
-            """));
-        var pool = WorkerPool.Start(settings, Sys.Log);
+        var pool = StartPool(warm: 1);
         try
         {
             var warm = 0;
@@ -87,11 +79,7 @@ public sealed class WorkerPoolSpec(ITestOutputHelper output) : Akka.TestKit.Xuni
     [IsolationFact]
     public async Task A_worker_a_session_waits_for_must_start_at_normal_priority()
     {
-        var settings = WorkerSettings.Create(ConfigurationFactory.ParseString($$"""
-            akka-media.executor.isolation = process
-            akka-media.executor.workers { warm = 0, folder = "{{_folder}}" }
-            """));
-        var pool = WorkerPool.Start(settings, Sys.Log);
+        var pool = StartPool(warm: 0);
         try
         {
             using var worker = await pool.TakeAsync("session-1");
@@ -102,6 +90,14 @@ public sealed class WorkerPoolSpec(ITestOutputHelper output) : Akka.TestKit.Xuni
             pool.Dispose();
         }
     }
+
+    /// <summary>A pool of real workers in the spec's folder, keeping <paramref name="warm"/> warm.</summary>
+    private WorkerPool StartPool(int warm) => WorkerPool.Start(
+        WorkerSettings.Create(ConfigurationFactory.ParseString($$"""
+            akka-media.executor.isolation = process
+            akka-media.executor.workers { warm = {{warm}}, folder = "{{_folder}}" }
+            """)),
+        Sys.Log);
 
     /// <summary>The nice value of every thread of every process in the tree under <paramref name="root"/>.</summary>
     private static List<int> NiceValues(int root) =>
