@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using Akka.Actor;
 using static AkkaMedia.Remote.ExecutorDirectoryProtocol;
 
@@ -10,7 +12,15 @@ namespace AkkaMedia.Remote;
 /// </summary>
 public sealed class ExecutorDirectory : IExtension
 {
+    /// <summary>
+    /// How long this node does not ask an executor that refused one of its session opens as too fast
+    /// (<c>max-session-opens-per-second</c>) again: at the rates executors allow, a handful of tokens at most come back in
+    /// that time, and a client opening in a loop then costs the executor a refusal per window instead of one per open.
+    /// </summary>
+    internal static readonly TimeSpan RateLimitBackoff = TimeSpan.FromMilliseconds(100);
+
     private readonly IActorRef _actor;
+    private readonly ConcurrentDictionary<string, long> _rateLimitedUntil = new(StringComparer.Ordinal);
 
     internal ExecutorDirectory(ExtendedActorSystem system)
     {
@@ -42,6 +52,36 @@ public sealed class ExecutorDirectory : IExtension
     }
 
     internal void SessionPlaced(string address) => _actor.Tell(new SessionPlaced(address));
+
+    /// <summary>Test seam: the clock of <see cref="RateLimited"/>, in <see cref="Stopwatch"/> ticks.</summary>
+    internal Func<long> Now { get; set; } = Stopwatch.GetTimestamp;
+
+    /// <summary>
+    /// The executor at <paramref name="address"/> refused a session open of this node as too fast: placements of this
+    /// node skip it for <see cref="RateLimitBackoff"/>, refusing locally with the same reason. Thread-safe.
+    /// </summary>
+    internal void RateLimited(string address) =>
+        _rateLimitedUntil[address] = Now() + (long)(RateLimitBackoff.TotalSeconds * Stopwatch.Frequency);
+
+    /// <summary>Whether <paramref name="address"/> refused this node's opens as too fast less than <see cref="RateLimitBackoff"/> ago; <paramref name="left"/> says for how much longer it is skipped.</summary>
+    internal bool IsRateLimited(string address, out TimeSpan left)
+    {
+        left = TimeSpan.Zero;
+        if (!_rateLimitedUntil.TryGetValue(address, out var until))
+        {
+            return false;
+        }
+
+        var remaining = until - Now();
+        if (remaining <= 0)
+        {
+            _rateLimitedUntil.TryRemove(new KeyValuePair<string, long>(address, until));
+            return false;
+        }
+
+        left = TimeSpan.FromSeconds((double)remaining / Stopwatch.Frequency);
+        return true;
+    }
 
     /// <summary>
     /// The executor at <paramref name="address"/> ended a media link of this node (it died, or its connection broke):

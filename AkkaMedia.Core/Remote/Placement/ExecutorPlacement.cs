@@ -19,7 +19,9 @@ namespace AkkaMedia.Remote.Placement;
 /// <see cref="Status.Failure"/>, <see cref="AttemptTimedOut"/>) for the actor to hand back in.</para>
 /// <para>Retry or fail: an executor at capacity, shutting down or refusing this client's rate of opens, one that
 /// cannot be found or does not answer in time, is recorded and the next one is tried (each candidate once: no retry
-/// loop); any other refusal or error fails the placement at once. When no
+/// loop); any other refusal or error fails the placement at once. An executor that refused this node's rate of opens
+/// is not asked again for <see cref="ExecutorDirectory.RateLimitBackoff"/> by any placement of this node: it is recorded
+/// as refusing without a message sent. When no
 /// candidate is left, the error lists every executor with its reason. Not thread-safe.</para>
 /// </remarks>
 /// <param name="system">The actor system whose directory is asked and told.</param>
@@ -129,6 +131,7 @@ internal sealed class ExecutorPlacement(
         if (refused.Reason is RefusalReason.RateLimited)
         {
             _rateLimited++;
+            ExecutorDirectory.Get(system).RateLimited(Executor!);
         }
 
         return refused.Reason is RefusalReason.AtCapacity or RefusalReason.ShuttingDown or RefusalReason.RateLimited
@@ -183,7 +186,16 @@ internal sealed class ExecutorPlacement(
 
     private PlacementStep Next()
     {
-        if (!_candidates.TryDequeue(out var next))
+        var directory = ExecutorDirectory.Get(system);
+        string? next;
+        while (_candidates.TryDequeue(out next) && directory.IsRateLimited(next, out var left))
+        {
+            // It refused this node's opens as too fast a moment ago: asking again now would only cost it another refusal.
+            _rateLimited++;
+            _refusals.Add($"{next}: refused this client's session opens as too fast moments ago (not asked again for {left.TotalMilliseconds:0} ms; akka-media.executor.max-session-opens-per-second)");
+        }
+
+        if (next is null)
         {
             return Fail(newError(
                 $"Every executor refused {subject}: {string.Join("; ", _refusals.Select(r => r.TrimEnd('.')))}. " +

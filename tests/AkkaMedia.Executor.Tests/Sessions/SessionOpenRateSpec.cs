@@ -120,6 +120,9 @@ public sealed class SessionOpenRateSpec : Akka.TestKit.Xunit2.TestKit, IAsyncLif
     [Fact]
     public async Task A_remote_stage_refused_for_the_rate_must_fail_once_with_the_executors_reason_and_open_once_tokens_refill()
     {
+        // The client skips an executor that refused its rate for a moment (ExecutorDirectory.RateLimitBackoff): its clock
+        // moves with the executor's.
+        ExecutorDirectory.Get(Sys).Now = () => Interlocked.Read(ref _now);
         await OpenAsync(Sys);
         await OpenAsync(Sys);
         var options = new RemoteStageOptions { Executor = ((ExtendedActorSystem)_executorSystem).Provider.DefaultAddress.ToString() };

@@ -172,6 +172,45 @@ public sealed class ExecutorPlacementSpec : Akka.TestKit.Xunit2.TestKit
         Assert.Equal((A, 1), (placement.Executor, placement.Attempts));
     }
 
+    [Fact]
+    public void An_executor_that_refused_this_nodes_rate_must_not_be_asked_again_by_any_placement_until_the_backoff_has_passed()
+    {
+        var now = 0L;
+        ExecutorDirectory.Get(Sys).Now = () => now;
+        var first = Create();
+        first.Start(Found(A, B));
+        Assert.Equal(B, first.Refused(new SessionRefused("s1", RefusalReason.RateLimited, "Executor a refused: too fast.")).Executor);
+
+        // Another placement a moment later goes straight to B: A is recorded as refusing, no request is sent to it.
+        var second = Create();
+        Assert.Equal(B, second.Start(Found(A, B)).Executor);
+        Assert.Equal(1, second.Attempts);
+
+        // With A the only executor, the placement fails at once, saying why and what to do.
+        var third = Create();
+        var step = third.Start(Found(A));
+        Assert.Null(step.Executor);
+        var error = Assert.IsType<RemoteStageException>(step.Error);
+        Assert.Contains($"{A}: refused this client's session opens as too fast moments ago (not asked again for 100 ms", error.Message);
+        Assert.EndsWith("Open sessions more slowly, add executors or raise akka-media.executor.max-session-opens-per-second.", error.Message);
+        Assert.Equal(0, third.Attempts);
+
+        // Once the backoff has passed, A is asked again.
+        now += (long)(ExecutorDirectory.RateLimitBackoff.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
+        var fourth = Create();
+        Assert.Equal(A, fourth.Start(Found(A, B)).Executor);
+    }
+
+    [Fact]
+    public void A_refusal_at_capacity_must_not_keep_later_placements_from_the_executor()
+    {
+        var first = Create();
+        first.Start(Found(A, B));
+        Assert.Equal(B, first.Refused(new SessionRefused("s1", RefusalReason.AtCapacity, "Executor a is full.")).Executor);
+
+        Assert.Equal(A, Create().Start(Found(A, B)).Executor);
+    }
+
     private ExecutorPlacement Create(string? executor = null, TimeSpan? openTimeout = null) =>
         new(Sys, TestActor, "remote stage 'Gain'", "executor", openTimeout ?? TimeSpan.FromSeconds(5), executor, span: null,
             static (message, address) => new RemoteStageException(message, address));
