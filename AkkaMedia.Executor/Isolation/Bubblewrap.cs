@@ -96,9 +96,9 @@ internal sealed class Bubblewrap
         if (code != 0 && user is not null)
         {
             throw new InvalidOperationException(
-                $"bubblewrap ({found}) cannot make a sandbox as {user}, the user workers run as ({WorkerSettings.RunAsKey}) (exit code {code}: {(error.Length > 0 ? error : "no message")}). " +
-                $"Usually unprivileged user namespaces are disabled: enable them (sysctl kernel.unprivileged_userns_clone=1, user.max_user_namespaces > 0), make the runtime ({dotnetRoot}) and the worker assembly's folder ({appFolder}) readable by that user, " +
-                $"or set {WorkerSettings.RunAsKey} = \"\" (workers then run as root inside the sandbox).");
+                $"bubblewrap ({found}) cannot make a sandbox on this host (exit code {code}: {(error.Length > 0 ? error : "no message")}) as {user}, the user workers run as ({WorkerSettings.RunAsKey}). " +
+                $"Usually unprivileged user namespaces are disabled: enable them (sysctl kernel.unprivileged_userns_clone=1, user.max_user_namespaces > 0), make bwrap, the runtime ({dotnetRoot}) and the worker assembly's folder ({appFolder}) usable by that user, " +
+                $"set {WorkerSettings.RunAsKey} = \"\" (workers then run as root inside the sandbox), or set {WorkerSettings.SandboxKey} = none (shipped code then runs unconfined).");
         }
 
         if (code != 0)

@@ -34,6 +34,25 @@ public sealed class WorkerRunAsSpec : IDisposable
     }
 
     [IsolationFact]
+    public async Task A_workers_folder_under_a_folder_others_cannot_traverse_must_fail_the_start_naming_it()
+    {
+        var parent = Directory.CreateTempSubdirectory("akka-media-runas-closed-").FullName; // 0700
+        try
+        {
+            using var launcher = WorkerLauncher.Create(IsolatedWorkers.Settings(), NoLogger.Instance);
+
+            var error = await Assert.ThrowsAsync<WorkerStartException>(() => SessionWorker.StartAsync(launcher, IsolatedWorkers.NewId(), Path.Combine(parent, "workers"), TimeSpan.FromSeconds(60)));
+
+            Assert.Contains(parent + " is not traversable by others", error.Message, StringComparison.Ordinal);
+            Assert.Contains(WorkerSettings.FolderKey, error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(parent, recursive: true);
+        }
+    }
+
+    [IsolationFact]
     public void An_invalid_run_as_must_fail_naming_the_key()
     {
         foreach (var value in new[] { "no-such-user-akka-media", "1:x", "a:b:c" })
