@@ -22,6 +22,18 @@ public sealed class WorkerRunAsSpec : IDisposable
     }
 
     [IsolationFact]
+    public void The_launcher_must_log_the_user_workers_run_as()
+    {
+        var log = new RecordingLog();
+        using var launcher = WorkerLauncher.Create(IsolatedWorkers.Settings(), log);
+        Assert.Single(log.Lines, l => l.Text.StartsWith("Worker limits", StringComparison.Ordinal) && l.Text.Contains("workers run as nobody (uid 65534, gid 65534)", StringComparison.Ordinal));
+
+        var root = new RecordingLog();
+        using var asRoot = WorkerLauncher.Create(IsolatedWorkers.Settings("run-as = \"\""), root);
+        Assert.Single(root.Lines, l => l.Text.StartsWith("Worker limits", StringComparison.Ordinal) && l.Text.Contains("workers run as the executor's own user (root: akka-media.executor.workers.run-as = \"\")", StringComparison.Ordinal));
+    }
+
+    [IsolationFact]
     public async Task A_worker_must_run_as_root_with_run_as_empty()
     {
         Assert.Equal(0, await WorkerUid("run-as = \"\""));
@@ -62,6 +74,8 @@ public sealed class WorkerRunAsSpec : IDisposable
         }
 
         Assert.Equal(new WorkerUser("1000:100", 1000, 100), IsolatedWorkers.Settings("run-as = \"1000:100\"").RunAs);
+        Assert.Equal(new WorkerUser("nobody", 65534, 65534), IsolatedWorkers.Settings().RunAs);
+        Assert.Null(IsolatedWorkers.Settings("run-as = \"\"").RunAs);
     }
 
     [IsolationFact]
