@@ -43,8 +43,9 @@ internal sealed class Bubblewrap
     /// <param name="path">Null: look it up. A path: use it (a spec's seam for a missing bwrap).</param>
     /// <param name="dotnetRoot">The runtime's folder, bound read-only.</param>
     /// <param name="appFolder">The worker assembly's folder, bound read-only.</param>
+    /// <param name="user">The user workers run as (<c>workers.run-as</c>), the probe too; null: this process's user.</param>
     /// <exception cref="InvalidOperationException">bwrap is missing or cannot make a sandbox; the message says why and names the fix.</exception>
-    public static Bubblewrap Create(string? path, string dotnetRoot, string appFolder)
+    public static Bubblewrap Create(string? path, string dotnetRoot, string appFolder, WorkerUser? user = null)
     {
         var found = path ?? Find();
         if (found is null || !File.Exists(found))
@@ -54,13 +55,19 @@ internal sealed class Bubblewrap
         }
 
         var sandbox = new Bubblewrap(found, BaseArguments(dotnetRoot, appFolder));
-        var probe = new ProcessStartInfo(found)
+        IReadOnlyList<string> command = [found, .. sandbox.Arguments([], [], ["/bin/true"])];
+        if (user is not null)
+        {
+            command = user.Wrap(command);
+        }
+
+        var probe = new ProcessStartInfo(command[0])
         {
             UseShellExecute = false,
             RedirectStandardError = true,
             RedirectStandardOutput = true,
         };
-        foreach (var argument in sandbox.Arguments([], [], ["/bin/true"]))
+        foreach (var argument in command.Skip(1))
         {
             probe.ArgumentList.Add(argument);
         }
@@ -84,6 +91,14 @@ internal sealed class Bubblewrap
         catch (System.ComponentModel.Win32Exception e)
         {
             throw new InvalidOperationException($"{found} cannot be run ({e.Message}): {Fix}.", e);
+        }
+
+        if (code != 0 && user is not null)
+        {
+            throw new InvalidOperationException(
+                $"bubblewrap ({found}) cannot make a sandbox on this host (exit code {code}: {(error.Length > 0 ? error : "no message")}) as {user}, the user workers run as ({WorkerSettings.RunAsKey}). " +
+                $"Usually unprivileged user namespaces are disabled: enable them (sysctl kernel.unprivileged_userns_clone=1, user.max_user_namespaces > 0), make bwrap, the runtime ({dotnetRoot}) and the worker assembly's folder ({appFolder}) usable by that user, " +
+                $"set {WorkerSettings.RunAsKey} = \"\" (workers then run as root inside the sandbox), or set {WorkerSettings.SandboxKey} = none (shipped code then runs unconfined).");
         }
 
         if (code != 0)

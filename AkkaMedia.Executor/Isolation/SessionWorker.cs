@@ -22,11 +22,13 @@ internal sealed class SessionWorker : IDisposable
     private static readonly TimeSpan ExitWait = TimeSpan.FromSeconds(5);
 
     private readonly Socket _socket;
+    private readonly WorkerUser? _user;
     private MediaLink? _link;
     private int _disposed;
 
-    private SessionWorker(WorkerProcess process, Socket socket, string folder, TimeSpan started)
+    private SessionWorker(WorkerProcess process, Socket socket, string folder, TimeSpan started, WorkerUser? user)
     {
+        _user = user;
         Process = process;
         _socket = socket;
         Folder = folder;
@@ -47,22 +49,33 @@ internal sealed class SessionWorker : IDisposable
     /// ready, at most <paramref name="timeout"/>. A <paramref name="warm"/> worker (started ahead of demand, for the pool)
     /// starts at the lowest CPU priority (<see cref="WorkerStartInfo.Background"/>), and at normal priority once half the
     /// timeout has passed, and warms its frame path up before it reports ready (<see cref="WorkerHost.WarmUpStreamOption"/>);
-    /// one a session waits for does neither.
+    /// one a session waits for does neither. When workers run as another user (<see cref="WorkerLauncher.User"/>), the
+    /// worker's folder and socket are given to that user (the socket 0600), and <paramref name="root"/> is made
+    /// traversable by others (<see cref="WorkerUser.EnsureTraversable"/>).
     /// </summary>
     /// <exception cref="WorkerStartException">It did not start, exited, or was not ready in time (then it is killed); the message says which.</exception>
     public static async Task<SessionWorker> StartAsync(WorkerLauncher launcher, string workerId, string root, TimeSpan timeout, bool warm = false)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var folder = Path.Combine(root, workerId);
-        Directory.CreateDirectory(folder);
+        var user = launcher.User;
         var socketPath = Path.Combine(folder, "link.sock");
         var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         WorkerProcess? process = null;
         Socket? socket = null;
         try
         {
+            Directory.CreateDirectory(folder);
             listener.Bind(new UnixDomainSocketEndPoint(socketPath));
             listener.Listen(1);
+            if (user is not null && !OperatingSystem.IsWindows())
+            {
+                user.EnsureTraversable(root);
+                user.Own(folder);
+                user.Own(socketPath);
+                File.SetUnixFileMode(socketPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+
             process = launcher.Start(new WorkerStartInfo(workerId, warm ? ["--socket", socketPath, WorkerHost.WarmUpStreamOption] : ["--socket", socketPath], [], [folder], Background: warm));
 
             // On a CPU that live sessions keep busy, a niced start could starve until its timeout: past half of it, the
@@ -83,7 +96,7 @@ internal sealed class SessionWorker : IDisposable
                 throw new WorkerStartException($"Worker process {workerId} (pid {process.Pid}) connected but did not report ready.");
             }
 
-            return new SessionWorker(process, socket, folder, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+            return new SessionWorker(process, socket, folder, System.Diagnostics.Stopwatch.GetElapsedTime(started), user);
         }
         catch (Exception e)
         {
@@ -118,7 +131,8 @@ internal sealed class SessionWorker : IDisposable
     /// them; returns them there by the same names. With <paramref name="readOnly"/> (the sandbox binds them read-only)
     /// each is a hard link to the store's own file where the file system allows one: free however large the package,
     /// and the file stays should the store evict it meanwhile. Otherwise each is a copy; always without a sandbox,
-    /// which could not stop the worker writing through a link into the store's file.
+    /// which could not stop the worker writing through a link into the store's file. When workers run as another user,
+    /// a store file others may not read is copied instead of linked, and the copy given to that user.
     /// </summary>
     public IReadOnlyDictionary<string, string> CopyPackage(IReadOnlyDictionary<string, string> paths, bool natives = false, bool readOnly = false)
     {
@@ -128,9 +142,14 @@ internal sealed class SessionWorker : IDisposable
         {
             // Native libraries keep their file name: the load context maps DllImport names to it.
             var copy = Path.Combine(package, natives ? Path.GetFileName(name) : name + Path.GetExtension(path));
-            if (!readOnly || !HardLink.TryCreate(path, copy))
+            var readable = _user is null || WorkerUser.ReadableByOthers(path);
+            if (!readOnly || !readable || !HardLink.TryCreate(path, copy))
             {
                 File.Copy(path, copy, overwrite: true);
+                if (!readable)
+                {
+                    _user!.Own(copy);
+                }
             }
 
             copies[name] = copy;

@@ -54,6 +54,9 @@ internal sealed class WorkerLauncher : IDisposable
     /// <summary>How workers are confined: <c>bubblewrap</c> or <c>none</c>.</summary>
     public WorkerSandbox Sandbox => _bubblewrap is null ? WorkerSandbox.None : WorkerSandbox.Bubblewrap;
 
+    /// <summary>The user workers run as (<c>workers.run-as</c>, when the executor runs as root), or null: the executor's own user.</summary>
+    public WorkerUser? User => _settings?.EffectiveUser;
+
     /// <summary>The resource controllers that bound each worker (<c>memory</c>, <c>cpu</c>, <c>cpuacct</c>, <c>pids</c>); empty when none is writable.</summary>
     public IReadOnlyCollection<string> LimitedBy => _cgroups?.Controllers ?? [];
 
@@ -83,10 +86,17 @@ internal sealed class WorkerLauncher : IDisposable
         ArgumentNullException.ThrowIfNull(log);
         var dotnet = DotnetHost();
         var assembly = WorkerAssembly(settings.Path);
+        var user = settings.EffectiveUser;
+        if (user is not null && WorkerUser.SetPriv is null)
+        {
+            throw new InvalidOperationException(
+                $"Workers run as {user} ({WorkerSettings.RunAsKey}), but setpriv was not found: apt-get install util-linux, or set {WorkerSettings.RunAsKey} = \"\" (workers then run as root).");
+        }
+
         Bubblewrap? sandbox = null;
         if (settings.Sandbox == WorkerSandbox.Bubblewrap)
         {
-            sandbox = Bubblewrap.Create(bubblewrap, Path.GetDirectoryName(dotnet)!, Path.GetDirectoryName(assembly)!);
+            sandbox = Bubblewrap.Create(bubblewrap, Path.GetDirectoryName(dotnet)!, Path.GetDirectoryName(assembly)!, user);
         }
         else
         {
@@ -102,22 +112,26 @@ internal sealed class WorkerLauncher : IDisposable
             cgroups = CgroupHost.Detect(out problems);
         }
 
+        var runsAs = user is null
+            ? $"workers run as the executor's own user ({(System.Environment.IsPrivilegedProcess ? "root: " + WorkerSettings.RunAsKey + " = \"\"" : "uid " + UserId().ToString(CultureInfo.InvariantCulture))})"
+            : $"workers run as {user}";
         var missing = new[] { "memory", "cpu", "pids" }.Where(c => cgroups is null || !cgroups.Controllers.Contains(c)).ToArray();
         if (missing.Length > 0)
         {
             var notEnforced = string.Join(", ", missing.Where(c => c != "memory").Select(c => c == "cpu" ? $"CPU ({WorkerSettings.CpuLimitKey})" : $"process count ({WorkerSettings.MaxProcessesKey})"));
             log.Warning(
-                "Worker limits without {0} cgroups ({1}): {2}{3}.",
+                "Worker limits without {0} cgroups ({1}): {2}{3}; {4}.",
                 string.Join(", ", missing),
                 string.Join("; ", problems),
                 missing.Contains("memory")
                     ? $"memory is bounded by RLIMIT_AS ({WorkerSettings.FormatBytes(settings.MemoryLimit + AddressSpaceAllowance)} of address space) and the GC heap hard limit ({WorkerSettings.FormatBytes(HeapHardLimit(settings.MemoryLimit))}), not by resident memory"
                     : "memory is bounded by its cgroup",
-                notEnforced.Length > 0 ? "; NOT enforced: " + notEnforced : string.Empty);
+                notEnforced.Length > 0 ? "; NOT enforced: " + notEnforced : string.Empty,
+                runsAs);
         }
         else
         {
-            log.Info("Worker limits enforced by {0}: memory {1}, CPU {2} cores, {3} processes; sandbox {4}.", cgroups!.Kind, WorkerSettings.FormatBytes(settings.MemoryLimit), settings.CpuLimit, settings.MaxProcesses, settings.Sandbox);
+            log.Info("Worker limits enforced by {0}: memory {1}, CPU {2} cores, {3} processes; sandbox {4}; {5}.", cgroups!.Kind, WorkerSettings.FormatBytes(settings.MemoryLimit), settings.CpuLimit, settings.MaxProcesses, settings.Sandbox, runsAs);
         }
 
         return new WorkerLauncher(dotnet, assembly, settings, sandbox, cgroups is { Controllers.Count: > 0 } ? cgroups : null, log);
@@ -178,6 +192,12 @@ internal sealed class WorkerLauncher : IDisposable
 
         start.ArgumentList.Add("--");
         IReadOnlyList<string> inner = _bubblewrap is null ? command : [_bubblewrap.Path, .. _bubblewrap.Arguments(info.ReadOnlyPaths, info.WritablePaths, command)];
+        if (User is { } user)
+        {
+            // Dropped after the wrapper (root) joined the cgroups and took the limits; nice (below) wraps it, and the
+            // executor, root, can still move the threads of a process of another user back to nice 0.
+            inner = user.Wrap(inner);
+        }
         if (info.Background)
         {
             inner = WarmPriority.Wrap(inner);
@@ -226,6 +246,11 @@ internal sealed class WorkerLauncher : IDisposable
 
         return host;
     }
+
+    private static int UserId() => OperatingSystem.IsLinux() ? GetUid() : -1;
+
+    [DllImport("libc", EntryPoint = "getuid")]
+    private static extern int GetUid();
 
     /// <summary>The GC heap hard limit a worker gets: three quarters of its memory limit (the runtime's own default in a container), so that user code meets an <see cref="OutOfMemoryException"/> before the kernel's OOM killer.</summary>
     internal static long HeapHardLimit(long memoryLimit) => memoryLimit / 4 * 3;

@@ -26,6 +26,12 @@ internal sealed class WorkerSettings
     /// <summary>The key of <see cref="Sandbox"/>, as messages name it.</summary>
     public const string SandboxKey = Section + ".sandbox";
 
+    /// <summary>The key of <see cref="RunAs"/>, as messages name it.</summary>
+    public const string RunAsKey = Section + ".run-as";
+
+    /// <summary>The key of <see cref="Folder"/>, as messages name it.</summary>
+    public const string FolderKey = Section + ".folder";
+
     internal WorkerSettings(
         CodeIsolation isolation,
         WorkerSandbox sandbox,
@@ -35,7 +41,8 @@ internal sealed class WorkerSettings
         TimeSpan startTimeout,
         int warm,
         string path,
-        string folder)
+        string folder,
+        WorkerUser? runAs = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(memoryLimit, MinMemoryLimit, MemoryLimitKey);
         if (!(cpuLimit > 0) || double.IsInfinity(cpuLimit))
@@ -55,6 +62,7 @@ internal sealed class WorkerSettings
         Warm = warm;
         Path = path;
         Folder = folder;
+        RunAs = runAs;
     }
 
     /// <summary>The smallest memory limit accepted: below it a .NET worker cannot start.</summary>
@@ -87,6 +95,15 @@ internal sealed class WorkerSettings
     /// <summary>The configured work root for worker sockets and scratch folders; empty means one under the temporary folder (see <see cref="FolderOrDefault"/>).</summary>
     public string Folder { get; }
 
+    /// <summary>
+    /// The user workers run as when the executor runs as root (<c>run-as</c>, resolved when the settings are read); null
+    /// when <c>run-as = ""</c> or off Linux. See <see cref="WorkerUser"/> for the one that applies.
+    /// </summary>
+    public WorkerUser? RunAs { get; }
+
+    /// <summary>The user workers do run as: <see cref="RunAs"/> when this process is root on Linux, else null (the executor's own user).</summary>
+    public WorkerUser? EffectiveUser => OperatingSystem.IsLinux() && Environment.IsPrivilegedProcess ? RunAs : null;
+
     /// <summary><see cref="Folder"/> as a full path, or <c>&lt;temp&gt;/akka-media-workers</c> when it is empty.</summary>
     public string FolderOrDefault => Folder.Length > 0 ? System.IO.Path.GetFullPath(Folder) : System.IO.Path.Combine(System.IO.Path.GetTempPath(), "akka-media-workers");
 
@@ -105,7 +122,7 @@ internal sealed class WorkerSettings
         };
 
     /// <summary>Reads <c>akka-media.executor.isolation</c> and <c>akka-media.executor.workers</c> from <paramref name="config"/>, falling back to the executor's defaults.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">A value is out of range or of the wrong kind; the message names the key and says what is allowed.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A value is out of range or of the wrong kind, or <c>run-as</c> names no user; the message names the key and says what is allowed.</exception>
     public static WorkerSettings Create(Config config)
     {
         var all = ExecutorSettings.WithDefaults(config);
@@ -149,7 +166,10 @@ internal sealed class WorkerSettings
             throw new ArgumentOutOfRangeException(Section + ".warm", warm, "warm must be 0 or more.");
         }
 
-        return new WorkerSettings(isolation, sandbox, memory, cpu, processes, start, warm, section.GetString("path"), section.GetString("folder"));
+        var runAsText = section.GetString("run-as");
+        var runAs = runAsText.Length > 0 && OperatingSystem.IsLinux() ? WorkerUser.Resolve(runAsText) : null;
+
+        return new WorkerSettings(isolation, sandbox, memory, cpu, processes, start, warm, section.GetString("path"), section.GetString("folder"), runAs);
     }
 
     /// <summary>A size for messages: <c>256 MiB</c>, <c>1.5 GiB</c>, or bytes when it is not a whole KiB.</summary>

@@ -16,7 +16,15 @@ internal sealed class IsolatedWorkers : IDisposable
     {
         Root = Path.Combine(Path.GetTempPath(), "akka-media-spec-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(Root);
+
+        // As the executor does for its workers' folder: a worker that runs as workers.run-as (a root executor) reaches
+        // the spec's folders through it.
+        User = Settings().EffectiveUser;
+        User?.EnsureTraversable(Root);
     }
+
+    /// <summary>The user workers of the default settings run as (nobody when the specs run as root), or null.</summary>
+    public WorkerUser? User { get; }
 
     /// <summary>This spec's folder on the host (outside every sandbox unless bound).</summary>
     public string Root { get; }
@@ -29,11 +37,12 @@ internal sealed class IsolatedWorkers : IDisposable
     /// <summary>A unique worker id.</summary>
     public static string NewId() => "spec-" + Guid.NewGuid().ToString("N")[..12];
 
-    /// <summary>A new folder under <see cref="Root"/>.</summary>
+    /// <summary>A new folder under <see cref="Root"/>, owned by <see cref="User"/> (as a worker's folder is) when there is one.</summary>
     public string Folder(string name)
     {
         var path = Path.Combine(Root, name);
         Directory.CreateDirectory(path);
+        User?.Own(path);
         return path;
     }
 

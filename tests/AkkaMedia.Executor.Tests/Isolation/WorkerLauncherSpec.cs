@@ -28,13 +28,18 @@ public sealed class WorkerLauncherSpec(ITestOutputHelper output) : IDisposable
     {
         var fake = Path.Combine(_workers.Folder("bin"), "bwrap");
         File.WriteAllText(fake, "#!/bin/sh\necho 'bwrap: No permissions to create new namespace, likely because the kernel does not allow non-privileged user namespaces.' >&2\nexit 1\n");
-        File.SetUnixFileMode(fake, UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.UserWrite);
+        // Executable by the user workers run as (nobody under a root executor), who runs the start-up probe.
+        File.SetUnixFileMode(fake, UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.UserWrite | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
 
         var error = Assert.Throws<InvalidOperationException>(() =>
             WorkerLauncher.Create(IsolatedWorkers.Settings(), NoLogger.Instance, bubblewrap: fake, useCgroups: false));
 
         Assert.Contains("cannot make a sandbox on this host (exit code 1: bwrap: No permissions to create new namespace", error.Message, StringComparison.Ordinal);
         Assert.Contains("akka-media.executor.workers.sandbox = none", error.Message, StringComparison.Ordinal);
+
+        // A root executor probes as the user its workers run as, and names that key and user namespaces as fixes too.
+        Assert.Contains("akka-media.executor.workers.run-as", error.Message, StringComparison.Ordinal);
+        Assert.Contains("kernel.unprivileged_userns_clone", error.Message, StringComparison.Ordinal);
     }
 
     [IsolationFact]

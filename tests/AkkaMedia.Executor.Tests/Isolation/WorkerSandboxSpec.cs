@@ -146,6 +146,7 @@ public sealed class WorkerSandboxSpec : IDisposable
         using var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         listener.Bind(new UnixDomainSocketEndPoint(path));
         listener.Listen();
+        _workers.User?.Own(path); // as SessionWorker gives a worker its socket
         var accepted = listener.AcceptAsync();
 
         var exit = await IsolatedWorkers.Ended(_workers.Keep(Launcher().Start(new WorkerStartInfo(IsolatedWorkers.NewId(), ["connect", path], [], [folder]))));
