@@ -198,6 +198,7 @@ internal sealed class WorkerLauncher : IDisposable
             // executor, root, can still move the threads of a process of another user back to nice 0.
             inner = user.Wrap(inner);
         }
+
         if (info.Background)
         {
             inner = WarmPriority.Wrap(inner);
