@@ -56,11 +56,15 @@ internal static class NodeCommand
             Description = "Where shipped user code runs: in-process (checked by the reference policy, fastest) or process (a sandboxed worker process per session, with memory, CPU and process limits). Default: akka-media.executor.isolation (in-process).",
         };
         CommonOptions.Require(isolation, value => value is null or "in-process" or "process", "--isolation must be in-process or process, e.g. --isolation process.");
+        var runAs = new Option<string?>("--run-as")
+        {
+            Description = "The user worker processes run as when this node runs as root: a user name or uid:gid; \"\" keeps the node's own user. Default: akka-media.executor.workers.run-as (nobody).",
+        };
         var logFormat = CommonOptions.LogFormat();
         var discovery = new DiscoveryOptions(formsCluster: true);
         var command = new Command(Name, "Start an AkkaMedia cluster node; with the 'executor' role it runs remote stages for clients. It serves admin commands (akkamedia cmd) on --admin-port.")
         {
-            hostname, port, seeds, roles, config, adminPort, adminHostname, httpPort, httpHostname, drainTimeout, isolation, logFormat,
+            hostname, port, seeds, roles, config, adminPort, adminHostname, httpPort, httpHostname, drainTimeout, isolation, runAs, logFormat,
         };
         discovery.AddTo(command);
         var tls = new TlsOptions();
@@ -84,6 +88,7 @@ internal static class NodeCommand
                 HttpHostname = parse.GetValue(httpHostname),
                 DrainTimeout = parse.GetValue(drainTimeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
                 Isolation = parse.GetValue(isolation),
+                RunAs = parse.GetValue(runAs),
                 LogFormat = parse.GetValue(logFormat),
                 Discovery = discovery.Read(parse),
                 Tls = tls.Read(parse),

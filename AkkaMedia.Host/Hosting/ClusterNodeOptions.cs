@@ -37,6 +37,12 @@ internal sealed record ClusterNodeOptions(string Hostname, int Port, IReadOnlyLi
     /// </summary>
     public string? Isolation { get; init; }
 
+    /// <summary>
+    /// The user worker processes run as under a root executor (<c>--run-as</c>): a user name or <c>uid:gid</c>, or empty for
+    /// the executor's own user; null = <c>akka-media.executor.workers.run-as</c> (nobody).
+    /// </summary>
+    public string? RunAs { get; init; }
+
     /// <summary>The log format (<c>--log-format</c>); null = <c>akka-media.log.format</c>.</summary>
     public LogFormat? LogFormat { get; init; }
 
@@ -91,6 +97,7 @@ internal sealed record ClusterNodeOptions(string Hostname, int Port, IReadOnlyLi
             HttpHostname is { } httpHost ? $"akka-media.http.hostname = \"{httpHost}\"" : string.Empty,
             DrainTimeout is { } drain ? $"akka-media.executor.drain-timeout = {((long)drain.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)}ms" : string.Empty,
             Isolation is { } isolation ? $"akka-media.executor.isolation = \"{isolation}\"" : string.Empty,
+            RunAs is { } runAs ? $"akka-media.executor.workers.run-as = \"{runAs.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)}\"" : string.Empty,
             Discovery?.ToHocon(Hostname) ?? string.Empty));
         var config = flags.WithFallback(tlsAndFile);
 

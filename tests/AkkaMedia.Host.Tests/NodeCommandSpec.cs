@@ -115,7 +115,7 @@ public sealed class NodeCommandSpec : IDisposable
         var (exitCode, stdout, _) = await HostInvocation.InvokeAsync("node", "--help");
 
         Assert.Equal(0, exitCode);
-        foreach (var option in new[] { "--hostname", "--port", "--seeds", "--roles", "--config", "4053", "--isolation" })
+        foreach (var option in new[] { "--hostname", "--port", "--seeds", "--roles", "--config", "4053", "--isolation", "--run-as" })
         {
             Assert.Contains(option, stdout);
         }
@@ -129,6 +129,26 @@ public sealed class NodeCommandSpec : IDisposable
         var config = new ClusterNodeOptions("127.0.0.1", 0, [], ["executor"], null) { Isolation = isolation }.ToConfig("executor.conf");
 
         Assert.Equal(isolation, config.GetString("akka-media.executor.isolation"));
+    }
+
+    [Theory]
+    [InlineData("nobody")]
+    [InlineData("65534:65534")]
+    [InlineData("")]
+    public void Node_must_turn_run_as_into_the_workers_setting(string runAs)
+    {
+        var config = new ClusterNodeOptions("127.0.0.1", 0, [], ["executor"], null) { RunAs = runAs }.ToConfig("executor.conf");
+
+        Assert.Equal(runAs, config.GetString("akka-media.executor.workers.run-as"));
+    }
+
+    [Fact]
+    public async Task Node_must_exit_2_naming_the_setting_when_run_as_names_no_user()
+    {
+        var (exitCode, _, stderr) = await HostInvocation.InvokeAsync("node", "--port", "0", "--isolation", "process", "--run-as", "no-such-user-for-workers");
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("akka-media.executor.workers.run-as = \"no-such-user-for-workers\": no such user", stderr);
     }
 
     public void Dispose()
