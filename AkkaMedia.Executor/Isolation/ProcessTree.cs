@@ -69,13 +69,23 @@ internal sealed class ProcessTree
             TimeSpan.FromSeconds(tree.Sum(p => stats[p].Ticks) / (double)ClockTicksPerSecond));
     }
 
+    /// <summary>
+    /// The fields of <c>stat</c> in <paramref name="dir"/> (<c>/proc/PID</c> or <c>/proc/PID/task/TID</c>) after the command
+    /// name, which may hold spaces and ')': field n of proc(5) (counted from 1) is at index n − 3.
+    /// </summary>
+    /// <exception cref="IOException">The process or thread is gone, or its file cannot be read.</exception>
+    internal static string[] StatFields(string dir)
+    {
+        var text = File.ReadAllText(Path.Combine(dir, "stat"));
+        return text[(text.LastIndexOf(')') + 2)..].Split(' ');
+    }
+
     private static (int Parent, long Ticks, long Rss)? Stat(string dir)
     {
         try
         {
-            // pid (comm) state ppid ... utime(14) stime(15) cutime(16) cstime(17) ... rss(24); comm may hold spaces and ')'.
-            var text = File.ReadAllText(Path.Combine(dir, "stat"));
-            var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
+            // ppid(4) ... utime(14) stime(15) cutime(16) cstime(17) ... rss(24).
+            var fields = StatFields(dir);
             long Field(int n) => long.Parse(fields[n - 3], NumberStyles.Integer, CultureInfo.InvariantCulture);
             return ((int)Field(4), Field(14) + Field(15) + Field(16) + Field(17), Field(24));
         }

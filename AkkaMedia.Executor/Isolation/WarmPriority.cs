@@ -77,18 +77,18 @@ internal static class WarmPriority
     {
         try
         {
-            // Field 19 of /proc/<tid>/stat, counted after the command name (which may hold spaces) ends with ')'.
-            var stat = File.ReadAllText($"/proc/{tid.ToString(CultureInfo.InvariantCulture)}/stat");
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return int.Parse(fields[16], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+            // Field 19 of stat: nice.
+            var fields = ProcessTree.StatFields($"/proc/{tid.ToString(CultureInfo.InvariantCulture)}");
+            return int.Parse(fields[19 - 3], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException or ArgumentOutOfRangeException)
         {
             return 0;
         }
     }
 
-    private static IEnumerable<int> Threads(int pid)
+    /// <summary>The thread ids of process <paramref name="pid"/> now; empty when it is gone or <c>/proc</c> cannot be read.</summary>
+    internal static IEnumerable<int> Threads(int pid)
     {
         string[] tasks;
         try

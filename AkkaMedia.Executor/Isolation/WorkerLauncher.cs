@@ -87,11 +87,7 @@ internal sealed class WorkerLauncher : IDisposable
         var dotnet = DotnetHost();
         var assembly = WorkerAssembly(settings.Path);
         var user = settings.EffectiveUser;
-        if (user is not null && WorkerUser.SetPriv is null)
-        {
-            throw new InvalidOperationException(
-                $"Workers run as {user} ({WorkerSettings.RunAsKey}), but setpriv was not found: apt-get install util-linux, or set {WorkerSettings.RunAsKey} = \"\" (workers then run as root).");
-        }
+        user?.RequireSetPriv();
 
         Bubblewrap? sandbox = null;
         if (settings.Sandbox == WorkerSandbox.Bubblewrap)

@@ -58,11 +58,16 @@ internal sealed record WorkerUser(string Name, int Uid, int Gid)
             WorkerSettings.RunAsKey, value, $"{WorkerSettings.RunAsKey} = \"{value}\" is neither a user name nor uid:gid. Write an existing user name (nobody), uid:gid (65534:65534), or \"\" to run workers as the executor's own user.");
     }
 
+    /// <summary>The <c>setpriv</c> executable that drops to this user.</summary>
+    /// <exception cref="InvalidOperationException">This host has no <c>setpriv</c>; the message names the fix.</exception>
+    public string RequireSetPriv() =>
+        SetPriv ?? throw new InvalidOperationException($"Workers run as {this} ({WorkerSettings.RunAsKey}), but setpriv was not found: apt-get install util-linux, or set {WorkerSettings.RunAsKey} = \"\" (workers then run as root).");
+
     /// <summary><paramref name="command"/> run as this user: <c>setpriv --reuid=U --regid=G --clear-groups COMMAND</c>.</summary>
     /// <exception cref="InvalidOperationException">This host has no <c>setpriv</c>; the message names the fix.</exception>
     public IReadOnlyList<string> Wrap(IReadOnlyList<string> command) =>
     [
-        SetPriv ?? throw new InvalidOperationException($"Workers run as {this} ({WorkerSettings.RunAsKey}), but setpriv was not found: apt-get install util-linux, or set {WorkerSettings.RunAsKey} = \"\" (workers then run as root)."),
+        RequireSetPriv(),
         "--reuid=" + Uid.ToString(CultureInfo.InvariantCulture),
         "--regid=" + Gid.ToString(CultureInfo.InvariantCulture),
         "--clear-groups",

@@ -101,7 +101,7 @@ public sealed class WorkerPoolSpec(ITestOutputHelper output) : Akka.TestKit.Xuni
 
     /// <summary>The nice value of every thread of every process in the tree under <paramref name="root"/>.</summary>
     private static List<int> NiceValues(int root) =>
-        [.. ProcessTree.Of(root).Pids.SelectMany(pid => Directory.GetDirectories($"/proc/{pid}/task")).Select(task => WarmPriority.NiceOf(int.Parse(Path.GetFileName(task), System.Globalization.CultureInfo.InvariantCulture)))];
+        [.. ProcessTree.Of(root).Pids.SelectMany(WarmPriority.Threads).Select(WarmPriority.NiceOf)];
 
     public new void Dispose()
     {
