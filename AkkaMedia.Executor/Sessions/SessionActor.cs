@@ -15,7 +15,8 @@ namespace AkkaMedia.Executor.Sessions;
 /// Runs one remote stage: the client's elements → node → back to the client, over the transport the request names
 /// (<see cref="ISessionTransport"/>; this actor does not otherwise know which). Stops when the stream ends, when the
 /// client closes the session, when the transport gives up on the client (silent, never connected), or when the
-/// client's actor is terminated; the node is cleaned up in every case. An operator's
+/// client's actor is terminated; the node is cleaned up in every case. A client's actor that ends after it closed the
+/// session (<see cref="CloseSession"/>) released it: that end is not counted as a lost session. An operator's
 /// <see cref="ExecutorActor.KillSession"/> fails the stream with a message saying so.
 /// Counts the elements entering and leaving the node, with their payload bytes, in its <see cref="SessionMetrics"/>, and
 /// counts a failed stream as one error: of the node (or user code, for a shipped node) when the failure came out of the
@@ -41,6 +42,7 @@ internal sealed class SessionActor : ReceiveActor
     private readonly IActorRef _answerTo;
     private FailureOrigin _origin;
     private string? _stopKind;
+    private bool _closedByClient;
     private Activity? _span;
 
     /// <summary>A session that answers <see cref="SessionOpened"/> to the request's client.</summary>
@@ -87,6 +89,7 @@ internal sealed class SessionActor : ReceiveActor
         Receive<CloseSession>(_ =>
         {
             _log.Debug("The client closed the session");
+            _closedByClient = true;
             _killSwitch.Shutdown();
         });
         Receive<ExecutorActor.KillSession>(kill => Abort(ExecutorErrorKind.Killed, new InvalidOperationException(
@@ -95,7 +98,14 @@ internal sealed class SessionActor : ReceiveActor
         Receive<SessionTransportFailed>(failed => Abort(failed.ErrorKind, failed.Error));
         Receive<Terminated>(t =>
         {
-            if (t.ActorRef.Equals(_request.Client))
+            if (t.ActorRef.Equals(_request.Client) && _closedByClient)
+            {
+                // A client stops right after it closes its session, and its end can overtake the stream's own end
+                // (which may travel on another connection): the session was released, not lost.
+                _log.Debug("Client {Client} stopped after closing the session", _request.Client.Path);
+                Context.Stop(Self);
+            }
+            else if (t.ActorRef.Equals(_request.Client))
             {
                 _log.Warning("Client {Client} is gone; the session stops", _request.Client.Path);
                 _metrics.Error(_stopKind ??= ExecutorErrorKind.SessionLost);
