@@ -29,6 +29,8 @@ namespace AkkaMedia.LoadTest;
 /// <param name="StartAfterPlacement">Paced: each stream sends one frame (its session-open probe) and then waits until every stream is placed, so placing does not compete with running streams.</param>
 /// <param name="FloodProcess">Paced with a flood: run the flood in a client process of its own (<c>--flood-process</c>).</param>
 /// <param name="FloodNice">Paced with <c>--flood-process</c>: the flood process runs at the lowest CPU priority (<c>--flood-nice</c>), standing in for a client on another machine: it gets the CPU the others leave.</param>
+/// <param name="FloodElsewhere">Paced with <c>--flood-process</c>: the flood targets an executor process of its own instead of the paced streams' (<c>--flood-elsewhere</c>), the control for what the flood costs through the machine's CPU alone.</param>
+/// <param name="OpenRate">Paced: open the streams at no more than this many a second (<c>--open-rate</c>; 0, the default, opens each wave at once).</param>
 /// <param name="Flood">Paced: workers that open and close sessions as fast as they can in the second half of the steady window (0 = no flood).</param>
 internal sealed record LoadTestArguments(
     string Scenario,
@@ -56,15 +58,19 @@ internal sealed record LoadTestArguments(
     int? Minutes = null,
     int Flood = 0,
     bool FloodProcess = false,
-    bool FloodNice = false)
+    bool FloodNice = false,
+    int OpenRate = 0,
+    bool FloodElsewhere = false)
 {
     public const string Usage = """
         usage: AkkaMedia.LoadTest <scenario> [options]
           throughput [--transport link|streamrefs] [--seconds 5] [--runs 3]
-          paced [--streams 1] [--seconds 20] [--transport link|streamrefs] [--wave 50] [--start-after-placement] [--flood N [--flood-process [--flood-nice]]]
+          paced [--streams 1] [--seconds 20] [--transport link|streamrefs] [--wave 50] [--open-rate R] [--start-after-placement] [--flood N [--flood-process [--flood-nice] [--flood-elsewhere]]]
                  (--flood N: N workers open and close sessions as fast as they can in the second half of the run;
                   --flood-process: in a client process of their own instead of the driver;
-                  --flood-nice: that process at the lowest CPU priority, as if on another machine)
+                  --flood-nice: that process at the lowest CPU priority, as if on another machine;
+                  --flood-elsewhere: that process floods an executor of its own, not the streams' (the control);
+                  --open-rate R: open the paced streams at most R a second, within an executor's per-client rate)
           all [--streams 500] [--seconds 20] [--runs 3] [--transport link|streamrefs]   (no --transport: both)
           calls [--seconds 5] [--callers 16] [--inflight 256] [--cycles 200]   (remote object calls; not part of all)
           growth [--streams 1,10,100,500,1000,2000] [--executors 1,2] [--seconds 10] [--wave 50] [--chart PATH.png]
@@ -123,6 +129,8 @@ internal sealed record LoadTestArguments(
         var flood = 0;
         var floodProcess = false;
         var floodNice = false;
+        var openRate = 0;
+        var floodElsewhere = false;
         for (var i = 1; i < args.Count; i++)
         {
             var name = args[i];
@@ -141,6 +149,12 @@ internal sealed record LoadTestArguments(
             if (name == "--flood-nice")
             {
                 floodNice = true;
+                continue;
+            }
+
+            if (name == "--flood-elsewhere")
+            {
+                floodElsewhere = true;
                 continue;
             }
 
@@ -207,6 +221,9 @@ internal sealed record LoadTestArguments(
                 case "--flood":
                     flood = NonNegative(name, value);
                     break;
+                case "--open-rate":
+                    openRate = Positive(name, value);
+                    break;
                 case "--parent":
                     parent = NonNegative(name, value);
                     break;
@@ -243,7 +260,7 @@ internal sealed record LoadTestArguments(
             ? [chosen]
             : scenario == "all" ? [RemoteTransport.MediaLink, RemoteTransport.StreamRefs] : [RemoteTransport.MediaLink];
         return new LoadTestArguments(
-            scenario, transports, seconds, runs, streamCounts[0], wave, warmup, resolution, callers, inFlight, cycles, settings, port, parent, streamCounts, executors ?? (scenario == "chaos" ? [3] : [1, 2]), chart, from, seed, killEvery, objects, startAfterPlacement, minutes, flood, floodProcess, floodNice);
+            scenario, transports, seconds, runs, streamCounts[0], wave, warmup, resolution, callers, inFlight, cycles, settings, port, parent, streamCounts, executors ?? (scenario == "chaos" ? [3] : [1, 2]), chart, from, seed, killEvery, objects, startAfterPlacement, minutes, flood, floodProcess, floodNice, openRate, floodElsewhere);
     }
 
     /// <summary>The name used on the command line and in results.</summary>

@@ -85,7 +85,7 @@ internal static class LoadTestDriver
                 await new ThroughputScenario(system, executor, transport, seconds, arguments.Runs, arguments.WarmupSeconds).RunAsync();
 
             Func<Task<IScenarioResult>> Paced(int streams) => async () =>
-                await new PacedScenario(system, [executor], transport, streams, arguments.Seconds ?? 20, arguments.Wave, arguments.WarmupSeconds, arguments.PaceResolutionMs, startAfterPlacement: arguments.StartAfterPlacement, flood: arguments.Flood, floodProcess: arguments.FloodProcess ? arguments.Settings : null, floodNice: arguments.FloodNice).RunAsync();
+                await new PacedScenario(system, [executor], transport, streams, arguments.Seconds ?? 20, arguments.Wave, arguments.WarmupSeconds, arguments.PaceResolutionMs, startAfterPlacement: arguments.StartAfterPlacement, flood: arguments.Flood, floodProcess: arguments.FloodProcess ? arguments.Settings : null, floodNice: arguments.FloodNice, openRate: arguments.OpenRate, floodElsewhere: arguments.FloodElsewhere).RunAsync();
         }
     }
 }

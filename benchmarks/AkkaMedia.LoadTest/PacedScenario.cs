@@ -19,7 +19,11 @@ namespace AkkaMedia.LoadTest;
 /// <c>seconds</c> are counted from there. With <paramref name="flood"/> workers, a <see cref="SessionFlood"/> opens and closes
 /// sessions as fast as it can during the second half of the steady window, and the result compares the paced round trips
 /// of the two halves; with <paramref name="floodProcess"/> the flood runs in a client process of its own (with
-/// <paramref name="floodNice"/> at the lowest CPU priority).
+/// <paramref name="floodNice"/> at the lowest CPU priority). With <paramref name="openRate"/> above 0 the streams are
+/// opened at no more than that many a second (waves of at most that many), so that an executor's per-client
+/// <c>max-session-opens-per-second</c> at or above it never refuses them. With <paramref name="floodElsewhere"/> the flood
+/// process floods an executor process of its own (its own cluster, started before the streams), not the paced streams':
+/// the control that shows what the flood costs the running streams through this machine's CPU alone.
 /// </summary>
 internal sealed class PacedScenario(
     ActorSystem system,
@@ -34,7 +38,9 @@ internal sealed class PacedScenario(
     bool startAfterPlacement = false,
     int flood = 0,
     IReadOnlyList<string>? floodProcess = null,
-    bool floodNice = false)
+    bool floodNice = false,
+    int openRate = 0,
+    bool floodElsewhere = false)
 {
     private static readonly TimeSpan WaveTimeout = TimeSpan.FromSeconds(45);
     private static readonly TimeSpan EndTimeout = TimeSpan.FromSeconds(60);
@@ -46,8 +52,34 @@ internal sealed class PacedScenario(
     private FloodResult? _floodOfProcess;
     private long _floodFrom;
     private long _floodTo;
+    private ExecutorChild? _floodTarget;
 
     public async Task<PacedResult> RunAsync()
+    {
+        if (flood > 0 && floodProcess is not null && floodElsewhere)
+        {
+            try
+            {
+                _floodTarget = await ExecutorChild.StartAsync(floodProcess, TimeSpan.FromSeconds(60));
+                Console.Error.WriteLine($"paced: the flood's own executor {_floodTarget.Address} ready (pid {_floodTarget.ProcessId})");
+            }
+            catch (Exception e)
+            {
+                return Empty($"The flood's own executor did not start: {e.GetType().Name}: {e.Message}");
+            }
+        }
+
+        try
+        {
+            return await RunStreamsAsync();
+        }
+        finally
+        {
+            _floodTarget?.Dispose();
+        }
+    }
+
+    private async Task<PacedResult> RunStreamsAsync()
     {
         var name = LoadTestArguments.NameOf(transport);
         _loadAverage = LinuxCounters.LoadAverage();
@@ -81,9 +113,17 @@ internal sealed class PacedScenario(
 
         var rampStart = await ResourceSnapshot.TakeAsync(executors);
         var epoch = Stopwatch.GetTimestamp();
-        for (var first = 0; first < streams; first += wave)
+        // Paced opens: a wave no larger than the rate, each wave no earlier than its share of the rate allows, so a
+        // client held to that many opens a second by its executor is never refused.
+        var waveSize = openRate > 0 ? Math.Min(wave, openRate) : wave;
+        for (var first = 0; first < streams; first += waveSize)
         {
-            var count = Math.Min(wave, streams - first);
+            var count = Math.Min(waveSize, streams - first);
+            if (openRate > 0 && TimeSpan.FromSeconds((double)first / openRate) - Stopwatch.GetElapsedTime(epoch) is { Ticks: > 0 } early)
+            {
+                await Task.Delay(early);
+            }
+
             for (var i = first; i < first + count; i++)
             {
                 var probe = new PacedStream(frames);
@@ -135,7 +175,7 @@ internal sealed class PacedScenario(
                 var flooding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 using var abortFlood = new CancellationTokenSource();
                 var floodSeconds = Math.Max(2, (int)((steady - (steady / 2)).TotalSeconds / 2));
-                var child = FloodProcess.StartAsync(executors[0].Address, transport, flood, floodSeconds, floodProcess, floodNice, flooding, abortFlood.Token);
+                var child = FloodProcess.StartAsync(_floodTarget?.Address ?? executors[0].Address, transport, flood, floodSeconds, floodProcess, floodNice, flooding, abortFlood.Token);
                 Console.Error.WriteLine($"paced {name}: flood process of {flood} session openers starting for {floodSeconds} s");
                 try
                 {
