@@ -201,9 +201,9 @@ internal sealed class RemoteStageActor : ReceiveActor
                 _sessionGone = Context.System.Scheduler.ScheduleTellOnceCancelable(_settings.OpenTimeout, Self, SessionGone.Instance, Self);
             }
         });
-        Receive<StreamEnded>(_ =>
+        Receive<StreamEnded>(ended =>
         {
-            _session?.Tell(new CloseSession(_sessionId));
+            _session?.Tell(new CloseSession(_sessionId, StreamFailed: ended.Error is not null));
             Context.Stop(Self);
         });
     }
@@ -290,7 +290,7 @@ internal sealed class RemoteStageActor : ReceiveActor
         }
 
         Abort(error);
-        _session?.Tell(new CloseSession(_sessionId));
+        _session?.Tell(new CloseSession(_sessionId, StreamFailed: true));
         Context.Stop(Self);
     }
 
@@ -307,7 +307,7 @@ internal sealed class RemoteStageActor : ReceiveActor
     protected override void PreRestart(Exception reason, object message)
     {
         Abort(reason as RemoteStageException ?? new RemoteStageException($"Remote stage '{_nodeType}' failed on its client: {reason.Message}", _executor, reason));
-        _session?.Tell(new CloseSession(_sessionId));
+        _session?.Tell(new CloseSession(_sessionId, StreamFailed: true));
         base.PreRestart(reason, message);
     }
 

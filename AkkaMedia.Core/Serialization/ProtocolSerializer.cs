@@ -120,6 +120,7 @@ internal sealed class ProtocolSerializer : SerializerWithStringManifest
                     break;
                 case CloseSession m:
                     writer.Write(m.SessionId);
+                    writer.Write(m.StreamFailed);
                     break;
                 case ExecutorStatus m:
                     writer.Write(m.Address);
@@ -147,7 +148,7 @@ internal sealed class ProtocolSerializer : SerializerWithStringManifest
                 OpenSessionManifest => ReadOpenSession(reader),
                 SessionOpenedManifest => new SessionOpened(reader.ReadString(), ReadOptionalNested<ISourceRef<object>>(reader), ReadActorRef(reader), EmptyAsNull(reader.ReadString())),
                 SessionRefusedManifest => new SessionRefused(reader.ReadString(), ReadReason(reader), reader.ReadString()),
-                CloseSessionManifest => new CloseSession(reader.ReadString()),
+                CloseSessionManifest => new CloseSession(reader.ReadString(), reader.ReadBoolean()),
                 GetStatusManifest => GetExecutorStatus.Instance,
                 StatusManifest => new ExecutorStatus(reader.ReadString(), reader.ReadInt32(), reader.ReadInt32(), reader.ReadBoolean()),
                 HeartbeatManifest => StreamHeartbeat.Instance,

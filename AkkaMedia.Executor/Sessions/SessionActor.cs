@@ -16,7 +16,8 @@ namespace AkkaMedia.Executor.Sessions;
 /// (<see cref="ISessionTransport"/>; this actor does not otherwise know which). Stops when the stream ends, when the
 /// client closes the session, when the transport gives up on the client (silent, never connected), or when the
 /// client's actor is terminated; the node is cleaned up in every case. A client's actor that ends after it closed the
-/// session (<see cref="CloseSession"/>) released it: that end is not counted as a lost session. An operator's
+/// session (<see cref="CloseSession"/>) is not counted as a lost session: the close said how it ended (released, or
+/// lost when the client's side failed), and the stream, which the close ends, stops this actor. An operator's
 /// <see cref="ExecutorActor.KillSession"/> fails the stream with a message saying so.
 /// Counts the elements entering and leaving the node, with their payload bytes, in its <see cref="SessionMetrics"/>, and
 /// counts a failed stream as one error: of the node (or user code, for a shipped node) when the failure came out of the
@@ -86,11 +87,19 @@ internal sealed class SessionActor : ReceiveActor
 
             Context.Stop(Self);
         });
-        Receive<CloseSession>(_ =>
+        Receive<CloseSession>(close =>
         {
-            _log.Debug("The client closed the session");
             _closedByClient = true;
-            _killSwitch.Shutdown();
+            if (close.StreamFailed && _origin == FailureOrigin.None)
+            {
+                _log.Debug("The client closed the session: its side of the stream failed");
+                Abort(ExecutorErrorKind.SessionLost, new InvalidOperationException($"The client's side of session {_request.SessionId} failed."));
+            }
+            else
+            {
+                _log.Debug("The client closed the session");
+                _killSwitch.Shutdown();
+            }
         });
         Receive<ExecutorActor.KillSession>(kill => Abort(ExecutorErrorKind.Killed, new InvalidOperationException(
             $"Session {_request.SessionId} ({_request.NodeType}) was killed by an operator{(string.IsNullOrWhiteSpace(kill.Reason) ? "." : $": {kill.Reason}")}")));
@@ -100,10 +109,9 @@ internal sealed class SessionActor : ReceiveActor
         {
             if (t.ActorRef.Equals(_request.Client) && _closedByClient)
             {
-                // A client stops right after it closes its session, and its end can overtake the stream's own end
-                // (which may travel on another connection): the session was released, not lost.
+                // A client stops right after it closes its session, and its end can overtake the stream's own end (which
+                // the close has set going): the stream's end, not the client's, says how the session ended.
                 _log.Debug("Client {Client} stopped after closing the session", _request.Client.Path);
-                Context.Stop(Self);
             }
             else if (t.ActorRef.Equals(_request.Client))
             {

@@ -239,7 +239,7 @@ public sealed class ProtocolSerializerSpec : Akka.TestKit.Xunit2.TestKit
             case nameof(SessionRefused):
                 return new SessionRefused("s-1", RefusalReason.UnknownNodeType, "Unknown node type 'X'. Known types: Echo.");
             case nameof(CloseSession):
-                return new CloseSession("s-1");
+                return new CloseSession("s-1", StreamFailed: true);
             case nameof(GetExecutorStatus):
                 return GetExecutorStatus.Instance;
             case nameof(ExecutorStatus):
