@@ -35,8 +35,8 @@ public sealed class ChaosSpec
         Assert.True(root.GetProperty("streamsFailedWithout").GetInt32() > 0, $"no stream without failover was on a killed executor: {line}");
         Assert.True(root.GetProperty("resumes").GetInt32() > 0, line);
         Assert.Equal(0, root.GetProperty("leakedSessions").GetInt32());
-        // Every object kept answering through the kills: at least 10 of its ~50 calls (one per 500 ms over 26 s; a
-        // loaded machine and each failover's pause take the rest).
+        // The objects kept answering through the kills: at least 10 calls each on average of the ~50 each would make
+        // in 26 s unhindered (one per 500 ms; a loaded machine and each failover's pause take the rest).
         Assert.True(root.GetProperty("callsAcknowledged").GetInt64() >= 6 * 10, line);
         Assert.Equal(0, root.GetProperty("callsWrong").GetInt64());
         Assert.Equal(0, root.GetProperty("callsFailed").GetInt64());
