@@ -53,10 +53,10 @@ internal sealed class ExecutorActor : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly ExecutorMetrics _metrics = ExecutorMetrics.Get(Context.System);
     private readonly List<IActorRef> _drainWaiters = [];
-    private readonly RateLimiter<Address> _openRate;
+    private readonly SessionOpenRates _openRates;
 
     /// <summary>Session opens refused for their rate since the last <see cref="LogRateRefusals"/>, per client node: logged as counts, not one line each.</summary>
-    private readonly Dictionary<Address, int> _rateRefusals = [];
+    private readonly Dictionary<Address, (int Count, string Rule)> _rateRefusals = [];
     private readonly Dictionary<(NodeDescriptor Descriptor, string Settings), (Func<object> Factory, Flow<object, object, NotUsed> Flow)> _flows = [];
 
     /// <summary>While a batch is handled: its gatherer, which gets the refusals and the sessions' answers instead of each client.</summary>
@@ -72,7 +72,7 @@ internal sealed class ExecutorActor : ReceiveActor, IWithTimers
         WorkerPool? workers = null)
     {
         _settings = settings;
-        _openRate = new RateLimiter<Address>(settings.MaxSessionOpensPerSecond, clock);
+        _openRates = SessionOpenRates.Create(Context.System, settings, clock);
         _registry = registry;
         _packages = packages;
         _sandbox = sandbox;
@@ -226,9 +226,6 @@ internal sealed class ExecutorActor : ReceiveActor, IWithTimers
     /// <summary>How often the session opens refused for their rate are logged, as one count per client.</summary>
     internal static readonly TimeSpan RateRefusalLogInterval = TimeSpan.FromSeconds(10);
 
-    /// <summary>The key a refusal for the rate of opens names.</summary>
-    internal const string MaxOpensKey = "akka-media.executor.max-session-opens-per-second";
-
     /// <summary>The timers of the drain and of the refusal log (set by Akka.NET).</summary>
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -341,31 +338,33 @@ internal sealed class ExecutorActor : ReceiveActor, IWithTimers
     private bool AdmitRate(string sessionId, Activity? span)
     {
         var client = Sender.Path.Address;
-        if (_openRate.TryAcquire(client))
+        if (_openRates.TryAcquire(client, out var rule, out var rate))
         {
             return true;
         }
 
-        (_batch ?? Sender).Tell(RateRefusal(sessionId, client, span));
+        (_batch ?? Sender).Tell(RateRefusal(sessionId, client, rule, rate, span));
         return false;
     }
 
-    /// <summary>The refusal of an open beyond the client's rate, counted, logged (as a count) and its span closed; not sent.</summary>
-    private SessionRefused RateRefusal(string sessionId, Address client, Activity? span)
+    /// <summary>
+    /// The refusal of an open beyond the client's rate (<paramref name="rule"/>: the setting that applied, <c>KEY = N</c>;
+    /// <paramref name="rate"/>: N), counted, logged (as a count) and its span closed; not sent.
+    /// </summary>
+    private SessionRefused RateRefusal(string sessionId, Address client, string rule, int rate, Activity? span)
     {
-        var rate = _settings.MaxSessionOpensPerSecond;
-        CountRateRefusal(client);
+        CountRateRefusal(client, rule);
         return Refusal(sessionId, RefusalReason.RateLimited,
-            $"Executor {SelfAddress} refused the session: client {client} opens sessions faster than {MaxOpensKey} = {rate} " +
+            $"Executor {SelfAddress} refused the session: client {client} opens sessions faster than {rule} " +
             $"(at most {rate} at once, then {rate} per second). Open them more slowly or raise the limit.", span);
     }
 
     /// <summary>Logs the first refusal of a client for its rate at once, the rest as a count every <see cref="RateRefusalLogInterval"/>.</summary>
-    private void CountRateRefusal(Address client)
+    private void CountRateRefusal(Address client, string rule)
     {
-        if (_rateRefusals.TryGetValue(client, out var count))
+        if (_rateRefusals.TryGetValue(client, out var known))
         {
-            _rateRefusals[client] = count + 1;
+            _rateRefusals[client] = (known.Count + 1, rule);
             return;
         }
 
@@ -374,9 +373,9 @@ internal sealed class ExecutorActor : ReceiveActor, IWithTimers
             return;
         }
 
-        _rateRefusals[client] = 0;
-        _log.Warning("Refusing session opens of client {0}: beyond {1} = {2}; further refusals are logged as a count every {3:0} s",
-            client, MaxOpensKey, _settings.MaxSessionOpensPerSecond, RateRefusalLogInterval.TotalSeconds);
+        _rateRefusals[client] = (0, rule);
+        _log.Warning("Refusing session opens of client {0}: beyond {1}; further refusals are logged as a count every {2:0} s",
+            client, rule, RateRefusalLogInterval.TotalSeconds);
         if (!Timers.IsTimerActive(LogRateRefusals.Instance))
         {
             Timers.StartSingleTimer(LogRateRefusals.Instance, LogRateRefusals.Instance, RateRefusalLogInterval);
@@ -385,12 +384,12 @@ internal sealed class ExecutorActor : ReceiveActor, IWithTimers
 
     private void LogRateRefused()
     {
-        foreach (var (client, count) in _rateRefusals)
+        foreach (var (client, (count, rule)) in _rateRefusals)
         {
             if (count > 0)
             {
-                _log.Warning("Refused {0} more session opens of client {1} in the last {2:0} s ({3} = {4})",
-                    count, client, RateRefusalLogInterval.TotalSeconds, MaxOpensKey, _settings.MaxSessionOpensPerSecond);
+                _log.Warning("Refused {0} more session opens of client {1} in the last {2:0} s ({3})",
+                    count, client, RateRefusalLogInterval.TotalSeconds, rule);
             }
         }
 
@@ -494,7 +493,7 @@ internal sealed class ExecutorActor : ReceiveActor, IWithTimers
         var admitted = new List<OpenSession>(batch.Sessions.Count);
         foreach (var request in batch.Sessions)
         {
-            if (_openRate.TryAcquire(client))
+            if (_openRates.TryAcquire(client, out var rule, out var rate))
             {
                 admitted.Add(request);
                 continue;
@@ -502,7 +501,7 @@ internal sealed class ExecutorActor : ReceiveActor, IWithTimers
 
             var span = StartSpan(request.SessionId, SessionKind.Node, TransportNames.Of(request.Transport), request.Trace);
             span?.SetTag(MediaTracing.NodeTypeTag, request.NodeType);
-            (refused ??= []).Add(RateRefusal(request.SessionId, client, span));
+            (refused ??= []).Add(RateRefusal(request.SessionId, client, rule, rate, span));
         }
 
         if (admitted.Count == 0)

@@ -27,6 +27,13 @@ public sealed class ExecutorSettings
     /// </summary>
     public int MaxSessionOpensPerSecond { get; private init; }
 
+    /// <summary>
+    /// Per-client rates of session opens for client nodes with a cluster role
+    /// (<c>session-opens-per-second-by-role { ROLE = N }</c>), in place of <see cref="MaxSessionOpensPerSecond"/>: a
+    /// member with several listed roles gets the highest of their rates. Empty by default.
+    /// </summary>
+    public IReadOnlyDictionary<string, int> SessionOpensPerSecondByRole { get; private init; } = new Dictionary<string, int>();
+
     /// <summary>Client silence after which a session is stopped.</summary>
     public TimeSpan IdleTimeout { get; }
 
@@ -79,6 +86,45 @@ public sealed class ExecutorSettings
     public static Config DefaultConfig { get; } = AkkaMediaConfig.Load(typeof(ExecutorSettings).Assembly, "AkkaMedia.Executor.reference.conf");
 
     /// <summary><paramref name="config"/> over the executor's defaults; the defaults themselves (or null) as they are.</summary>
+    /// <summary>
+    /// <c>session-opens-per-second-by-role</c>: each role's rate, a whole number of at least 1; a role name is any key of
+    /// the section (quote names with dots).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The section is not an object, or a rate is not a whole number of at least 1; the message names the key.</exception>
+    private static Dictionary<string, int> OpensByRole(Config config)
+    {
+        const string Key = "akka-media.executor.session-opens-per-second-by-role";
+        var rates = new Dictionary<string, int>(StringComparer.Ordinal);
+        if (!config.HasPath(Key))
+        {
+            return rates;
+        }
+
+        var value = config.GetValue(Key);
+        if (value.IsEmpty)
+        {
+            return rates;
+        }
+
+        if (!value.IsObject())
+        {
+            throw new ArgumentOutOfRangeException(Key, value.ToString(), $"{Key} must be an object of role = sessions per second, such as {{ edge = 200 }}.");
+        }
+
+        foreach (var (role, rate) in value.GetObject().Items)
+        {
+            var text = rate.IsString() ? rate.GetString().Trim() : rate.ToString();
+            if (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var perSecond) || perSecond < 1)
+            {
+                throw new ArgumentOutOfRangeException($"{Key}.{role}", text, $"{Key}.{role} must be a whole number of at least 1 (sessions a client node with role {role} may open per second), not '{text}'.");
+            }
+
+            rates[role] = perSecond;
+        }
+
+        return rates;
+    }
+
     internal static Config WithDefaults(Config? config) =>
         config is null || config.IsEmpty || ReferenceEquals(config, DefaultConfig) ? DefaultConfig : config.WithFallback(DefaultConfig);
 
@@ -96,6 +142,7 @@ public sealed class ExecutorSettings
                 "akka-media.executor.max-session-opens-per-second", opensPerSecond, "max-session-opens-per-second must be at least 1 (sessions one client may open per second).");
         }
 
+        var byRole = OpensByRole(WithDefaults(config));
         var idle = section.GetTimeSpan("idle-timeout");
         var subscription = section.GetTimeSpan("subscription-timeout");
         var heartbeat = section.GetTimeSpan("heartbeat-interval");
@@ -171,6 +218,7 @@ public sealed class ExecutorSettings
         return new ExecutorSettings(maxSessions, idle, subscription, heartbeat, section.GetBoolean("link.enabled"), section.GetString("link.hostname"), linkPort, linkWindow, drain)
         {
             MaxSessionOpensPerSecond = opensPerSecond,
+            SessionOpensPerSecondByRole = byRole,
             LinkMaxMessageSize = (int)maxMessage,
             LinkMaxChannels = maxChannels,
             LinkMaxConnectionsPerSecond = connectionRate,

@@ -45,7 +45,7 @@ internal static class ServeCommand
         tls.AddTo(command);
         command.SetAction((parse, cancellationToken) => RunAsync(
             parse.GetValue(file)!,
-            new ClusterNodeOptions(parse.GetValue(hostname)!, 0, CommonOptions.Split(parse.GetValue(seeds)), ["client"], parse.GetValue(config))
+            new ClusterNodeOptions(parse.GetValue(hostname)!, 0, CommonOptions.Split(parse.GetValue(seeds)), ["client", "edge"], parse.GetValue(config))
             {
                 LogFormat = parse.GetValue(logFormat),
                 HttpPort = parse.GetValue(httpPort),

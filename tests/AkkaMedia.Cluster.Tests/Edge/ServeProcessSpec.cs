@@ -175,6 +175,23 @@ public sealed class ServeProcessSpec(ITestOutputHelper output) : IAsyncLifetime
         Assert.True(edge.Value("akkamedia_edge_sessions_ended", "protocol=media", "reason=client_gone") == 1, edge.Lines("akkamedia_edge_sessions"));
     }
 
+    [Fact]
+    public async Task Serve_must_join_the_cluster_with_the_roles_client_and_edge()
+    {
+        await using var executor = await StartExecutorAsync();
+        await using var serve = await StartServeAsync(executor.Address);
+        var admin = await executor.Node.Process.WaitForLineAsync(l => l.StartsWith("ADMIN ", StringComparison.Ordinal), Patience, "ADMIN line");
+        var port = admin[(admin.LastIndexOf(':') + 1)..].Trim();
+
+        // The edge role is what an executor's session-opens-per-second-by-role { edge = N } gives its own rate.
+        await Eventually.AssertAsync(async () =>
+        {
+            await using var show = HostProcess.Start(["cmd", "--port", port, "cluster", "show"]);
+            Assert.True(await show.WaitForExitAsync(Patience) == 0, show.Transcript);
+            await show.WaitForLineAsync(l => l.Contains("Up", StringComparison.Ordinal) && l.Contains("[client, edge]", StringComparison.Ordinal), TimeSpan.FromSeconds(5), "serve's member, up with the roles client and edge");
+        }, Patience);
+    }
+
     /// <inheritdoc />
     public Task InitializeAsync() => Task.CompletedTask;
 

@@ -49,4 +49,37 @@ public sealed class ExecutorSettingsSpec
         Assert.Equal(500, ExecutorSettings.Create(ExecutorSettings.DefaultConfig).MaxSessionOpensPerSecond);
         Assert.Equal(20, ExecutorSettings.Create(ConfigurationFactory.ParseString("akka-media.executor.max-session-opens-per-second = 20")).MaxSessionOpensPerSecond);
     }
+    [Fact]
+    public void Rates_of_session_opens_by_role_must_be_read_per_role_and_be_empty_by_default()
+    {
+        Assert.Empty(ExecutorSettings.Create(ExecutorSettings.DefaultConfig).SessionOpensPerSecondByRole);
+
+        var rates = ExecutorSettings.Create(ConfigurationFactory.ParseString(
+            "akka-media.executor.session-opens-per-second-by-role { edge = 200, \"call.center\" = 50 }")).SessionOpensPerSecondByRole;
+
+        Assert.Equal(new Dictionary<string, int> { ["edge"] = 200, ["call.center"] = 50 }, rates);
+    }
+
+    [Theory]
+    [InlineData("edge = 0")]
+    [InlineData("edge = -3")]
+    [InlineData("edge = banana")]
+    [InlineData("edge = 2.5")]
+    public void A_rate_by_role_that_is_not_a_whole_number_of_at_least_one_must_be_refused_naming_its_key(string entry)
+    {
+        var refused = Assert.ThrowsAny<ArgumentException>(
+            () => ExecutorSettings.Create(ConfigurationFactory.ParseString($"akka-media.executor.session-opens-per-second-by-role {{ {entry} }}")));
+
+        Assert.Equal("akka-media.executor.session-opens-per-second-by-role.edge", refused.ParamName);
+        Assert.Contains("whole number of at least 1", refused.Message);
+    }
+
+    [Fact]
+    public void Rates_by_role_that_are_not_an_object_must_be_refused_naming_the_key()
+    {
+        var refused = Assert.ThrowsAny<ArgumentException>(
+            () => ExecutorSettings.Create(ConfigurationFactory.ParseString("akka-media.executor.session-opens-per-second-by-role = 200")));
+
+        Assert.Equal("akka-media.executor.session-opens-per-second-by-role", refused.ParamName);
+    }
 }
