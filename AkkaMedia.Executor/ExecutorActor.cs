@@ -68,11 +68,11 @@ internal sealed class ExecutorActor : ReceiveActor, IWithTimers
 
     /// <summary>Creates the actor; use <see cref="Props"/>.</summary>
     public ExecutorActor(
-        ExecutorSettings settings, NodeRegistry registry, PackageStore packages, SandboxPolicy sandbox, CodeAdmission admission, SessionTransports transports, Func<long>? clock = null,
+        ExecutorSettings settings, NodeRegistry registry, PackageStore packages, SandboxPolicy sandbox, CodeAdmission admission, SessionTransports transports, SessionOpenRates openRates,
         WorkerPool? workers = null)
     {
         _settings = settings;
-        _openRates = SessionOpenRates.Create(Context.System, settings, clock);
+        _openRates = openRates;
         _registry = registry;
         _packages = packages;
         _sandbox = sandbox;
@@ -152,15 +152,14 @@ internal sealed class ExecutorActor : ReceiveActor, IWithTimers
     /// Props for the executor of a node, whose shipped code is cached in <paramref name="packages"/> and whose sessions
     /// travel by <paramref name="transports"/> (both owned by the caller), checked against <paramref name="sandbox"/> before
     /// shipped code loads; <paramref name="admission"/> decides who may ship code at all (package offers, uploads and
-    /// sessions of shipped code; registered node types are open to every member). <paramref name="clock"/> (in
-    /// <see cref="Stopwatch"/> ticks; null for <see cref="Stopwatch.GetTimestamp"/>) times the per-client rate of session
-    /// opens: a test seam. Shipped code runs in worker processes of <paramref name="workers"/> (owned by the caller) when
+    /// sessions of shipped code; registered node types are open to every member); <paramref name="openRates"/> holds each
+    /// client to its rate of session opens. Shipped code runs in worker processes of <paramref name="workers"/> (owned by the caller) when
     /// given, else in-process.
     /// </summary>
     internal static Props Props(
-        ExecutorSettings settings, NodeRegistry registry, PackageStore packages, SandboxPolicy sandbox, CodeAdmission admission, SessionTransports transports, Func<long>? clock = null,
+        ExecutorSettings settings, NodeRegistry registry, PackageStore packages, SandboxPolicy sandbox, CodeAdmission admission, SessionTransports transports, SessionOpenRates openRates,
         WorkerPool? workers = null) =>
-        Akka.Actor.Props.Create(() => new ExecutorActor(settings, registry, packages, sandbox, admission, transports, clock, workers));
+        Akka.Actor.Props.Create(() => new ExecutorActor(settings, registry, packages, sandbox, admission, transports, openRates, workers));
 
     /// <summary>
     /// Drains the executor before its node stops: from now on it refuses new sessions (<see cref="RefusalReason.ShuttingDown"/>,

@@ -85,7 +85,6 @@ public sealed class ExecutorSettings
     /// <summary>The executor's own defaults (its embedded <c>reference.conf</c>).</summary>
     public static Config DefaultConfig { get; } = AkkaMediaConfig.Load(typeof(ExecutorSettings).Assembly, "AkkaMedia.Executor.reference.conf");
 
-    /// <summary><paramref name="config"/> over the executor's defaults; the defaults themselves (or null) as they are.</summary>
     /// <summary>
     /// <c>session-opens-per-second-by-role</c>: each role's rate, a whole number of at least 1; a role name is any key of
     /// the section (quote names with dots).
@@ -125,6 +124,7 @@ public sealed class ExecutorSettings
         return rates;
     }
 
+    /// <summary><paramref name="config"/> over the executor's defaults; the defaults themselves (or null) as they are.</summary>
     internal static Config WithDefaults(Config? config) =>
         config is null || config.IsEmpty || ReferenceEquals(config, DefaultConfig) ? DefaultConfig : config.WithFallback(DefaultConfig);
 

@@ -25,7 +25,7 @@ public static class MediaExecutor
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range; the message names the key.</exception>
     /// <exception cref="ArgumentException">An admission setting is wrong (a trusted key file missing or unreadable, signatures required without a trusted key); the message names the key and says how to fix it.</exception>
-    /// <exception cref="InvalidOperationException">The package folder is held by another executor, <c>admission.require-role</c> is set on a node that is not a cluster member, or process isolation is on and bubblewrap is missing or unusable (the message names the fix).</exception>
+    /// <exception cref="InvalidOperationException">The package folder is held by another executor, <c>admission.require-role</c> or <c>session-opens-per-second-by-role</c> is set on a node that is not a cluster member, or process isolation is on and bubblewrap is missing or unusable (the message names the fix).</exception>
     /// <exception cref="FileNotFoundException">Process isolation is on and the worker assembly (<c>AkkaMedia.Worker.dll</c>) is missing; the message says how to fix it.</exception>
     public static IActorRef Start(ActorSystem system, NodeRegistry registry) => StartWithOpenClock(system, registry, openClock: null);
 
@@ -40,6 +40,7 @@ public static class MediaExecutor
         var settings = ExecutorSettings.Create(system.Settings.Config);
         var sandbox = SandboxPolicy.Create(system.Settings.Config);
         var admission = CodeAdmission.Create(system, AdmissionSettings.Create(system.Settings.Config));
+        var openRates = SessionOpenRates.Create(system, settings, openClock);
         var packages = PackageStore.Create(PackageStoreSettings.Create(system.Settings.Config), system);
         system.RegisterOnTermination(packages.Dispose);
         var isolation = WorkerSettings.Create(system.Settings.Config);
@@ -58,7 +59,7 @@ public static class MediaExecutor
             system.RegisterOnTermination(workers.Dispose);
         }
 
-        return system.ActorOf(ExecutorActor.Props(settings, registry, packages, sandbox, admission, StartTransports(system, settings), openClock, workers), ExecutorActor.Name);
+        return system.ActorOf(ExecutorActor.Props(settings, registry, packages, sandbox, admission, StartTransports(system, settings), openRates, workers), ExecutorActor.Name);
     }
 
     /// <summary>

@@ -70,7 +70,9 @@ internal sealed class SessionOpenRates
             return null;
         }
 
-        var member = _cluster.State.Members.FirstOrDefault(m => m.Address == client);
+        // A session opened from the executor's own node arrives with a local address.
+        var address = client.HasLocalScope ? _cluster.SelfAddress : client;
+        var member = _cluster.State.Members.FirstOrDefault(m => m.Address == address);
         if (member is null)
         {
             return null;

@@ -84,6 +84,25 @@ public sealed class SessionOpenRateByRoleSpec : Akka.TestKit.Xunit2.TestKit, IAs
         Assert.Equal(RefusalReason.RateLimited, (await OpenAsync(_plainClient)).Reason);
     }
 
+    [Fact]
+    public async Task Rates_by_role_on_a_node_that_is_not_a_cluster_member_must_be_refused_at_start_naming_the_fix()
+    {
+        var remoteOnly = MediaActorSystem.Create("media", ConfigurationFactory.ParseString("""
+                akka.actor.provider = remote
+                akka-media.executor.session-opens-per-second-by-role { edge = 4 }
+                """).WithFallback(Clustered).WithFallback(ExecutorSettings.DefaultConfig));
+        try
+        {
+            var refused = Assert.Throws<InvalidOperationException>(() => MediaExecutor.Start(remoteOnly, TestRegistry.Create()));
+
+            Assert.Contains("akka-media.executor.session-opens-per-second-by-role needs a cluster node (akka.actor.provider = cluster)", refused.Message);
+        }
+        finally
+        {
+            await remoteOnly.Terminate().WaitAsync(Timeout);
+        }
+    }
+
     private void Advance(TimeSpan by) => Interlocked.Add(ref _now, (long)(by.TotalSeconds * Stopwatch.Frequency));
 
     /// <summary>Sends one request from <paramref name="client"/> over remoting and returns the executor's answer.</summary>
