@@ -148,7 +148,7 @@ internal sealed class ProtocolSerializer : SerializerWithStringManifest
                 OpenSessionManifest => ReadOpenSession(reader),
                 SessionOpenedManifest => new SessionOpened(reader.ReadString(), ReadOptionalNested<ISourceRef<object>>(reader), ReadActorRef(reader), EmptyAsNull(reader.ReadString())),
                 SessionRefusedManifest => new SessionRefused(reader.ReadString(), ReadReason(reader), reader.ReadString()),
-                CloseSessionManifest => new CloseSession(reader.ReadString(), reader.ReadBoolean()),
+                CloseSessionManifest => ReadCloseSession(reader, bytes.Length),
                 GetStatusManifest => GetExecutorStatus.Instance,
                 StatusManifest => new ExecutorStatus(reader.ReadString(), reader.ReadInt32(), reader.ReadInt32(), reader.ReadBoolean()),
                 HeartbeatManifest => StreamHeartbeat.Instance,
@@ -178,6 +178,13 @@ internal sealed class ProtocolSerializer : SerializerWithStringManifest
         var open = new OpenSession(sessionId, nodeType, settings, transport, input, ReadActorRef(reader));
         var (trace, checkpoints) = NestedFields.ReadTraceAndCheckpoints(reader);
         return open with { TraceParent = trace.Parent, TraceState = trace.State, Checkpoints = checkpoints };
+    }
+
+    /// <summary>A close; one from a client before <see cref="CloseSession.StreamFailed"/> existed (the id alone) reads as a release.</summary>
+    private static CloseSession ReadCloseSession(BinaryReader reader, int length)
+    {
+        var sessionId = reader.ReadString();
+        return new CloseSession(sessionId, reader.BaseStream.Position < length && reader.ReadBoolean());
     }
 
     private static StageCheckpoint ReadCheckpoint(BinaryReader reader)

@@ -105,6 +105,22 @@ public sealed class ProtocolSerializerSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void A_close_must_say_whether_the_clients_side_failed_and_read_the_older_id_only_layout_as_a_release()
+    {
+        var failed = new CloseSession("s-1", StreamFailed: true);
+        var serializer = (ProtocolSerializer)Sys.Serialization.FindSerializerFor(failed);
+        var manifest = serializer.Manifest(failed);
+
+        var failedBytes = serializer.ToBinary(failed);
+        Assert.Equal(failed, serializer.FromBinary(failedBytes, manifest));
+        Assert.Equal(new CloseSession("s-1"), serializer.FromBinary(serializer.ToBinary(new CloseSession("s-1")), manifest));
+
+        // Before the flag, a close was its id alone: the bytes without the last one.
+        Assert.Equal(new CloseSession("s-1", StreamFailed: false), serializer.FromBinary(failedBytes[..^1], manifest));
+        Assert.Throws<SerializationException>(() => serializer.FromBinary([.. failedBytes, 0], manifest));
+    }
+
+    [Fact]
     public async Task An_open_session_request_must_name_its_transport_in_the_byte_older_requests_used_for_has_input()
     {
         var input = await Source.Empty<object>().RunWith(StreamRefs.SourceRef<object>(), Sys.Materializer());
