@@ -18,14 +18,16 @@ internal sealed class SessionOpenRates
     public const string ByRoleKey = "akka-media.executor.session-opens-per-second-by-role";
 
     private readonly RateLimiter<Address> _default;
-    private readonly Dictionary<string, (int Rate, RateLimiter<Address> Limiter)> _byRole;
+    private readonly string _defaultRule;
+    private readonly Dictionary<string, (int Rate, string Rule, RateLimiter<Address> Limiter)> _byRole;
     private readonly Cluster? _cluster;
 
     private SessionOpenRates(ExecutorSettings settings, Cluster? cluster, Func<long>? clock)
     {
         _default = new RateLimiter<Address>(settings.MaxSessionOpensPerSecond, clock);
+        _defaultRule = $"{DefaultKey} = {settings.MaxSessionOpensPerSecond}";
         _byRole = settings.SessionOpensPerSecondByRole.ToDictionary(
-            static r => r.Key, r => (r.Value, new RateLimiter<Address>(r.Value, clock)), StringComparer.Ordinal);
+            static r => r.Key, r => (r.Value, $"{ByRoleKey}.{r.Key} = {r.Value}", new RateLimiter<Address>(r.Value, clock)), StringComparer.Ordinal);
         _cluster = cluster;
     }
 
@@ -52,18 +54,16 @@ internal sealed class SessionOpenRates
     {
         if (RoleRate(client) is { } byRole)
         {
-            rule = $"{ByRoleKey}.{byRole.Role} = {byRole.Rate}";
-            rate = byRole.Rate;
+            (rate, rule) = (byRole.Rate, byRole.Rule);
             return byRole.Limiter.TryAcquire(client);
         }
 
-        rate = _default.Rate;
-        rule = $"{DefaultKey} = {rate}";
+        (rate, rule) = (_default.Rate, _defaultRule);
         return _default.TryAcquire(client);
     }
 
     /// <summary>The highest per-role rate among the roles of the member at <paramref name="client"/>; null when none applies (no such rates, not a member, no listed role).</summary>
-    private (string Role, int Rate, RateLimiter<Address> Limiter)? RoleRate(Address client)
+    private (int Rate, string Rule, RateLimiter<Address> Limiter)? RoleRate(Address client)
     {
         if (_cluster is null)
         {
@@ -78,12 +78,12 @@ internal sealed class SessionOpenRates
             return null;
         }
 
-        (string Role, int Rate, RateLimiter<Address> Limiter)? best = null;
+        (int Rate, string Rule, RateLimiter<Address> Limiter)? best = null;
         foreach (var role in member.Roles)
         {
             if (_byRole.TryGetValue(role, out var entry) && (best is null || entry.Rate > best.Value.Rate))
             {
-                best = (role, entry.Rate, entry.Limiter);
+                best = entry;
             }
         }
 
