@@ -133,7 +133,8 @@ public sealed class ExecutorSettings
     public static ExecutorSettings Create(Config config)
     {
         // Read key by key so that a value of the wrong kind ("max-sessions = banana") is refused naming its key.
-        var section = new SettingsSection(WithDefaults(config), "akka-media.executor");
+        var withDefaults = WithDefaults(config);
+        var section = new SettingsSection(withDefaults, "akka-media.executor");
         var maxSessions = section.GetInt("max-sessions");
         var opensPerSecond = section.GetInt("max-session-opens-per-second");
         if (opensPerSecond <= 0)
@@ -142,7 +143,7 @@ public sealed class ExecutorSettings
                 "akka-media.executor.max-session-opens-per-second", opensPerSecond, "max-session-opens-per-second must be at least 1 (sessions one client may open per second).");
         }
 
-        var byRole = OpensByRole(WithDefaults(config));
+        var byRole = OpensByRole(withDefaults);
         var idle = section.GetTimeSpan("idle-timeout");
         var subscription = section.GetTimeSpan("subscription-timeout");
         var heartbeat = section.GetTimeSpan("heartbeat-interval");

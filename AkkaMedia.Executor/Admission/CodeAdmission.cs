@@ -84,7 +84,7 @@ internal sealed class CodeAdmission
         }
 
         var address = sender.Path.Address.HasLocalScope ? _self : sender.Path.Address;
-        var member = _cluster!.State.Members.FirstOrDefault(m => m.Address == address && m.Status is MemberStatus.Joining or MemberStatus.WeaklyUp or MemberStatus.Up or MemberStatus.Leaving);
+        var member = ClusterMembers.At(_cluster!, address);
         if (member is null)
         {
             return $"Executor {_self} refuses shipped code from {address}: {AdmissionSettings.Section}.require-role = {role} and that node is not a member of the cluster " +

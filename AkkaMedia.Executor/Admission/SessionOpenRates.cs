@@ -62,7 +62,7 @@ internal sealed class SessionOpenRates
         return _default.TryAcquire(client);
     }
 
-    /// <summary>The highest per-role rate among the roles of the member at <paramref name="client"/>; null when none applies (no such rates, not a member, no listed role).</summary>
+    /// <summary>The highest per-role rate among the roles of the member at <paramref name="client"/> (<see cref="ClusterMembers.At"/>); null when none applies (no such rates, not a member, no listed role).</summary>
     private (int Rate, string Rule, RateLimiter<Address> Limiter)? RoleRate(Address client)
     {
         if (_cluster is null)
@@ -70,9 +70,7 @@ internal sealed class SessionOpenRates
             return null;
         }
 
-        // A session opened from the executor's own node arrives with a local address.
-        var address = client.HasLocalScope ? _cluster.SelfAddress : client;
-        var member = _cluster.State.Members.FirstOrDefault(m => m.Address == address);
+        var member = ClusterMembers.At(_cluster, client);
         if (member is null)
         {
             return null;
